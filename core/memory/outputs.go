@@ -1,0 +1,114 @@
+package memory
+
+import "ramfarm/core/ram"
+
+// Reply is a message the engine sends to a client's port.
+type Reply interface{ isReply() }
+
+// Chunks is a run of Count chunks of Size on one host.
+type Chunks struct {
+	Host  string
+	Size  ram.Amount
+	Count int
+}
+
+// Granted is a full snapshot of an allocation: every chunk it holds now,
+// of every size. Snapshots replace each other (Seq counts up per
+// allocation), so a client that missed one loses nothing: the next one
+// says everything. Rid is the request it answers, or 0 for growth.
+type Granted struct {
+	Rid       int64
+	Alloc     AllocID
+	Seq       int64
+	ChunkSize ram.Amount // current chunk size
+	Desired   int        // desired count of ChunkSize chunks
+	Held      []Chunks   // sorted by host, then size
+}
+
+// Code is why a request was refused or rejected.
+type Code uint8
+
+const (
+	CodeNone        Code = iota
+	CodeNoRAM            // not enough usable RAM (a domain refusal)
+	CodeUnknown          // unknown allocation id
+	CodeNotOwner         // the sender does not own the allocation
+	CodeBadSize          // zero, negative, NaN or malformed size or count
+	CodeOverRelease      // releasing more than is held on that host
+	CodeOverClaim        // claims would exceed what is held on that host
+	CodeBadMessage       // malformed message
+	CodeDuplicate        // the worker pid already holds a claim
+)
+
+// Refused answers a request the allocator could not satisfy now.
+type Refused struct {
+	Rid    int64
+	Code   Code
+	Reason string
+}
+
+// Error answers a request that broke the contract; nothing changed.
+type Error struct {
+	Rid    int64
+	Code   Code
+	Reason string
+}
+
+// Done acknowledges a Claim, an Unclaim or the release of a whole
+// allocation.
+type Done struct {
+	Rid   int64
+	Alloc AllocID
+}
+
+// StatusReport answers Status.
+type StatusReport struct {
+	Rid     int64
+	Workers []WorkerReport // sorted by host
+	Allocs  []AllocReport  // sorted by id
+}
+
+// WorkerReport is one worker as the allocator accounts it.
+type WorkerReport struct {
+	Host      string
+	MaxRAM    ram.Amount
+	Usable    ram.Amount // MaxRAM less max(set-aside, foreign)
+	Allocated ram.Amount
+	Claimed   ram.Amount
+	Foreign   ram.Amount
+}
+
+// AllocReport is one allocation.
+type AllocReport struct {
+	Alloc    AllocID
+	Pid      Pid
+	Script   string
+	Priority int
+	Granted
+}
+
+func (Granted) isReply()      {}
+func (Refused) isReply()      {}
+func (Error) isReply()        {}
+func (Done) isReply()         {}
+func (StatusReport) isReply() {}
+
+// Send asks the shell to write Msg to Port with tryWrite and to report the
+// outcome as Delivered{Send: ID}. Sends to one port must be written in the
+// order given.
+type Send struct {
+	ID   int64
+	Port Port
+	Msg  Reply
+}
+
+// Ready is what the engine wants done. The shell performs it, then calls
+// Advance.
+type Ready struct {
+	Sends []Send
+	// Logs are human-readable lines about decisions, for the daemon's log.
+	Logs []string
+	// Watch, when non-nil, is the new full set of pids whose death the
+	// daemon must report in Tick.Dead (owners and claimed workers), sorted.
+	Watch []Pid
+}
