@@ -26,6 +26,9 @@ const (
 	HostHacknet                   // a hacknet server; unused unless Config.UseHacknet
 )
 
+// Every client message carries Reply, the port its answer goes to: errors
+// go back to whoever sent the message, never to the allocation's owner.
+
 // Event is anything the engine steps on. Every input, including the passage
 // of time and the results of commands it issued, arrives as an Event
 // through Engine.Step.
@@ -74,6 +77,7 @@ type Request struct {
 type Resize struct {
 	Rid       int64
 	Pid       Pid
+	Reply     Port
 	Alloc     AllocID
 	ChunkSize ram.Amount // 0 keeps the current size
 	Count     int        // new desired count of ChunkSize chunks (>= 0)
@@ -90,6 +94,7 @@ type Resize struct {
 type Release struct {
 	Rid       int64
 	Pid       Pid
+	Reply     Port
 	Alloc     AllocID
 	Host      string
 	ChunkSize ram.Amount
@@ -104,6 +109,7 @@ type Release struct {
 type Claim struct {
 	Rid    int64
 	Pid    Pid
+	Reply  Port
 	Alloc  AllocID
 	Host   string
 	Worker Pid
@@ -114,6 +120,7 @@ type Claim struct {
 type Unclaim struct {
 	Rid    int64
 	Pid    Pid
+	Reply  Port
 	Alloc  AllocID
 	Worker Pid
 }
