@@ -37,19 +37,24 @@ type Config struct {
 	// OnAtExitError reports an atExit callback that failed or panicked; the
 	// game shows a dialog and runs the remaining callbacks. nil drops it.
 	OnAtExitError func(p *Process, id string, err error)
+	// FormatMoney prints an amount in the texts the game logs, as its
+	// formatMoney does ("$440.000k"); nil prints "$" and the JS number.
+	FormatMoney func(float64) string
 }
 
 // World is one game's servers and processes.
 type World struct {
-	cfg     Config
-	servers map[string]*Server
-	order   []*Server
-	procs   map[int64]*Process
-	nextPid int64
+	cfg       Config
+	servers   map[string]*Server
+	order     []*Server
+	procs     map[int64]*Process
+	nextPid   int64
+	player    *Player
+	purchased []string // Player.purchasedServers: hostnames in purchase order
 }
 
-// New validates cfg and returns a world with no servers and the pid
-// counter at 1, as after the game loads.
+// New validates cfg and returns a world with no servers, a fresh player
+// and the pid counter at 1, as after the game loads.
 func New(cfg Config) (*World, error) {
 	if cfg.RAMOf == nil {
 		return nil, ErrNoRAMOf
@@ -59,24 +64,43 @@ func New(cfg Config) (*World, error) {
 		servers: make(map[string]*Server),
 		procs:   make(map[int64]*Process),
 		nextPid: 1,
+		player:  newPlayer(),
 	}, nil
 }
 
 // Server is one machine of the network. Its exported fields are plain
 // data for the game model to read and set, except that World keeps
-// RAMUsed, and MaxRAM changes go through SetMaxRAM. More fields (money,
-// security, …) are added as the game model grows.
+// RAMUsed, and MaxRAM changes go through SetMaxRAM. NewServer fills the
+// game state as the game's Server constructor does.
 type Server struct {
 	Hostname  string
 	MaxRAM    float64 // GB
 	RAMUsed   float64 // GB, kept with the game's round2 rule
 	Cores     int
 	HasRoot   bool
-	Purchased bool
+	Purchased bool // the game's purchasedByPlayer: home and bought servers
 	IsHome    bool
 	// Links are the neighbours' hostnames in scan order; World keeps them
 	// symmetric.
 	Links []string
+
+	// Game state, as the game's Server object holds it. Numbers are plain
+	// JS numbers: the game rounds none of them.
+	OrganizationName     string
+	MoneyAvailable       float64 // $
+	MoneyMax             float64 // $
+	HackDifficulty       float64 // current security
+	MinDifficulty        float64
+	BaseDifficulty       float64 // security at creation; hacking exp uses it
+	ServerGrowth         float64
+	RequiredHackingSkill float64
+	NumOpenPortsRequired int
+	OpenPortCount        int
+	SSHPortOpen          bool
+	FTPPortOpen          bool
+	SMTPPortOpen         bool
+	HTTPPortOpen         bool
+	SQLPortOpen          bool
 
 	files  map[string]string
 	groups []*procGroup // running processes, in the game's ps order
@@ -216,9 +240,11 @@ func (w *World) GetServerUsedRam(host string) (float64, error) {
 	return s.RAMUsed, nil
 }
 
-// lookup is the game's helpers.getServer: an unknown host throws.
+// lookup is the game's helpers.getServer: an unknown host throws, and so
+// does a server with no links other than home (darkweb before TOR is
+// bought, w0r1d_d43m0n): scripts cannot see those.
 func (w *World) lookup(host string) (*Server, error) {
-	if s := w.servers[host]; s != nil {
+	if s := w.servers[host]; s != nil && (len(s.Links) > 0 || s.Hostname == HomeHost) {
 		return s, nil
 	}
 	shown := "'" + host + "'"
