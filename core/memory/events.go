@@ -73,7 +73,9 @@ type Request struct {
 // differs from the current size, reshapes it: from now on the allocator
 // grants chunks of the new size up to Count, while chunks of older sizes
 // stay held until the owner releases them. Only the owner may resize.
-// Answer: a Granted snapshot (or an Error).
+// Lowering Count takes nothing away (the owner releases what it no longer
+// needs); raising it makes any allocation grow on later ticks. Answer: a
+// Granted snapshot (or an Error).
 type Resize struct {
 	Rid       int64
 	Pid       Pid
@@ -126,9 +128,12 @@ type Unclaim struct {
 }
 
 // Status asks for a snapshot of every worker and allocation; the answer,
-// a StatusReport, goes to Reply. Anyone may ask.
+// a StatusReport, goes to Reply. Anyone may ask; Pid names the asker, so a
+// report its full port cannot take is dropped when it dies instead of
+// being retried for ever.
 type Status struct {
 	Rid   int64
+	Pid   Pid
 	Reply Port
 }
 

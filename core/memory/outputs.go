@@ -15,7 +15,11 @@ type Chunks struct {
 // Granted is a full snapshot of an allocation: every chunk it holds now,
 // of every size. Snapshots replace each other (Seq counts up per
 // allocation), so a client that missed one loses nothing: the next one
-// says everything. Rid is the request it answers, or 0 for growth.
+// says everything. Rid is the request it answers, or 0 for growth. While
+// a port is full, an allocation's snapshots to it are merged and only the
+// newest is sent, carrying the Rid of the latest answer it replaced: a
+// Granted with Rid r also answers the earlier Resize and Release of that
+// allocation whose answers went to the same port.
 type Granted struct {
 	Rid       int64
 	Alloc     AllocID
@@ -109,6 +113,10 @@ type Ready struct {
 	// Logs are human-readable lines about decisions, for the daemon's log.
 	Logs []string
 	// Watch, when non-nil, is the new full set of pids whose death the
-	// daemon must report in Tick.Dead (owners and claimed workers), sorted.
+	// daemon must report in Tick.Dead, sorted: owners, claimed workers,
+	// requesters whose request waits for the next tick, and recipients of
+	// replies that failed and are being retried. The daemon reports every
+	// watched pid it finds not running, on every tick until it leaves the
+	// set.
 	Watch []Pid
 }

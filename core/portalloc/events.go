@@ -17,6 +17,10 @@ type Acquire struct {
 
 // Return gives a port back before its owner dies. Only the owner may
 // return it. Answer: Done on Reply (the returned port itself if Reply is 0).
+//
+// For Acquire and Return alike, a reply port inside the allocator's range
+// must be the sender's own lease: a message whose answer would land in
+// another process's port is logged and otherwise ignored.
 type Return struct {
 	Rid   int64
 	Pid   proc.Pid

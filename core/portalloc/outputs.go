@@ -52,7 +52,8 @@ type Ready struct {
 	Clear []proc.Port
 	Sends []Send
 	Logs  []string
-	// Watch, when non-nil, is the new full sorted set of owner pids whose
-	// death the daemon must report.
+	// Watch, when non-nil, is the new full sorted set of pids whose death
+	// the daemon must report: owners of ports, and recipients of replies
+	// that failed and are being retried.
 	Watch []proc.Pid
 }

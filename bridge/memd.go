@@ -1,0 +1,454 @@
+package bridge
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+
+	"ramfarm/bridge/internal/jsonx"
+	"ramfarm/core/memory"
+	"ramfarm/core/portalloc"
+	"ramfarm/core/proc"
+	"ramfarm/core/ram"
+)
+
+// RoleMemd is the memory daemon: the memory allocator and the port
+// allocator behind one request port (MemdPort).
+const RoleMemd = "memd"
+
+// Wire ids of sends: the engine that issued a send is the id modulo 3.
+const (
+	fromMemory = iota
+	fromPorts
+	fromBridge
+)
+
+// Memd serves the memory daemon script. It decodes the port messages the
+// script forwards, steps the two engines, keeps the set of hosts the
+// script must observe, and encodes what the engines want done.
+//
+// Events (a JSON array):
+//
+//	{"k":"msg","body":<port message>}
+//	{"k":"tick","now":ms,"dead":[pid...],"workers":[{"host","root","max","used"}...],"gone":[host...]}
+//	{"k":"sent","id":n,"ok":bool}
+//
+// Commands (one JSON object; absent keys mean nothing to do):
+//
+//	{"clear":[port...],"send":[{"id","port","msg"}...],"log":[text...],
+//	 "watch":[pid...],"observe":[host...],"errors":[text...]}
+//
+// The script clears ports first, then writes each send with tryWrite in
+// order and reports every outcome as a "sent" event; "watch" and
+// "observe" replace the pid and host lists it checks on every tick.
+type Memd struct {
+	mem   *memory.Engine
+	ports *portalloc.Engine
+	home  string
+
+	hosts        []registration // sorted by host
+	hostsChanged bool
+	memWatch     []proc.Pid
+	portWatch    []proc.Pid
+	watchChanged bool
+
+	own     []ownSend // the bridge's own answers to undecodable messages
+	ownNext int64
+	logs    []string
+	errs    []string
+	w       jsonx.Writer
+}
+
+type ownSend struct {
+	id      int64
+	port    proc.Port
+	msg     []byte
+	emitted bool
+}
+
+// MemdConfig is the memory daemon's configuration, decoded from JSON:
+//
+//	{"home":"home","homeReserve":GB,"setAside":{"host":GB},"useHacknet":bool,
+//	 "firstPort":n,"lastPort":n}
+type MemdConfig struct {
+	Home      string // hostname of home, registered at start (default "home")
+	Memory    memory.Config
+	Portalloc portalloc.Config
+}
+
+// ParseMemdConfig decodes and checks a memd config; unknown keys are
+// rejected by name.
+func ParseMemdConfig(b []byte) (MemdConfig, error) {
+	cfg := MemdConfig{Home: "home"}
+	if len(b) == 0 {
+		return cfg, nil
+	}
+	v, err := jsonx.Parse(b)
+	if err != nil {
+		return cfg, errors.New("memd config: " + err.Error())
+	}
+	f := jsonx.NewFields(v)
+	for _, m := range v.Obj {
+		switch m.Key {
+		case "home", "homeReserve", "setAside", "useHacknet", "firstPort", "lastPort":
+		default:
+			return cfg, errors.New("memd config: unknown key " + strconv.Quote(m.Key))
+		}
+	}
+	if f.Has("home") {
+		cfg.Home = f.Str("home", true)
+	}
+	gb := func(name string, x float64) ram.Amount {
+		a, err := ram.FromGB(x)
+		if err != nil {
+			f.Fail(name, err, "GB")
+		}
+		return a
+	}
+	if f.Has("homeReserve") {
+		cfg.Memory.HomeReserve = gb("homeReserve", f.Num("homeReserve", true))
+	}
+	if sv, ok := v.Get("setAside"); ok && sv.Kind != jsonx.Null {
+		if sv.Kind != jsonx.Object {
+			f.Fail("setAside", jsonx.ErrWrongTyp, "object of host: GB")
+		}
+		cfg.Memory.SetAside = map[string]ram.Amount{}
+		for _, m := range sv.Obj {
+			if m.Val.Kind != jsonx.Number {
+				f.Fail("setAside."+m.Key, jsonx.ErrWrongTyp, "GB")
+				continue
+			}
+			cfg.Memory.SetAside[m.Key] = gb("setAside."+m.Key, m.Val.Num)
+		}
+	}
+	cfg.Memory.UseHacknet = f.Bool("useHacknet")
+	cfg.Portalloc.First = proc.Port(f.Int("firstPort", false, 0, int64(proc.MaxPort)))
+	cfg.Portalloc.Last = proc.Port(f.Int("lastPort", false, 0, int64(proc.MaxPort)))
+	if err := f.Err(); err != nil {
+		return cfg, errors.New("memd config: " + err.Error())
+	}
+	if cfg.Home == "" {
+		return cfg, errors.New(`memd config: field "home" is empty`)
+	}
+	return cfg, nil
+}
+
+// NewMemd builds the memory daemon service from its JSON config.
+func NewMemd(config []byte) (*Memd, error) {
+	cfg, err := ParseMemdConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	mem, err := memory.New(cfg.Memory)
+	if err != nil {
+		return nil, err
+	}
+	ports, err := portalloc.New(cfg.Portalloc)
+	if err != nil {
+		return nil, err
+	}
+	m := &Memd{mem: mem, ports: ports, home: cfg.Home}
+	m.register(registration{host: cfg.Home, kind: memory.HostHome, cores: 1})
+	return m, nil
+}
+
+func (m *Memd) register(r registration) {
+	i, found := slices.BinarySearchFunc(m.hosts, r.host, func(a registration, h string) int {
+		return compareStrings(a.host, h)
+	})
+	switch {
+	case r.forget:
+		if found {
+			m.hosts = slices.Delete(m.hosts, i, i+1)
+			m.hostsChanged = true
+		}
+		return
+	case found:
+		if m.hosts[i] != r {
+			m.hosts[i] = r
+			m.hostsChanged = true
+		}
+	default:
+		m.hosts = slices.Insert(m.hosts, i, r)
+		m.hostsChanged = true
+	}
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Step implements Service.
+func (m *Memd) Step(batch []byte) error {
+	v, err := jsonx.Parse(batch)
+	if err != nil {
+		return errors.New("memd: events: " + err.Error())
+	}
+	if v.Kind != jsonx.Array {
+		return errors.New("memd: events: want an array, got " + v.Kind.String())
+	}
+	for i, ev := range v.Arr {
+		if err := m.stepOne(ev); err != nil {
+			m.errs = append(m.errs, "event "+strconv.Itoa(i)+": "+err.Error())
+		}
+	}
+	return nil
+}
+
+func (m *Memd) stepOne(ev jsonx.Value) error {
+	kind, _ := ev.Get("k")
+	switch kind.Str {
+	case "msg":
+		body, ok := ev.Get("body")
+		if !ok {
+			return errors.New(`msg: field "body" missing`)
+		}
+		return m.stepMessage(body)
+	case "tick":
+		return m.stepTick(ev)
+	case "sent":
+		f := jsonx.NewFields(ev)
+		id := f.Int("id", true, 0, 1<<53-1)
+		ok := f.Bool("ok")
+		if err := f.Err(); err != nil {
+			return errors.New("sent: " + err.Error())
+		}
+		switch id % 3 {
+		case fromMemory:
+			return m.mem.Step(memory.Delivered{Send: id / 3, OK: ok})
+		case fromPorts:
+			return m.ports.Step(portalloc.Delivered{Send: id / 3, OK: ok})
+		default:
+			return m.ownDelivered(id/3, ok)
+		}
+	}
+	return errors.New("unknown event kind " + strconv.Quote(kind.Str))
+}
+
+func (m *Memd) stepMessage(body jsonx.Value) error {
+	ev, err := decodeRequest(body)
+	if err != nil {
+		var de *decodeError
+		if errors.As(err, &de) && de.reply.Valid() {
+			var w jsonx.Writer
+			encodeDecodeError(&w, de)
+			m.ownNext++
+			m.own = append(m.own, ownSend{id: m.ownNext, port: de.reply, msg: append([]byte(nil), w.Bytes()...)})
+		}
+		return err
+	}
+	switch ev := ev.(type) {
+	case registration:
+		m.register(ev)
+		return nil
+	case memory.Event:
+		return m.mem.Step(ev)
+	case portalloc.Event:
+		return m.ports.Step(ev)
+	}
+	return errors.New("memd: undispatched message")
+}
+
+func (m *Memd) stepTick(ev jsonx.Value) error {
+	f := jsonx.NewFields(ev)
+	now := int64(f.Num("now", false))
+	var dead []proc.Pid
+	for _, d := range f.Arr("dead", false) {
+		if d.Kind != jsonx.Number || d.Num != float64(int64(d.Num)) || d.Num < 1 {
+			return errors.New(`tick: field "dead" holds a non-pid`)
+		}
+		dead = append(dead, proc.Pid(d.Num))
+	}
+	var gone []string
+	for _, g := range f.Arr("gone", false) {
+		if g.Kind != jsonx.String {
+			return errors.New(`tick: field "gone" holds a non-string`)
+		}
+		gone = append(gone, g.Str)
+	}
+	var workers []memory.WorkerState
+	for _, wv := range f.Arr("workers", false) {
+		wf := jsonx.NewFields(wv)
+		host := wf.Str("host", true)
+		ws := memory.WorkerState{Host: host, Rooted: wf.Bool("root"), Cores: 1}
+		for _, x := range []struct {
+			name string
+			dst  *ram.Amount
+		}{{"max", &ws.MaxRAM}, {"used", &ws.UsedRAM}} {
+			a, err := ram.FromGB(wf.Num(x.name, true))
+			if err != nil && wf.Err() == nil {
+				wf.Fail(x.name, err, "GB")
+			}
+			*x.dst = a
+		}
+		if err := wf.Err(); err != nil {
+			return errors.New("tick: worker " + strconv.Quote(host) + ": " + err.Error())
+		}
+		i, found := slices.BinarySearchFunc(m.hosts, host, func(a registration, h string) int {
+			return compareStrings(a.host, h)
+		})
+		if !found {
+			continue // forgotten since the script's last observe list
+		}
+		ws.Kind, ws.Cores = m.hosts[i].kind, m.hosts[i].cores
+		workers = append(workers, ws)
+	}
+	if err := f.Err(); err != nil {
+		return errors.New("tick: " + err.Error())
+	}
+	if err := m.mem.Step(memory.Tick{Now: now, Dead: dead, Workers: workers, Gone: gone}); err != nil {
+		return err
+	}
+	for _, g := range gone {
+		m.register(registration{host: g, forget: true})
+	}
+	return m.ports.Step(portalloc.Tick{Now: now, Dead: dead})
+}
+
+func (m *Memd) ownDelivered(id int64, ok bool) error {
+	for i := range m.own {
+		if m.own[i].id == id {
+			if ok {
+				m.own = slices.Delete(m.own, i, i+1)
+			} else {
+				m.own[i].emitted = false // try again on the next Ready
+			}
+			return nil
+		}
+	}
+	return errors.New("sent: unknown send id " + strconv.FormatInt(id*3+fromBridge, 10))
+}
+
+// Ready implements Service.
+func (m *Memd) Ready() []byte {
+	mr, pr := m.mem.Ready(), m.ports.Ready()
+	if mr.Watch != nil {
+		m.memWatch, m.watchChanged = mr.Watch, true
+	}
+	if pr.Watch != nil {
+		m.portWatch, m.watchChanged = pr.Watch, true
+	}
+	w := &m.w
+	w.Reset()
+	w.BeginObject()
+	if len(pr.Clear) > 0 {
+		w.Key("clear")
+		w.BeginArray()
+		for _, p := range pr.Clear {
+			w.Int(int64(p))
+		}
+		w.EndArray()
+	}
+	if len(mr.Sends)+len(pr.Sends) > 0 || m.ownPending() {
+		w.Key("send")
+		w.BeginArray()
+		for _, s := range pr.Sends {
+			m.sendHeader(s.ID*3+fromPorts, s.Port)
+			encodePortReply(w, s.Msg)
+			w.EndObject()
+		}
+		for _, s := range mr.Sends {
+			m.sendHeader(s.ID*3+fromMemory, s.Port)
+			encodeMemoryReply(w, s.Msg)
+			w.EndObject()
+		}
+		for _, s := range m.own {
+			if !s.emitted {
+				m.sendHeader(s.id*3+fromBridge, s.port)
+				w.Raw(s.msg)
+				w.EndObject()
+			}
+		}
+		w.EndArray()
+	}
+	if logs := append(append(m.logs[:len(m.logs):len(m.logs)], pr.Logs...), mr.Logs...); len(logs) > 0 {
+		w.Key("log")
+		w.BeginArray()
+		for _, l := range logs {
+			w.String(l)
+		}
+		w.EndArray()
+	}
+	if m.watchChanged {
+		w.Key("watch")
+		w.BeginArray()
+		for _, p := range mergePids(m.memWatch, m.portWatch) {
+			w.Int(int64(p))
+		}
+		w.EndArray()
+	}
+	if m.hostsChanged {
+		w.Key("observe")
+		w.BeginArray()
+		for _, h := range m.hosts {
+			w.String(h.host)
+		}
+		w.EndArray()
+	}
+	if len(m.errs) > 0 {
+		w.Key("errors")
+		w.BeginArray()
+		for _, e := range m.errs {
+			w.String(e)
+		}
+		w.EndArray()
+	}
+	w.EndObject()
+	return w.Bytes()
+}
+
+func (m *Memd) sendHeader(id int64, port proc.Port) {
+	m.w.BeginObject()
+	m.w.Key("id")
+	m.w.Int(id)
+	m.w.Key("port")
+	m.w.Int(int64(port))
+	m.w.Key("msg")
+}
+
+func (m *Memd) ownPending() bool {
+	for _, s := range m.own {
+		if !s.emitted {
+			return true
+		}
+	}
+	return false
+}
+
+// Advance implements Service.
+func (m *Memd) Advance() {
+	m.mem.Advance()
+	m.ports.Advance()
+	for i := range m.own {
+		m.own[i].emitted = true
+	}
+	m.logs, m.errs = m.logs[:0], m.errs[:0]
+	m.watchChanged, m.hostsChanged = false, false
+}
+
+// mergePids returns the sorted union of two sorted pid lists.
+func mergePids(a, b []proc.Pid) []proc.Pid {
+	out := make([]proc.Pid, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i] < b[j]):
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}

@@ -1,0 +1,203 @@
+// Package bridge is the contract at the WebAssembly boundary: the port
+// messages clients and daemons exchange, the events and commands that
+// cross between a jsglue script and the module, their one encoding, and
+// the services that step core engines on decoded events.
+//
+// Every message type and field name is written once, in Schema below. The
+// Go decoders check messages against it (unknown keys are rejected by
+// name) and the JavaScript constants in jsglue/lib/protocol.js are
+// generated from it (go run ./bridge/cmd/genjs), so the two sides cannot
+// drift apart.
+package bridge
+
+import "ramfarm/core/proc"
+
+// Well-known ports. Private ports handed out by the port allocator start
+// above them (portalloc's default first port is 101).
+const (
+	// MemdPort is where the memory daemon reads requests: allocations,
+	// claims, releases, worker registrations and port requests.
+	MemdPort proc.Port = 100
+	// BootPortBase + pid is the port where a client that has no private
+	// port yet receives the answer to its port request. Pids are never
+	// reused, so no two processes share a boot port.
+	BootPortBase proc.Port = 1 << 40
+)
+
+// BootPort is the bootstrap reply port of process pid.
+func BootPort(pid proc.Pid) proc.Port { return BootPortBase + proc.Port(pid) }
+
+// FieldType is the JSON type of a message field.
+type FieldType uint8
+
+const (
+	TInt    FieldType = iota // an integer number
+	TGB                      // RAM in GB, a multiple of 0.01
+	TString                  // a string
+	TBool                    // a boolean, absent = false
+	TChunks                  // array of [host, GB, count]
+	TAny                     // any JSON value
+	TArray                   // array of objects described in Doc
+)
+
+var fieldTypeJS = [...]string{"number", "number", "string", "boolean", "Array<[string, number, number]>", "any", "Array<object>"}
+
+// JSType is the JSDoc type of a field.
+func (t FieldType) JSType() string { return fieldTypeJS[t] }
+
+// Field is one key of a message.
+type Field struct {
+	Name     string
+	Type     FieldType
+	Required bool
+	Doc      string
+}
+
+// Direction says who sends a message.
+type Direction uint8
+
+const (
+	ToDaemon   Direction = iota // a client writes it to a daemon's port
+	FromDaemon                  // a daemon writes it to a client's port
+)
+
+// Message is one port message type; its "t" field holds Type.
+type Message struct {
+	Type   string
+	Dir    Direction
+	Doc    string
+	Fields []Field
+}
+
+// Field names shared by many messages.
+const (
+	fType   = "t"
+	fRid    = "rid"
+	fPid    = "pid"
+	fReply  = "reply"
+	fAlloc  = "alloc"
+	fChunk  = "chunk"
+	fCount  = "count"
+	fPrio   = "prio"
+	fHost   = "host"
+	fWorker = "worker"
+	fRAM    = "ram"
+	fPort   = "port"
+	fCode   = "code"
+	fReason = "reason"
+)
+
+// Message type tags.
+const (
+	TypeAlloc    = "alloc"
+	TypeResize   = "resize"
+	TypeRelease  = "release"
+	TypeClaim    = "claim"
+	TypeUnclaim  = "unclaim"
+	TypeStatus   = "status"
+	TypeWorker   = "worker"
+	TypeForget   = "forget"
+	TypePort     = "port"
+	TypeUnport   = "unport"
+	TypeGranted  = "granted"
+	TypeRefused  = "refused"
+	TypeError    = "error"
+	TypeDone     = "done"
+	TypeReport   = "report"
+	TypeAssigned = "assigned"
+)
+
+var (
+	rid    = Field{fRid, TInt, true, "request id chosen by the sender, echoed in the answer"}
+	pid    = Field{fPid, TInt, true, "the sender's pid (ns.pid)"}
+	reply  = Field{fReply, TInt, true, "port the answer goes to"}
+	alloc  = Field{fAlloc, TInt, true, "allocation id"}
+	ridOut = Field{fRid, TInt, true, "the request answered, 0 for growth"}
+)
+
+// Schema lists every port message. Order is the order of the generated
+// documentation.
+var Schema = []Message{
+	{TypeAlloc, ToDaemon, "Ask for count chunks of chunk GB. Answer: granted or refused.", []Field{
+		rid, pid, reply,
+		{"script", TString, false, "the owner's script name, for logs"},
+		{fChunk, TGB, true, "chunk size in GB"},
+		{fCount, TInt, true, "desired number of chunks"},
+		{fPrio, TInt, false, "priority; higher grows first"},
+		{"contiguous", TBool, false, "one host if any can hold all chunks"},
+		{"coreDependent", TBool, false, "prefer hosts with more cores (home)"},
+		{"longRunning", TBool, false, "avoid home, then purchased servers"},
+		{"shrinkable", TBool, false, "accept fewer chunks (at least one)"},
+		{"growable", TBool, false, "keep growing to count chunks as RAM appears"},
+	}},
+	{TypeResize, ToDaemon, "Change the desired count, priority or chunk size (reshape). Owner only. Answer: granted.", []Field{
+		rid, pid, reply, alloc,
+		{fChunk, TGB, false, "new chunk size in GB; absent keeps it"},
+		{fCount, TInt, true, "new desired count"},
+		{fPrio, TInt, false, "new priority; absent keeps it"},
+	}},
+	{TypeRelease, ToDaemon, "Give back the whole allocation (no host) or count chunks of chunk GB on host. Owner only. Answer: done or granted.", []Field{
+		rid, pid, reply, alloc,
+		{fHost, TString, false, "host whose chunks are returned; absent = everything"},
+		{fChunk, TGB, false, "size of the returned chunks"},
+		{fCount, TInt, false, "number of chunks returned"},
+	}},
+	{TypeClaim, ToDaemon, "Record a worker process started inside the allocation. Owner only. Answer: done.", []Field{
+		rid, pid, reply, alloc,
+		{fHost, TString, true, "host the worker runs on"},
+		{fWorker, TInt, true, "the worker's pid"},
+		{fRAM, TGB, true, "RAM the worker uses (GB)"},
+	}},
+	{TypeUnclaim, ToDaemon, "End a claim before its worker dies. Owner only. Answer: done.", []Field{
+		rid, pid, reply, alloc,
+		{fWorker, TInt, true, "the worker's pid"},
+	}},
+	{TypeStatus, ToDaemon, "Ask for every worker and allocation. Answer: report.", []Field{rid, pid, reply}},
+	{TypeWorker, ToDaemon, "Register a server the memory daemon should watch and allocate on (again to update it).", []Field{
+		{fHost, TString, true, "hostname"},
+		{"kind", TString, false, `"server" (default), "home", "purchased" or "hacknet"`},
+		{"cores", TInt, false, "CPU cores (default 1)"},
+	}},
+	{TypeForget, ToDaemon, "Stop watching a server.", []Field{{fHost, TString, true, "hostname"}}},
+	{TypePort, ToDaemon, "Ask for a private port. Answer: assigned (on reply, usually the boot port).", []Field{rid, pid, reply}},
+	{TypeUnport, ToDaemon, "Give a private port back. Owner only. Answer: done.", []Field{
+		rid, pid, {fReply, TInt, false, "port the answer goes to; absent = the returned port"},
+		{fPort, TInt, true, "the port returned"},
+	}},
+
+	{TypeGranted, FromDaemon, "A full snapshot of an allocation; a newer seq replaces an older one.", []Field{
+		ridOut, alloc,
+		{"seq", TInt, true, "snapshot number, counting up per allocation"},
+		{fChunk, TGB, true, "current chunk size in GB"},
+		{"desired", TInt, true, "desired count of current-size chunks"},
+		{"held", TChunks, true, "every chunk held: [host, GB, count], sorted"},
+	}},
+	{TypeRefused, FromDaemon, "The request could not be met now (not enough RAM).", []Field{
+		rid, {fCode, TString, true, "reason code"}, {fReason, TString, true, "human-readable reason"},
+	}},
+	{TypeError, FromDaemon, "The request was malformed or not allowed; nothing changed.", []Field{
+		{fRid, TInt, false, "the request, when it had a readable rid"},
+		{fCode, TString, true, "reason code"}, {fReason, TString, true, "human-readable reason"},
+	}},
+	{TypeDone, FromDaemon, "Acknowledges a claim, unclaim, whole release or port return.", []Field{
+		rid, {fAlloc, TInt, false, "the allocation"}, {fPort, TInt, false, "the returned port"},
+	}},
+	{TypeReport, FromDaemon, "Every worker and allocation.", []Field{
+		rid,
+		{"workers", TArray, true, "{host, max, usable, allocated, claimed, foreign} in GB"},
+		{"allocs", TArray, true, "{alloc, pid, script, prio, chunk, desired, held, seq}"},
+	}},
+	{TypeAssigned, FromDaemon, "A private port, now the requester's alone.", []Field{
+		rid, {fPort, TInt, true, "the port"},
+	}},
+}
+
+// MessageByType returns the schema entry of a type tag.
+func MessageByType(t string) (Message, bool) {
+	for _, m := range Schema {
+		if m.Type == t {
+			return m, true
+		}
+	}
+	return Message{}, false
+}

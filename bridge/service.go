@@ -1,0 +1,36 @@
+package bridge
+
+import (
+	"errors"
+	"strconv"
+)
+
+// Service is one engine role as the module serves it to a script: a batch
+// of encoded events in, encoded commands out. Ready returns the same
+// commands until Advance says they were carried out.
+type Service interface {
+	// Step applies a JSON array of events. It fails only when the batch
+	// itself is malformed; an event that is rejected is reported in the
+	// "errors" list of the next Ready and changes nothing.
+	Step(batch []byte) error
+	// Ready returns the pending commands as one JSON object. The slice is
+	// valid until the next call on the service.
+	Ready() []byte
+	// Advance acknowledges that the commands of the last Ready ran.
+	Advance()
+}
+
+// Roles lists the roles NewService knows, for help texts.
+func Roles() []string { return []string{RoleMemd} }
+
+// ErrUnknownRole is returned by NewService for a role it does not serve.
+var ErrUnknownRole = errors.New("bridge: unknown role")
+
+// NewService builds the service for role from its JSON config.
+func NewService(role string, config []byte) (Service, error) {
+	switch role {
+	case RoleMemd:
+		return NewMemd(config)
+	}
+	return nil, errors.New(ErrUnknownRole.Error() + " " + strconv.Quote(role))
+}

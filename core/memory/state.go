@@ -1,0 +1,144 @@
+package memory
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"ramfarm/core/ram"
+)
+
+// host is one worker as last observed, with the engine's accounting.
+type host struct {
+	name   string
+	kind   HostKind
+	rooted bool
+	max    ram.Amount
+	used   ram.Amount
+	cores  int
+
+	foreign   ram.Amount // used RAM no live claim explains
+	usable    ram.Amount // max less max(set-aside, foreign); 0 if unusable
+	allocated ram.Amount // sum of every chunk held here
+	claimed   ram.Amount // sum of live claims here
+}
+
+// free is what can still be granted here; 0 while the host is
+// over-committed.
+func (h *host) free() ram.Amount {
+	if h.allocated >= h.usable {
+		return 0
+	}
+	return h.usable - h.allocated
+}
+
+// claim is RAM a worker process uses inside an allocation's chunks.
+type claim struct {
+	worker Pid
+	alloc  *alloc
+	host   *host
+	ram    ram.Amount
+}
+
+// alloc is one allocation.
+type alloc struct {
+	id      AllocID
+	owner   Pid
+	script  string
+	reply   Port
+	prio    int
+	opts    Options
+	size    ram.Amount // current chunk size
+	desired int        // desired count of size chunks
+
+	held      []Chunks // sorted by host, then size; no empty runs
+	claims    map[Pid]*claim
+	claimedOn map[string]ram.Amount
+	streams   []*stream
+
+	seq     int64
+	changed bool // holdings changed during the current tick
+}
+
+func cmpChunks(x, y Chunks) int {
+	if c := strings.Compare(x.Host, y.Host); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.Size, y.Size)
+}
+
+func cmpAllocID(a *alloc, id AllocID) int { return cmp.Compare(a.id, id) }
+
+// count is how many chunks of size the allocation holds on host.
+func (a *alloc) count(host string, size ram.Amount) int {
+	if i, ok := slices.BinarySearchFunc(a.held, Chunks{Host: host, Size: size}, cmpChunks); ok {
+		return a.held[i].Count
+	}
+	return 0
+}
+
+// heldOn is the RAM the allocation holds on host, every size together.
+func (a *alloc) heldOn(host string) ram.Amount {
+	i, _ := slices.BinarySearchFunc(a.held, Chunks{Host: host}, cmpChunks)
+	var sum ram.Amount
+	for ; i < len(a.held) && a.held[i].Host == host; i++ {
+		sum += a.held[i].Size.Times(a.held[i].Count)
+	}
+	return sum
+}
+
+// countSize is how many chunks of size the allocation holds anywhere.
+func (a *alloc) countSize(size ram.Amount) int {
+	n := 0
+	for _, c := range a.held {
+		if c.Size == size {
+			n += c.Count
+		}
+	}
+	return n
+}
+
+// total is all the RAM the allocation holds.
+func (a *alloc) total() ram.Amount {
+	var sum ram.Amount
+	for _, c := range a.held {
+		sum += c.Size.Times(c.Count)
+	}
+	return sum
+}
+
+// grant adds k chunks of size on h to a.
+func (a *alloc) grant(h *host, size ram.Amount, k int) {
+	key := Chunks{Host: h.name, Size: size}
+	i, ok := slices.BinarySearchFunc(a.held, key, cmpChunks)
+	if ok {
+		a.held[i].Count += k
+	} else {
+		key.Count = k
+		a.held = slices.Insert(a.held, i, key)
+	}
+	h.allocated += size.Times(k)
+}
+
+// take removes k chunks of size on h from a; the caller checked they are
+// held.
+func (a *alloc) take(h *host, size ram.Amount, k int) {
+	i, _ := slices.BinarySearchFunc(a.held, Chunks{Host: h.name, Size: size}, cmpChunks)
+	a.held[i].Count -= k
+	if a.held[i].Count == 0 {
+		a.held = slices.Delete(a.held, i, i+1)
+	}
+	h.allocated -= size.Times(k)
+}
+
+// snapshot is the allocation as a Granted message.
+func (a *alloc) snapshot(rid int64) Granted {
+	return Granted{
+		Rid:       rid,
+		Alloc:     a.id,
+		Seq:       a.seq,
+		ChunkSize: a.size,
+		Desired:   a.desired,
+		Held:      slices.Clone(a.held),
+	}
+}

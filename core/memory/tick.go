@@ -1,0 +1,309 @@
+package memory
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"ramfarm/core/ram"
+)
+
+// stepTick runs one allocator tick: deaths, observations, revocation,
+// growth of running allocations, then new requests. Running tasks grow
+// before new ones start because they are the ones furthest along.
+func (e *Engine) stepTick(ev Tick) error {
+	if err := checkTick(ev); err != nil {
+		return err
+	}
+	for _, pid := range ev.Dead {
+		e.bury(pid)
+	}
+	for _, w := range ev.Workers {
+		e.observe(w)
+	}
+	for _, name := range ev.Gone {
+		e.remove(name)
+	}
+	for _, h := range e.hostList {
+		e.refresh(h)
+	}
+	e.resend()
+	for _, h := range e.hostList {
+		if h.allocated > h.usable {
+			e.revoke(h)
+		}
+	}
+	e.grow()
+	for _, a := range e.order {
+		if a.changed {
+			a.changed = false
+			e.offer(a, a.reply, 0)
+		}
+	}
+	e.serve()
+	e.flushDue()
+	return nil
+}
+
+// checkTick finds what makes a Tick unusable before anything changes.
+func checkTick(ev Tick) error {
+	for _, pid := range ev.Dead {
+		if pid <= 0 {
+			return wrap(ErrBadPid, "pid "+itoa(int64(pid)))
+		}
+	}
+	seen := make(map[string]struct{}, len(ev.Workers))
+	for _, w := range ev.Workers {
+		switch {
+		case w.Host == "":
+			return wrap(ErrBadWorker, "a worker has no host name")
+		case w.Kind > HostHacknet:
+			return wrap(ErrBadWorker, w.Host+" has kind "+itoa(int64(w.Kind)))
+		case w.MaxRAM < 0 || w.MaxRAM > ram.Max || w.UsedRAM < 0 || w.UsedRAM > ram.Max:
+			return wrap(ErrBadWorker, w.Host+" has RAM out of range")
+		case w.Cores < 0:
+			return wrap(ErrBadWorker, w.Host+" has "+itoa(int64(w.Cores))+" cores")
+		}
+		if _, dup := seen[w.Host]; dup {
+			return wrap(ErrDuplicateHost, w.Host)
+		}
+		seen[w.Host] = struct{}{}
+	}
+	for _, name := range ev.Gone {
+		if name == "" {
+			return wrap(ErrBadWorker, "a gone host has no name")
+		}
+		if _, listed := seen[name]; listed {
+			return wrap(ErrBadWorker, name+" is both listed and gone")
+		}
+	}
+	return nil
+}
+
+// bury applies one death: a worker's claim ends; an owner's allocations
+// end, and nothing more is said to it.
+func (e *Engine) bury(pid Pid) {
+	if c := e.claims[pid]; c != nil {
+		e.endClaim(c, true)
+	}
+	if e.owners[pid] > 0 {
+		var freed ram.Amount
+		var ids []string
+		for i := 0; i < len(e.order); {
+			a := e.order[i]
+			if a.owner != pid {
+				i++
+				continue
+			}
+			freed += a.total()
+			ids = append(ids, itoa(int64(a.id)))
+			e.free(a) // removes e.order[i]
+		}
+		e.logf("pid " + itoa(int64(pid)) + " died: freed alloc " + strings.Join(ids, ",") + " (" + freed.String() + ")")
+	}
+	e.pending = slices.DeleteFunc(e.pending, func(r Request) bool {
+		if r.Pid == pid {
+			e.watch.remove(pid)
+			return true
+		}
+		return false
+	})
+	e.dropLetters(pid)
+}
+
+// observe records a worker's state.
+func (e *Engine) observe(w WorkerState) {
+	h := e.hosts[w.Host]
+	if h == nil {
+		h = &host{name: w.Host}
+		e.hosts[w.Host] = h
+		i, _ := slices.BinarySearchFunc(e.hostList, w.Host, func(x *host, name string) int { return strings.Compare(x.name, name) })
+		e.hostList = slices.Insert(e.hostList, i, h)
+	}
+	h.kind, h.rooted, h.max, h.used = w.Kind, w.Rooted, w.MaxRAM, w.UsedRAM
+	h.cores = max(w.Cores, 1)
+	// Fresh used RAM: foreign use may have shrunk. refresh recomputes it.
+	h.foreign = 0
+}
+
+// remove forgets a host that no longer exists, with every chunk and claim
+// on it.
+func (e *Engine) remove(name string) {
+	h := e.hosts[name]
+	if h == nil {
+		return
+	}
+	for _, a := range e.order {
+		lost := a.heldOn(name)
+		if lost == 0 {
+			continue
+		}
+		for _, c := range a.claims {
+			if c.host == h {
+				e.endClaim(c, true)
+			}
+		}
+		a.held = slices.DeleteFunc(a.held, func(c Chunks) bool { return c.Host == name })
+		a.changed = true
+		e.logf("revoke alloc=" + itoa(int64(a.id)) + " " + name + ":" + lost.String() + " (host gone)")
+	}
+	delete(e.hosts, name)
+	e.hostList = slices.DeleteFunc(e.hostList, func(x *host) bool { return x == h })
+}
+
+// refresh recomputes a host's foreign and usable RAM. Foreign RAM is used
+// RAM no live claim explains; a host not observed this tick keeps at least
+// its last foreign RAM, since a claim made since then may be for a worker
+// its stale used RAM does not show yet.
+func (e *Engine) refresh(h *host) {
+	f := max(h.used-h.claimed, 0)
+	h.foreign = max(f, h.foreign)
+	if !h.rooted || (h.kind == HostHacknet && !e.useHacknet) {
+		h.usable = 0
+		return
+	}
+	aside := e.setAside[h.name]
+	if h.kind == HostHome {
+		aside = max(aside, e.homeReserve)
+	}
+	h.usable = max(h.max-max(aside, h.foreign), 0)
+}
+
+// revoke takes chunks off an over-committed host until it fits: from the
+// lowest priority first, newest first, never below what live claims use.
+// Where claims alone pin more than fits, the host stays over until they
+// end.
+func (e *Engine) revoke(h *host) {
+	victims := e.scratch[:0]
+	for _, a := range e.order {
+		if a.heldOn(h.name) > a.claimedOn[h.name] {
+			victims = append(victims, a)
+		}
+	}
+	slices.SortFunc(victims, func(x, y *alloc) int {
+		if c := cmp.Compare(x.prio, y.prio); c != 0 {
+			return c
+		}
+		return cmp.Compare(y.id, x.id)
+	})
+	for _, a := range victims {
+		if h.allocated <= h.usable {
+			break
+		}
+		e.revokeFrom(a, h)
+	}
+	clear(victims)
+	e.scratch = victims[:0]
+}
+
+// revokeFrom takes a's chunks off h while h is over. It prefers the
+// smallest chunk that ends the excess, else the largest that claims allow.
+func (e *Engine) revokeFrom(a *alloc, h *host) {
+	slack := a.heldOn(h.name) - a.claimedOn[h.name]
+	for h.allocated > h.usable && slack > 0 {
+		excess := h.allocated - h.usable
+		lo, _ := slices.BinarySearchFunc(a.held, Chunks{Host: h.name}, cmpChunks)
+		hi := lo
+		for hi < len(a.held) && a.held[hi].Host == h.name {
+			hi++
+		}
+		pick, k := -1, 1
+		for i := lo; i < hi; i++ {
+			if s := a.held[i].Size; s >= excess && s <= slack {
+				pick = i
+				break
+			}
+		}
+		if pick < 0 {
+			for i := hi - 1; i >= lo; i-- {
+				if a.held[i].Size <= slack {
+					pick = i
+					break
+				}
+			}
+			if pick < 0 {
+				return
+			}
+			s := a.held[pick].Size
+			k = min(a.held[pick].Count, int(slack/s), int(excess/s))
+		}
+		size := a.held[pick].Size
+		a.take(h, size, k)
+		a.changed = true
+		slack -= size.Times(k)
+		e.logf("revoke alloc=" + itoa(int64(a.id)) + " " + h.name + ":" + itoa(int64(k)) + "x" + size.String() +
+			" (usable " + h.usable.String() + ")")
+	}
+}
+
+// grow gives running allocations the chunks they still want: highest
+// priority first, oldest first among equals. Each takes what fits, so a
+// lower priority still gets what a higher one cannot use.
+func (e *Engine) grow() {
+	e.maxFree = 0
+	for _, h := range e.hostList {
+		e.maxFree = max(e.maxFree, h.free())
+	}
+	cands := e.scratch[:0]
+	for _, a := range e.order {
+		if a.countSize(a.size) < a.desired {
+			cands = append(cands, a)
+		}
+	}
+	slices.SortStableFunc(cands, func(x, y *alloc) int { return cmp.Compare(y.prio, x.prio) })
+	for _, a := range cands {
+		have := a.countSize(a.size)
+		if got := e.place(a, a.desired-have); got > 0 {
+			a.changed = true
+			e.logf("grow alloc=" + itoa(int64(a.id)) + " +" + itoa(int64(got)) + "x" + a.size.String() +
+				" now " + itoa(int64(have+got)) + "/" + itoa(int64(a.desired)))
+		}
+	}
+	clear(cands)
+	e.scratch = cands[:0]
+}
+
+// serve answers the requests queued since the last tick, highest priority
+// first, in arrival order among equals.
+func (e *Engine) serve() {
+	reqs := e.pending
+	e.pending = nil
+	slices.SortStableFunc(reqs, func(x, y Request) int { return cmp.Compare(y.Priority, x.Priority) })
+	for _, r := range reqs {
+		e.watch.remove(r.Pid)
+		a := &alloc{owner: r.Pid, script: r.Script, reply: r.Reply, prio: r.Priority, opts: r.Options, size: r.ChunkSize}
+		var got int
+		switch {
+		case r.Growable:
+			got = e.place(a, r.Count)
+			a.desired = r.Count
+		case r.Shrinkable:
+			got = e.place(a, r.Count)
+			a.desired = got
+		default:
+			if e.room(r.ChunkSize, r.Count) >= r.Count {
+				got = e.place(a, r.Count)
+			}
+			a.desired = got
+		}
+		if a.desired == 0 && !r.Growable {
+			reason := "no room for " + itoa(int64(r.Count)) + "x" + r.ChunkSize.String()
+			e.logf("refuse rid=" + itoa(r.Rid) + " pid=" + itoa(int64(r.Pid)) + ": " + reason)
+			e.post(r.Pid, r.Reply, Refused{Rid: r.Rid, Code: CodeNoRAM, Reason: reason})
+			continue
+		}
+		e.nextAlloc++
+		a.id = e.nextAlloc
+		e.allocs[a.id] = a
+		e.order = append(e.order, a)
+		e.owners[a.owner]++
+		e.watch.add(a.owner)
+		line := "grant alloc=" + itoa(int64(a.id)) + " pid=" + itoa(int64(a.owner))
+		if a.script != "" {
+			line += " " + a.script
+		}
+		e.logf(line + " " + itoa(int64(got)) + "/" + itoa(int64(r.Count)) + "x" + a.size.String())
+		e.offer(a, r.Reply, r.Rid)
+	}
+	clear(reqs)
+}

@@ -1,0 +1,170 @@
+// @ts-check
+// The client side of a growable allocation: it owns a private port, keeps
+// the latest snapshot the memory daemon sent there, and knows which part
+// of every host's chunks its own workers occupy.
+
+import { Mailbox } from "/ramfarm/lib/ports.js";
+import { T } from "/ramfarm/lib/protocol.js";
+
+/** RAM in hundredths of a GB, the unit the allocator counts in. @param {number} gb */
+const cgb = (gb) => Math.round(gb * 100);
+
+/**
+ * @typedef {object} AllocOptions
+ * @property {number} chunk chunk size in GB
+ * @property {number} count desired number of chunks
+ * @property {number} [prio] priority; higher grows first
+ * @property {boolean} [growable] keep growing to count as RAM appears
+ * @property {boolean} [shrinkable] accept fewer chunks
+ * @property {boolean} [contiguous] one host if any can hold all
+ * @property {boolean} [coreDependent] prefer more cores
+ * @property {boolean} [longRunning] avoid home and purchased servers
+ */
+
+/** A connection to the memory daemon over this script's private port. */
+export class MemClient {
+  /** @param {NS} ns @param {Mailbox} mb */
+  constructor(ns, mb) {
+    this.ns = ns;
+    this.mb = mb;
+    /** @type {Map<number, Allocation>} */
+    this.allocs = new Map();
+    mb.onMessage = (m) => {
+      if (m.t === T.granted) this.allocs.get(m.alloc)?.apply(m);
+    };
+  }
+
+  /** Opens a connection: gets a private port. (Not "connect": that name is a 32 GB netscript function, charged by name). @param {NS} ns */
+  static async open(ns) {
+    return new MemClient(ns, await Mailbox.open(ns));
+  }
+
+  /**
+   * Asks for an allocation. A growable one is granted at once, possibly
+   * empty, and then grows; others are granted or refused.
+   * @param {AllocOptions} o
+   * @returns {Promise<Allocation>}
+   */
+  async allocate(o) {
+    const a = await this.mb.ask({ t: T.alloc, pid: this.ns.pid, script: this.ns.getScriptName(), ...o });
+    if (a.t !== T.granted) throw new Error(`ramfarm: allocation refused: ${a.code}: ${a.reason}`);
+    const alloc = new Allocation(this, a);
+    this.allocs.set(a.alloc, alloc);
+    return alloc;
+  }
+
+  /** Waits for news on the private port (growth snapshots). @param {number} ms */
+  wait(ms) {
+    return this.mb.wait(ms);
+  }
+}
+
+/** One allocation: what it holds, and what of it is free. */
+export class Allocation {
+  /** @param {MemClient} client @param {any} g the first snapshot */
+  constructor(client, g) {
+    this.client = client;
+    this.id = g.alloc;
+    this.seq = 0;
+    this.chunk = g.chunk;
+    this.desired = g.desired;
+    /** @type {Array<[string, number, number]>} [host, GB, count] */
+    this.held = [];
+    /** @type {Map<number, {host: string, gb: number}>} worker pid → use */
+    this.claims = new Map();
+    /** @type {(a: Allocation) => void} called after every new snapshot */
+    this.onChange = () => {};
+    this.apply(g);
+  }
+
+  /** Takes a snapshot if it is newer than the one held. @param {any} g */
+  apply(g) {
+    if (g.seq <= this.seq) return;
+    this.seq = g.seq;
+    this.chunk = g.chunk;
+    this.desired = g.desired;
+    this.held = g.held;
+    this.onChange(this);
+  }
+
+  /** Number of chunks held, of the current size unless given. */
+  count(size = this.chunk) {
+    let n = 0;
+    for (const [, gb, c] of this.held) if (cgb(gb) === cgb(size)) n += c;
+    return n;
+  }
+
+  /** GB held in total. */
+  total() {
+    let t = 0;
+    for (const [, gb, c] of this.held) t += cgb(gb) * c;
+    return t / 100;
+  }
+
+  /** GB held on each host minus what this allocation's workers use there. */
+  free() {
+    /** @type {Map<string, number>} */
+    const f = new Map();
+    for (const [host, gb, c] of this.held) f.set(host, (f.get(host) ?? 0) + cgb(gb) * c);
+    for (const { host, gb } of this.claims.values()) f.set(host, (f.get(host) ?? 0) - cgb(gb));
+    for (const [h, v] of f) f.set(h, v / 100);
+    return f;
+  }
+
+  /**
+   * Starts a worker script inside this allocation on host and claims its
+   * RAM. Returns the pid, or 0 if the game refused to start it.
+   * @param {string} script @param {string} host @param {number} threads @param {number} ramPerThread GB
+   * @param {...(string|number|boolean)} args
+   */
+  async start(script, host, threads, ramPerThread, ...args) {
+    const ns = this.client.ns;
+    if (!ns.fileExists(script, host)) ns.scp(script, host);
+    const pid = ns.exec(script, host, threads, ...args);
+    if (pid === 0) return 0;
+    // Recorded before any await, so the daemon never sees the worker's RAM
+    // as foreign.
+    const gb = Math.round(ramPerThread * threads * 100) / 100;
+    this.claims.set(pid, { host, gb });
+    const a = await this.client.mb.ask({ t: T.claim, pid: ns.pid, alloc: this.id, host, worker: pid, ram: gb });
+    if (a.t !== T.done) throw new Error(`ramfarm: claim refused: ${a.code}: ${a.reason}`);
+    return pid;
+  }
+
+  /** Forgets workers that are no longer running; returns how many. */
+  reap() {
+    const ns = this.client.ns;
+    let n = 0;
+    for (const pid of [...this.claims.keys()]) {
+      if (!ns.isRunning(pid)) {
+        this.claims.delete(pid);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Sets the desired count and, with a different chunk size, reshapes.
+   * @param {number} count @param {number} [chunk] @param {number} [prio]
+   */
+  async resize(count, chunk, prio) {
+    const a = await this.client.mb.ask({ t: T.resize, pid: this.client.ns.pid, alloc: this.id, count, chunk, prio });
+    if (a.t !== T.granted) throw new Error(`ramfarm: resize refused: ${a.code}: ${a.reason}`);
+    this.apply(a);
+  }
+
+  /** Returns count chunks of size GB held on host. @param {string} host @param {number} size @param {number} count */
+  async giveBack(host, size, count) {
+    const a = await this.client.mb.ask({ t: T.release, pid: this.client.ns.pid, alloc: this.id, host, chunk: size, count });
+    if (a.t !== T.granted) throw new Error(`ramfarm: release refused: ${a.code}: ${a.reason}`);
+    this.apply(a);
+  }
+
+  /** Returns the whole allocation. */
+  async close() {
+    const a = await this.client.mb.ask({ t: T.release, pid: this.client.ns.pid, alloc: this.id });
+    if (a.t !== T.done) throw new Error(`ramfarm: release refused: ${a.code}: ${a.reason}`);
+    this.client.allocs.delete(this.id);
+  }
+}

@@ -1,0 +1,112 @@
+// @ts-check
+// The memory daemon: the RAM allocator and the port allocator, behind
+// MEMD_PORT. Every decision is made in the core module; this script only
+// moves messages in, observes the game once per tick, and carries out
+// what the module asks (clear ports, write answers, log).
+
+import { Core, CoreTrap } from "/ramfarm/lib/core.js";
+import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
+
+const HELP = `usage: run ramfarm/memd.js [--reserve GB] [--tick ms] [--use-hacknet] [--first-port N]
+
+The ramfarm memory daemon. It hands out RAM to ramfarm's tasks in chunks
+and keeps growing each task's allocation until it holds what it asked
+for, as new servers are rooted or upgraded. It also hands out private
+ports. Start it once, on home, before any other ramfarm script.
+
+  --reserve GB     RAM on home kept free for your own scripts (default 8)
+  --tick ms        how often it looks at the servers (default 200)
+  --use-hacknet    also use hacknet servers
+  --first-port N   first private port it hands out (default 101)
+  --help           this text`;
+
+/** @param {NS} ns */
+export async function main(ns) {
+  const flags = ns.flags([
+    ["reserve", 8],
+    ["tick", 200],
+    ["use-hacknet", false],
+    ["first-port", 101],
+    ["help", false],
+  ]);
+  if (flags.help || flags._.length > 0) {
+    ns.tprint(HELP);
+    return;
+  }
+  const tickMs = Number(flags.tick);
+  if (!(tickMs >= 10)) {
+    ns.tprint("memd: --tick must be at least 10 ms");
+    return;
+  }
+  const config = {
+    home: "home",
+    homeReserve: Number(flags.reserve),
+    useHacknet: Boolean(flags["use-hacknet"]), // not flags.hacknet: that name costs 4 GB
+    firstPort: Number(flags["first-port"]),
+  };
+  ns.disableLog("ALL");
+
+  let core = await Core.open();
+  let engine = core.engine("memd", config); // the module rejects a bad config
+  const inbox = ns.getPortHandle(MEMD_PORT);
+  /** @type {object[]} */
+  let events = [];
+  /** @type {number[]} */
+  let watch = [];
+  /** @type {string[]} */
+  let observe = [];
+  ns.print(`memd: serving on port ${MEMD_PORT}, home reserve ${config.homeReserve} GB`);
+
+  for (;;) {
+    while (!inbox.empty()) events.push({ k: "msg", body: inbox.read() });
+    events.push(observeTick(ns, watch, observe));
+    try {
+      engine.step(events);
+      events = [];
+      const out = engine.ready();
+      for (const p of out.clear ?? []) ns.clearPort(p);
+      for (const s of out.send ?? []) events.push({ k: "sent", id: s.id, ok: ns.tryWritePort(s.port, s.msg) });
+      for (const line of out.log ?? []) ns.print(line);
+      for (const e of out.errors ?? []) ns.print("memd: rejected: " + e);
+      if (out.watch) watch = out.watch;
+      if (out.observe) observe = out.observe;
+      engine.advance();
+    } catch (e) {
+      if (!(e instanceof CoreTrap)) throw e;
+      // The instance's state is undefined after a trap: start a fresh one.
+      // Clients learn of the loss when their allocation ids are unknown.
+      ns.print("memd: core trapped, restarting it: " + e.message);
+      events = [];
+      watch = [];
+      core = await Core.open();
+      engine = core.engine("memd", config);
+    }
+    await Promise.race([inbox.nextWrite(), ns.asleep(tickMs)]);
+  }
+}
+
+/**
+ * Reads what the allocator needs from the game: which watched processes
+ * ended, and each server's root, max and used RAM. Dead pids are listed
+ * before servers are read, so a process that just ended is never counted
+ * twice.
+ * @param {NS} ns @param {number[]} watch @param {string[]} observe
+ */
+function observeTick(ns, watch, observe) {
+  const dead = watch.filter((pid) => !ns.isRunning(pid));
+  const workers = [];
+  const gone = [];
+  for (const host of observe) {
+    try {
+      workers.push({
+        host,
+        root: ns.hasRootAccess(host),
+        max: ns.getServerMaxRam(host),
+        used: ns.getServerUsedRam(host),
+      });
+    } catch {
+      gone.push(host);
+    }
+  }
+  return { k: "tick", now: performance.now(), dead, workers, gone };
+}

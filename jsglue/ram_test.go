@@ -1,0 +1,62 @@
+package jsglue
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"ramfarm/harness/ramcalc"
+)
+
+// Every GB a script costs is a GB the player cannot hack with. These are
+// the budgets, computed the way the game computes them; a change that
+// raises one must raise it here, in review.
+var ramBudget = map[string]float64{
+	"ramfarm/memd.js":     1.85, // base + isRunning, hasRootAccess, getServerMaxRam, getServerUsedRam
+	"ramfarm/fill.js":     4.3,  // base + exec, scp, kill, fileExists, isRunning, getScriptRam
+	"ramfarm/w/hack.js":   1.7,
+	"ramfarm/w/grow.js":   1.75,
+	"ramfarm/w/weaken.js": 1.75,
+}
+
+func TestScriptRAM(t *testing.T) {
+	calc, err := ramcalc.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := Files([]byte("\x00asm"))
+	// The game resolves imports against files on the same server, by path
+	// from the root.
+	var scripts []string
+	for name := range files {
+		if strings.HasSuffix(name, ".js") && !strings.Contains(name, "/lib/") {
+			scripts = append(scripts, name)
+		}
+	}
+	sort.Strings(scripts)
+	for _, name := range scripts {
+		res, err := calc.ScriptRAM(name, files)
+		if err != nil {
+			t.Errorf("%s: RAM not computable (the game would refuse to run it): %v", name, err)
+			continue
+		}
+		budget, ok := ramBudget[name]
+		if !ok {
+			t.Errorf("%s: costs %.2f GB and has no budget in ramBudget", name, res.RAM)
+			continue
+		}
+		if res.RAM > budget {
+			t.Errorf("%s costs %.2f GB, over its %.2f GB budget: %v", name, res.RAM, budget, res.Entries)
+		}
+		t.Logf("%-22s %.2f GB", name, res.RAM)
+	}
+	// Library files must be free to import.
+	for _, lib := range []string{"ramfarm/lib/core.js", "ramfarm/lib/ports.js", "ramfarm/lib/protocol.js", WasmFile} {
+		res, err := calc.ScriptRAM(lib, files)
+		if err != nil {
+			t.Errorf("%s: %v", lib, err)
+		} else if res.RAM != ramcalc.BaseCost {
+			t.Errorf("%s costs %.2f GB to import, want nothing beyond the base: %v", lib, res.RAM, res.Entries)
+		}
+	}
+}

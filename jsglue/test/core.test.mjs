@@ -1,0 +1,121 @@
+// The loader and WASI shim against the real core.wasm, in V8 (Node), as
+// the game runs them. Run with: node --import ./jsglue/test/register.mjs --test jsglue/test/
+import test from "node:test";
+import assert from "node:assert/strict";
+import { webcrypto } from "node:crypto";
+import { Core, CoreTrap, compiledCore, wasiImports } from "/ramfarm/lib/core.js";
+import { MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
+
+if (!globalThis.crypto) globalThis.crypto = webcrypto;
+
+test("the module is compiled once per realm and cached by hash", async () => {
+  const a = await compiledCore();
+  const b = await compiledCore();
+  assert.equal(a, b);
+  const keys = Object.keys(globalThis).filter((k) => k.startsWith("ramfarm.core."));
+  assert.equal(keys.length, 1);
+  const names = WebAssembly.Module.exports(a).map((e) => e.name);
+  for (const n of ["rf_buf", "rf_out", "rf_create", "rf_step", "rf_ready", "rf_advance", "rf_destroy", "memory"]) {
+    assert.ok(names.includes(n), `export ${n} missing`);
+  }
+  for (const n of names) assert.ok(!["run", "exec", "kill", "hack", "grow", "weaken", "scan"].includes(n), `costly export name ${n}`);
+});
+
+test("instances are separate: each script gets its own engine state", async () => {
+  const c1 = await Core.open();
+  const c2 = await Core.open();
+  const e1 = c1.engine("memd", {});
+  const e2 = c2.engine("memd", {});
+  assert.equal(e1.h, 1);
+  assert.equal(e2.h, 1, "a fresh instance starts its own handle table");
+  e1.free();
+  e2.free();
+});
+
+test("memd: a growable request is granted on the next tick", async () => {
+  const core = await Core.open();
+  const eng = core.engine("memd", { homeReserve: 0 });
+  let out = eng.ready();
+  assert.deepEqual(out.observe, ["home"]);
+  eng.advance();
+  eng.step([
+    { k: "msg", body: { t: T.alloc, rid: 7, pid: 5, reply: 200, chunk: 4, count: 10, growable: true } },
+    { k: "tick", now: 0, dead: [], workers: [{ host: "home", root: true, max: 8, used: 0 }] },
+  ]);
+  out = eng.ready();
+  assert.equal(out.send.length, 1);
+  const s = out.send[0];
+  assert.equal(s.port, 200);
+  assert.equal(s.msg.t, T.granted);
+  assert.equal(s.msg.rid, 7);
+  assert.deepEqual(s.msg.held, [["home", 4, 2]]);
+  assert.deepEqual(out.watch, [5]);
+  eng.advance();
+  // Acknowledged, nothing new: nothing to do.
+  eng.step([{ k: "sent", id: s.id, ok: true }]);
+  out = eng.ready();
+  assert.equal(out.send, undefined);
+});
+
+test("memd: a malformed message gets an error answer and changes nothing", async () => {
+  const core = await Core.open();
+  const eng = core.engine("memd", {});
+  eng.advance();
+  eng.step([{ k: "msg", body: { t: T.alloc, rid: 3, pid: 5, reply: 201, chunk: "big", count: 1 } }]);
+  const out = eng.ready();
+  assert.equal(out.send.length, 1);
+  assert.equal(out.send[0].port, 201);
+  assert.equal(out.send[0].msg.t, T.error);
+  assert.equal(out.send[0].msg.rid, 3);
+  assert.match(out.send[0].msg.reason, /chunk/);
+  assert.equal(out.errors.length, 1);
+  assert.equal(MEMD_PORT, 100);
+});
+
+test("memd: a bad config is rejected with the module's message", async () => {
+  const core = await Core.open();
+  assert.throws(() => core.engine("memd", { reserve: 8 }), /unknown key "reserve"/);
+  assert.throws(() => core.engine("nope", {}), /unknown role/);
+});
+
+test("a trap kills the instance; a fresh one works", async () => {
+  const core = await Core.open();
+  const eng = core.engine("memd", {});
+  // Stand in for a Go panic inside an export: V8 throws a RuntimeError.
+  core.ex = { ...core.ex, rf_ready: () => { throw new WebAssembly.RuntimeError("unreachable"); } };
+  assert.throws(() => eng.ready(), (e) => e instanceof CoreTrap && /unreachable/.test(e.message));
+  assert.ok(core.dead);
+  assert.throws(() => core.engine("memd", {}), /instance is dead/);
+  const fresh = await Core.open();
+  assert.deepEqual(fresh.engine("memd", {}).ready().observe, ["home"]);
+});
+
+test("WASI shim: random_get fills across 64 KiB chunks, clock_time_get, fd_write", () => {
+  const st = { memory: new WebAssembly.Memory({ initial: 8 }), stderr: [] };
+  const shim = wasiImports(st);
+  const mem = new Uint8Array(st.memory.buffer);
+  const base = 1024, len = 200000;
+  assert.equal(shim.random_get(base, len), 0);
+  let zeros = 0;
+  for (let i = base + len - 1000; i < base + len; i++) if (mem[i] === 0) zeros++;
+  assert.ok(zeros < 50, "the tail past the 64 KiB chunks was filled");
+  const v = new DataView(st.memory.buffer);
+  assert.equal(shim.clock_time_get(1, 0, base), 0);
+  assert.ok(v.getUint32(base, true) + v.getUint32(base + 4, true) * 4294967296 >= 1e9, "clock starts past zero");
+  assert.equal(shim.args_sizes_get(base, base + 4), 0);
+  assert.equal(v.getUint32(base, true) + v.getUint32(base + 4, true), 0);
+  new TextEncoder().encodeInto("boom\n", mem.subarray(base + 100));
+  v.setUint32(base + 64, base + 100, true);
+  v.setUint32(base + 68, 5, true);
+  assert.equal(shim.fd_write(2, base + 64, 1, base + 80), 0);
+  assert.equal(v.getUint32(base + 80, true), 5);
+  assert.equal(st.stderr.join(""), "boom\n");
+  // poll_oneoff: every subscription reported ready, userdata echoed.
+  v.setUint32(base + 200, 0xabcdef, true);
+  v.setUint8(base + 208, 0);
+  assert.equal(shim.poll_oneoff(base + 200, base + 300, 1, base + 400), 0);
+  assert.equal(v.getUint32(base + 300, true), 0xabcdef);
+  assert.equal(v.getUint32(base + 400, true), 1);
+  assert.equal(shim.fd_prestat_get(3, base), 8, "EBADF: no preopened directories");
+  assert.throws(() => shim.proc_exit(3), /exited with code 3/);
+});

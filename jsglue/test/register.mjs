@@ -1,0 +1,3 @@
+// Registers the resolve hook that gives Node the game's import rule.
+import { register } from "node:module";
+register("./hooks.mjs", import.meta.url);

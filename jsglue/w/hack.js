@@ -1,0 +1,6 @@
+/** hack.js TARGET [DELAY_MS] [LOOP]: a ramfarm worker. @param {NS} ns */
+export async function main(ns) {
+  const [target, delay = 0, loop = false] = ns.args;
+  do await ns.hack(String(target), { additionalMsec: Number(delay) });
+  while (loop);
+}
