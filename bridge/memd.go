@@ -130,6 +130,14 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 	if cfg.Home == "" {
 		return cfg, errors.New(`memd config: field "home" is empty`)
 	}
+	// Private ports stay below the boot ports: a boot port is never leased,
+	// so an answer to a client without a port can always be written there.
+	if cfg.Portalloc.Last == 0 {
+		cfg.Portalloc.Last = BootPortBase - 1
+	}
+	if cfg.Portalloc.Last >= BootPortBase {
+		return cfg, errors.New(`memd config: field "lastPort" must be below the boot ports (` + strconv.FormatInt(int64(BootPortBase), 10) + ")")
+	}
 	return cfg, nil
 }
 

@@ -1,0 +1,552 @@
+package harness
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/dop251/goja"
+
+	"ramfarm/harness/ports"
+	"ramfarm/harness/world"
+	"ramfarm/harness/world/jsval"
+)
+
+// nsBuilder assembles one process's ns object.
+type nsBuilder struct {
+	g  *Game
+	p  *process
+	vm *goja.Runtime
+	ns *goja.Object
+}
+
+// fn registers an ns function. Every call first checks the script is still
+// alive (a killed script's next ns call throws) and applies the game's
+// dynamic RAM charge for the name.
+func (b *nsBuilder) fn(name string, f func(c goja.FunctionCall) goja.Value) {
+	p, vm := b.p, b.vm
+	b.ns.Set(name, func(c goja.FunctionCall) goja.Value {
+		if p.dead {
+			panic(vm.NewGoError(ErrScriptDeath))
+		}
+		if err := p.charge(name); err != nil {
+			panic(vm.NewGoError(err))
+		}
+		return f(c)
+	})
+}
+
+// throw raises a game error as the game words it: "fn: message".
+func (b *nsBuilder) throw(fn string, err error) {
+	var je *jsval.Error
+	msg := err.Error()
+	if errors.As(err, &je) {
+		msg = je.Msg
+	}
+	panic(b.vm.NewGoError(errors.New(fn + ": " + msg)))
+}
+
+// arg exports a JS argument for the world model: numbers as float64,
+// undefined as jsval.Undefined, null as nil.
+func arg(v goja.Value) any {
+	switch {
+	case v == nil || goja.IsUndefined(v):
+		return jsval.Undefined
+	case goja.IsNull(v):
+		return nil
+	}
+	switch x := v.Export().(type) {
+	case int64:
+		return float64(x)
+	case float64, string, bool:
+		return x
+	default:
+		return x
+	}
+}
+
+func args(c goja.FunctionCall, from int) []any {
+	var out []any
+	for i := from; i < len(c.Arguments); i++ {
+		out = append(out, arg(c.Arguments[i]))
+	}
+	return out
+}
+
+// hostArg reads an optional hostname argument (default: the script's own).
+func (b *nsBuilder) hostArg(c goja.FunctionCall, i int) string {
+	v := c.Argument(i)
+	if goja.IsUndefined(v) || goja.IsNull(v) {
+		return b.p.Host
+	}
+	return v.String()
+}
+
+// server looks a host up as the game's helpers do, throwing
+// "fn: Invalid hostname: 'x'" for an unknown one.
+func (b *nsBuilder) server(fn, host string) *world.Server {
+	s := b.g.World.Server(host)
+	if s == nil || (len(s.Links) == 0 && !s.IsHome) {
+		b.throw(fn, errors.New("Invalid hostname: '"+host+"'"))
+	}
+	return s
+}
+
+func (g *Game) newNS(p *process) *goja.Object {
+	vm := g.realm.VM()
+	b := &nsBuilder{g: g, p: p, vm: vm, ns: vm.NewObject()}
+	ns := b.ns
+	scriptArgs := make([]any, len(p.Args))
+	copy(scriptArgs, p.Args)
+	ns.Set("args", vm.ToValue(scriptArgs))
+	ns.Set("pid", p.Pid)
+
+	b.logging()
+	b.processes()
+	b.serversInfo()
+	b.portsAPI()
+	b.hacking()
+	b.purchases()
+	b.formatting()
+	return ns
+}
+
+func (b *nsBuilder) logging() {
+	b.fn("print", func(c goja.FunctionCall) goja.Value {
+		b.p.log(b.argsToString(c))
+		return goja.Undefined()
+	})
+	b.fn("tprint", func(c goja.FunctionCall) goja.Value {
+		b.g.logTerminal(b.p.Filename + ": " + b.argsToString(c))
+		return goja.Undefined()
+	})
+	for _, name := range []string{"disableLog", "enableLog", "clearLog"} {
+		b.fn(name, func(goja.FunctionCall) goja.Value { return goja.Undefined() })
+	}
+	b.fn("flags", func(c goja.FunctionCall) goja.Value { return b.flags(c.Argument(0)) })
+}
+
+// argsToString joins print's arguments the way the game does: strings as
+// they are, objects as JSON, everything else through String().
+func (b *nsBuilder) argsToString(c goja.FunctionCall) string {
+	var sb strings.Builder
+	for _, a := range c.Arguments {
+		if o, ok := a.(*goja.Object); ok && o.ClassName() != "Function" {
+			if js, err := o.MarshalJSON(); err == nil {
+				sb.Write(js)
+				continue
+			}
+		}
+		sb.WriteString(a.String())
+	}
+	return sb.String()
+}
+
+func (b *nsBuilder) processes() {
+	g, p, vm := b.g, b.p, b.vm
+	b.fn("getHostname", func(goja.FunctionCall) goja.Value { return vm.ToValue(p.Host) })
+	b.fn("getScriptName", func(goja.FunctionCall) goja.Value { return vm.ToValue(p.Filename) })
+	b.fn("getScriptRam", func(c goja.FunctionCall) goja.Value {
+		host := b.hostArg(c, 1)
+		b.server("getScriptRam", host)
+		ram, ok := g.scriptRAM(host, c.Argument(0).String())
+		if !ok {
+			return vm.ToValue(0)
+		}
+		return vm.ToValue(ram)
+	})
+	sleep := func(c goja.FunctionCall) goja.Value {
+		ms := c.Argument(0).ToFloat()
+		promise, resolve, _ := vm.NewPromise()
+		p.after(ms, func() { resolve(true) })
+		return vm.ToValue(promise)
+	}
+	b.fn("sleep", sleep)
+	b.fn("asleep", sleep)
+	b.fn("exec", func(c goja.FunctionCall) goja.Value {
+		return b.execLike("exec", c.Argument(0).String(), c.Argument(1).String(), c.Argument(2), args(c, 3))
+	})
+	b.fn("run", func(c goja.FunctionCall) goja.Value {
+		return b.execLike("run", c.Argument(0).String(), p.Host, c.Argument(1), args(c, 2))
+	})
+	b.fn("kill", func(c goja.FunctionCall) goja.Value {
+		if len(c.Arguments) == 0 {
+			g.World.Kill(p.Pid)
+			return vm.ToValue(true)
+		}
+		if n, ok := c.Argument(0).Export().(int64); ok {
+			return vm.ToValue(g.World.Kill(n))
+		}
+		if f, ok := c.Argument(0).Export().(float64); ok {
+			return vm.ToValue(g.World.Kill(int64(f)))
+		}
+		ok, err := g.World.KillByName(c.Argument(0).String(), b.hostArg(c, 1), args(c, 2))
+		if err != nil {
+			b.throw("kill", err)
+		}
+		return vm.ToValue(ok)
+	})
+	b.fn("killall", func(c goja.FunctionCall) goja.Value {
+		except := int64(0)
+		if v := c.Argument(1); goja.IsUndefined(v) || v.ToBoolean() {
+			except = p.Pid
+		}
+		ok, err := g.World.KillAll(b.hostArg(c, 0), except)
+		if err != nil {
+			b.throw("killall", err)
+		}
+		return vm.ToValue(ok)
+	})
+	b.fn("isRunning", func(c goja.FunctionCall) goja.Value {
+		switch x := c.Argument(0).Export().(type) {
+		case int64:
+			return vm.ToValue(g.World.IsRunning(x))
+		case float64:
+			return vm.ToValue(g.World.IsRunning(int64(x)))
+		}
+		ok, err := g.World.IsRunningByName(c.Argument(0).String(), b.hostArg(c, 1), args(c, 2))
+		if err != nil {
+			b.throw("isRunning", err)
+		}
+		return vm.ToValue(ok)
+	})
+	b.fn("ps", func(c goja.FunctionCall) goja.Value {
+		list, err := g.World.PS(b.hostArg(c, 0))
+		if err != nil {
+			b.throw("ps", err)
+		}
+		out := make([]any, 0, len(list))
+		for _, pi := range list {
+			o := vm.NewObject()
+			o.Set("filename", pi.Filename)
+			o.Set("threads", pi.Threads)
+			o.Set("args", pi.Args)
+			o.Set("pid", pi.Pid)
+			o.Set("temporary", pi.Temporary)
+			out = append(out, o)
+		}
+		return vm.ToValue(out)
+	})
+	b.fn("scp", func(c goja.FunctionCall) goja.Value {
+		var files []string
+		if arr, ok := c.Argument(0).Export().([]any); ok {
+			for _, f := range arr {
+				files = append(files, strings.TrimPrefix(toString(f), "/"))
+			}
+		} else {
+			files = []string{strings.TrimPrefix(c.Argument(0).String(), "/")}
+		}
+		src := b.hostArg(c, 2)
+		ok, err := g.World.Scp(files, c.Argument(1).String(), src)
+		if err != nil {
+			b.throw("scp", err)
+		}
+		return vm.ToValue(ok)
+	})
+	b.fn("fileExists", func(c goja.FunctionCall) goja.Value {
+		ok, err := g.World.FileExists(strings.TrimPrefix(c.Argument(0).String(), "/"), b.hostArg(c, 1))
+		if err != nil {
+			b.throw("fileExists", err)
+		}
+		return vm.ToValue(ok)
+	})
+	b.fn("atExit", func(c goja.FunctionCall) goja.Value {
+		cb, ok := goja.AssertFunction(c.Argument(0))
+		if !ok {
+			b.throw("atExit", errors.New("'f' should be a function"))
+		}
+		id := "default"
+		if v := c.Argument(1); !goja.IsUndefined(v) {
+			id = v.String()
+		}
+		g.World.AtExit(p.Pid, id, func() error {
+			_, err := cb(goja.Undefined())
+			return err
+		})
+		return goja.Undefined()
+	})
+	b.fn("exit", func(goja.FunctionCall) goja.Value {
+		g.World.Exit(p.Pid, world.ExitFinished)
+		return goja.Undefined()
+	})
+}
+
+func toString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return jsval.Format(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	}
+	return ""
+}
+
+// execLike is exec and run: threadOrOptions as a number, a numeric string
+// or a RunOptions object.
+func (b *nsBuilder) execLike(fn, script, host string, opt goja.Value, scriptArgs []any) goja.Value {
+	opts := world.ExecOptions{Threads: arg(opt)}
+	if o, ok := opt.(*goja.Object); ok && o.ClassName() == "Object" {
+		opts = world.ExecOptions{
+			Threads:           arg(o.Get("threads")),
+			ThreadsArg:        "RunOptions.threads",
+			Temporary:         o.Get("temporary") != nil && o.Get("temporary").ToBoolean(),
+			RAMOverride:       arg(o.Get("ramOverride")),
+			PreventDuplicates: o.Get("preventDuplicates") != nil && o.Get("preventDuplicates").ToBoolean(),
+		}
+	}
+	pid, err := b.g.World.Exec(strings.TrimPrefix(script, "/"), host, opts, scriptArgs)
+	if err != nil {
+		b.throw(fn, err)
+	}
+	if pid == 0 {
+		b.p.log(fn + ": could not start " + script + " on " + host)
+	}
+	return b.vm.ToValue(pid)
+}
+
+func (b *nsBuilder) serversInfo() {
+	g, vm := b.g, b.vm
+	num := func(name string, get func(s *world.Server) float64) {
+		b.fn(name, func(c goja.FunctionCall) goja.Value {
+			return vm.ToValue(get(b.server(name, b.hostArg(c, 0))))
+		})
+	}
+	num("getServerMaxRam", func(s *world.Server) float64 { return s.MaxRAM })
+	num("getServerUsedRam", func(s *world.Server) float64 { return s.RAMUsed })
+	num("getServerMoneyAvailable", func(s *world.Server) float64 {
+		if s.IsHome {
+			return g.World.Player().Money()
+		}
+		return s.MoneyAvailable
+	})
+	num("getServerMaxMoney", func(s *world.Server) float64 { return s.MoneyMax })
+	num("getServerSecurityLevel", func(s *world.Server) float64 { return s.HackDifficulty })
+	num("getServerMinSecurityLevel", func(s *world.Server) float64 { return s.MinDifficulty })
+	num("getServerBaseSecurityLevel", func(s *world.Server) float64 { return s.BaseDifficulty })
+	num("getServerGrowth", func(s *world.Server) float64 { return s.ServerGrowth })
+	num("getServerRequiredHackingLevel", func(s *world.Server) float64 { return s.RequiredHackingSkill })
+	num("getServerNumPortsRequired", func(s *world.Server) float64 { return float64(s.NumOpenPortsRequired) })
+	b.fn("hasRootAccess", func(c goja.FunctionCall) goja.Value {
+		return vm.ToValue(b.server("hasRootAccess", b.hostArg(c, 0)).HasRoot)
+	})
+	b.fn("serverExists", func(c goja.FunctionCall) goja.Value {
+		s := g.World.Server(c.Argument(0).String())
+		return vm.ToValue(s != nil && (len(s.Links) > 0 || s.IsHome))
+	})
+	b.fn("scan", func(c goja.FunctionCall) goja.Value {
+		s := b.server("scan", b.hostArg(c, 0))
+		return vm.ToValue(append([]string{}, s.Links...))
+	})
+	b.fn("getHackingLevel", func(goja.FunctionCall) goja.Value {
+		return vm.ToValue(g.World.Player().HackingLevel())
+	})
+	b.fn("getServer", func(c goja.FunctionCall) goja.Value {
+		s := b.server("getServer", b.hostArg(c, 0))
+		o := vm.NewObject()
+		for k, v := range map[string]any{
+			"hostname": s.Hostname, "organizationName": s.OrganizationName, "isConnectedTo": s.IsHome,
+			"cpuCores": s.Cores, "ramUsed": s.RAMUsed, "maxRam": s.MaxRAM, "hasAdminRights": s.HasRoot,
+			"purchasedByPlayer": s.Purchased, "backdoorInstalled": false,
+			"moneyAvailable": s.MoneyAvailable, "moneyMax": s.MoneyMax, "hackDifficulty": s.HackDifficulty,
+			"minDifficulty": s.MinDifficulty, "baseDifficulty": s.BaseDifficulty, "serverGrowth": s.ServerGrowth,
+			"requiredHackingSkill": s.RequiredHackingSkill, "numOpenPortsRequired": s.NumOpenPortsRequired,
+			"openPortCount": s.OpenPortCount, "sshPortOpen": s.SSHPortOpen, "ftpPortOpen": s.FTPPortOpen,
+			"smtpPortOpen": s.SMTPPortOpen, "httpPortOpen": s.HTTPPortOpen, "sqlPortOpen": s.SQLPortOpen,
+		} {
+			o.Set(k, v)
+		}
+		return o
+	})
+	b.fn("getPlayer", func(goja.FunctionCall) goja.Value {
+		pl := g.World.Player()
+		m := pl.Mults()
+		skills := vm.NewObject()
+		skills.Set("hacking", pl.HackingLevel())
+		skills.Set("intelligence", 0)
+		exp := vm.NewObject()
+		exp.Set("hacking", pl.HackingExp())
+		mults := vm.NewObject()
+		mults.Set("hacking", m.Hacking)
+		mults.Set("hacking_chance", m.HackingChance)
+		mults.Set("hacking_speed", m.HackingSpeed)
+		mults.Set("hacking_money", m.HackingMoney)
+		mults.Set("hacking_grow", m.HackingGrow)
+		mults.Set("hacking_exp", m.HackingExp)
+		o := vm.NewObject()
+		o.Set("skills", skills)
+		o.Set("exp", exp)
+		o.Set("mults", mults)
+		o.Set("money", pl.Money())
+		return o
+	})
+	for _, op := range []struct {
+		name string
+		prog world.PortProgram
+	}{{"brutessh", world.BruteSSH}, {"ftpcrack", world.FTPCrack}, {"relaysmtp", world.RelaySMTP}, {"httpworm", world.HTTPWorm}, {"sqlinject", world.SQLInject}} {
+		b.fn(op.name, func(c goja.FunctionCall) goja.Value {
+			ok, err := g.World.OpenPort(op.prog, c.Argument(0).String())
+			if err != nil {
+				b.throw(op.name, err)
+			}
+			return vm.ToValue(ok)
+		})
+	}
+	b.fn("nuke", func(c goja.FunctionCall) goja.Value {
+		ok, err := g.World.Nuke(c.Argument(0).String())
+		if err != nil {
+			b.throw("nuke", err)
+		}
+		return vm.ToValue(ok)
+	})
+}
+
+func (b *nsBuilder) portsAPI() {
+	g, p, vm := b.g, b.p, b.vm
+	portArg := func(fn string, v goja.Value) int64 {
+		n, err := ports.PortNumber(fn, arg(v))
+		if err != nil {
+			b.throw(fn, errors.New(strings.TrimPrefix(err.Error(), fn+": ")))
+		}
+		return n
+	}
+	out := func(v any) goja.Value {
+		switch x := v.(type) {
+		case goja.Value:
+			return x
+		case nil:
+			return goja.Null()
+		default:
+			return vm.ToValue(x)
+		}
+	}
+	write := func(fn string, n int64, v goja.Value) goja.Value {
+		dropped, err := g.Ports.Write(n, v)
+		if err != nil {
+			b.throw(fn, err)
+		}
+		return out(dropped)
+	}
+	tryWrite := func(fn string, n int64, v goja.Value) goja.Value {
+		ok, err := g.Ports.TryWrite(n, v)
+		if err != nil {
+			b.throw(fn, err)
+		}
+		return vm.ToValue(ok)
+	}
+	nextWrite := func(n int64) goja.Value {
+		w := g.Ports.NextWrite(n)
+		if pr, ok := p.waits[w]; ok {
+			return vm.ToValue(pr)
+		}
+		promise, resolve, _ := vm.NewPromise()
+		p.waits[w] = promise
+		w.Then(func() {
+			if !p.dead {
+				delete(p.waits, w)
+				resolve(goja.Undefined())
+			}
+		})
+		return vm.ToValue(promise)
+	}
+	b.fn("writePort", func(c goja.FunctionCall) goja.Value {
+		return write("writePort", portArg("writePort", c.Argument(0)), c.Argument(1))
+	})
+	b.fn("tryWritePort", func(c goja.FunctionCall) goja.Value {
+		return tryWrite("tryWritePort", portArg("tryWritePort", c.Argument(0)), c.Argument(1))
+	})
+	b.fn("readPort", func(c goja.FunctionCall) goja.Value {
+		return out(g.Ports.Read(portArg("readPort", c.Argument(0))))
+	})
+	b.fn("peek", func(c goja.FunctionCall) goja.Value {
+		return out(g.Ports.Peek(portArg("peek", c.Argument(0))))
+	})
+	b.fn("clearPort", func(c goja.FunctionCall) goja.Value {
+		g.Ports.Clear(portArg("clearPort", c.Argument(0)))
+		return goja.Undefined()
+	})
+	b.fn("nextPortWrite", func(c goja.FunctionCall) goja.Value {
+		return nextWrite(portArg("nextPortWrite", c.Argument(0)))
+	})
+	b.fn("getPortHandle", func(c goja.FunctionCall) goja.Value {
+		n := portArg("getPortHandle", c.Argument(0))
+		h := vm.NewObject()
+		h.Set("n", n)
+		h.Set("write", func(c goja.FunctionCall) goja.Value { return write("write", n, c.Argument(0)) })
+		h.Set("tryWrite", func(c goja.FunctionCall) goja.Value { return tryWrite("tryWrite", n, c.Argument(0)) })
+		h.Set("read", func(goja.FunctionCall) goja.Value { return out(g.Ports.Read(n)) })
+		h.Set("peek", func(goja.FunctionCall) goja.Value { return out(g.Ports.Peek(n)) })
+		h.Set("clear", func(goja.FunctionCall) goja.Value { g.Ports.Clear(n); return goja.Undefined() })
+		h.Set("full", func(goja.FunctionCall) goja.Value { return vm.ToValue(g.Ports.Full(n)) })
+		h.Set("empty", func(goja.FunctionCall) goja.Value { return vm.ToValue(g.Ports.Empty(n)) })
+		h.Set("nextWrite", func(goja.FunctionCall) goja.Value {
+			if p.dead {
+				panic(vm.NewGoError(ErrScriptDeath))
+			}
+			return nextWrite(n)
+		})
+		return h
+	})
+}
+
+func (b *nsBuilder) purchases() {
+	g, vm := b.g, b.vm
+	refusal := func(fn string, err error, fail goja.Value) goja.Value {
+		var r *world.Refusal
+		if errors.As(err, &r) {
+			b.p.log(fn + ": " + r.Msg)
+			return fail
+		}
+		b.throw(fn, err)
+		return fail
+	}
+	b.fn("purchaseServer", func(c goja.FunctionCall) goja.Value {
+		name, err := g.World.PurchaseServer(c.Argument(0).String(), c.Argument(1).ToFloat())
+		if err != nil {
+			return refusal("purchaseServer", err, vm.ToValue(""))
+		}
+		return vm.ToValue(name)
+	})
+	b.fn("getPurchasedServers", func(goja.FunctionCall) goja.Value { return vm.ToValue(g.World.PurchasedServers()) })
+	b.fn("getPurchasedServerCost", func(c goja.FunctionCall) goja.Value {
+		return vm.ToValue(world.PurchaseServerCost(c.Argument(0).ToFloat()))
+	})
+	b.fn("getPurchasedServerLimit", func(goja.FunctionCall) goja.Value { return vm.ToValue(world.PurchasedServerLimit) })
+	b.fn("getPurchasedServerMaxRam", func(goja.FunctionCall) goja.Value { return vm.ToValue(world.PurchasedServerMaxRAM) })
+	b.fn("upgradePurchasedServer", func(c goja.FunctionCall) goja.Value {
+		if err := g.World.UpgradePurchasedServer(c.Argument(0).String(), c.Argument(1).ToFloat()); err != nil {
+			return refusal("upgradePurchasedServer", err, vm.ToValue(false))
+		}
+		return vm.ToValue(true)
+	})
+	b.fn("deleteServer", func(c goja.FunctionCall) goja.Value {
+		if err := g.World.DeleteServer(c.Argument(0).String(), b.p.Host); err != nil {
+			return refusal("deleteServer", err, vm.ToValue(false))
+		}
+		return vm.ToValue(true)
+	})
+}
+
+func (b *nsBuilder) formatting() {
+	vm := b.vm
+	b.fn("formatNumber", func(c goja.FunctionCall) goja.Value {
+		return vm.ToValue(formatNumber(c.Argument(0).ToFloat()))
+	})
+	b.fn("formatRam", func(c goja.FunctionCall) goja.Value {
+		return vm.ToValue(strconv.FormatFloat(c.Argument(0).ToFloat(), 'f', 2, 64) + "GB")
+	})
+}
+
+// formatNumber prints like the game's default: three decimals and a
+// suffix (k, m, b, t, q).
+func formatNumber(x float64) string {
+	suffixes := []string{"", "k", "m", "b", "t", "q"}
+	i := 0
+	for math.Abs(x) >= 1000 && i < len(suffixes)-1 {
+		x /= 1000
+		i++
+	}
+	return strconv.FormatFloat(x, 'f', 3, 64) + suffixes[i]
+}
