@@ -103,10 +103,10 @@ type report struct {
 		Foreign   float64 `json:"foreign"`
 	} `json:"workers"`
 	Allocs []struct {
-		Alloc   int64   `json:"alloc"`
-		Pid     int64   `json:"pid"`
-		Chunk   float64 `json:"chunk"`
-		Desired int     `json:"desired"`
+		Alloc   int64    `json:"alloc"`
+		Pid     int64    `json:"pid"`
+		Chunk   float64  `json:"chunk"`
+		Desired int      `json:"desired"`
 		Held    [][3]any `json:"held"`
 	} `json:"allocs"`
 }
