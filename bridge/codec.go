@@ -242,8 +242,9 @@ func fieldRequired(m Message, name string) bool {
 	return false
 }
 
-// encodeMemoryReply writes a memory engine reply as a port message.
-func encodeMemoryReply(w *jsonx.Writer, r memory.Reply) {
+// encodeMemoryReply writes a memory engine reply as a port message. A
+// status report also tells how many private ports are leased.
+func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 	w.BeginObject()
 	switch r := r.(type) {
 	case memory.Granted:
@@ -296,6 +297,8 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply) {
 			w.EndObject()
 		}
 		w.EndArray()
+		w.Key("ports")
+		w.Int(int64(portsHeld))
 		w.Key("allocs")
 		w.BeginArray()
 		for _, a := range r.Allocs {

@@ -363,7 +363,7 @@ func (m *Memd) Ready() []byte {
 		}
 		for _, s := range mr.Sends {
 			m.sendHeader(s.ID*3+fromMemory, s.Port)
-			encodeMemoryReply(w, s.Msg)
+			encodeMemoryReply(w, s.Msg, m.ports.Held())
 			w.EndObject()
 		}
 		for _, s := range m.own {

@@ -186,6 +186,7 @@ var Schema = []Message{
 		rid,
 		{"workers", TArray, true, "{host, max, usable, allocated, claimed, foreign} in GB"},
 		{"allocs", TArray, true, "{alloc, pid, script, prio, chunk, desired, held, seq}"},
+		{"ports", TInt, true, "private ports leased"},
 	}},
 	{TypeAssigned, FromDaemon, "A private port, now the requester's alone.", []Field{
 		rid, {fPort, TInt, true, "the port"},

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tetratelabs/wazero"
+
 	"ramfarm/harness"
 	"ramfarm/harness/network"
 	"ramfarm/harness/world"
@@ -15,10 +17,13 @@ import (
 	"ramfarm/jsglue"
 )
 
+// wasmCache compiles core.wasm once for every game of the test binary.
+var wasmCache = wazero.NewCompilationCache()
+
 const (
 	memdPort   = 100
 	statusPort = 999
-	tickMs     = 200 // memd's default allocator tick
+	tickMs     = 1000 // memd's default allocator tick
 )
 
 // server is one machine of a test network, linked to home.
@@ -33,7 +38,7 @@ type server struct {
 // that only the servers hold chunks.
 func newGame(t *testing.T, homeRAM float64, servers ...server) (*harness.Game, int64) {
 	t.Helper()
-	g, err := harness.New(harness.Config{Seed: 1, Trace: func(line string) {
+	g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache, Trace: func(line string) {
 		if testing.Verbose() {
 			t.Log(line)
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+	"github.com/tetratelabs/wazero"
 
 	"ramfarm/harness/jsrt"
 	"ramfarm/harness/ports"
@@ -30,6 +31,9 @@ type Config struct {
 	// Trace, if set, receives every log line of every process and the
 	// terminal as it is written, prefixed with the game time.
 	Trace func(line string)
+	// WasmCache, if set, keeps compiled WebAssembly between games: a
+	// process running many games compiles core.wasm once.
+	WasmCache wazero.CompilationCache
 }
 
 // Game is one emulated game. It is single-threaded: drive it from one
@@ -66,10 +70,11 @@ func New(cfg Config) (*Game, error) {
 	}
 	g.ram = calc
 	realm, err := jsrt.New(jsrt.Config{
-		Clock:   clockAdapter{g.Clock},
-		Files:   filesAdapter{g},
-		Seed:    cfg.Seed,
-		Console: func(l jsrt.Level, s string) { g.logTerminal("console." + l.String() + ": " + s) },
+		Clock:     clockAdapter{g.Clock},
+		Files:     filesAdapter{g},
+		Seed:      cfg.Seed,
+		WasmCache: cfg.WasmCache,
+		Console:   func(l jsrt.Level, s string) { g.logTerminal("console." + l.String() + ": " + s) },
 	})
 	if err != nil {
 		return nil, err

@@ -15,7 +15,7 @@ for, as new servers are rooted or upgraded. It also hands out private
 ports. Start it once, on home, before any other ramfarm script.
 
   --reserve GB     RAM on home kept free for your own scripts (default 8)
-  --tick ms        how often it looks at the servers (default 200)
+  --tick ms        how often it looks at the servers (default 1000)
   --use-hacknet    also use hacknet servers
   --first-port N   first private port it hands out (default 101)
   --help           this text`;
@@ -24,7 +24,7 @@ ports. Start it once, on home, before any other ramfarm script.
 export async function main(ns) {
   const flags = ns.flags([
     ["reserve", 8],
-    ["tick", 200],
+    ["tick", 1000],
     ["use-hacknet", false],
     ["first-port", 101],
     ["help", false],

@@ -2,6 +2,7 @@ package jsrt
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/dop251/goja"
 )
@@ -13,6 +14,9 @@ import (
 func (r *Realm) StructuredClone(v goja.Value) (goja.Value, error) {
 	if r.closed {
 		return nil, ErrClosed
+	}
+	if out, ok := r.cloneplain(v, 0); ok {
+		return out, nil
 	}
 	out, err := r.call(r.js.structuredClone, goja.Undefined(), v)
 	if err != nil {
@@ -31,4 +35,65 @@ func isDataCloneError(v goja.Value) bool {
 	}
 	name := obj.Get("name")
 	return name != nil && name.String() == "DataCloneError"
+}
+
+// maxPlainDepth bounds the fast path; deeper values (and cycles) take the
+// full structured-clone algorithm.
+const maxPlainDepth = 32
+
+// cloneplain copies the common case natively: primitives, and plain
+// objects and arrays of them, which is what port messages are. It reports
+// false for anything else (Map, Date, typed arrays, accessors, class
+// instances, cycles), leaving those to the full algorithm in the prelude.
+func (r *Realm) cloneplain(v goja.Value, depth int) (goja.Value, bool) {
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return v, true // primitives are copied by value
+	}
+	if depth > maxPlainDepth {
+		return nil, false
+	}
+	switch obj.ClassName() {
+	case "Array":
+		if obj.Prototype() != r.protos().array {
+			return nil, false
+		}
+		n := obj.Get("length").ToInteger()
+		items := make([]any, n)
+		for i := int64(0); i < n; i++ {
+			c, ok := r.cloneplain(obj.Get(strconv.FormatInt(i, 10)), depth+1)
+			if !ok {
+				return nil, false
+			}
+			items[i] = c
+		}
+		return r.vm.NewArray(items...), true
+	case "Object":
+		if obj.Prototype() != r.protos().object {
+			return nil, false
+		}
+		out := r.vm.NewObject()
+		// Like the full algorithm: own enumerable string keys, read with
+		// [[Get]] (so getters run).
+		for _, k := range obj.Keys() {
+			c, ok := r.cloneplain(obj.Get(k), depth+1)
+			if !ok {
+				return nil, false
+			}
+			out.Set(k, c)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+type plainProtos struct{ object, array *goja.Object }
+
+// protos returns the realm's own Object.prototype and Array.prototype,
+// captured on first use.
+func (r *Realm) protos() plainProtos {
+	if r.plain.object == nil {
+		r.plain = plainProtos{object: r.vm.NewObject().Prototype(), array: r.vm.NewArray().Prototype()}
+	}
+	return r.plain
 }

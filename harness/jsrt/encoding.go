@@ -35,6 +35,13 @@ func (r *Realm) encodingNatives(set func(string, func(goja.FunctionCall) goja.Va
 		}
 		return r.vm.ToValue(s)
 	})
+	set("base64Bytes", func(c goja.FunctionCall) goja.Value {
+		b, ok := base64Decode(c.Argument(0).String())
+		if !ok {
+			return goja.Null()
+		}
+		return r.vm.ToValue(r.vm.NewArrayBuffer(b))
+	})
 	set("btoa", func(c goja.FunctionCall) goja.Value {
 		s, ok := btoa(c.Argument(0).String())
 		if !ok {
@@ -201,6 +208,15 @@ func (d *utf8Decoder) decode(in []byte, stream bool) (string, bool) {
 
 // atob is the HTML forgiving-base64 decode; the result is a byte string.
 func atob(s string) (string, bool) {
+	b, ok := base64Decode(s)
+	if !ok {
+		return "", false
+	}
+	return latin1(b), true
+}
+
+// base64Decode is the forgiving-base64 decode, giving the raw bytes.
+func base64Decode(s string) ([]byte, bool) {
 	b := make([]byte, 0, len(s))
 	for _, c := range s {
 		switch c {
@@ -208,7 +224,7 @@ func atob(s string) (string, bool) {
 			continue
 		}
 		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
-			return "", false
+			return nil, false
 		}
 		b = append(b, byte(c))
 	}
@@ -218,15 +234,15 @@ func atob(s string) (string, bool) {
 		}
 	}
 	if len(b)%4 == 1 {
-		return "", false
+		return nil, false
 	}
 	// RawStdEncoding rejects any '=' left, and, not being strict, ignores
 	// non-zero trailing bits as the forgiving decode does.
 	out, err := base64.RawStdEncoding.DecodeString(string(b))
 	if err != nil {
-		return "", false
+		return nil, false
 	}
-	return latin1(out), true
+	return out, true
 }
 
 // btoa encodes a byte string; a character above U+00FF fails.

@@ -169,3 +169,17 @@ func checkSrc(expr, want string) string {
 	}
 	return `(() => { try { return "returned " + JSON.stringify(` + expr + `); } catch (e) { return e.name === "` + want + `" ? "ok" : "threw " + e.name; } })()`
 }
+
+func TestUint8ArrayFromBase64(t *testing.T) {
+	env := newTestEnv(t, 1)
+	for _, tc := range []struct{ src, want string }{
+		{`Array.from(Uint8Array.fromBase64("AAEC/w==")).join(",")`, "0,1,2,255"},
+		{`Uint8Array.fromBase64("").length`, "0"},
+		{`(() => { try { Uint8Array.fromBase64("@@"); return "no error" } catch (e) { return e.name } })()`, "SyntaxError"},
+		{`Uint8Array.fromBase64("aGk=") instanceof Uint8Array`, "true"},
+	} {
+		if got := env.eval(t, tc.src).String(); got != tc.want {
+			t.Errorf("%s = %s, want %s", tc.src, got, tc.want)
+		}
+	}
+}

@@ -126,9 +126,10 @@ type intrinsics struct {
 // Realm is one emulated game's JavaScript world: a goja runtime whose
 // globalThis every script on every server shares.
 type Realm struct {
-	cfg Config
-	vm  *goja.Runtime
-	js  intrinsics
+	plain plainProtos // for the structured-clone fast path
+	cfg   Config
+	vm    *goja.Runtime
+	js    intrinsics
 
 	random *rand.Rand
 

@@ -125,6 +125,7 @@ func (w *World) Exec(script, host string, opts ExecOptions, args []any) (int64, 
 		return 0, nil
 	}
 	if perThread*threads > s.MaxRAM-s.RAMUsed+0.001 {
+		w.noRAM++
 		return 0, nil
 	}
 	if threads > maxSafeInteger {
@@ -154,6 +155,10 @@ func (w *World) Exec(script, host string, opts ExecOptions, args []any) (int64, 
 	}
 	return p.Pid, nil
 }
+
+// ExecNoRAM counts the starts refused for lack of RAM: the failure a
+// correct allocator never causes.
+func (w *World) ExecNoRAM() int { return w.noRAM }
 
 // threadCount validates opts.Threads as the game's runOptions does.
 func threadCount(opts ExecOptions) (float64, error) {

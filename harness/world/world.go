@@ -51,6 +51,7 @@ type World struct {
 	nextPid   int64
 	player    *Player
 	purchased []string // Player.purchasedServers: hostnames in purchase order
+	noRAM     int      // execs refused for lack of RAM
 }
 
 // New validates cfg and returns a world with no servers, a fresh player

@@ -14,6 +14,10 @@ const EBADF = 8;
 
 /** Decodes base64 into bytes. @param {string} b64 */
 function decodeBase64(b64) {
+  // Uint8Array.fromBase64 is native in current browsers; older engines
+  // (Electron's) take the byte loop.
+  const fromBase64 = /** @type {any} */ (Uint8Array).fromBase64;
+  if (typeof fromBase64 === "function") return fromBase64(b64);
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);

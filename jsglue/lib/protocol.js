@@ -198,6 +198,7 @@ export const CODES = Object.freeze([
  * @property {number} rid request id chosen by the sender, echoed in the answer
  * @property {Array<object>} workers {host, max, usable, allocated, claimed, foreign} in GB
  * @property {Array<object>} allocs {alloc, pid, script, prio, chunk, desired, held, seq}
+ * @property {number} ports private ports leased
  */
 
 /**

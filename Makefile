@@ -1,0 +1,77 @@
+# ramfarm: `make sim` runs the simulation, `make test` runs every test.
+GO      ?= go
+NODE    ?= node
+BUILD   := build
+WASM    := $(BUILD)/core.wasm
+GAME    := $(BUILD)/game
+WASIRUN := $(BUILD)/wasirun
+CORE_SRC := $(shell find core bridge wasm -name '*.go' -not -name '*_test.go') go.mod
+
+.PHONY: all wasm bundle sim test test-go test-js test-wasm vet purity gen check-gen bench clean
+
+all: bundle
+
+## wasm: build the core module and print its size
+wasm: $(WASM)
+	@size=$$(wc -c < $(WASM)); gz=$$(gzip -9c $(WASM) | wc -c); \
+	  echo "core.wasm: $$size bytes ($$gz gzipped)"
+
+$(WASM): $(CORE_SRC)
+	@mkdir -p $(BUILD)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $@ ./wasm
+
+## bundle: the files to copy into the game (build/game/ramfarm/...)
+bundle: $(WASM)
+	$(GO) run ./cmd/ramfarm bundle --wasm $(WASM) --out $(GAME)
+
+## sim: the default simulated game run (real scripts, real module)
+sim: $(WASM)
+	$(GO) run ./cmd/ramfarm sim --wasm $(WASM)
+
+## test: everything CI checks
+test: purity check-gen vet bundle test-go test-js test-wasm
+
+test-go: $(WASM)
+	RAMFARM_WASM=$(abspath $(WASM)) $(GO) test -count=1 ./...
+
+test-js: bundle
+	$(NODE) --import ./jsglue/test/register.mjs --test jsglue/test/*.test.mjs
+
+# core/ and bridge/ tests also run compiled to WebAssembly: the target we
+# ship is the target we test.
+test-wasm: $(WASIRUN)
+	GOOS=wasip1 GOARCH=wasm $(GO) test -count=1 -exec $(abspath $(WASIRUN)) ./core/... ./bridge/...
+
+$(WASIRUN): $(shell find cmd/wasirun -name '*.go') go.mod
+	@mkdir -p $(BUILD)
+	$(GO) build -o $@ ./cmd/wasirun
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
+
+# core/ is pure: no clock, randomness, OS, printing or goroutines of its
+# own (STYLE.md). A machine checks it, not a reviewer.
+BANNED_IMPORTS := time math/rand math/rand/v2 os os/exec net net/http fmt log syscall sync unsafe crypto/rand
+purity:
+	@bad=$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' ./core/... | \
+	  awk -v banned="$(BANNED_IMPORTS)" 'BEGIN{n=split(banned,b," ")} {for(i=2;i<=NF;i++) for(j=1;j<=n;j++) if($$i==b[j]) print $$1" imports "$$i}'); \
+	  if [ -n "$$bad" ]; then echo "$$bad"; echo "purity: core/ must not do I/O, read clocks or use randomness"; exit 1; fi
+	@if grep -rn --include='*.go' --exclude='*_test.go' -E '^\s*go\s+(func|[A-Za-z_][A-Za-z0-9_.]*\()' core; then \
+	  echo "purity: core/ must not start goroutines"; exit 1; fi
+	@echo "purity: core/ is pure"
+
+## gen: regenerate jsglue/lib/protocol.js from the bridge schema
+gen:
+	$(GO) run ./bridge/cmd/genjs
+
+check-gen:
+	$(GO) run ./bridge/cmd/genjs -check
+
+## bench: allocator step cost (native and through wazero), module size
+bench: $(WASM)
+	@$(MAKE) --no-print-directory wasm
+	RAMFARM_WASM=$(abspath $(WASM)) $(GO) test -run '^$$' -bench . -benchmem ./core/memory/ ./bridge/...
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,44 @@
+// Command ramfarm is the developer's and player's entry point:
+//
+//	ramfarm bundle   write the in-game files (copy them into the game)
+//	ramfarm sim      run the simulated game with the real scripts and module
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `usage: ramfarm <command> [flags]
+
+Commands:
+  bundle   write the files to copy into the game (ramfarm/*.js, with the
+           core module embedded) into a folder
+  sim      run ramfarm in the emulated game, on a virtual clock, and print
+           what happens
+
+Run 'ramfarm <command> --help' for a command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "bundle":
+		return bundleCmd(args[1:], stdout, stderr)
+	case "sim":
+		return simCmd(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "ramfarm: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,315 @@
+// Package sim runs a scenario with the real in-game scripts and the real
+// core module in the emulated game, and measures it: money, RAM use, how
+// fast new RAM is put to work after each jump, and anything lost or
+// overcommitted.
+package sim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+
+	"ramfarm/harness"
+	"ramfarm/harness/scenario"
+	"ramfarm/jsglue"
+)
+
+// Options configure a run.
+type Options struct {
+	Scenario *scenario.Scenario
+	Wasm     []byte // core.wasm
+	// Seed overrides the scenario's seed when non-nil.
+	Seed *uint64
+	// Timeline, if set, receives a player-readable account of what each
+	// allocation holds whenever it changes, and of the scenario's events.
+	Timeline io.Writer
+	// Trace, if set, receives every script log line.
+	Trace func(string)
+	// SampleMs is how often the run is measured (default 1000 ms).
+	SampleMs float64
+	// WasmCache keeps the compiled module between runs of one process.
+	WasmCache wazero.CompilationCache
+}
+
+// Jump is one sudden rise of usable RAM and how fast it was put to work.
+type Jump struct {
+	T       float64  `json:"t"`
+	NewGB   float64  `json:"new_gb"`
+	To90Pct *float64 `json:"seconds_to_90pct"`
+	base    float64  // allocated GB just before the jump
+}
+
+// Result is a run's measurements; its JSON form is the simulation's
+// summary.
+type Result struct {
+	Scenario          string       `json:"scenario"`
+	Policy            string       `json:"policy,omitempty"`
+	Seed              uint64       `json:"seed"`
+	MoneyTotal        float64      `json:"money_total"`
+	IncomeEnd         float64      `json:"income_end"`
+	RAMUtil           [][3]float64 `json:"ram_util"`
+	Jumps             []Jump       `json:"jumps"`
+	ExecFailures      int          `json:"exec_failures"`
+	Overcommits       int          `json:"overcommits"`
+	LeakedAllocations int          `json:"leaked_allocations"`
+	LeakedPorts       int          `json:"leaked_ports"`
+	SimSeconds        float64      `json:"sim_seconds"`
+	WallSeconds       float64      `json:"wall_seconds"`
+}
+
+const (
+	memdPort   = 100
+	statusPort = 998
+	memdScript = "ramfarm/memd.js"
+	// A rise of usable RAM below this is noise (a foreign script ending),
+	// not a jump.
+	jumpMinGB = 2
+)
+
+type report struct {
+	Workers []struct {
+		Host      string  `json:"host"`
+		Usable    float64 `json:"usable"`
+		Allocated float64 `json:"allocated"`
+		Claimed   float64 `json:"claimed"`
+	} `json:"workers"`
+	Ports  int `json:"ports"`
+	Allocs []struct {
+		Alloc   int64    `json:"alloc"`
+		Pid     int64    `json:"pid"`
+		Script  string   `json:"script"`
+		Chunk   float64  `json:"chunk"`
+		Desired int      `json:"desired"`
+		Held    [][3]any `json:"held"`
+	} `json:"allocs"`
+}
+
+// Run runs the scenario to its end and returns its measurements.
+func Run(opts Options) (Result, error) {
+	sc := opts.Scenario
+	if sc == nil {
+		return Result{}, errors.New("sim: no scenario")
+	}
+	seed := sc.Seed
+	if opts.Seed != nil {
+		seed = *opts.Seed
+	}
+	if opts.SampleMs <= 0 {
+		opts.SampleMs = 1000
+	}
+	started := time.Now()
+	g, err := harness.New(harness.Config{Seed: seed, Trace: opts.Trace, WasmCache: opts.WasmCache})
+	if err != nil {
+		return Result{}, err
+	}
+	defer g.Close()
+	if err := sc.Setup(g.World); err != nil {
+		return Result{}, err
+	}
+	if err := g.Install("home", jsglue.Files(opts.Wasm)); err != nil {
+		return Result{}, err
+	}
+	r := &runner{g: g, opts: opts, res: Result{Scenario: sc.Name, Seed: seed}, seen: map[int64]string{}}
+	for _, s := range sc.Scripts {
+		pid, err := g.Exec(s.Script, s.Host, s.Threads, s.Args...)
+		if err != nil {
+			return Result{}, fmt.Errorf("sim: start %s: %w", s.Script, err)
+		}
+		if s.Script == memdScript {
+			r.memd = pid
+		}
+	}
+	if r.memd == 0 {
+		return Result{}, errors.New("sim: the scenario does not start " + memdScript)
+	}
+	sc.Schedule(g.Clock, g.World, func(ev scenario.TimedEvent, err error) {
+		if err != nil {
+			r.printf(g.Now(), "event %s failed: %v", ev, err)
+			return
+		}
+		r.printf(g.Now(), "event: %s", ev)
+	})
+	end := float64(sc.Duration.Milliseconds())
+	for g.Now() < end {
+		if err := g.RunFor(math.Min(opts.SampleMs, end-g.Now())); err != nil {
+			return Result{}, err
+		}
+		r.sample()
+	}
+	r.finish()
+	r.res.SimSeconds = end / 1000
+	r.res.WallSeconds = time.Since(started).Seconds()
+	if f := g.Faults(); len(f) > 0 {
+		return r.res, fmt.Errorf("sim: harness faults: %v", f)
+	}
+	return r.res, nil
+}
+
+type runner struct {
+	g    *harness.Game
+	opts Options
+	res  Result
+	memd int64
+	seen map[int64]string // alloc id → last printed holding
+	// income: money totals sampled, for income over the last 5 minutes.
+	money []struct{ t, m float64 }
+	last  *report
+}
+
+func (r *runner) printf(t float64, format string, a ...any) {
+	if r.opts.Timeline != nil {
+		fmt.Fprintf(r.opts.Timeline, "%s %s\n", clock(t), fmt.Sprintf(format, a...))
+	}
+}
+
+func clock(ms float64) string {
+	s := int64(ms / 1000)
+	return fmt.Sprintf("[%d:%02d:%02d]", s/3600, s/60%60, s%60)
+}
+
+// status asks memd for its report; the answer arrives on the next tick,
+// so the report read now is the one asked for at the previous sample.
+func (r *runner) status() *report {
+	var rep *report
+	for {
+		js, err := r.g.ReadPortJSON(statusPort)
+		if err != nil || js == "" {
+			break
+		}
+		var x report
+		if json.Unmarshal([]byte(js), &x) == nil {
+			rep = &x
+		}
+	}
+	r.g.WritePortJSON(memdPort, fmt.Sprintf(`{"t":"status","rid":1,"pid":%d,"reply":%d}`, r.memd, statusPort))
+	return rep
+}
+
+func (r *runner) sample() {
+	now := r.g.Now()
+	st := r.g.Stats()
+	r.money = append(r.money, struct{ t, m float64 }{now, st.Money})
+	rep := r.status()
+	if rep == nil {
+		return
+	}
+	var usable, allocated, used float64
+	for _, w := range rep.Workers {
+		usable += w.Usable
+		allocated += w.Allocated
+		used += w.Claimed
+		if w.Allocated > w.Usable+0.001 && w.Allocated > w.Claimed+0.001 {
+			r.res.Overcommits++
+		}
+	}
+	r.res.RAMUtil = append(r.res.RAMUtil, [3]float64{round(now / 1000), round(used), round(usable)})
+	if r.last != nil {
+		var lastUsable float64
+		for _, w := range r.last.Workers {
+			lastUsable += w.Usable
+		}
+		var lastAlloc float64
+		for _, w := range r.last.Workers {
+			lastAlloc += w.Allocated
+		}
+		if d := usable - lastUsable; d >= jumpMinGB {
+			r.res.Jumps = append(r.res.Jumps, Jump{T: round(now / 1000), NewGB: round(d), base: lastAlloc})
+			r.printf(now, "RAM jump: +%.0f GB usable (%.0f GB in all)", d, usable)
+		}
+	}
+	for i := range r.res.Jumps {
+		j := &r.res.Jumps[i]
+		if j.To90Pct == nil && allocated >= j.base+0.9*j.NewGB {
+			s := round(now/1000 - j.T)
+			j.To90Pct = &s
+		}
+	}
+	r.last = rep
+	r.printAllocs(now, rep)
+}
+
+// printAllocs prints each allocation whose holding changed: how many
+// chunks of what size it holds, of how many it wants, and where.
+func (r *runner) printAllocs(now float64, rep *report) {
+	live := map[int64]bool{}
+	for _, a := range rep.Allocs {
+		live[a.Alloc] = true
+		var parts []string
+		total := 0.0
+		held := 0
+		byHost := map[string]string{}
+		var hosts []string
+		for _, h := range a.Held {
+			host, size, n := h[0].(string), h[1].(float64), int(h[2].(float64))
+			if size == a.Chunk {
+				held += n
+			}
+			total += size * float64(n)
+			if _, ok := byHost[host]; !ok {
+				hosts = append(hosts, host)
+			}
+			byHost[host] += fmt.Sprintf(" %d×%gGB", n, size)
+		}
+		sort.Strings(hosts)
+		for _, h := range hosts {
+			parts = append(parts, h+byHost[h])
+		}
+		line := fmt.Sprintf("allocation %d (%s, pid %d): %d/%d chunks of %g GB, %g GB in all — %s",
+			a.Alloc, a.Script, a.Pid, held, a.Desired, a.Chunk, total, strings.Join(parts, ", "))
+		if r.seen[a.Alloc] != line {
+			r.seen[a.Alloc] = line
+			r.printf(now, "%s", line)
+		}
+	}
+	for id := range r.seen {
+		if !live[id] {
+			delete(r.seen, id)
+			r.printf(now, "allocation %d released", id)
+		}
+	}
+}
+
+// finish measures the end state: income over the last five minutes, RAM
+// refusals, and what stays allocated once every task is gone.
+func (r *runner) finish() {
+	st := r.g.Stats()
+	r.res.MoneyTotal = round(st.Money)
+	if n := len(r.money); n > 0 {
+		end := r.money[n-1]
+		for _, m := range r.money {
+			if m.t >= end.t-300000 {
+				if end.t > m.t {
+					r.res.IncomeEnd = round((end.m - m.m) / ((end.t - m.t) / 1000))
+				}
+				break
+			}
+		}
+	}
+	r.res.ExecFailures = r.g.World.ExecNoRAM()
+	// Stop every script but the memory daemon, let it collect, then count
+	// what is left.
+	for _, s := range r.g.World.Servers() {
+		ps, _ := r.g.World.PS(s.Hostname)
+		for _, p := range ps {
+			if p.Pid != r.memd {
+				r.g.Kill(p.Pid)
+			}
+		}
+	}
+	r.g.RunFor(1000)
+	r.status()
+	r.g.RunFor(1000)
+	if rep := r.status(); rep != nil {
+		r.res.LeakedAllocations = len(rep.Allocs)
+		r.res.LeakedPorts = rep.Ports
+	}
+}
+
+func round(x float64) float64 { return math.Round(x*1000) / 1000 }
