@@ -188,6 +188,14 @@ func (g *Game) logTerminal(line string) {
 	}
 }
 
+// event records a game event (a process starting or ending, a hack, grow
+// or weaken landing) in the trace: the run's event log.
+func (g *Game) event(line string) {
+	if g.cfg.Trace != nil {
+		g.cfg.Trace(stamp(g.Now()) + " " + line)
+	}
+}
+
 func (g *Game) logf(pid int64, format string, a ...any) {
 	g.log(pid, fmt.Sprintf(format, a...))
 }

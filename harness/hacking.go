@@ -2,6 +2,7 @@ package harness
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/dop251/goja"
@@ -114,6 +115,7 @@ func (b *nsBuilder) hacking() {
 				g.stats.Failed++
 			}
 			g.stats.Money += r.Gained
+			g.event(fmt.Sprintf("hack %s by pid %d, %g threads: success %v, +$%g, +%g exp", s.Hostname, p.Pid, threads, r.Success, r.Gained, r.Exp))
 			return r.Gained
 		})
 	})
@@ -127,6 +129,7 @@ func (b *nsBuilder) hacking() {
 			settle(s, r.Server)
 			g.World.Player().GainHackingExp(r.Exp)
 			g.stats.Grows++
+			g.event(fmt.Sprintf("grow %s by pid %d, %g threads: ×%g, money %g, security %g", s.Hostname, p.Pid, threads, r.Returned, s.MoneyAvailable, s.HackDifficulty))
 			return r.Returned
 		})
 	})
@@ -140,6 +143,7 @@ func (b *nsBuilder) hacking() {
 			settle(s, r.Server)
 			g.World.Player().GainHackingExp(r.Exp)
 			g.stats.Weaken++
+			g.event(fmt.Sprintf("weaken %s by pid %d, %g threads: -%g, security %g", s.Hostname, p.Pid, threads, r.Amount, s.HackDifficulty))
 			return r.Amount
 		})
 	})

@@ -44,6 +44,7 @@ func (g *Game) onStart(p *world.Process) {
 		charged: map[string]bool{},
 	}
 	g.procs[p.Pid] = proc
+	g.event(fmt.Sprintf("start pid %d %s on %s, %d threads, args %v", p.Pid, p.Filename, p.Host, p.Threads, p.Args))
 	// The game compiles the module and calls main asynchronously: exec
 	// returns the pid first.
 	g.Clock.After(0, func() { g.startScript(proc) })
@@ -94,6 +95,7 @@ func (g *Game) onExit(p *world.Process, reason world.ExitReason) {
 		return
 	}
 	proc.dead, proc.reason = true, reason
+	g.event(fmt.Sprintf("exit pid %d %s (%s)", p.Pid, p.Filename, reason))
 	// Pending sleeps and hack/grow/weaken calls never complete: their
 	// promises stay pending forever, as a killed script's do in the game.
 	for id := range proc.timers {
