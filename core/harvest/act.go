@@ -1,0 +1,341 @@
+package harvest
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"ramfarm/core/ram"
+)
+
+// startBatches starts a batch in every idle chunk set of the current
+// size, if now is a moment to start. The chunk count (the depth) bounds
+// the batches in flight; while old batches still hold chunks of another
+// size, new ones start beside them at once: a later start could only get
+// a later slot, and the chunk is held either way.
+func (e *Engine) startBatches() {
+	if !e.safe() {
+		return
+	}
+	for {
+		set := e.idleChunks(e.shape.per)
+		if set == nil {
+			return
+		}
+		plan, pieces, ok := e.planFor(set)
+		if !ok {
+			e.logf("no batch fits chunks " + describeChunks(set))
+			return
+		}
+		e.launch(plan, set, pieces, false)
+	}
+}
+
+// idleChunks is n idle chunks of the current size, most cores first, or
+// nil if fewer are idle; n 0 means all of them.
+func (e *Engine) idleChunks(n int) []*chunk {
+	var set []*chunk
+	for _, c := range e.chunks {
+		if c.idle() && c.size == e.shape.size {
+			set = append(set, c)
+		}
+	}
+	if len(set) == 0 || len(set) < n {
+		return nil
+	}
+	slices.SortStableFunc(set, func(a, b *chunk) int { return cmp.Compare(b.cores, a.cores) })
+	if n > 0 {
+		set = set[:n]
+	}
+	return set
+}
+
+func minCores(set []*chunk) int {
+	c := set[0].cores
+	for _, x := range set {
+		c = min(c, x.cores)
+	}
+	return max(c, 1)
+}
+
+func capsOf(set []*chunk) []ram.Amount {
+	caps := make([]ram.Amount, len(set))
+	for i, c := range set {
+		caps[i] = c.size
+	}
+	return caps
+}
+
+// planFor plans the batch for a chunk set and places it. A one-chunk batch
+// takes as many hack threads as its host's cores leave room for; a
+// divided one keeps the shape's hack threads, with fewer grow and weaken
+// threads where every chunk has more cores.
+func (e *Engine) planFor(set []*chunk) (Batch, []piece, bool) {
+	p := e.planner
+	cores := minCores(set)
+	var b Batch
+	if e.shape.split {
+		b = p.Batch(e.shape.hack, cores, true)
+	} else {
+		var ok bool
+		if b, ok = e.singlePlan(cores); !ok {
+			return b, nil, false
+		}
+	}
+	pieces, ok := p.packInto(b.Threads, capsOf(set))
+	if !ok && cores > 1 && e.shape.split {
+		b = p.Batch(e.shape.hack, 1, true)
+		pieces, ok = p.packInto(b.Threads, capsOf(set))
+	}
+	return b, pieces, ok
+}
+
+// launch starts a planned batch at the next free landing slot: one
+// StartOp per piece, all starting now.
+func (e *Engine) launch(plan Batch, set []*chunk, pieces []piece, correction bool) {
+	spacing := e.cfg.Spacing
+	slot := e.nextSlot(float64(e.now) + float64(e.cfg.Guard) + plan.Lead)
+	b := &batch{id: e.nextBatch, slot: slot, plan: plan, correction: correction}
+	e.nextBatch++
+	used := make([]bool, len(set))
+	for _, pc := range pieces {
+		c := set[pc.bin]
+		used[pc.bin] = true
+		land := b.land(pc.op, spacing)
+		id := e.id()
+		e.starting[id] = &part{b: b, op: pc.op, host: c.host, threads: pc.threads}
+		b.open++
+		e.emit(StartOp{
+			ID: id, Batch: b.id, Op: pc.op, Host: c.host, Threads: pc.threads,
+			RAM:      e.planner.perThreads()[pc.op].Times(pc.threads),
+			Delay:    float64(land-e.now) - plan.Duration[pc.op],
+			Duration: plan.Duration[pc.op],
+			Land:     float64(land),
+		})
+	}
+	for i, c := range set {
+		if used[i] {
+			c.batch = b
+			b.chunks = append(b.chunks, c)
+		}
+	}
+	e.batches = append(e.batches, b)
+	kind := "batch"
+	if correction {
+		kind = "correction"
+	}
+	t := plan.Threads
+	e.logf("start " + kind + "=" + itoa(b.id) + " slot=" + itoa(slot) + " threads=" + strconv.Itoa(t[OpHack]) + "/" +
+		strconv.Itoa(t[OpWeaken1]) + "/" + strconv.Itoa(t[OpGrow]) + "/" + strconv.Itoa(t[OpWeaken2]) +
+		" cores=" + strconv.Itoa(plan.Cores) + " chunks=" + describeChunks(b.chunks))
+}
+
+// nextSlot is the first slot on the grid at or after earliest and after
+// every slot given out: landings never go out of order.
+func (e *Engine) nextSlot(earliest float64) int64 {
+	t := int64(math.Ceil(earliest))
+	if !e.slotted {
+		e.slotted, e.anchor, e.lastSlot = true, t, t
+		return t
+	}
+	period := e.cfg.Period
+	slot := e.anchor + ceilDiv(t-e.anchor, period)*period
+	if slot <= e.lastSlot {
+		slot = e.lastSlot + period
+	}
+	e.lastSlot = slot
+	return slot
+}
+
+func ceilDiv(n, d int64) int64 {
+	if n <= 0 {
+		return -(-n / d)
+	}
+	return (n + d - 1) / d
+}
+
+// safe reports whether operations may start now: no batch in flight is
+// within Guard of a landing or between a landing that raised security and
+// the weaken that lowers it. A batch late to report its landings keeps it
+// unsafe.
+func (e *Engine) safe() bool {
+	g, s := e.cfg.Guard, e.cfg.Spacing
+	for _, b := range e.batches { // by slot: the rest land later
+		if e.now < b.slot-g {
+			break
+		}
+		if !(e.now > b.slot+s+g && e.now < b.slot+2*s-g) {
+			return false
+		}
+	}
+	return true
+}
+
+// quiet reports whether the target should be at min security and max
+// money now: no batch in flight has begun to land.
+func (e *Engine) quiet() bool {
+	return len(e.batches) == 0 || e.now < e.batches[0].slot-e.cfg.Guard
+}
+
+// off reports whether the last observation is away from min security or
+// max money by more than the tolerances.
+func (e *Engine) off() bool {
+	t := e.cfg.Target
+	return e.security > t.MinDifficulty+e.cfg.SecurityTolerance || e.money < t.MoneyMax*(1-e.cfg.MoneyTolerance)
+}
+
+// drifted reports whether the target is off when it should not be.
+func (e *Engine) drifted() bool { return e.quiet() && e.off() }
+
+// startCorrection plans a batch without a hack from the observed money
+// and security and runs it in the idle chunks of the current size: the
+// whole correction if it fits, else the largest grow that fits with its
+// weakens, else as much of the first weaken as fits. Corrections repeat
+// until an observation shows the target back.
+func (e *Engine) startCorrection() {
+	set := e.idleChunks(0)
+	if set == nil {
+		return
+	}
+	p := e.planner
+	cores, caps := minCores(set), capsOf(set)
+	b := p.correction(e.money, e.security, cores, -1)
+	pieces, ok := p.packInto(b.Threads, caps)
+	if !ok {
+		fits := func(g int) bool {
+			_, ok := p.packInto(p.correction(e.money, e.security, cores, g-1).Threads, caps)
+			return ok
+		}
+		// largestWhere counts from 1; g-1 grow threads maps 1 to none.
+		if g, found := largestWhere(b.Threads[OpGrow]+1, fits); found {
+			b = p.correction(e.money, e.security, cores, g-1)
+		} else {
+			room := 0
+			for _, c := range caps {
+				room += int(c / p.m.WeakenRAM)
+			}
+			w := min(room, b.Threads[OpWeaken1])
+			if w == 0 {
+				e.logf("no room to correct the target")
+				return
+			}
+			b = p.finish(Batch{Threads: [numOps]int{OpWeaken1: w}}, b.Duration, cores, true)
+		}
+		pieces, ok = p.packInto(b.Threads, caps)
+		if !ok {
+			return
+		}
+	}
+	e.emit(Rebalance{ID: e.id(), Reason: e.reason, Money: e.money, Security: e.security,
+		Weaken: b.Threads[OpWeaken1] + b.Threads[OpWeaken2], Grow: b.Threads[OpGrow]})
+	e.launch(b, set, pieces, true)
+}
+
+// releaseSurplus gives back idle chunks the shape does not want: chunks of
+// other sizes, and chunks of its size beyond its count (fewest cores
+// first). Chunks with a batch wait for it to land.
+func (e *Engine) releaseSurplus() {
+	kept := 0
+	for _, c := range e.chunks {
+		if c.size == e.shape.size && c.release == 0 {
+			kept++
+		}
+	}
+	surplus := kept - e.shape.desired()
+	var out []*chunk
+	for _, c := range e.chunks {
+		if c.idle() && c.size != e.shape.size {
+			out = append(out, c)
+		}
+	}
+	if surplus > 0 {
+		idle := slices.Clone(e.chunks)
+		slices.SortStableFunc(idle, func(a, b *chunk) int { return cmp.Compare(a.cores, b.cores) })
+		for _, c := range idle {
+			if surplus == 0 {
+				break
+			}
+			if c.idle() && c.size == e.shape.size {
+				out = append(out, c)
+				surplus--
+			}
+		}
+	}
+	slices.SortStableFunc(out, cmpChunk)
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && cmpChunk(out[i], out[j]) == 0 {
+			j++
+		}
+		id := e.id()
+		for _, c := range out[i:j] {
+			c.release = id
+		}
+		e.emit(Release{ID: id, Host: out[i].host, Size: out[i].size, Count: j - i})
+		i = j
+	}
+}
+
+// heartbeat reports the task's state.
+func (e *Engine) heartbeat() {
+	var held ram.Amount
+	for _, c := range e.chunks {
+		held += c.size
+	}
+	ref := e.refPlan()
+	mps := 0.0
+	if busy := ref.Busy(); busy > 0 {
+		mps = ref.Money * float64(len(e.batches)) / (busy / 1000)
+	}
+	e.emit(Heartbeat{ID: e.id(), Mode: e.mode, InFlight: len(e.batches), Depth: e.shape.count,
+		ChunkSize: e.shape.size, PerBatch: e.shape.per, Held: held, Fraction: ref.Fraction,
+		MoneyPerSec: mps, Landed: e.landed})
+	e.beatAt, e.beatDue = e.now, false
+}
+
+// wake is the latest time the engine wants a Tick: the next heartbeat, or
+// sooner the next moment a batch in flight starts or ends a landing
+// window.
+func (e *Engine) wake() int64 {
+	if e.mode == ModeDone {
+		return 0
+	}
+	w := e.beatAt + e.cfg.Heartbeat
+	if e.beatDue || !e.ticked {
+		w = e.now
+	}
+	g, s := e.cfg.Guard, e.cfg.Spacing
+	for _, b := range e.batches {
+		for _, t := range [...]int64{b.slot - g, b.slot + s + g + 1, b.slot + 2*s - g, b.slot + 3*s + g + 1} {
+			if t > e.now {
+				w = min(w, t)
+				break
+			}
+		}
+		if b.slot-g > e.now { // by slot: the rest come later
+			break
+		}
+	}
+	return w
+}
+
+func describeChunks(cs []*chunk) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.host + ":" + c.size.String()
+		if c.cores > 1 {
+			parts[i] += ":" + strconv.Itoa(c.cores) + "c"
+		}
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+func describeShape(s shape) string {
+	d := strconv.Itoa(s.count) + "x"
+	if s.per > 1 {
+		d += strconv.Itoa(s.per) + "x"
+	}
+	return d + s.size.String() + " hack=" + strconv.Itoa(s.hack)
+}

@@ -1,0 +1,95 @@
+package harvest
+
+import (
+	"testing"
+
+	"ramfarm/core/formulas"
+	"ramfarm/core/ram"
+)
+
+func benchPlanner(b *testing.B) *Planner {
+	return planner(b, Model{Target: server(b, "joesguns"), Player: formulas.NewPlayer(300), BitNode: formulas.BN1()})
+}
+
+func BenchmarkPlanner_Batch(b *testing.B) {
+	p := benchPlanner(b)
+	h := p.HackThreads(0.25)
+	for _, split := range []bool{false, true} {
+		name := "one-chunk"
+		if split {
+			name = "divided"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				p.Batch(h, 2, split)
+			}
+		})
+	}
+}
+
+// BenchmarkPlanner_Fit searches the largest batch for a budget: about
+// log2(hack threads) batch plans.
+func BenchmarkPlanner_Fit(b *testing.B) {
+	p := benchPlanner(b)
+	for _, gb := range []float64{64, 4096} {
+		b.Run(ram.MustGB(gb).String(), func(b *testing.B) {
+			for b.Loop() {
+				if _, ok := p.Fit(ram.MustGB(gb), 1, 0.9); !ok {
+					b.Fatal("nothing fits")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEngine_Tick is one shell loop at full overlap: a batch lands
+// (four exits), its chunk starts the next one.
+func BenchmarkEngine_Tick(b *testing.B) {
+	e, err := New(Config{Model: Model{Target: server(b, "n00dles"), Player: formulas.NewPlayer(50), BitNode: formulas.BN1()}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	depth := e.Planner().Depth()
+	step := func(ev Event) {
+		if err := e.Step(ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+	step(Held{Answered: 1, Chunks: []Chunk{{Host: "big", Size: e.shape.size, Count: depth, Cores: 1}}})
+	type worker struct {
+		pid  Pid
+		land float64
+	}
+	var queue []worker
+	pid := Pid(1)
+	now := int64(0)
+	perform := func() {
+		rd := e.Ready()
+		e.Advance()
+		for _, c := range rd.Commands {
+			if s, ok := c.(StartOp); ok {
+				step(Started{Cmd: s.ID, Pid: pid})
+				queue = append(queue, worker{pid, s.Land})
+				pid++
+			}
+		}
+	}
+	tick := func() {
+		step(Tick{Now: now, Money: 1750000, Security: 1})
+		perform()
+	}
+	for len(e.batches) < depth {
+		tick()
+		now = max(now+1, e.Ready().Wake)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for len(queue) > 0 && queue[0].land <= float64(now) {
+			step(Exited{Pid: queue[0].pid})
+			queue = queue[1:]
+		}
+		tick()
+		now = max(now+1, e.Ready().Wake)
+	}
+	b.ReportMetric(float64(e.landed)/float64(b.N), "landings/op")
+}

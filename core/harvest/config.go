@@ -1,0 +1,91 @@
+package harvest
+
+import "ramfarm/core/ram"
+
+// Config configures an Engine: one harvest task on one target.
+type Config struct {
+	// Model is the target, the player at the start, the BitNode, the
+	// worker RAM and the landing timing; see Model for its defaults.
+	Model
+	// Fraction is the hack fraction of the first batches (capped at
+	// MaxFraction); 0 selects the smallest batch, one hack thread, which
+	// spreads the least RAM over the most batches.
+	Fraction float64
+	// MaxFraction caps the fraction of max money one batch takes; 0
+	// selects 0.9. Past it, grow costs rise steeply for little money.
+	MaxFraction float64
+	// MaxChunk is the largest chunk to ask for until a Budget says
+	// otherwise; 0 means no limit.
+	MaxChunk ram.Amount
+	// Budget is the RAM the task may grow to until a Budget event says
+	// otherwise; 0 means none: no reshaping.
+	Budget ram.Amount
+	// ReshapeGain is how much larger (as a fraction) a batch must get for
+	// the engine to reshape to it; 0 selects 0.25. Each reshape swaps
+	// every chunk, so small gains are not worth it.
+	ReshapeGain float64
+	// Guard is how far, ms, a batch's operations start from any landing;
+	// 0 selects Spacing/5 (at least 1). The game times an operation from
+	// the security at its call, and a landing changes it; the guard also
+	// covers the lag between a Tick and the worker's call. It must stay
+	// below Spacing/2 so that windows to start in remain.
+	Guard int64
+	// SecurityTolerance is how far above min security the target may be
+	// after batches landed before the engine rebalances; 0 selects 1e-6.
+	// Batches that land as planned leave it exactly at min, and a little
+	// extra security already lengthens every operation by milliseconds.
+	SecurityTolerance float64
+	// MoneyTolerance is the fraction below max money the target may be
+	// after batches landed before the engine rebalances; 0 selects 0.01.
+	MoneyTolerance float64
+	// Heartbeat is the time between heartbeats, ms; 0 selects 1000.
+	Heartbeat int64
+}
+
+// validate fills in defaults and rejects contradictions; it returns a
+// private copy.
+func (c Config) validate() (Config, error) {
+	m, err := c.Model.normalize()
+	if err != nil {
+		return c, err
+	}
+	c.Model = m
+	bad := func(s string) (Config, error) { return c, wrap(ErrBadConfig, s) }
+	switch {
+	case !finite(c.Fraction) || c.Fraction < 0 || c.Fraction > 1:
+		return bad("fraction " + ftoa(c.Fraction) + " is outside [0, 1]")
+	case !finite(c.MaxFraction) || c.MaxFraction < 0 || c.MaxFraction > 1:
+		return bad("max fraction " + ftoa(c.MaxFraction) + " is outside [0, 1]")
+	case c.MaxChunk < 0 || c.MaxChunk > ram.Max || c.Budget < 0 || c.Budget > ram.Max:
+		return bad("max chunk or budget is out of range")
+	case !finite(c.ReshapeGain) || c.ReshapeGain < 0:
+		return bad("reshape gain " + ftoa(c.ReshapeGain) + " is negative")
+	case c.Guard < 0 || c.Heartbeat < 0:
+		return bad("guard and heartbeat must not be negative")
+	case !finite(c.SecurityTolerance) || c.SecurityTolerance < 0 || !finite(c.MoneyTolerance) || c.MoneyTolerance < 0 || c.MoneyTolerance >= 1:
+		return bad("tolerances must be finite and non-negative, money below 1")
+	}
+	if c.MaxFraction == 0 {
+		c.MaxFraction = 0.9
+	}
+	c.Fraction = min(c.Fraction, c.MaxFraction)
+	if c.ReshapeGain == 0 {
+		c.ReshapeGain = 0.25
+	}
+	if c.Guard == 0 {
+		c.Guard = max(1, c.Spacing/5)
+	}
+	if 2*c.Guard >= c.Spacing {
+		return bad("guard " + itoa(c.Guard) + "ms leaves no window within spacing " + itoa(c.Spacing) + "ms")
+	}
+	if c.SecurityTolerance == 0 {
+		c.SecurityTolerance = 1e-6
+	}
+	if c.MoneyTolerance == 0 {
+		c.MoneyTolerance = 0.01
+	}
+	if c.Heartbeat == 0 {
+		c.Heartbeat = 1000
+	}
+	return c, nil
+}

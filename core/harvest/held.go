@@ -1,0 +1,86 @@
+package harvest
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+)
+
+// applyHeld reconciles the engine's chunks with an allocation snapshot.
+// Chunks whose Release the snapshot reflects are gone; for each host and
+// size, more chunks than the engine knows are new (idle), fewer mean the
+// allocator took some back: idle ones are dropped first, then ones being
+// released, and last ones with a batch, whose workers keep running (the
+// batch is never interrupted; there is just nothing to give back when it
+// lands).
+func (e *Engine) applyHeld(h Held) {
+	e.answered = max(e.answered, h.Answered)
+	have := map[chunkKey][]*chunk{}
+	for _, c := range e.chunks {
+		if c.release != 0 && c.release <= e.answered {
+			continue
+		}
+		k := chunkKey{c.host, c.size}
+		have[k] = append(have[k], c)
+	}
+	want := map[chunkKey]Chunk{}
+	for _, c := range h.Chunks {
+		want[chunkKey{c.Host, c.Size}] = c
+	}
+	keys := make([]chunkKey, 0, len(have)+len(want))
+	for k := range have {
+		keys = append(keys, k)
+	}
+	for k := range want {
+		if _, ok := have[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b chunkKey) int {
+		if c := cmp.Compare(a.host, b.host); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.size, b.size)
+	})
+	var out []*chunk
+	for _, k := range keys {
+		cs, w := have[k], want[k]
+		switch {
+		case w.Count > len(cs):
+			n := w.Count - len(cs)
+			for range n {
+				cs = append(cs, &chunk{host: k.host, size: k.size})
+			}
+			e.logf("granted " + strconv.Itoa(n) + "x" + k.size.String() + " on " + k.host)
+		case w.Count < len(cs):
+			n := len(cs) - w.Count
+			slices.SortStableFunc(cs, func(a, b *chunk) int { return cmp.Compare(dropRank(a), dropRank(b)) })
+			for _, c := range cs[:n] {
+				if c.batch != nil {
+					e.logf("taken back " + k.size.String() + " on " + k.host + " under batch=" + itoa(c.batch.id))
+				}
+			}
+			cs = cs[n:]
+			e.logf("lost " + strconv.Itoa(n) + "x" + k.size.String() + " on " + k.host)
+		}
+		if w.Count > 0 {
+			for _, c := range cs {
+				c.cores = max(1, w.Cores)
+			}
+		}
+		out = append(out, cs...)
+	}
+	e.chunks = out
+}
+
+// dropRank orders the chunks the allocator took back: idle first, then
+// those being released, then those with a batch.
+func dropRank(c *chunk) int {
+	switch {
+	case c.idle():
+		return 0
+	case c.batch == nil:
+		return 1
+	}
+	return 2
+}

@@ -1,0 +1,117 @@
+package harvest
+
+import "ramfarm/core/ram"
+
+// Placement rule. A batch runs in one chunk when one host can hold it.
+// When it cannot (the batch is larger than the largest chunk the engine
+// may ask for), it runs in several chunks of that size, possibly on
+// several hosts:
+//
+//   - the grow always runs whole, as one process in the first chunk:
+//     grows that land together compound on the security the earlier ones
+//     raised, so a divided grow would fall short;
+//   - the hack and both weakens are divided over the chunks as they come,
+//     in landing order, each chunk taking as many whole threads as fit.
+//     Hacks landing together take no more than one hack would and add the
+//     same security; weakens add up, and a divided batch is planned with a
+//     margin for their rounding (Planner.Batch with split);
+//   - every part of an operation gets the same landing time, and the
+//     batch is planned for the fewest cores among its chunks.
+
+// piece is the threads of one operation placed in one bin.
+type piece struct {
+	op      Op
+	bin     int
+	threads int
+}
+
+// packer fills bins: caps gives each bin's capacity, or false past the
+// last bin.
+type packer struct {
+	per  [numOps]ram.Amount
+	caps func(i int) (ram.Amount, bool)
+}
+
+// pack places threads into bins: the grow whole into the first bin, then
+// the hack and the weakens in landing order, divided as needed. It
+// returns the pieces (ordered by op, then bin), how many bins were used,
+// and false if they do not fit.
+func (k packer) pack(threads [numOps]int) ([]piece, int, bool) {
+	var out []piece
+	bin := 0
+	free, ok := k.caps(0)
+	if !ok {
+		return nil, 0, false
+	}
+	used := 0
+	if g := threads[OpGrow]; g > 0 {
+		need := k.per[OpGrow].Times(g)
+		if need > free {
+			return nil, 0, false
+		}
+		free -= need
+		used = 1
+	}
+	var rest []piece
+	for _, op := range [...]Op{OpHack, OpWeaken1, OpWeaken2} {
+		t := threads[op]
+		per := k.per[op]
+		for t > 0 {
+			n := min(t, int(free/per))
+			if n == 0 {
+				bin++
+				if free, ok = k.caps(bin); !ok {
+					return nil, 0, false
+				}
+				continue
+			}
+			rest = append(rest, piece{op: op, bin: bin, threads: n})
+			used = bin + 1
+			free -= per.Times(n)
+			t -= n
+		}
+	}
+	// Landing order: the hack's pieces, the first weaken's, the grow,
+	// the second weaken's.
+	for _, pc := range rest {
+		if pc.op == OpHack || pc.op == OpWeaken1 {
+			out = append(out, pc)
+		}
+	}
+	if g := threads[OpGrow]; g > 0 {
+		out = append(out, piece{op: OpGrow, bin: 0, threads: g})
+	}
+	for _, pc := range rest {
+		if pc.op == OpWeaken2 {
+			out = append(out, pc)
+		}
+	}
+	return out, used, true
+}
+
+// packInto packs threads into the given bins.
+func (p *Planner) packInto(threads [numOps]int, caps []ram.Amount) ([]piece, bool) {
+	k := packer{per: p.perThreads(), caps: func(i int) (ram.Amount, bool) {
+		if i < len(caps) {
+			return caps[i], true
+		}
+		return 0, false
+	}}
+	pieces, _, ok := k.pack(threads)
+	return pieces, ok
+}
+
+// binsNeeded is how many chunks of size a divided batch takes, and false
+// if its grow does not fit one.
+func (p *Planner) binsNeeded(threads [numOps]int, size ram.Amount) (int, bool) {
+	k := packer{per: p.perThreads(), caps: func(int) (ram.Amount, bool) { return size, true }}
+	if p.m.GrowRAM.Times(threads[OpGrow]) > size || size < max(p.m.HackRAM, p.m.WeakenRAM) {
+		return 0, false
+	}
+	_, n, ok := k.pack(threads)
+	return n, ok
+}
+
+func (p *Planner) perThreads() [numOps]ram.Amount {
+	return [numOps]ram.Amount{p.m.HackRAM, p.m.WeakenRAM, p.m.GrowRAM, p.m.WeakenRAM}
+}

@@ -1,0 +1,572 @@
+package harvest
+
+import (
+	"cmp"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"ramfarm/core/formulas"
+	"ramfarm/core/ram"
+)
+
+var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
+
+// Scenario files hold cases of the form
+//
+//	command key=value flag ...
+//	----
+//	expected output, one line each
+//
+// separated by blank lines; lines starting with # are comments. Every
+// command prints "ok" or what it produced, so no expectation is empty.
+//
+// The scenario plays the shell, the allocator and the game around the
+// engine (see world): workers land at the time the game's formulas give,
+// the target changes by the game's outcome functions, and every rule the
+// engine must keep (landing order, operations started at min security,
+// nothing released under a running worker, no overcommit) is checked on
+// the way. A broken rule prints a "VIOLATION" line and fails the test
+// whatever the expectation says.
+
+type scenarioCase struct {
+	pre  []string
+	cmd  string
+	line int
+	want []string
+}
+
+func parseScenario(t *testing.T, path string) (cases []scenarioCase, tail []string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	var pre []string
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
+			pre = append(pre, l)
+			continue
+		}
+		c := scenarioCase{pre: pre, cmd: l, line: i + 1}
+		pre = nil
+		if i+1 >= len(lines) || lines[i+1] != "----" {
+			t.Fatalf("%s:%d: command without ---- line", path, i+1)
+		}
+		for i += 2; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
+			c.want = append(c.want, lines[i])
+		}
+		i--
+		cases = append(cases, c)
+	}
+	return cases, pre
+}
+
+func TestEngine_Step_scenarios(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenario files: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			cases, tail := parseScenario(t, path)
+			if len(cases) == 0 {
+				t.Fatalf("%s has no cases", path)
+			}
+			w := &world{t: t}
+			var out strings.Builder
+			for _, c := range cases {
+				got := w.run(c.cmd)
+				if len(got) == 0 {
+					got = []string{"ok"}
+				}
+				for _, p := range c.pre {
+					out.WriteString(p + "\n")
+				}
+				out.WriteString(c.cmd + "\n----\n" + strings.Join(got, "\n") + "\n")
+				if !*rewrite && !slices.Equal(got, c.want) {
+					t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", path, c.line, c.cmd, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+				}
+			}
+			for _, p := range tail {
+				out.WriteString(p + "\n")
+			}
+			if *rewrite {
+				if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+type args map[string]string
+
+func parseArgs(fields []string) args {
+	a := args{}
+	for _, f := range fields {
+		k, v, _ := strings.Cut(f, "=")
+		a[k] = v
+	}
+	return a
+}
+
+func (a args) has(k string) bool { _, ok := a[k]; return ok }
+
+func (w *world) int(a args, k string, def int64) int64 {
+	v, ok := a[k]
+	if !ok {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		w.t.Fatalf("%s=%s: %v", k, v, err)
+	}
+	return n
+}
+
+func (w *world) float(a args, k string, def float64) float64 {
+	v, ok := a[k]
+	if !ok {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		w.t.Fatalf("%s=%s: %v", k, v, err)
+	}
+	return f
+}
+
+func (w *world) ram(a args, k string) ram.Amount {
+	v, ok := a[k]
+	if !ok {
+		return 0
+	}
+	f, err := strconv.ParseFloat(strings.TrimSuffix(v, "GB"), 64)
+	if err != nil {
+		w.t.Fatalf("%s=%s: %v", k, v, err)
+	}
+	return ram.MustGB(f)
+}
+
+// world is the engine's surroundings: the shell's loop, an allocator that
+// grants chunks on hosts in name order, and the game's target, player and
+// workers.
+type world struct {
+	t *testing.T
+	e *Engine
+
+	target formulas.Server
+	player formulas.Player
+	bn     formulas.BitNode
+	roll   float64 // every hack's Math.random()
+	now    int64
+
+	hosts []fhost // sorted by name
+	alloc falloc
+
+	workers   []*worker // running, by start order
+	nextPid   Pid
+	failExecs int // the next StartOps fail
+	cmdLand   map[int64]float64
+
+	lastLand  float64
+	lastBatch int64
+	lastOp    Op
+	landings  int
+}
+
+type fhost struct {
+	name    string
+	max     ram.Amount
+	cores   int
+	claimed ram.Amount
+}
+
+// falloc is the allocator: one growable allocation.
+type falloc struct {
+	size     ram.Amount
+	desired  int
+	held     map[chunkKey]int
+	answered int64
+	queue    []Command
+	ended    bool
+	dirty    bool
+}
+
+type worker struct {
+	pid     Pid
+	op      Op
+	batch   int64
+	host    string
+	threads int
+	ram     ram.Amount
+	land    float64
+}
+
+func (w *world) host(name string) *fhost {
+	for i := range w.hosts {
+		if w.hosts[i].name == name {
+			return &w.hosts[i]
+		}
+	}
+	return nil
+}
+
+func (w *world) violation(s string) string {
+	w.t.Errorf("VIOLATION at %d: %s", w.now, s)
+	return "VIOLATION " + s
+}
+
+func (w *world) run(cmd string) []string {
+	fields := strings.Fields(cmd)
+	a := parseArgs(fields[1:])
+	if fields[0] != "config" && fields[0] != "host" && w.e == nil {
+		w.t.Fatalf("%q before config", cmd)
+	}
+	switch fields[0] {
+	case "config":
+		return w.config(a)
+	case "host":
+		name := fields[1]
+		h := fhost{name: name, max: w.ram(a, "max"), cores: int(w.int(a, "cores", 1))}
+		if old := w.host(name); old != nil {
+			old.max, old.cores = h.max, h.cores
+		} else {
+			w.hosts = append(w.hosts, h)
+			slices.SortFunc(w.hosts, func(x, y fhost) int { return cmp.Compare(x.name, y.name) })
+		}
+		w.alloc.dirty = true
+		return nil
+	case "budget":
+		return w.step(Budget{RAM: w.ram(a, "ram"), MaxChunk: w.ram(a, "max-chunk")})
+	case "shutdown":
+		return w.step(Shutdown{})
+	case "level":
+		w.player.Hacking = w.float(a, "to", w.player.Hacking)
+		return nil
+	case "perturb":
+		w.target.MoneyAvailable = w.float(a, "money", w.target.MoneyAvailable)
+		w.target.HackDifficulty = w.float(a, "security", w.target.HackDifficulty)
+		return nil
+	case "fail-exec":
+		w.failExecs = int(w.int(a, "count", 1))
+		return nil
+	case "tick":
+		return w.loop(w.int(a, "now", w.now), true)
+	case "run":
+		out := w.runUntil(w.int(a, "until", w.now), w.int(a, "every", 0), a.has("beats"))
+		if a.has("quiet") { // the summary alone
+			out = out[len(out)-1:]
+		}
+		return out
+	case "state":
+		return w.state()
+	}
+	w.t.Fatalf("unknown command %q", cmd)
+	return nil
+}
+
+func (w *world) config(a args) []string {
+	name := a["target"]
+	w.target = server(w.t, name)
+	w.player = formulas.NewPlayer(w.float(a, "level", 100))
+	w.bn = formulas.BN1()
+	w.roll = w.float(a, "roll", 0)
+	cfg := Config{
+		Model: Model{Target: w.target, Player: w.player, BitNode: w.bn, Spacing: w.int(a, "spacing", 0),
+			Period: w.int(a, "period", 0), GrowSafety: int(w.int(a, "grow-safety", 0))},
+		Fraction: w.float(a, "fraction", 0), MaxFraction: w.float(a, "max-fraction", 0),
+		MaxChunk: w.ram(a, "max-chunk"), Budget: w.ram(a, "budget"), Guard: w.int(a, "guard", 0),
+		Heartbeat: w.int(a, "heartbeat", 0),
+	}
+	e, err := New(cfg)
+	if err != nil {
+		return []string{"error: " + err.Error()}
+	}
+	w.e = e
+	w.alloc = falloc{held: map[chunkKey]int{}}
+	w.nextPid = 1000
+	w.cmdLand = map[int64]float64{}
+	w.now = 0
+	p := e.Planner()
+	return []string{"depth=" + strconv.Itoa(p.Depth()) + " hack%=" + strconv.FormatFloat(p.HackPercent(), 'g', 6, 64) +
+		" shape=" + describeShape(e.shape)}
+}
+
+func (w *world) step(ev Event) []string {
+	if err := w.e.Step(ev); err != nil {
+		return []string{"error: " + err.Error()}
+	}
+	return nil
+}
+
+// runUntil runs the shell's loop at each wake-up (or every ms, whichever
+// is sooner) up to until, printing only what is not routine: logs and
+// commands other than StartOp (and Heartbeat, unless beats).
+func (w *world) runUntil(until, every int64, beats bool) []string {
+	var out []string
+	for {
+		next := w.e.Ready().Wake
+		if every > 0 && (next == 0 || w.now+every < next) {
+			next = w.now + every
+		}
+		if next <= w.now {
+			next = w.now + 1
+		}
+		if next > until || next == 0 {
+			break
+		}
+		for _, l := range w.loop(next, false) {
+			if beats || !strings.HasPrefix(l, "Heartbeat") {
+				out = append(out, l)
+			}
+		}
+	}
+	if w.now < until {
+		out = append(out, w.loop(until, false)...)
+	}
+	return append(out, w.summary())
+}
+
+// loop is one pass of the shell's loop at now: land the workers due,
+// let the allocator answer and grow, tick, and perform Ready.
+func (w *world) loop(now int64, verbose bool) []string {
+	if now < w.now {
+		w.t.Fatalf("time goes back: %d < %d", now, w.now)
+	}
+	w.now = now
+	var out []string
+	out = append(out, w.land()...)
+	out = append(out, w.allocate()...)
+	if r := w.step(Tick{Now: now, Money: w.target.MoneyAvailable, Security: w.target.HackDifficulty, Hacking: w.player.Hacking}); r != nil {
+		return append(out, r...)
+	}
+	rd := w.e.Ready()
+	w.e.Advance()
+	starts := 0
+	for _, c := range rd.Commands {
+		out = append(out, w.perform(c, verbose)...)
+		if _, ok := c.(StartOp); ok {
+			starts++
+		}
+	}
+	for _, l := range rd.Logs {
+		out = append(out, "log: "+l)
+	}
+	if verbose {
+		out = append(out, "wake: "+strconv.FormatInt(rd.Wake, 10))
+	}
+	return out
+}
+
+// land completes, in landing order, every worker due by now.
+func (w *world) land() []string {
+	var due, rest []*worker
+	for _, wk := range w.workers {
+		if wk.land <= float64(w.now) {
+			due = append(due, wk)
+		} else {
+			rest = append(rest, wk)
+		}
+	}
+	slices.SortStableFunc(due, func(a, b *worker) int { return cmp.Compare(a.land, b.land) })
+	w.workers = rest
+	var out []string
+	for _, wk := range due {
+		if wk.land < w.lastLand || (wk.batch < w.lastBatch) || (wk.batch == w.lastBatch && wk.op < w.lastOp) {
+			out = append(out, w.violation("landing out of order: batch "+itoa(wk.batch)+" "+wk.op.String()+
+				" after batch "+itoa(w.lastBatch)+" "+w.lastOp.String()))
+		}
+		w.lastLand, w.lastBatch, w.lastOp = wk.land, wk.batch, wk.op
+		w.landings++
+		h := w.host(wk.host)
+		cores := float64(h.cores)
+		switch wk.op.Action() {
+		case ActionHack:
+			w.target = formulas.HackOutcome(w.target, w.player, float64(wk.threads), w.roll, w.bn).Server
+		case ActionGrow:
+			w.target = formulas.GrowOutcome(w.target, float64(wk.threads), w.player, cores, w.bn).Server
+		case ActionWeaken:
+			w.target = formulas.WeakenOutcome(w.target, float64(wk.threads), w.player, cores, w.bn).Server
+		}
+		h.claimed -= wk.ram
+		if r := w.step(Exited{Pid: wk.pid}); r != nil {
+			out = append(out, r...)
+		}
+	}
+	return out
+}
+
+// allocate applies queued Resizes and Releases, grows the allocation on
+// hosts in name order, and steps the snapshot if it changed.
+func (w *world) allocate() []string {
+	a := &w.alloc
+	if a.ended {
+		return nil
+	}
+	var out []string
+	for _, c := range a.queue {
+		switch c := c.(type) {
+		case Resize:
+			a.size, a.desired, a.answered, a.dirty = c.ChunkSize, c.Count, c.ID, true
+		case Release:
+			a.answered, a.dirty = c.ID, true
+			if c.Host == "" {
+				a.ended = true
+				a.held = map[chunkKey]int{}
+				for _, h := range w.hosts {
+					if h.claimed > 0 {
+						out = append(out, w.violation("allocation ended with workers on "+h.name))
+					}
+				}
+				continue
+			}
+			k := chunkKey{c.Host, c.Size}
+			if a.held[k] < c.Count {
+				out = append(out, w.violation("release of "+strconv.Itoa(c.Count)+"x"+c.Size.String()+" on "+c.Host+" not held"))
+				continue
+			}
+			a.held[k] -= c.Count
+			if h := w.host(c.Host); w.heldOn(c.Host) < h.claimed {
+				out = append(out, w.violation("release on "+c.Host+" under running workers"))
+			}
+		}
+	}
+	a.queue = nil
+	if a.ended {
+		return out
+	}
+	for i := range w.hosts {
+		h := &w.hosts[i]
+		for a.size > 0 && a.held[chunkKey{h.name, a.size}] < a.desired && w.count() < a.desired && w.heldOn(h.name)+a.size <= h.max {
+			a.held[chunkKey{h.name, a.size}]++
+			a.dirty = true
+		}
+	}
+	if !a.dirty {
+		return out
+	}
+	a.dirty = false
+	ev := Held{Answered: a.answered}
+	keys := make([]chunkKey, 0, len(a.held))
+	for k, n := range a.held {
+		if n > 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(x, y chunkKey) int {
+		if c := cmp.Compare(x.host, y.host); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.size, y.size)
+	})
+	for _, k := range keys {
+		ev.Chunks = append(ev.Chunks, Chunk{Host: k.host, Size: k.size, Count: a.held[k], Cores: w.host(k.host).cores})
+	}
+	out = append(out, DescribeEvent(ev))
+	return append(out, w.step(ev)...)
+}
+
+// count is the chunks of the current size held.
+func (w *world) count() int {
+	n := 0
+	for k, c := range w.alloc.held {
+		if k.size == w.alloc.size {
+			n += c
+		}
+	}
+	return n
+}
+
+func (w *world) heldOn(host string) ram.Amount {
+	var r ram.Amount
+	for k, n := range w.alloc.held {
+		if k.host == host {
+			r += k.size.Times(n)
+		}
+	}
+	return r
+}
+
+// perform carries out one command as the shell and the game would.
+func (w *world) perform(c Command, verbose bool) []string {
+	var out []string
+	if _, ok := c.(StartOp); !ok || verbose {
+		out = append(out, DescribeCommand(c))
+	}
+	switch c := c.(type) {
+	case StartOp:
+		if w.failExecs > 0 {
+			w.failExecs--
+			out = append(out, "exec failed: "+DescribeCommand(c))
+			return append(out, w.step(Started{Cmd: c.ID})...)
+		}
+		h := w.host(c.Host)
+		if h.claimed+c.RAM > w.heldOn(c.Host) {
+			out = append(out, w.violation("overcommit on "+c.Host))
+		}
+		s := w.target
+		dur := 0.0
+		switch c.Op.Action() {
+		case ActionHack:
+			dur = formulas.Millis(formulas.HackTime(s, w.player, w.bn))
+		case ActionGrow:
+			dur = formulas.Millis(formulas.GrowTime(s, w.player, w.bn))
+		default:
+			dur = formulas.Millis(formulas.WeakenTime(s, w.player, w.bn))
+		}
+		if math.Abs(dur-c.Duration) > 1e-6 {
+			out = append(out, w.violation("batch "+itoa(c.Batch)+" "+c.Op.String()+" runs "+ftoa(dur)+"ms, planned "+
+				ftoa(c.Duration)+"ms (security "+ftoa(s.HackDifficulty)+")"))
+		}
+		if c.Delay < 0 {
+			out = append(out, w.violation("negative delay"))
+		}
+		land := formulas.DelayMs(dur/1000, c.Delay) + float64(w.now)
+		if math.Abs(land-c.Land) > 1e-6 {
+			out = append(out, w.violation("lands at "+ftoa(land)+", planned "+ftoa(c.Land)))
+		}
+		h.claimed += c.RAM
+		pid := w.nextPid
+		w.nextPid++
+		w.workers = append(w.workers, &worker{pid: pid, op: c.Op, batch: c.Batch, host: c.Host, threads: c.Threads, ram: c.RAM, land: land})
+		out = append(out, w.step(Started{Cmd: c.ID, Pid: pid})...)
+	case Resize, Release:
+		w.alloc.queue = append(w.alloc.queue, c)
+	}
+	return out
+}
+
+func (w *world) summary() string {
+	e := w.e
+	return "at " + itoa(w.now) + ": mode=" + e.mode.String() + " shape=" + describeShape(e.shape) +
+		" in-flight=" + strconv.Itoa(len(e.batches)) + " landed=" + itoa(e.landed) + " ops-landed=" + strconv.Itoa(w.landings) +
+		" target=" + strconv.FormatFloat(w.target.MoneyAvailable, 'f', -1, 64) + "/" + strconv.FormatFloat(w.target.HackDifficulty, 'f', -1, 64)
+}
+
+// state prints the engine's view: mode, shape, chunks and batches.
+func (w *world) state() []string {
+	e := w.e
+	out := []string{w.summary()}
+	for _, c := range e.chunks {
+		l := "chunk " + c.host + ":" + c.size.String() + " cores=" + strconv.Itoa(c.cores)
+		if c.batch != nil {
+			l += " batch=" + itoa(c.batch.id)
+		}
+		if c.release != 0 {
+			l += " releasing=" + itoa(c.release)
+		}
+		out = append(out, l)
+	}
+	for _, b := range e.batches {
+		out = append(out, "batch "+itoa(b.id)+" slot="+itoa(b.slot)+" open="+strconv.Itoa(b.open))
+	}
+	return out
+}
