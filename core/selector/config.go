@@ -1,0 +1,167 @@
+package selector
+
+import (
+	"math"
+	"strconv"
+
+	"ramfarm/core/ram"
+)
+
+// Policy is how the selector spends RAM. The simulation runs all three to
+// show what growing running tasks is worth.
+type Policy uint8
+
+const (
+	// PolicyDefault is PolicyGrow.
+	PolicyDefault Policy = iota
+	// PolicyGrow grows running tasks before it starts new ones: harvest
+	// before sow before till, the most valuable per GB first. Only RAM
+	// left after that growth starts tasks, and a much better waiting
+	// target makes the least valuable task shrink or stop.
+	PolicyGrow
+	// PolicyGreedy is the old behaviour: free RAM starts the next task,
+	// sized to the free RAM at launch, and allocations never grow.
+	PolicyGreedy
+	// PolicyRestart is greedy, but a jump in usable RAM kills every task
+	// and plans again from scratch, as a player would by hand.
+	PolicyRestart
+)
+
+// Config configures an Engine. Durations are game milliseconds. The zero
+// value is valid: every zero field takes the default its comment names.
+type Config struct {
+	Policy Policy
+	// HeartbeatTimeout is how long a launched task may take to report its
+	// first heartbeat, and how long a running one may stay silent, before
+	// it is killed and its target requeued. Default 10000.
+	HeartbeatTimeout int64
+	// Grace is how long after the engine first learns the time it
+	// launches nothing: tasks started by an earlier selector are still
+	// running and must re-announce first, or they would be duplicated.
+	// Default HeartbeatTimeout (every live task reports within it).
+	Grace int64
+	// Resend is how long the engine waits for a heartbeat to show that a
+	// task obeyed a command before it sends the command again. Default 2000.
+	Resend int64
+	// BackoffBase is the wait after a target's first failed launch; each
+	// further failure doubles it, up to BackoffCap. Defaults 500 and 10000.
+	BackoffBase int64
+	BackoffCap  int64
+	// MaxStarting bounds the tasks launched but not yet heard from. It
+	// paces launches; it is at least 2, so one silent task cannot stall
+	// every launch. Default 4.
+	MaxStarting int
+	// MinTaskRAM is the least RAM a new task must be able to get for the
+	// launch to be worth it, on top of the task's own smallest useful
+	// size (one weaken thread, one grow and weaken, one batch). Default 0.
+	MinTaskRAM ram.Amount
+	// ShrinkRatio is how many times more a waiting target must be worth
+	// per GB than a running task before PolicyGrow shrinks or stops that
+	// task to make room. At least 1; default 2.
+	ShrinkRatio float64
+	// RestartJump is the relative rise of usable RAM between two
+	// observations that makes PolicyRestart start over. Default 0.25.
+	RestartJump float64
+	// HackRAM, GrowRAM and WeakenRAM are the workers' RAM per thread.
+	// Defaults 1.7, 1.75 and 1.75 GB (w/hack.js, w/grow.js, w/weaken.js).
+	HackRAM, GrowRAM, WeakenRAM ram.Amount
+	// BatchGap is the time between two harvest batches landing: the
+	// weaken time divided by it is how many batches can overlap.
+	// Default 200, core/harvest's default period.
+	BatchGap int64
+	// MaxHackFraction is the largest share of a target's money one batch
+	// takes; it bounds how far harvest grows its batch size, and so a
+	// harvest's cap. In (0, 1]; default 0.9, as core/harvest's.
+	MaxHackFraction float64
+}
+
+// validate rejects contradictions and fills in the defaults.
+func (c Config) validate() (Config, error) {
+	bad := func(detail string) (Config, error) { return c, wrap(ErrBadConfig, detail) }
+	if c.Policy > PolicyRestart {
+		return bad("policy " + strconv.Itoa(int(c.Policy)) + " is unknown")
+	}
+	if c.Policy == PolicyDefault {
+		c.Policy = PolicyGrow
+	}
+	for _, d := range []struct {
+		name string
+		v    *int64
+		def  int64
+	}{
+		{"heartbeat timeout", &c.HeartbeatTimeout, 10000},
+		{"grace", &c.Grace, 0}, // HeartbeatTimeout, below
+		{"resend", &c.Resend, 2000},
+		{"backoff base", &c.BackoffBase, 500},
+		{"backoff cap", &c.BackoffCap, 10000},
+		{"batch gap", &c.BatchGap, 200},
+	} {
+		if *d.v < 0 {
+			return bad(d.name + " " + itoa(*d.v) + "ms is negative")
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	if c.Grace == 0 {
+		c.Grace = c.HeartbeatTimeout
+	}
+	if c.BackoffCap < c.BackoffBase {
+		return bad("backoff cap " + itoa(c.BackoffCap) + "ms is below its base " + itoa(c.BackoffBase) + "ms")
+	}
+	switch {
+	case c.MaxStarting < 0:
+		return bad("max starting " + strconv.Itoa(c.MaxStarting) + " is negative")
+	case c.MaxStarting == 0:
+		c.MaxStarting = 4
+	case c.MaxStarting == 1:
+		return bad("max starting 1 would let one silent task stall every launch")
+	}
+	if c.MinTaskRAM < 0 || c.MinTaskRAM > ram.Max {
+		return bad("min task RAM " + c.MinTaskRAM.String() + " is out of range")
+	}
+	for _, r := range []struct {
+		name string
+		v    *ram.Amount
+		def  ram.Amount
+	}{
+		{"hack RAM", &c.HackRAM, 170},
+		{"grow RAM", &c.GrowRAM, 175},
+		{"weaken RAM", &c.WeakenRAM, 175},
+	} {
+		if *r.v < 0 || *r.v > ram.Max {
+			return bad(r.name + " " + r.v.String() + " is out of range")
+		}
+		if *r.v == 0 {
+			*r.v = r.def
+		}
+	}
+	switch {
+	case math.IsNaN(c.ShrinkRatio) || math.IsInf(c.ShrinkRatio, 0) || c.ShrinkRatio < 0 || (c.ShrinkRatio > 0 && c.ShrinkRatio < 1):
+		return bad("shrink ratio " + ftoa(c.ShrinkRatio) + " is not at least 1")
+	case c.ShrinkRatio == 0:
+		c.ShrinkRatio = 2
+	}
+	switch {
+	case math.IsNaN(c.RestartJump) || math.IsInf(c.RestartJump, 0) || c.RestartJump < 0:
+		return bad("restart jump " + ftoa(c.RestartJump) + " is not a positive fraction")
+	case c.RestartJump == 0:
+		c.RestartJump = 0.25
+	}
+	switch {
+	case math.IsNaN(c.MaxHackFraction) || c.MaxHackFraction < 0 || c.MaxHackFraction > 1:
+		return bad("max hack fraction " + ftoa(c.MaxHackFraction) + " is outside (0, 1]")
+	case c.MaxHackFraction == 0:
+		c.MaxHackFraction = 0.9
+	}
+	return c, nil
+}
+
+// model is the part of the config the yield estimate uses.
+func (c Config) model() Model {
+	return Model{HackRAM: c.HackRAM, GrowRAM: c.GrowRAM, WeakenRAM: c.WeakenRAM, BatchGap: c.BatchGap,
+		MaxFraction: c.MaxHackFraction}
+}
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', 4, 64) }
+func itoa(n int64) string   { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,342 @@
+package selector
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+
+	"ramfarm/core/ram"
+)
+
+// pass is what every Tick and Observe runs: timeouts first (their Kills
+// precede any Launch that replaces them), then vacating hosts, then the
+// policy's decisions.
+func (e *Engine) pass() {
+	e.expire()
+	e.checkVacates()
+	e.resendStops()
+	if e.observed {
+		e.decide()
+	}
+}
+
+// expire ends what waited too long. A task with no launch result counts
+// as a failed launch; one silent since its launch, or for longer than
+// the timeout since its last heartbeat, is killed and its target waits
+// for a new launch.
+func (e *Engine) expire() {
+	limit := e.cfg.HeartbeatTimeout
+	for _, t := range slices.Clone(e.tasks) {
+		switch {
+		case t.state == stLaunching && e.now-t.since > limit:
+			e.fail(t, "no launch result for launch "+itoa(t.launch))
+		case t.state == stStarting && e.now-t.since > limit:
+			e.kill(t, "no heartbeat "+itoa(e.now-t.since)+"ms after launch")
+		case (t.state == stRunning || t.state == stStopping) && e.now-t.heard > limit:
+			e.kill(t, "silent for "+itoa(e.now-t.heard)+"ms")
+		}
+	}
+	for pid, at := range e.killed {
+		if e.now-at > 2*limit {
+			delete(e.killed, pid)
+		}
+	}
+}
+
+// checkVacates answers each vacate whose host the memory status shows
+// cordoned and empty (or no longer lists), and asks the tasks again.
+func (e *Engine) checkVacates() {
+	if !e.observed {
+		return
+	}
+	for _, host := range slices.Sorted(maps.Keys(e.vacating)) {
+		v := e.vacating[host]
+		if v.done {
+			continue
+		}
+		i, listed := slices.BinarySearchFunc(e.hosts, host, func(h HostRAM, name string) int { return cmp.Compare(h.Host, name) })
+		if listed && (!e.hosts[i].Cordoned || e.hosts[i].Allocated > 0) {
+			e.leave(host)
+			continue
+		}
+		v.done = true
+		e.logf("vacated " + host)
+		for _, p := range v.replies {
+			e.emit(Vacated{ID: e.id(), Host: host, Reply: p})
+		}
+		for _, t := range e.tasks {
+			delete(t.left, host)
+		}
+	}
+}
+
+// resendStops repeats Stop to tasks still heartbeating after Resend.
+func (e *Engine) resendStops() {
+	for _, t := range e.tasks {
+		if t.state == stStopping && e.now-t.stop >= e.cfg.Resend {
+			t.stop = e.now
+			e.emit(Stop{ID: e.id(), Pid: t.pid, Port: t.port})
+		}
+	}
+}
+
+// candidate is a target waiting for a task, with what the task needs.
+type candidate struct {
+	tgt         *target
+	kind        Kind
+	least, most ram.Amount
+	prio        int
+}
+
+// candidates lists the targets that could get a task now, best first:
+// furthest along, then most valuable per GB.
+func (e *Engine) candidates() []candidate {
+	var out []candidate
+	for _, g := range e.seen {
+		if g.task != nil || !e.eligible(g) || e.now < g.until || !(g.value > 0) {
+			continue
+		}
+		least, most := e.need(g, g.phase)
+		if most == 0 {
+			continue
+		}
+		out = append(out, candidate{tgt: g, kind: g.phase, least: max(least, e.cfg.MinTaskRAM), most: most,
+			prio: e.priority(g, g.phase)})
+	}
+	slices.SortStableFunc(out, func(a, b candidate) int { return cmp.Compare(b.prio, a.prio) })
+	return out
+}
+
+// phaseStride separates the phases' priorities: any harvest outranks any
+// sow, any sow any till. Within a phase, the target's value rank orders.
+const phaseStride = 1000
+
+// priority is the allocation priority of a task of kind on g: the memory
+// daemon grows higher priorities first.
+func (e *Engine) priority(g *target, kind Kind) int {
+	return int(kind)*phaseStride + min(g.rank, phaseStride-1)
+}
+
+// starting counts the tasks launched and not heard from yet.
+func (e *Engine) starting() int {
+	n := 0
+	for _, t := range e.tasks {
+		if t.state == stLaunching || t.state == stStarting {
+			n++
+		}
+	}
+	return n
+}
+
+// leftover is the free RAM that no task waits for: what growth leaves.
+func (e *Engine) leftover(growable bool) ram.Amount {
+	_, free, _ := e.pool()
+	for _, t := range e.tasks {
+		free -= t.unmet(growable)
+	}
+	return free
+}
+
+func (e *Engine) launch(c candidate, size ram.Amount, growable bool) {
+	t := &task{
+		launch: e.id(), kind: c.kind, tgt: c.tgt, state: stLaunching, since: e.now,
+		cap: size, prio: c.prio, gotCap: size, gotPrio: c.prio, sentCap: size, sentPrio: c.prio, capAt: e.now, prioAt: e.now,
+	}
+	e.tasks = append(e.tasks, t)
+	e.byLaunch[t.launch] = t
+	c.tgt.task = t
+	e.emit(Launch{ID: t.launch, Kind: c.kind, Target: c.tgt.host, Priority: c.prio, RAM: size, Growable: growable})
+	e.logf("launch id=" + itoa(t.launch) + " " + c.kind.String() + " " + c.tgt.host + " ram=" + size.String() +
+		" value=" + ftoa(c.tgt.value))
+}
+
+// decideGrow is PolicyGrow: running tasks take new RAM first (through
+// their priorities, and by raising the caps of tasks held below their
+// need), only RAM no task waits for starts new ones, and a much better
+// waiting target makes the least valuable tasks give way.
+func (e *Engine) decideGrow() {
+	e.reconcile()
+	if e.now < e.graceEnd {
+		return
+	}
+	cands := e.candidates()
+	left := e.restore(e.leftover(true), cands)
+	n := e.starting()
+	var blocked *candidate // the best target waiting for RAM
+	for _, c := range cands {
+		if n >= e.cfg.MaxStarting {
+			return // RAM left waits for the next launch slot
+		}
+		if left < c.least {
+			if blocked == nil {
+				blocked = &c
+			}
+			continue
+		}
+		e.launch(c, c.most, true)
+		left -= c.most
+		n++
+	}
+	if blocked != nil {
+		e.makeRoom(*blocked, left)
+	}
+}
+
+// reconcile sends each running task its priority and cap again until its
+// heartbeats show it applied them.
+func (e *Engine) reconcile() {
+	for _, t := range e.tasks {
+		if t.state != stRunning || t.tgt.task != t {
+			continue
+		}
+		if p := e.priority(t.tgt, t.kind); t.tgt.seen && p != t.prio {
+			e.logf("priority " + t.name() + " " +
+				itoa(int64(t.prio)) + " -> " + itoa(int64(p)) + " (value " + ftoa(t.tgt.value) + ")")
+			t.prio = p
+		}
+		if t.gotPrio != t.prio && (t.sentPrio != t.prio || e.now-t.prioAt >= e.cfg.Resend) {
+			t.sentPrio, t.prioAt = t.prio, e.now
+			e.emit(SetPriority{ID: e.id(), Pid: t.pid, Port: t.port, Priority: t.prio})
+		}
+		e.sendCap(t)
+	}
+}
+
+func (e *Engine) sendCap(t *task) {
+	if t.gotCap != t.cap && (t.sentCap != t.cap || e.now-t.capAt >= e.cfg.Resend) {
+		t.sentCap, t.capAt = t.cap, e.now
+		e.emit(Resize{ID: e.id(), Pid: t.pid, Port: t.port, RAM: t.cap})
+	}
+}
+
+// makeRoom shrinks or stops the least valuable running tasks, each worth
+// at most 1/ShrinkRatio of c per GB, until c's smallest size would be
+// left once they released. It counts RAM already on its way back, so it
+// never frees twice for the same wait.
+func (e *Engine) makeRoom(c candidate, left ram.Amount) {
+	need := c.least - left
+	for _, t := range e.tasks {
+		need -= t.releasing()
+	}
+	if need <= 0 {
+		return
+	}
+	var victims []*task
+	for _, t := range e.tasks {
+		if t.state == stRunning && t.tgt.task == t && t.tgt.value*e.cfg.ShrinkRatio <= c.tgt.value {
+			victims = append(victims, t)
+		}
+	}
+	slices.SortStableFunc(victims, func(a, b *task) int {
+		return cmp.Or(cmp.Compare(a.tgt.value, b.tgt.value), cmp.Compare(a.prio, b.prio))
+	})
+	why := "room for " + c.kind.String() + " " + c.tgt.host + " (value " + ftoa(c.tgt.value) + ")"
+	for _, v := range victims {
+		if need <= 0 {
+			return
+		}
+		// Capping at what it holds ends its growth; below that it
+		// releases chunks as their work lands. What it already
+		// releases was counted above.
+		base := min(v.held, v.cap)
+		need -= v.unmet(true)
+		least, _ := e.need(v.tgt, v.kind)
+		switch {
+		case need <= 0:
+			e.shrink(v, base, why)
+		case base-need >= max(least, 1):
+			e.shrink(v, base-need, why)
+			need = 0
+		default:
+			need -= base
+			e.stop(v, why)
+		}
+	}
+}
+
+func (e *Engine) shrink(t *task, to ram.Amount, why string) {
+	e.logf("shrink " + t.name() + " from " + t.held.String() +
+		" to " + to.String() + " (value " + ftoa(t.tgt.value) + "): " + why)
+	t.cap = to
+	e.sendCap(t)
+}
+
+// restore gives RAM no task waits for back to tasks capped below their
+// need, highest priority first, and returns what is left. A task that a
+// waiting target is worth ShrinkRatio times more than stays capped: it
+// would be shrunk again. A raise smaller than the task's smallest size
+// is not worth a message.
+func (e *Engine) restore(left ram.Amount, cands []candidate) ram.Amount {
+	best := 0.0
+	for _, c := range cands {
+		best = max(best, c.tgt.value)
+	}
+	var capped []*task
+	for _, t := range e.tasks {
+		if t.state == stRunning && t.tgt.task == t && t.tgt.seen && t.tgt.value*e.cfg.ShrinkRatio > best {
+			capped = append(capped, t)
+		}
+	}
+	slices.SortStableFunc(capped, func(a, b *task) int { return cmp.Compare(b.prio, a.prio) })
+	for _, t := range capped {
+		if left <= 0 {
+			break
+		}
+		least, most := e.need(t.tgt, t.kind)
+		raise := min(most-t.cap, left)
+		if raise < max(least, 1) {
+			continue
+		}
+		e.logf("restore " + t.name() + " cap " + t.cap.String() +
+			" to " + (t.cap + raise).String())
+		t.cap += raise
+		e.sendCap(t)
+		left -= raise
+	}
+	return left
+}
+
+// decideGreedy is PolicyGreedy: free RAM starts the next task, sized to
+// what is free, and nothing ever grows.
+func (e *Engine) decideGreedy() {
+	if e.now < e.graceEnd {
+		return
+	}
+	left := e.leftover(false)
+	n := e.starting()
+	for _, c := range e.candidates() {
+		if n >= e.cfg.MaxStarting {
+			return
+		}
+		if left < c.least {
+			continue
+		}
+		size := min(c.most, left)
+		e.launch(c, size, false)
+		left -= size
+		n++
+	}
+}
+
+// decideRestart is PolicyRestart: greedy, but a jump in usable RAM kills
+// every task, and nothing launches until the memory status shows their
+// allocations gone (or a heartbeat timeout passed, in case something
+// else holds RAM).
+func (e *Engine) decideRestart() {
+	if e.jumped {
+		e.jumped = false
+		e.hold, e.holdSeen, e.holdSince = true, false, e.now
+		for _, t := range slices.Clone(e.tasks) {
+			e.kill(t, "replanning after a RAM jump")
+		}
+	}
+	if e.hold {
+		_, _, allocated := e.pool()
+		if !(e.holdSeen && allocated == 0) && e.now-e.holdSince <= e.cfg.HeartbeatTimeout {
+			return
+		}
+		e.hold = false
+		e.logf("replan from scratch")
+	}
+	e.decideGreedy()
+}
