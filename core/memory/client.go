@@ -240,6 +240,7 @@ func (e *Engine) report(rid int64) StatusReport {
 	for _, h := range e.hostList {
 		r.Workers = append(r.Workers, WorkerReport{
 			Host: h.name, MaxRAM: h.max, Usable: h.usable, Allocated: h.allocated, Claimed: h.claimed, Foreign: h.foreign,
+			Cordoned: h.cordoned,
 		})
 	}
 	for _, a := range e.order {

@@ -123,6 +123,8 @@ func DescribeEvent(ev Event) string {
 	case Unclaim:
 		return newLine("Unclaim").i("rid", ev.Rid).i("pid", int64(ev.Pid)).i("reply", int64(ev.Reply)).i("alloc", int64(ev.Alloc)).
 			i("worker", int64(ev.Worker)).String()
+	case Cordon:
+		return newLine("Cordon").s("host", ev.Host).flag("on", ev.On).flag("off", !ev.On).String()
 	case Status:
 		return newLine("Status").i("rid", ev.Rid).i("pid", int64(ev.Pid)).i("reply", int64(ev.Reply)).String()
 	case Tick:

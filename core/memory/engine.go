@@ -32,7 +32,8 @@ type Engine struct {
 	nextAlloc AllocID
 	owners    map[Pid]int // live allocations per owner
 	claims    map[Pid]*claim
-	pending   []Request // arrival order
+	pending   []Request       // arrival order
+	cordons   map[string]bool // hosts that take no new chunks
 
 	nextSend  int64
 	sends     map[int64]sendRec
@@ -99,6 +100,10 @@ func (e *Engine) Step(ev Event) error {
 		return e.stepUnclaim(ev)
 	case *Unclaim:
 		return stepPtr(ev, e.stepUnclaim)
+	case Cordon:
+		return e.stepCordon(ev)
+	case *Cordon:
+		return stepPtr(ev, e.stepCordon)
 	case Status:
 		return e.stepStatus(ev)
 	case *Status:
@@ -147,3 +152,26 @@ func (e *Engine) Advance() {
 func (e *Engine) logf(line string) { e.out.Logs = append(e.out.Logs, line) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (e *Engine) stepCordon(ev Cordon) error {
+	if ev.Host == "" {
+		return ErrBadWorker
+	}
+	if e.cordons == nil {
+		e.cordons = map[string]bool{}
+	}
+	if ev.On {
+		e.cordons[ev.Host] = true
+	} else {
+		delete(e.cordons, ev.Host)
+	}
+	if h := e.hosts[ev.Host]; h != nil {
+		h.cordoned = ev.On
+	}
+	state := "cordoned"
+	if !ev.On {
+		state = "open again"
+	}
+	e.logf(ev.Host + " " + state)
+	return nil
+}

@@ -450,3 +450,54 @@ func TestEngine_Ready(t *testing.T) {
 		t.Fatalf("Watch without a change = %v", rd.Watch)
 	}
 }
+
+// A cordoned host takes no new chunks but keeps the ones it holds; the
+// report says so; lifting the cordon lets growth use it again.
+func TestEngine_Cordon(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tick := func() {
+		t.Helper()
+		if err := e.Step(Tick{Workers: []WorkerState{
+			{Host: "a", Rooted: true, MaxRAM: 8 * ram.GB, Cores: 1},
+			{Host: "b", Rooted: true, MaxRAM: 8 * ram.GB, Cores: 1},
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		e.Advance()
+	}
+	if err := e.Step(Cordon{Host: "b", On: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Step(Request{Rid: 1, Pid: 7, Reply: 200, ChunkSize: 4 * ram.GB, Count: 4, Options: Options{Growable: true}}); err != nil {
+		t.Fatal(err)
+	}
+	tick()
+	held := func() map[string]ram.Amount {
+		out := map[string]ram.Amount{}
+		for _, w := range e.report(0).Workers {
+			out[w.Host] = w.Allocated
+		}
+		return out
+	}
+	if h := held(); h["a"] != 8*ram.GB || h["b"] != 0 {
+		t.Fatalf("with b cordoned: %v, want a full and b empty", h)
+	}
+	for _, w := range e.report(0).Workers {
+		if w.Cordoned != (w.Host == "b") {
+			t.Errorf("%s cordoned = %v", w.Host, w.Cordoned)
+		}
+	}
+	if err := e.Step(Cordon{Host: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	tick()
+	if h := held(); h["b"] != 8*ram.GB {
+		t.Fatalf("after lifting the cordon: %v, want b used", h)
+	}
+	if err := e.Step(Cordon{}); err == nil {
+		t.Error("a cordon with no host was accepted")
+	}
+}

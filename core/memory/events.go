@@ -172,6 +172,17 @@ type Delivered struct {
 	OK   bool
 }
 
+// Cordon stops (On) or resumes granting new chunks on Host, so that a
+// host can be vacated (for a purchased-server upgrade) while the system
+// runs: chunks already there stay until their owners release them. It is
+// the shell's (the selector's) decision, not a client's, so it has no
+// reply; a host not yet seen is cordoned when it appears.
+type Cordon struct {
+	Host string
+	On   bool
+}
+
+func (Cordon) isEvent()    {}
 func (Request) isEvent()   {}
 func (Resize) isEvent()    {}
 func (Release) isEvent()   {}

@@ -80,6 +80,7 @@ type WorkerReport struct {
 	Allocated ram.Amount
 	Claimed   ram.Amount
 	Foreign   ram.Amount
+	Cordoned  bool // takes no new chunks
 }
 
 // AllocReport is one allocation.

@@ -21,12 +21,13 @@ type host struct {
 	usable    ram.Amount // max less max(set-aside, foreign); 0 if unusable
 	allocated ram.Amount // sum of every chunk held here
 	claimed   ram.Amount // sum of live claims here
+	cordoned  bool       // no new chunks here (the host is being vacated)
 }
 
 // free is what can still be granted here; 0 while the host is
 // over-committed.
 func (h *host) free() ram.Amount {
-	if h.allocated >= h.usable {
+	if h.cordoned || h.allocated >= h.usable {
 		return 0
 	}
 	return h.usable - h.allocated

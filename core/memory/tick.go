@@ -115,7 +115,7 @@ func (e *Engine) bury(pid Pid) {
 func (e *Engine) observe(w WorkerState) {
 	h := e.hosts[w.Host]
 	if h == nil {
-		h = &host{name: w.Host}
+		h = &host{name: w.Host, cordoned: e.cordons[w.Host]}
 		e.hosts[w.Host] = h
 		i, _ := slices.BinarySearchFunc(e.hostList, w.Host, func(x *host, name string) int { return strings.Compare(x.name, name) })
 		e.hostList = slices.Insert(e.hostList, i, h)
