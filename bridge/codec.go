@@ -54,6 +54,12 @@ func Codes() []string {
 	return out
 }
 
+// memdTypes are the messages the memory daemon serves.
+var memdTypes = map[string]bool{
+	TypeAlloc: true, TypeResize: true, TypeRelease: true, TypeClaim: true, TypeUnclaim: true,
+	TypeStatus: true, TypeWorker: true, TypeForget: true, TypePort: true, TypeUnport: true, TypeCordon: true,
+}
+
 // ErrBadMessage wraps every decoding failure of a port message.
 var ErrBadMessage = errors.New("bridge: bad message")
 
@@ -110,7 +116,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		return fail(errors.New("message is a " + v.Kind.String() + ", want an object"))
 	}
 	spec, ok := MessageByType(h.typ)
-	if !ok || spec.Dir != ToDaemon {
+	if !ok || spec.Dir != ToDaemon || !memdTypes[h.typ] {
 		return fail(errors.New("unknown message type " + strconv.Quote(h.typ)))
 	}
 	for _, m := range v.Obj {
@@ -190,6 +196,12 @@ func decodeRequest(v jsonx.Value) (any, error) {
 			Alloc:  memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			Worker: proc.Pid(f.Int(fWorker, true, 0, maxInt)),
 		}
+	case TypeCordon:
+		host := f.Str(fHost, true)
+		if host == "" && f.Err() == nil {
+			f.Fail(fHost, jsonx.ErrRange, "a hostname")
+		}
+		ev = memory.Cordon{Host: host, On: f.Bool("on")}
 	case TypeStatus:
 		ev = memory.Status{Rid: ridV, Pid: pidV, Reply: replyV}
 	case TypePort:
@@ -293,6 +305,10 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 			}{{"max", wr.MaxRAM}, {"usable", wr.Usable}, {"allocated", wr.Allocated}, {"claimed", wr.Claimed}, {"foreign", wr.Foreign}} {
 				w.Key(kv.k)
 				w.Num(kv.v.GB())
+			}
+			if wr.Cordoned {
+				w.Key("cordoned")
+				w.Bool(true)
 			}
 			w.EndObject()
 		}

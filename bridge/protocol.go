@@ -18,6 +18,9 @@ const (
 	// MemdPort is where the memory daemon reads requests: allocations,
 	// claims, releases, worker registrations and port requests.
 	MemdPort proc.Port = 100
+	// DiscoveryPort is where the discovery daemon reads target
+	// subscriptions.
+	DiscoveryPort proc.Port = 99
 	// BootPortBase + pid is the port where a client that has no private
 	// port yet receives the answer to its port request. Pids are never
 	// reused, so no two processes share a boot port.
@@ -89,22 +92,24 @@ const (
 
 // Message type tags.
 const (
-	TypeAlloc    = "alloc"
-	TypeResize   = "resize"
-	TypeRelease  = "release"
-	TypeClaim    = "claim"
-	TypeUnclaim  = "unclaim"
-	TypeStatus   = "status"
-	TypeWorker   = "worker"
-	TypeForget   = "forget"
-	TypePort     = "port"
-	TypeUnport   = "unport"
-	TypeGranted  = "granted"
-	TypeRefused  = "refused"
-	TypeError    = "error"
-	TypeDone     = "done"
-	TypeReport   = "report"
-	TypeAssigned = "assigned"
+	TypeAlloc     = "alloc"
+	TypeResize    = "resize"
+	TypeRelease   = "release"
+	TypeClaim     = "claim"
+	TypeUnclaim   = "unclaim"
+	TypeStatus    = "status"
+	TypeWorker    = "worker"
+	TypeForget    = "forget"
+	TypePort      = "port"
+	TypeUnport    = "unport"
+	TypeGranted   = "granted"
+	TypeRefused   = "refused"
+	TypeError     = "error"
+	TypeDone      = "done"
+	TypeReport    = "report"
+	TypeAssigned  = "assigned"
+	TypeSubscribe = "subscribe"
+	TypeTargets   = "targets"
 )
 
 var (
@@ -165,6 +170,10 @@ var Schema = []Message{
 		{fPort, TInt, true, "the port returned"},
 	}},
 
+	{TypeSubscribe, ToDaemon, "Subscribe to the hack targets, on the discovery daemon's port. Answer: targets, then a new one whenever the list changes, until the sender dies.", []Field{
+		rid, pid, reply,
+	}},
+
 	{TypeGranted, FromDaemon, "A full snapshot of an allocation; a newer seq replaces an older one.", []Field{
 		ridOut, alloc,
 		{"seq", TInt, true, "snapshot number, counting up per allocation"},
@@ -191,11 +200,18 @@ var Schema = []Message{
 	{TypeAssigned, FromDaemon, "A private port, now the requester's alone.", []Field{
 		rid, {fPort, TInt, true, "the port"},
 	}},
+	{TypeTargets, FromDaemon, "Every hack target: rooted, with money, within the player's level, not the player's own; a newer seq replaces an older one.", []Field{
+		{fRid, TInt, true, "the subscribe answered, 0 for a change"},
+		{"seq", TInt, true, "list number, counting up each time the list changes"},
+		{"now", TInt, true, "game time (ms) of the scan that changed the list; money and security are the latest readings, up to a walk old"},
+		{"level", TInt, true, "the player's hacking level the list was made for"},
+		{"targets", TArray, true, "{host, maxMoney, money, minSec, baseSec, sec, growth, level}, sorted by host"},
+	}},
 }
 
 // MessageByType returns the schema entry of a type tag.
 func MessageByType(t string) (Message, bool) {
-	for _, m := range Schema {
+	for _, m := range AllMessages() {
 		if m.Type == t {
 			return m, true
 		}

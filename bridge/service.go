@@ -21,7 +21,7 @@ type Service interface {
 }
 
 // Roles lists the roles NewService knows, for help texts.
-func Roles() []string { return []string{RoleMemd} }
+func Roles() []string { return []string{RoleMemd, RoleDiscovery, RoleSelector, RoleHarvest, RolePrep} }
 
 // ErrUnknownRole is returned by NewService for a role it does not serve.
 var ErrUnknownRole = errors.New("bridge: unknown role")
@@ -31,6 +31,14 @@ func NewService(role string, config []byte) (Service, error) {
 	switch role {
 	case RoleMemd:
 		return NewMemd(config)
+	case RoleDiscovery:
+		return NewDiscovery(config)
+	case RolePrep:
+		return NewPrep(config)
+	case RoleHarvest:
+		return NewHarvest(config)
+	case RoleSelector:
+		return NewSelector(config)
 	}
 	return nil, errors.New(ErrUnknownRole.Error() + " " + strconv.Quote(role))
 }

@@ -345,8 +345,9 @@ func (b *nsBuilder) serversInfo() {
 	})
 	b.fn("getServer", func(c goja.FunctionCall) goja.Value {
 		s := b.server("getServer", b.hostArg(c, 0))
-		o := vm.NewObject()
-		for k, v := range map[string]any{
+		// A Go map behind a plain object: cheap to build, read like the
+		// game's object (scripts read a few fields of it).
+		return vm.ToValue(map[string]any{
 			"hostname": s.Hostname, "organizationName": s.OrganizationName, "isConnectedTo": s.IsHome,
 			"cpuCores": s.Cores, "ramUsed": s.RAMUsed, "maxRam": s.MaxRAM, "hasAdminRights": s.HasRoot,
 			"purchasedByPlayer": s.Purchased, "backdoorInstalled": false,
@@ -355,10 +356,7 @@ func (b *nsBuilder) serversInfo() {
 			"requiredHackingSkill": s.RequiredHackingSkill, "numOpenPortsRequired": s.NumOpenPortsRequired,
 			"openPortCount": s.OpenPortCount, "sshPortOpen": s.SSHPortOpen, "ftpPortOpen": s.FTPPortOpen,
 			"smtpPortOpen": s.SMTPPortOpen, "httpPortOpen": s.HTTPPortOpen, "sqlPortOpen": s.SQLPortOpen,
-		} {
-			o.Set(k, v)
-		}
-		return o
+		})
 	})
 	b.fn("getPlayer", func(goja.FunctionCall) goja.Value {
 		pl := g.World.Player()

@@ -57,9 +57,11 @@ export async function main(ns) {
   let observe = [];
   ns.print(`memd: serving on port ${MEMD_PORT}, home reserve ${config.homeReserve} GB`);
 
+  /** @type {Map<string, string>} each server's last reading, to send only changes */
+  let seen = new Map();
   for (;;) {
     while (!inbox.empty()) events.push({ k: "msg", body: inbox.read() });
-    events.push(observeTick(ns, watch, observe));
+    events.push(observeTick(ns, watch, observe, seen));
     try {
       engine.step(events);
       events = [];
@@ -69,7 +71,10 @@ export async function main(ns) {
       for (const line of out.log ?? []) ns.print(line);
       for (const e of out.errors ?? []) ns.print("memd: rejected: " + e);
       if (out.watch) watch = out.watch;
-      if (out.observe) observe = out.observe;
+      if (out.observe) {
+        observe = out.observe;
+        for (const host of [...seen.keys()]) if (!observe.includes(host)) seen.delete(host);
+      }
       engine.advance();
     } catch (e) {
       if (!(e instanceof CoreTrap)) throw e;
@@ -78,6 +83,7 @@ export async function main(ns) {
       ns.print("memd: core trapped, restarting it: " + e.message);
       events = [];
       watch = [];
+      seen = new Map();
       core = await Core.open();
       engine = core.engine("memd", config);
     }
@@ -89,22 +95,25 @@ export async function main(ns) {
  * Reads what the allocator needs from the game: which watched processes
  * ended, and each server's root, max and used RAM. Dead pids are listed
  * before servers are read, so a process that just ended is never counted
- * twice.
- * @param {NS} ns @param {number[]} watch @param {string[]} observe
+ * twice. Only servers whose reading changed are sent: the allocator keeps
+ * the last state of the others.
+ * @param {NS} ns @param {number[]} watch @param {string[]} observe @param {Map<string, string>} seen
  */
-function observeTick(ns, watch, observe) {
+function observeTick(ns, watch, observe, seen) {
   const dead = watch.filter((pid) => !ns.isRunning(pid));
   const workers = [];
   const gone = [];
   for (const host of observe) {
     try {
-      workers.push({
-        host,
-        root: ns.hasRootAccess(host),
-        max: ns.getServerMaxRam(host),
-        used: ns.getServerUsedRam(host),
-      });
+      const root = ns.hasRootAccess(host);
+      const max = ns.getServerMaxRam(host);
+      const used = ns.getServerUsedRam(host);
+      const key = `${root}|${max}|${used}`;
+      if (seen.get(host) === key) continue;
+      seen.set(host, key);
+      workers.push({ host, root, max, used });
     } catch {
+      seen.delete(host);
       gone.push(host);
     }
   }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
+	"sync"
 
 	"github.com/tetratelabs/wazero"
 
@@ -17,20 +18,25 @@ import (
 	"ramfarm/scenarios"
 )
 
+var policies = []string{"grow", "greedy", "restart"}
+
 func simCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	name := fs.String("scenario", scenarios.Default, "scenario name ("+strings.Join(scenarios.Names(), ", ")+") or path to a scenario file")
+	policy := fs.String("policy", "all", "selector RAM policy: grow, greedy, restart, a comma list, or all")
 	seed := fs.Uint64("seed", 0, "seed (default: the scenario's own)")
-	asJSON := fs.Bool("json", false, "print one JSON summary instead of the timeline")
+	asJSON := fs.Bool("json", false, "print the summary as JSON (one object per policy, one per line)")
 	wasm := fs.String("wasm", "build/core.wasm", "the core module (make wasm builds it)")
-	trace := fs.Bool("trace", false, "also print every script's log lines")
+	timeline := fs.Bool("timeline", false, "print what each allocation holds as the run unfolds (one policy only)")
+	trace := fs.Bool("trace", false, "print every script's log line and every game event (one policy only)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: ramfarm sim [--scenario NAME|FILE] [--seed N] [--json] [--trace]\n\n"+
+		fmt.Fprint(stderr, "usage: ramfarm sim [--scenario NAME|FILE] [--policy grow|greedy|restart|all] [--seed N] [--json]\n\n"+
 			"Runs ramfarm in the emulated game on a virtual clock, with the real in-game\n"+
-			"scripts and the real core module, and prints what each allocation holds as\n"+
-			"the scenario unfolds (or, with --json, a summary of the run).\n\n")
+			"scripts and the real core module, once per policy, and prints a summary of\n"+
+			"each run: money made, income at the end, how fast new RAM was put to work,\n"+
+			"and anything that failed, overcommitted or leaked.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -46,18 +52,22 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sim: %v (run make wasm first)\n", err)
 		return 1
 	}
-	opts := sim.Options{Scenario: sc, Wasm: mod, WasmCache: compilationCache()}
-	seedSet := false
-	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
-	if seedSet {
-		opts.Seed = seed
-	}
-	if !*asJSON {
-		fmt.Fprintf(stdout, "scenario %s: %s\n\n", sc.Name, sc.Story)
-		opts.Timeline = stdout
-		if *trace {
-			opts.Trace = func(line string) { fmt.Fprintln(stdout, "  "+line) }
+	runs := policies
+	if *policy != "all" {
+		runs = strings.Split(*policy, ",")
+		for _, p := range runs {
+			if !validPolicy(p) {
+				fmt.Fprintf(stderr, "sim: unknown policy %q (want grow, greedy, restart or all)\n", p)
+				return 2
+			}
 		}
+	}
+	if !scenarioHasSelector(sc) {
+		runs = []string{""} // no selector, no policy to vary
+	}
+	if (*timeline || *trace) && len(runs) > 1 {
+		fmt.Fprintln(stderr, "sim: --timeline and --trace need a single --policy")
+		return 2
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -72,24 +82,115 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := sim.Run(opts)
-	if err != nil {
-		fmt.Fprintln(stderr, "sim:", err)
-		return 1
+	seedSet := false
+	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
+	if !*asJSON {
+		fmt.Fprintf(stdout, "scenario %s: %s\n\n", sc.Name, sc.Story)
+	}
+	cache := compilationCache()
+	results := make([]sim.Result, len(runs))
+	errs := make([]error, len(runs))
+	var wg sync.WaitGroup
+	for i, p := range runs {
+		opts := sim.Options{Scenario: sc, Wasm: mod, WasmCache: cache, Policy: p}
+		if seedSet {
+			opts.Seed = seed
+		}
+		if len(runs) == 1 && !*asJSON {
+			if *timeline || *trace || !scenarioHasSelector(sc) {
+				opts.Timeline = stdout
+			}
+			if *trace {
+				opts.Trace = func(line string) { fmt.Fprintln(stdout, "  "+line) }
+			}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = sim.Run(opts)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			fmt.Fprintf(stderr, "sim: policy %s: %v\n", runs[i], err)
+			return 1
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintln(stderr, "sim:", err)
-			return 1
+		for _, r := range results {
+			if err := enc.Encode(r); err != nil {
+				fmt.Fprintln(stderr, "sim:", err)
+				return 1
+			}
 		}
 		return 0
 	}
-	fmt.Fprintf(stdout, "\n%s: %.0f game seconds in %.1f wall seconds (%.0f× real time); "+
-		"%d exec failures for RAM, %d overcommits, %d leaked allocations, %d leaked ports\n",
-		res.Scenario, res.SimSeconds, res.WallSeconds, res.SimSeconds/res.WallSeconds,
-		res.ExecFailures, res.Overcommits, res.LeakedAllocations, res.LeakedPorts)
+	printTable(stdout, results)
 	return 0
+}
+
+func validPolicy(p string) bool {
+	for _, q := range policies {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
+
+func scenarioHasSelector(sc *scenario.Scenario) bool {
+	for _, s := range sc.Scripts {
+		if s.Script == "ramfarm/selector.js" {
+			return true
+		}
+	}
+	return false
+}
+
+// printTable prints one line per run, and each RAM jump's response.
+func printTable(w io.Writer, results []sim.Result) {
+	fmt.Fprintf(w, "\n%-8s %16s %14s %6s %6s %6s %6s %12s\n", "policy", "money", "income $/s", "execF", "overC", "leakA", "leakP", "speed")
+	for _, r := range results {
+		policy := r.Policy
+		if policy == "" {
+			policy = "-"
+		}
+		fmt.Fprintf(w, "%-8s %16s %14s %6d %6d %6d %6d %11.0f×\n", policy, money(r.MoneyTotal), money(r.IncomeEnd),
+			r.ExecFailures, r.Overcommits, r.LeakedAllocations, r.LeakedPorts, r.SimSeconds/r.WallSeconds)
+	}
+	for _, r := range results {
+		if len(r.Jumps) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s: RAM jumps (game time, new GB, seconds until 90%% of it was allocated)\n", orDash(r.Policy))
+		for _, j := range r.Jumps {
+			to := "never"
+			if j.To90Pct != nil {
+				to = fmt.Sprintf("%.0fs", *j.To90Pct)
+			}
+			fmt.Fprintf(w, "  %7.0fs  +%6.0f GB  %s\n", j.T, j.NewGB, to)
+		}
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// money formats dollars the way the game does: $1.234m.
+func money(x float64) string {
+	units := []string{"", "k", "m", "b", "t"}
+	i := 0
+	for x >= 1000 && i < len(units)-1 {
+		x /= 1000
+		i++
+	}
+	return fmt.Sprintf("$%.3f%s", x, units[i])
 }
 
 // loadScenario reads a shipped scenario by name, or a scenario file.

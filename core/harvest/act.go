@@ -295,6 +295,29 @@ func (e *Engine) heartbeat() {
 	e.beatAt, e.beatDue = e.now, false
 }
 
+// Want is the most RAM the task could use: the depth in batches of the
+// largest batch MaxFraction and MaxChunk allow (on 1-core hosts), at most
+// the budget; without a budget it never reshapes, so it wants its current
+// shape. The selector counts what a task wants and lacks as RAM it waits
+// for, so a task at full overlap still claims the RAM that would grow its
+// batches. A draining task wants nothing.
+func (e *Engine) Want() ram.Amount {
+	if e.mode == ModeDraining || e.mode == ModeDone {
+		return 0
+	}
+	w := e.shape.total()
+	if e.budget.RAM == 0 {
+		return w
+	}
+	m := e.budget.MaxChunk
+	fits := func(h int) bool { _, ok := e.shapeFor(h, m); return ok }
+	if h, ok := largestWhere(e.planner.HackThreads(e.cfg.MaxFraction), fits); ok {
+		s, _ := e.shapeFor(h, m)
+		w = max(w, s.batchRAM().Times(e.planner.depth))
+	}
+	return min(w, e.budget.RAM)
+}
+
 // wake is the latest time the engine wants a Tick: the next heartbeat, or
 // sooner the next moment a batch in flight starts or ends a landing
 // window.

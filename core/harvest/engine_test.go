@@ -344,3 +344,28 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+// Want is the current shape without a budget, the depth of the largest
+// batch within one, and nothing once draining.
+func TestEngine_Want(t *testing.T) {
+	e := newEngine(t, Config{})
+	if got, want := e.Want(), e.shape.total(); got != want {
+		t.Errorf("no budget: want %s, wanted %s", got, want)
+	}
+	big := e.planner.Batch(e.planner.HackThreads(0.9), 1, false).RAM.Times(e.planner.depth)
+	for _, tt := range []struct {
+		budget, want ram.Amount
+	}{
+		{big * 2, big},
+		{big / 2, big / 2},
+	} {
+		must(t, e, Budget{RAM: tt.budget})
+		if got := e.Want(); got != tt.want {
+			t.Errorf("budget %s: want %s, wanted %s", tt.budget, got, tt.want)
+		}
+	}
+	must(t, e, Shutdown{})
+	if got := e.Want(); got != 0 {
+		t.Errorf("draining: want %s", got)
+	}
+}

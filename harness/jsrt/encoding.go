@@ -58,6 +58,14 @@ func (r *Realm) encodingNatives(set func(string, func(goja.FunctionCall) goja.Va
 		}
 		return goja.Undefined()
 	})
+	set("isArrayBuffer", func(c goja.FunctionCall) goja.Value {
+		obj, ok := c.Argument(0).(*goja.Object)
+		if !ok {
+			return r.vm.ToValue(false)
+		}
+		_, ok = obj.Export().(goja.ArrayBuffer)
+		return r.vm.ToValue(ok)
+	})
 	set("detached", func(c goja.FunctionCall) goja.Value {
 		ab, ok := c.Argument(0).Export().(goja.ArrayBuffer)
 		return r.vm.ToValue(ok && ab.Detached())
@@ -81,16 +89,18 @@ func (r *Realm) viewBytes(v goja.Value) []byte {
 	if ab, ok := obj.Export().(goja.ArrayBuffer); ok {
 		return ab.Bytes()
 	}
-	// goja slices the buffer by the view's offset, which panics once the
-	// buffer is detached.
-	if ab, ok := obj.Get("buffer").Export().(goja.ArrayBuffer); !ok || ab.Detached() {
+	// A view: slice its buffer by byteOffset and byteLength. (ExportTo
+	// would go through the array-like path and stringify every element.)
+	ab, ok := obj.Get("buffer").Export().(goja.ArrayBuffer)
+	if !ok || ab.Detached() {
 		return nil
 	}
-	var b []byte
-	if err := r.vm.ExportTo(v, &b); err != nil {
+	off, n := obj.Get("byteOffset").ToInteger(), obj.Get("byteLength").ToInteger()
+	all := ab.Bytes()
+	if off < 0 || n < 0 || off+n > int64(len(all)) {
 		return nil
 	}
-	return b
+	return all[off : off+n : off+n]
 }
 
 // encodeInto is TextEncoder.encodeInto: whole characters only; read counts

@@ -59,7 +59,9 @@
     }
   };
   const typedArrayName = (v) => taTag.call(v);
-  const isArrayBuffer = (v) => brand(abByteLength, v);
+  // Natively: the brand check throws a TypeError whose message renders v,
+  // and rendering a large typed array (wasm memory) costs milliseconds.
+  const isArrayBuffer = (v) => native.isArrayBuffer(v);
   const isDataView = (v) => brand(dvBuffer, v);
   const isBufferSource = (v) => isArrayBuffer(v) || typedArrayName(v) !== undefined || isDataView(v);
   const isError = (v) => objectToString.call(v) === '[object Error]';

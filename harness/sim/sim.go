@@ -36,6 +36,9 @@ type Options struct {
 	SampleMs float64
 	// WasmCache keeps the compiled module between runs of one process.
 	WasmCache wazero.CompilationCache
+	// Policy, when set, is passed to the selector (--policy), overriding
+	// the scenario's own argument.
+	Policy string
 }
 
 // Jump is one sudden rise of usable RAM and how fast it was put to work.
@@ -65,9 +68,10 @@ type Result struct {
 }
 
 const (
-	memdPort   = 100
-	statusPort = 998
-	memdScript = "ramfarm/memd.js"
+	memdPort       = 100
+	statusPort     = 998
+	memdScript     = "ramfarm/memd.js"
+	selectorScript = "ramfarm/selector.js"
 	// A rise of usable RAM below this is noise (a foreign script ending),
 	// not a jump.
 	jumpMinGB = 2
@@ -116,9 +120,14 @@ func Run(opts Options) (Result, error) {
 	if err := g.Install("home", jsglue.Files(opts.Wasm)); err != nil {
 		return Result{}, err
 	}
-	r := &runner{g: g, opts: opts, res: Result{Scenario: sc.Name, Seed: seed}, seen: map[int64]string{}}
+	r := &runner{g: g, opts: opts, res: Result{Scenario: sc.Name, Seed: seed, Policy: opts.Policy}, seen: map[int64]string{}}
 	for _, s := range sc.Scripts {
-		pid, err := g.Exec(s.Script, s.Host, s.Threads, s.Args...)
+		args := s.Args
+		if s.Script == selectorScript {
+			args = withPolicy(args, opts.Policy)
+			r.res.Policy = policyOf(args)
+		}
+		pid, err := g.Exec(s.Script, s.Host, s.Threads, args...)
 		if err != nil {
 			return Result{}, fmt.Errorf("sim: start %s: %w", s.Script, err)
 		}
@@ -313,3 +322,32 @@ func (r *runner) finish() {
 }
 
 func round(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// withPolicy sets --policy in a selector's args (unchanged if policy is "").
+func withPolicy(args []any, policy string) []any {
+	if policy == "" {
+		return args
+	}
+	out := make([]any, 0, len(args)+2)
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--policy" {
+			i++ // drop the scenario's value
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return append(out, "--policy", policy)
+}
+
+// policyOf reads --policy from a selector's args; the selector's default
+// is grow.
+func policyOf(args []any) string {
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--policy" {
+			if s, ok := args[i+1].(string); ok {
+				return s
+			}
+		}
+	}
+	return "grow"
+}

@@ -29,8 +29,11 @@ export class MemClient {
     this.mb = mb;
     /** @type {Map<number, Allocation>} */
     this.allocs = new Map();
+    /** @type {(msg: any) => void} messages that are not allocation snapshots (a selector's commands) */
+    this.onOther = () => {};
     mb.onMessage = (m) => {
       if (m.t === T.granted) this.allocs.get(m.alloc)?.apply(m);
+      else if (!m.rid) this.onOther(m);
     };
   }
 

@@ -3,6 +3,10 @@
 
 /** Port where the memory daemon reads requests. */
 export const MEMD_PORT = 100;
+/** Port where the discovery daemon reads subscriptions. */
+export const DISCOVERY_PORT = 99;
+/** Port where the task selector reads heartbeats and task reports. */
+export const SELECTOR_PORT = 98;
 /** BOOT_PORT_BASE + pid: where a client without a private port gets its answer. */
 export const BOOT_PORT_BASE = 1099511627776;
 
@@ -18,12 +22,25 @@ export const T = Object.freeze({
   forget: "forget",
   port: "port",
   unport: "unport",
+  subscribe: "subscribe",
   granted: "granted",
   refused: "refused",
   error: "error",
   done: "done",
   report: "report",
   assigned: "assigned",
+  targets: "targets",
+  heartbeat: "heartbeat",
+  finished: "finished",
+  prio: "prio",
+  cap: "cap",
+  stop: "stop",
+  leave: "leave",
+  cordon: "cordon",
+  vacate: "vacate",
+  reopen: "reopen",
+  vacated: "vacated",
+  landed: "landed",
 });
 
 /** Reason codes of refused and error answers. */
@@ -153,6 +170,15 @@ export const CODES = Object.freeze([
  */
 
 /**
+ * Subscribe to the hack targets, on the discovery daemon's port. Answer: targets, then a new one whenever the list changes, until the sender dies. (client → daemon)
+ * @typedef {object} SubscribeMsg
+ * @property {"subscribe"} t
+ * @property {number} rid request id chosen by the sender, echoed in the answer
+ * @property {number} pid the sender's pid (ns.pid)
+ * @property {number} reply port the answer goes to
+ */
+
+/**
  * A full snapshot of an allocation; a newer seq replaces an older one. (daemon → client)
  * @typedef {object} GrantedMsg
  * @property {"granted"} t
@@ -207,4 +233,106 @@ export const CODES = Object.freeze([
  * @property {"assigned"} t
  * @property {number} rid request id chosen by the sender, echoed in the answer
  * @property {number} port the port
+ */
+
+/**
+ * Every hack target: rooted, with money, within the player's level, not the player's own; a newer seq replaces an older one. (daemon → client)
+ * @typedef {object} TargetsMsg
+ * @property {"targets"} t
+ * @property {number} rid the subscribe answered, 0 for a change
+ * @property {number} seq list number, counting up each time the list changes
+ * @property {number} now game time (ms) of the scan that changed the list; money and security are the latest readings, up to a walk old
+ * @property {number} level the player's hacking level the list was made for
+ * @property {Array<object>} targets {host, maxMoney, money, minSec, baseSec, sec, growth, level}, sorted by host
+ */
+
+/**
+ * A task's state, sent to the selector every few seconds and on every change. (client → daemon)
+ * @typedef {object} HeartbeatMsg
+ * @property {"heartbeat"} t
+ * @property {number} pid the sender's pid (ns.pid)
+ * @property {number} port the task's private port, where the selector's commands go
+ * @property {string} kind "till", "sow" or "harvest"
+ * @property {string} target the server the task works on
+ * @property {number} held RAM its allocation holds
+ * @property {number} want RAM it would use at most
+ * @property {number} cap the cap it last applied (from a cap message; 0 = none)
+ * @property {number} prio the allocation priority it last applied
+ * @property {any} [rate] expected money per second at its current size
+ * @property {boolean} [stopping] it is draining after a stop
+ */
+
+/**
+ * A task is ending: done = its phase is complete (till: min security; sow: max money). (client → daemon)
+ * @typedef {object} FinishedMsg
+ * @property {"finished"} t
+ * @property {number} pid the sender's pid (ns.pid)
+ * @property {string} kind "till", "sow" or "harvest"
+ * @property {string} target the server
+ * @property {boolean} [done] the phase is complete
+ */
+
+/**
+ * Selector → task: set your allocation's priority. (daemon → client)
+ * @typedef {object} PrioMsg
+ * @property {"prio"} t
+ * @property {number} prio the priority
+ */
+
+/**
+ * Selector → task: use at most ram GB (shrink by letting work land, or grow again). (daemon → client)
+ * @typedef {object} CapMsg
+ * @property {"cap"} t
+ * @property {number} ram the cap in GB
+ */
+
+/**
+ * Selector → task: stop starting work, let in-flight work land, release everything and exit. (daemon → client)
+ * @typedef {object} StopMsg
+ * @property {"stop"} t
+ */
+
+/**
+ * Selector → task: move work off host (it is being vacated). (daemon → client)
+ * @typedef {object} LeaveMsg
+ * @property {"leave"} t
+ * @property {string} host the host
+ */
+
+/**
+ * Selector → memd: stop (on) or resume granting chunks on host. (client → daemon)
+ * @typedef {object} CordonMsg
+ * @property {"cordon"} t
+ * @property {string} host the host
+ * @property {boolean} [on] cordon on (absent = off)
+ */
+
+/**
+ * Player → selector: move all work off host (before upgrading it). Answer: vacated, once nothing is allocated there. (client → daemon)
+ * @typedef {object} VacateMsg
+ * @property {"vacate"} t
+ * @property {string} host the host
+ * @property {number} reply port the answer goes to
+ */
+
+/**
+ * Player → selector: the host may be used again. (client → daemon)
+ * @typedef {object} ReopenMsg
+ * @property {"reopen"} t
+ * @property {string} host the host
+ */
+
+/**
+ * Selector → player: nothing is allocated on host any more; it stays cordoned until reopen. (daemon → client)
+ * @typedef {object} VacatedMsg
+ * @property {"vacated"} t
+ * @property {string} host the host
+ */
+
+/**
+ * Worker → task: its operation landed (sent with tryWrite; a task also checks isRunning). (daemon → client)
+ * @typedef {object} LandedMsg
+ * @property {"landed"} t
+ * @property {number} pid the sender's pid (ns.pid)
+ * @property {any} [r] what the operation returned
  */

@@ -1,0 +1,408 @@
+package bridge
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+
+	"ramfarm/bridge/internal/jsonx"
+	"ramfarm/core/proc"
+	"ramfarm/core/ram"
+	"ramfarm/core/selector"
+)
+
+// RoleSelector is the task selector daemon.
+const RoleSelector = "selector"
+
+// Task scripts, by kind.
+var taskScripts = map[selector.Kind]string{
+	selector.KindTill:    "ramfarm/till.js",
+	selector.KindSow:     "ramfarm/sow.js",
+	selector.KindHarvest: "ramfarm/harvest.js",
+}
+
+// Selector serves the selector daemon script. It keeps the latest target
+// list (from the discovery daemon) and memory status (from memd), turns
+// them with the time and hacking level into the engine's observations,
+// and turns the engine's commands into execs, kills and port messages.
+//
+// Events (a JSON array):
+//
+//	{"k":"msg","body":<a message read from SELECTOR_PORT or the selector's own port>}
+//	{"k":"tick","now":ms,"hacking":level,"dead":[pid...]}
+//	{"k":"launched","id":n,"pid":p}          (pid 0: the exec failed; "reason" may say why)
+//
+// Commands (one JSON object; "do" runs in order — a kill always comes
+// before the launch that replaces its task):
+//
+//	{"do":[{"op":"launch","id","script","args":[...]} | {"op":"kill","pid"} |
+//	       {"op":"send","port","msg"}...],
+//	 "log":[text...],"watch":[pid...],"errors":[text...]}
+//
+// "watch" replaces the task pids the script checks each tick; a watched
+// pid found not running is reported in the next tick's "dead".
+type Selector struct {
+	eng     *selector.Engine
+	targets []selector.Target
+	hosts   []selector.HostRAM
+	seenTgt int64 // seq of the target list held
+
+	tasks        []proc.Pid // sorted; watched
+	tasksChanged bool
+	errs         []string
+	w            jsonx.Writer
+}
+
+// ParseSelectorConfig decodes the selector's config:
+//
+//	{"policy":"grow"|"greedy"|"restart","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB}
+func ParseSelectorConfig(b []byte) (selector.Config, error) {
+	var cfg selector.Config
+	if len(b) == 0 {
+		return cfg, nil
+	}
+	v, err := jsonx.Parse(b)
+	if err != nil {
+		return cfg, errors.New("selector config: " + err.Error())
+	}
+	f := jsonx.NewFields(v)
+	for _, m := range v.Obj {
+		switch m.Key {
+		case "policy", "heartbeatTimeout", "shrinkRatio", "minTaskRam", "maxHackFraction":
+		default:
+			return cfg, errors.New("selector config: unknown key " + strconv.Quote(m.Key))
+		}
+	}
+	if f.Has("policy") {
+		p, ok := selector.ParsePolicy(f.Str("policy", true))
+		if !ok {
+			return cfg, errors.New(`selector config: field "policy": want "grow", "greedy" or "restart"`)
+		}
+		cfg.Policy = p
+	}
+	cfg.HeartbeatTimeout = f.Int("heartbeatTimeout", false, 0, 1<<40)
+	cfg.ShrinkRatio = f.Num("shrinkRatio", false)
+	cfg.MaxHackFraction = f.Num("maxHackFraction", false)
+	if f.Has("minTaskRam") {
+		a, err := ram.FromGB(f.Num("minTaskRam", true))
+		if err != nil {
+			f.Fail("minTaskRam", err, "GB")
+		}
+		cfg.MinTaskRAM = a
+	}
+	if err := f.Err(); err != nil {
+		return cfg, errors.New("selector config: " + err.Error())
+	}
+	return cfg, nil
+}
+
+// NewSelector builds the selector service from its JSON config.
+func NewSelector(config []byte) (*Selector, error) {
+	cfg, err := ParseSelectorConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := selector.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Selector{eng: eng, tasksChanged: true}, nil
+}
+
+// Step implements Service.
+func (s *Selector) Step(batch []byte) error {
+	v, err := jsonx.Parse(batch)
+	if err != nil {
+		return errors.New("selector: events: " + err.Error())
+	}
+	if v.Kind != jsonx.Array {
+		return errors.New("selector: events: want an array, got " + v.Kind.String())
+	}
+	for i, ev := range v.Arr {
+		if err := s.stepOne(ev); err != nil {
+			s.errs = append(s.errs, "event "+strconv.Itoa(i)+": "+err.Error())
+		}
+	}
+	return nil
+}
+
+func (s *Selector) stepOne(ev jsonx.Value) error {
+	kind, _ := ev.Get("k")
+	f := jsonx.NewFields(ev)
+	switch kind.Str {
+	case "msg":
+		body, ok := ev.Get("body")
+		if !ok {
+			return errors.New(`msg: field "body" missing`)
+		}
+		return s.stepMessage(body)
+	case "tick":
+		now := f.Int("now", true, 0, 1<<53)
+		hacking := f.Num("hacking", true)
+		var dead []proc.Pid
+		for _, d := range f.Arr("dead", false) {
+			if d.Kind != jsonx.Number || d.Num < 1 || d.Num != float64(int64(d.Num)) {
+				return errors.New(`tick: field "dead" holds a non-pid`)
+			}
+			dead = append(dead, proc.Pid(d.Num))
+		}
+		if err := f.Err(); err != nil {
+			return errors.New("tick: " + err.Error())
+		}
+		for _, pid := range dead {
+			if s.forget(pid) {
+				if err := s.eng.Step(selector.Exit{Pid: pid}); err != nil {
+					return err
+				}
+			}
+		}
+		return s.eng.Step(selector.Observe{Now: now, Hacking: hacking, Targets: s.targets, Hosts: s.hosts})
+	case "launched":
+		id := f.Int("id", true, 1, 1<<53)
+		pid := proc.Pid(f.Int("pid", true, 0, 1<<53))
+		reason := f.Str("reason", false)
+		if err := f.Err(); err != nil {
+			return errors.New("launched: " + err.Error())
+		}
+		if pid > 0 {
+			s.watch(pid)
+		} else if reason == "" {
+			reason = "exec returned 0"
+		}
+		return s.eng.Step(selector.Launched{ID: id, OK: pid > 0, Pid: pid, Reason: reason})
+	}
+	return errors.New("unknown event kind " + strconv.Quote(kind.Str))
+}
+
+func (s *Selector) stepMessage(body jsonx.Value) error {
+	typ, _ := body.Get(fType)
+	f := jsonx.NewFields(body)
+	gb := func(name string) ram.Amount {
+		x := f.Num(name, true)
+		if f.Err() != nil {
+			return 0
+		}
+		a, err := ram.FromGB(x)
+		if err != nil {
+			f.Fail(name, err, "GB")
+		}
+		return a
+	}
+	switch typ.Str {
+	case TypeHeartbeat:
+		k, ok := selector.ParseKind(f.Str("kind", true))
+		hb := selector.Heartbeat{
+			Pid:      proc.Pid(f.Int(fPid, true, 1, 1<<53)),
+			Port:     proc.Port(f.Int(fPort, true, 1, int64(proc.MaxPort))),
+			Kind:     k,
+			Target:   f.Str("target", true),
+			Held:     gb("held"),
+			Want:     gb("want"),
+			Cap:      gb("cap"),
+			Priority: int(f.Int(fPrio, true, -1<<31, 1<<31-1)),
+			Rate:     f.Num("rate", false),
+			Stopping: f.Bool("stopping"),
+		}
+		if !ok && f.Err() == nil {
+			f.Fail("kind", jsonx.ErrRange, `"till", "sow" or "harvest"`)
+		}
+		if err := f.Err(); err != nil {
+			return errors.New("heartbeat: " + err.Error())
+		}
+		s.watch(hb.Pid)
+		return s.eng.Step(hb)
+	case TypeFinished:
+		pid := proc.Pid(f.Int(fPid, true, 1, 1<<53))
+		done := f.Bool("done")
+		if err := f.Err(); err != nil {
+			return errors.New("finished: " + err.Error())
+		}
+		s.forget(pid)
+		return s.eng.Step(selector.Exit{Pid: pid, Done: done})
+	case TypeVacate:
+		host := f.Str(fHost, true)
+		reply := proc.Port(f.Int(fReply, true, 1, int64(proc.MaxPort)))
+		if err := f.Err(); err != nil {
+			return errors.New("vacate: " + err.Error())
+		}
+		return s.eng.Step(selector.Vacate{Host: host, Reply: reply})
+	case TypeReopen:
+		host := f.Str(fHost, true)
+		if err := f.Err(); err != nil {
+			return errors.New("reopen: " + err.Error())
+		}
+		return s.eng.Step(selector.Reopen{Host: host})
+	case TypeTargets:
+		seq := f.Int("seq", true, 0, 1<<53)
+		list := f.Arr("targets", true)
+		if err := f.Err(); err != nil {
+			return errors.New("targets: " + err.Error())
+		}
+		if seq < s.seenTgt {
+			return nil // an older list overtaken by a newer one
+		}
+		var ts []selector.Target
+		for _, tv := range list {
+			tf := jsonx.NewFields(tv)
+			ts = append(ts, selector.Target{
+				Host: tf.Str(fHost, true), MoneyMax: tf.Num("maxMoney", true), MoneyAvailable: tf.Num("money", true),
+				MinSecurity: tf.Num("minSec", true), BaseSecurity: tf.Num("baseSec", true), Security: tf.Num("sec", true),
+				Growth: tf.Num("growth", true), RequiredHacking: tf.Num("level", true), Rooted: true,
+			})
+			if err := tf.Err(); err != nil {
+				return errors.New("targets: " + err.Error())
+			}
+		}
+		s.targets, s.seenTgt = ts, seq
+		return nil
+	case TypeReport:
+		var hs []selector.HostRAM
+		for _, wv := range f.Arr("workers", true) {
+			wf := jsonx.NewFields(wv)
+			h := selector.HostRAM{Host: wf.Str(fHost, true), Cordoned: wf.Bool("cordoned")}
+			for _, x := range []struct {
+				name string
+				dst  *ram.Amount
+			}{{"usable", &h.Usable}, {"allocated", &h.Allocated}} {
+				a, err := ram.FromGB(wf.Num(x.name, true))
+				if err != nil && wf.Err() == nil {
+					wf.Fail(x.name, err, "GB")
+				}
+				*x.dst = a
+			}
+			if err := wf.Err(); err != nil {
+				return errors.New("report: " + err.Error())
+			}
+			hs = append(hs, h)
+		}
+		if err := f.Err(); err != nil {
+			return errors.New("report: " + err.Error())
+		}
+		s.hosts = hs
+		return nil
+	}
+	return errors.New("unexpected message type " + strconv.Quote(typ.Str))
+}
+
+func (s *Selector) watch(pid proc.Pid) {
+	if i, found := slices.BinarySearch(s.tasks, pid); !found {
+		s.tasks = slices.Insert(s.tasks, i, pid)
+		s.tasksChanged = true
+	}
+}
+
+func (s *Selector) forget(pid proc.Pid) bool {
+	i, found := slices.BinarySearch(s.tasks, pid)
+	if found {
+		s.tasks = slices.Delete(s.tasks, i, i+1)
+		s.tasksChanged = true
+	}
+	return found
+}
+
+// Ready implements Service.
+func (s *Selector) Ready() []byte {
+	r := s.eng.Ready()
+	w := &s.w
+	w.Reset()
+	w.BeginObject()
+	if len(r.Commands) > 0 {
+		w.Key("do")
+		w.BeginArray()
+		for _, c := range r.Commands {
+			s.encodeCommand(c)
+		}
+		w.EndArray()
+	}
+	if len(r.Logs) > 0 {
+		w.Key("log")
+		w.BeginArray()
+		for _, l := range r.Logs {
+			w.String(l)
+		}
+		w.EndArray()
+	}
+	if s.tasksChanged {
+		w.Key("watch")
+		w.BeginArray()
+		for _, p := range s.tasks {
+			w.Int(int64(p))
+		}
+		w.EndArray()
+	}
+	if len(s.errs) > 0 {
+		w.Key("errors")
+		w.BeginArray()
+		for _, e := range s.errs {
+			w.String(e)
+		}
+		w.EndArray()
+	}
+	w.EndObject()
+	return w.Bytes()
+}
+
+func (s *Selector) encodeCommand(c selector.Command) {
+	w := &s.w
+	send := func(port proc.Port, msg func()) {
+		w.BeginObject()
+		w.Key("op")
+		w.String("send")
+		w.Key("port")
+		w.Int(int64(port))
+		w.Key("msg")
+		w.BeginObject()
+		msg()
+		w.EndObject()
+		w.EndObject()
+	}
+	typ := func(t string) { w.Key(fType); w.String(t) }
+	switch c := c.(type) {
+	case selector.Launch:
+		w.BeginObject()
+		w.Key("op")
+		w.String("launch")
+		w.Key("id")
+		w.Int(c.ID)
+		w.Key("script")
+		w.String(taskScripts[c.Kind])
+		w.Key("args")
+		w.BeginArray()
+		w.String(c.Target)
+		w.String("--prio")
+		w.Int(int64(c.Priority))
+		w.String("--ram")
+		w.Num(c.RAM.GB())
+		if !c.Growable {
+			w.String("--fixed")
+		}
+		w.EndArray()
+		w.EndObject()
+	case selector.Kill:
+		w.BeginObject()
+		w.Key("op")
+		w.String("kill")
+		w.Key(fPid)
+		w.Int(int64(c.Pid))
+		w.EndObject()
+	case selector.SetPriority:
+		send(c.Port, func() { typ(TypePrio); w.Key(fPrio); w.Int(int64(c.Priority)) })
+	case selector.Resize:
+		send(c.Port, func() { typ(TypeCap); w.Key(fRAM); w.Num(c.RAM.GB()) })
+	case selector.Stop:
+		send(c.Port, func() { typ(TypeStop) })
+	case selector.Leave:
+		send(c.Port, func() { typ(TypeLeave); w.Key(fHost); w.String(c.Host) })
+	case selector.Cordon:
+		send(MemdPort, func() { typ(TypeCordon); w.Key(fHost); w.String(c.Host); w.Key("on"); w.Bool(c.On) })
+	case selector.Vacated:
+		send(c.Reply, func() { typ(TypeVacated); w.Key(fHost); w.String(c.Host) })
+	}
+}
+
+// Advance implements Service.
+func (s *Selector) Advance() {
+	s.eng.Advance()
+	s.errs = s.errs[:0]
+	s.tasksChanged = false
+}

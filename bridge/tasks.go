@@ -1,0 +1,70 @@
+package bridge
+
+import "ramfarm/core/proc"
+
+// SelectorPort is where the task selector reads heartbeats and task
+// reports.
+const SelectorPort proc.Port = 98
+
+// Task protocol: tasks (till, sow, harvest scripts) report to the
+// selector; the selector steers them through their private ports; workers
+// tell their task when their operation landed.
+const (
+	TypeHeartbeat = "heartbeat"
+	TypeFinished  = "finished"
+	TypePrio      = "prio"
+	TypeCap       = "cap"
+	TypeStop      = "stop"
+	TypeLeave     = "leave"
+	TypeCordon    = "cordon"
+	TypeLanded    = "landed"
+	TypeVacate    = "vacate"
+	TypeReopen    = "reopen"
+	TypeVacated   = "vacated"
+)
+
+// TaskSchema lists the task protocol's messages; AllMessages joins it to
+// Schema.
+var TaskSchema = []Message{
+	{TypeHeartbeat, ToDaemon, "A task's state, sent to the selector every few seconds and on every change.", []Field{
+		pid,
+		{fPort, TInt, true, "the task's private port, where the selector's commands go"},
+		{"kind", TString, true, `"till", "sow" or "harvest"`},
+		{"target", TString, true, "the server the task works on"},
+		{"held", TGB, true, "RAM its allocation holds"},
+		{"want", TGB, true, "RAM it would use at most"},
+		{"cap", TGB, true, "the cap it last applied (from a cap message; 0 = none)"},
+		{fPrio, TInt, true, "the allocation priority it last applied"},
+		{"rate", TAny, false, "expected money per second at its current size"},
+		{"stopping", TBool, false, "it is draining after a stop"},
+	}},
+	{TypeFinished, ToDaemon, "A task is ending: done = its phase is complete (till: min security; sow: max money).", []Field{
+		pid,
+		{"kind", TString, true, `"till", "sow" or "harvest"`},
+		{"target", TString, true, "the server"},
+		{"done", TBool, false, "the phase is complete"},
+	}},
+	{TypePrio, FromDaemon, "Selector → task: set your allocation's priority.", []Field{{fPrio, TInt, true, "the priority"}}},
+	{TypeCap, FromDaemon, "Selector → task: use at most ram GB (shrink by letting work land, or grow again).", []Field{{fRAM, TGB, true, "the cap in GB"}}},
+	{TypeStop, FromDaemon, "Selector → task: stop starting work, let in-flight work land, release everything and exit.", nil},
+	{TypeLeave, FromDaemon, "Selector → task: move work off host (it is being vacated).", []Field{{fHost, TString, true, "the host"}}},
+	{TypeCordon, ToDaemon, "Selector → memd: stop (on) or resume granting chunks on host.", []Field{
+		{fHost, TString, true, "the host"}, {"on", TBool, false, "cordon on (absent = off)"},
+	}},
+	{TypeVacate, ToDaemon, "Player → selector: move all work off host (before upgrading it). Answer: vacated, once nothing is allocated there.", []Field{
+		{fHost, TString, true, "the host"}, {fReply, TInt, true, "port the answer goes to"},
+	}},
+	{TypeReopen, ToDaemon, "Player → selector: the host may be used again.", []Field{{fHost, TString, true, "the host"}}},
+	{TypeVacated, FromDaemon, "Selector → player: nothing is allocated on host any more; it stays cordoned until reopen.", []Field{
+		{fHost, TString, true, "the host"},
+	}},
+	{TypeLanded, FromDaemon, "Worker → task: its operation landed (sent with tryWrite; a task also checks isRunning).", []Field{
+		pid, {"r", TAny, false, "what the operation returned"},
+	}},
+}
+
+// AllMessages is every message of every protocol, in documentation order.
+func AllMessages() []Message {
+	out := make([]Message, 0, len(Schema)+len(TaskSchema))
+	return append(append(out, Schema...), TaskSchema...)
+}

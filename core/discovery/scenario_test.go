@@ -1,0 +1,451 @@
+package discovery
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"ramfarm/core/ram"
+)
+
+var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
+
+// Scenario files hold cases of the form
+//
+//	command key=value flag ...
+//	----
+//	expected output, one line each
+//
+// separated by blank lines; lines starting with # are comments. Every
+// command prints "ok" or what it produced, so no expectation is empty.
+//
+// The scenario keeps a small model of the game: the servers a scan
+// lists, and the programs the player owns. "done" carries out the opens
+// and nukes the engine asked for against that model with the game's rules
+// (an opener needs its program; a nuke needs NUKE.exe and enough open
+// ports), so a wrong decision shows up as a failed nuke.
+
+type scenarioCase struct {
+	pre  []string // comments and blank lines before the case
+	cmd  string
+	line int
+	want []string
+}
+
+func parseScenario(t *testing.T, path string) (cases []scenarioCase, tail []string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	var pre []string
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
+			pre = append(pre, l)
+			continue
+		}
+		c := scenarioCase{pre: pre, cmd: l, line: i + 1}
+		pre = nil
+		if i+1 >= len(lines) || lines[i+1] != "----" {
+			t.Fatalf("%s:%d: command without ---- line", path, i+1)
+		}
+		for i += 2; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
+			c.want = append(c.want, lines[i])
+		}
+		i-- // let the loop see the blank separator
+		cases = append(cases, c)
+	}
+	return cases, pre
+}
+
+func TestEngine_Step_scenarios(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenario files: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			cases, tail := parseScenario(t, path)
+			if len(cases) == 0 {
+				t.Fatalf("%s has no cases", path)
+			}
+			s := &scenario{t: t}
+			var out strings.Builder
+			for _, c := range cases {
+				got := s.run(c.cmd)
+				if len(got) == 0 {
+					got = []string{"ok"}
+				}
+				for _, p := range c.pre {
+					out.WriteString(p + "\n")
+				}
+				out.WriteString(c.cmd + "\n----\n" + strings.Join(got, "\n") + "\n")
+				if !*rewrite && !slices.Equal(got, c.want) {
+					t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", path, c.line, c.cmd, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+				}
+			}
+			for _, p := range tail {
+				out.WriteString(p + "\n")
+			}
+			if *rewrite {
+				if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// scenario is the state of one file's run: the engine, the model game,
+// and the commands not acknowledged yet.
+type scenario struct {
+	t        *testing.T
+	e        *Engine
+	net      []*modelServer // in scan order
+	programs ProgramSet
+	opens    []Open
+	nukes    []Nuke
+	sends    []Send
+}
+
+// modelServer is a server of the model game, with its open ports.
+type modelServer struct {
+	Server
+	near bool // linked to home: in shallow scans
+	open map[Program]bool
+}
+
+type args map[string]string
+
+func parseArgs(fields []string) args {
+	a := args{}
+	for _, f := range fields {
+		k, v, _ := strings.Cut(f, "=")
+		a[k] = v
+	}
+	return a
+}
+
+func has(a args, k string) bool { _, ok := a[k]; return ok }
+
+func (s *scenario) int(a args, k string) int64 {
+	v, ok := a[k]
+	if !ok {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		s.t.Fatalf("%s=%s: %v", k, v, err)
+	}
+	return n
+}
+
+func (s *scenario) num(a args, k string) float64 {
+	v, ok := a[k]
+	if !ok {
+		return 0
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		s.t.Fatalf("%s=%s: %v", k, v, err)
+	}
+	return f
+}
+
+func (s *scenario) list(a args, k string) []string {
+	if a[k] == "" {
+		return nil
+	}
+	return strings.Split(a[k], ",")
+}
+
+func (s *scenario) server(host string) *modelServer {
+	for _, m := range s.net {
+		if m.Host == host {
+			return m
+		}
+	}
+	return nil
+}
+
+func (s *scenario) run(cmd string) []string {
+	fields := strings.Fields(cmd)
+	a := parseArgs(fields[1:])
+	if fields[0] == "server" || fields[0] == "remove" {
+		a = parseArgs(fields[2:])
+	}
+	if fields[0] != "config" && fields[0] != "server" && fields[0] != "remove" && s.e == nil {
+		s.t.Fatalf("%q before config", cmd)
+	}
+	switch fields[0] {
+	case "config":
+		e, err := New(Config{MemdPort: Port(s.int(a, "memd")), WalkEvery: s.int(a, "walk")})
+		if err != nil {
+			return []string{"error: " + err.Error()}
+		}
+		s.e, s.opens, s.nukes, s.sends = e, nil, nil, nil
+		return nil
+	case "server":
+		return s.setServer(fields[1], a)
+	case "remove":
+		s.net = slices.DeleteFunc(s.net, func(m *modelServer) bool { return m.Host == fields[1] })
+		return nil
+	case "scan":
+		return s.scan(a)
+	case "subscribe":
+		return s.step(Subscribe{Rid: s.int(a, "rid"), Pid: Pid(s.int(a, "pid")), Reply: Port(s.int(a, "reply"))})
+	case "ready":
+		return s.ready()
+	case "done":
+		return s.done(a)
+	case "ack":
+		return s.ack(a)
+	case "delivered":
+		return s.step(Delivered{Send: s.int(a, "id"), OK: !has(a, "fail")})
+	case "result":
+		return s.step(Result{ID: s.int(a, "id"), OK: !has(a, "fail"), Reason: a["fail"]})
+	case "state":
+		return describeState(s.e)
+	}
+	s.t.Fatalf("unknown command %q", cmd)
+	return nil
+}
+
+// setServer adds a server to the model network, or changes one in place;
+// keys not given keep their value (a new server: 1 core, nothing else).
+func (s *scenario) setServer(host string, a args) []string {
+	m := s.server(host)
+	if m == nil {
+		m = &modelServer{Server: Server{Host: host, Cores: 1}, open: map[Program]bool{}}
+		s.net = append(s.net, m)
+	}
+	for k := range a {
+		switch k {
+		case "home":
+			m.Home, m.Purchased, m.Rooted, m.near = true, true, true, true
+		case "purchased":
+			m.Purchased, m.Rooted, m.near = true, true, true
+		case "near":
+			m.near = true
+		case "root":
+			m.Rooted = true
+		case "noroot":
+			m.Rooted = false
+		case "ports":
+			m.PortsRequired = int(s.int(a, k))
+		case "ram":
+			m.MaxRAM = ram.MustGB(s.num(a, k))
+		case "cores":
+			m.Cores = int(s.int(a, k))
+		case "max-money":
+			m.MaxMoney = s.num(a, k)
+		case "money":
+			m.Money = s.num(a, k)
+		case "sec":
+			m.Security = s.num(a, k)
+		case "min-sec":
+			m.MinSecurity = s.num(a, k)
+		case "base-sec":
+			m.BaseSecurity = s.num(a, k)
+		case "growth":
+			m.Growth = s.num(a, k)
+		case "level":
+			m.RequiredLevel = s.num(a, k)
+		default:
+			s.t.Fatalf("server: unknown key %q", k)
+		}
+	}
+	return nil
+}
+
+// scan steps a Scan of the model: a full one, or with shallow only home
+// and its neighbours (the player's servers and those marked near).
+func (s *scenario) scan(a args) []string {
+	ev := Scan{Now: s.int(a, "now"), Level: int(s.int(a, "level")), Full: !has(a, "shallow")}
+	if has(a, "programs") {
+		s.programs = 0
+		for _, f := range s.list(a, "programs") {
+			p, ok := ProgramByFile(f)
+			if !ok {
+				s.t.Fatalf("unknown program %q", f)
+			}
+			s.programs |= Programs(p)
+		}
+	}
+	ev.Programs = s.programs
+	for _, p := range s.list(a, "dead") {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		ev.Dead = append(ev.Dead, Pid(n))
+	}
+	for _, m := range s.net {
+		if ev.Full || m.near {
+			ev.Servers = append(ev.Servers, m.Server)
+		}
+	}
+	return s.step(ev)
+}
+
+func (s *scenario) step(ev Event) []string {
+	if err := s.e.Step(ev); err != nil {
+		return []string{"error: " + err.Error()}
+	}
+	return nil
+}
+
+// ready prints the engine's Ready and advances.
+func (s *scenario) ready() []string {
+	rd := s.e.Ready()
+	if !s.e.HasReady() && !rd.Walk {
+		return []string{"(nothing)"}
+	}
+	var out []string
+	for _, o := range rd.Opens {
+		out = append(out, DescribeOpen(o))
+	}
+	for _, n := range rd.Nukes {
+		out = append(out, DescribeNuke(n))
+	}
+	for _, snd := range rd.Sends {
+		out = append(out, DescribeSend(snd))
+	}
+	for _, l := range rd.Logs {
+		out = append(out, "log: "+l)
+	}
+	if rd.Watch != nil {
+		out = append(out, "watch: "+pids(rd.Watch))
+	}
+	if rd.Walk {
+		out = append(out, "walk")
+	}
+	s.opens = append(s.opens, rd.Opens...)
+	s.nukes = append(s.nukes, rd.Nukes...)
+	s.sends = append(s.sends, rd.Sends...)
+	s.e.Advance()
+	return out
+}
+
+// done carries out the opens, then the nukes, not done yet, against the
+// model, and steps each Result. Hosts in fail=a,b fail whatever they do
+// (a server that vanished, say).
+func (s *scenario) done(a args) []string {
+	fail := s.list(a, "fail")
+	var out []string
+	result := func(id int64, host, reason string) {
+		if slices.Contains(fail, host) {
+			reason = "forced failure"
+		}
+		ev := Result{ID: id, OK: reason == "", Reason: reason}
+		out = append(out, DescribeEvent(ev))
+		if err := s.e.Step(ev); err != nil {
+			out = append(out, "error: "+err.Error())
+		}
+	}
+	for _, o := range s.opens {
+		m, reason := s.server(o.Host), ""
+		switch {
+		case m == nil:
+			reason = "Invalid hostname: " + o.Host
+		case !s.programs.Has(o.Program):
+			reason = "You do not have the " + o.Program.File() + " program!"
+		case !slices.Contains(fail, o.Host):
+			m.open[o.Program] = true
+		}
+		result(o.ID, o.Host, reason)
+	}
+	for _, n := range s.nukes {
+		m, reason := s.server(n.Host), ""
+		switch {
+		case m == nil:
+			reason = "Invalid hostname: " + n.Host
+		case m.Rooted:
+		case !s.programs.Has(NukeExe):
+			reason = "You do not have the NUKE.exe virus!"
+		case len(m.open) < m.PortsRequired:
+			reason = "Not enough ports opened to use NUKE.exe virus."
+		case !slices.Contains(fail, n.Host):
+			m.Rooted = true
+		}
+		result(n.ID, n.Host, reason)
+	}
+	s.opens, s.nukes = nil, nil
+	if len(out) == 0 {
+		return []string{"(nothing to do)"}
+	}
+	return out
+}
+
+// ack reports every unacknowledged send delivered, except those to the
+// ports in fail=p,q (full ports).
+func (s *scenario) ack(a args) []string {
+	var full []Port
+	for _, p := range s.list(a, "fail") {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		full = append(full, Port(n))
+	}
+	var out []string
+	sends := s.sends
+	s.sends = nil
+	for _, snd := range sends {
+		ev := Delivered{Send: snd.ID, OK: !slices.Contains(full, snd.Port)}
+		out = append(out, DescribeEvent(ev))
+		if err := s.e.Step(ev); err != nil {
+			out = append(out, "error: "+err.Error())
+		}
+	}
+	if len(out) == 0 {
+		return []string{"(nothing to ack)"}
+	}
+	return out
+}
+
+// describeState prints what the engine knows: each server with what it
+// did about it, each subscriber, and the target list.
+func describeState(e *Engine) []string {
+	var out []string
+	for _, rec := range e.order {
+		l := newLine("server "+rec.Host).flag("root", rec.Rooted)
+		if rec.nuke != 0 {
+			l.i("nuking", rec.nuke)
+		}
+		if rec.reg != nil {
+			l.s("registered", describeRegister(rec.announced))
+			describeStream(l, rec.reg)
+		}
+		out = append(out, l.String())
+	}
+	for _, s := range e.subList {
+		l := newLine("subscriber").i("pid", int64(s.key.pid)).i("port", int64(s.key.port))
+		if s.rid != 0 {
+			l.i("awaiting-rid", s.rid)
+		}
+		describeStream(l, &s.stream)
+		out = append(out, l.String())
+	}
+	hosts := make([]string, len(e.targets))
+	for i, t := range e.targets {
+		hosts[i] = t.Host
+	}
+	out = append(out, "targets seq="+itoa(e.seq)+" ["+strings.Join(hosts, " ")+"]")
+	return out
+}
+
+func describeStream(l *line, s *stream) {
+	if s.inflight != 0 {
+		l.i("inflight", s.inflight)
+	}
+	if s.pending != nil {
+		l.q("pending", DescribeMsg(s.pending))
+	}
+	l.flag("blocked", s.blocked)
+}

@@ -1,0 +1,129 @@
+package prep
+
+import (
+	"math"
+	"strconv"
+
+	"ramfarm/core/formulas"
+	"ramfarm/core/harvest"
+	"ramfarm/core/ram"
+)
+
+// Kind is the task's phase of its target.
+type Kind uint8
+
+const (
+	KindNone Kind = iota // not set; rejected
+	KindTill             // weaken the target to min security
+	KindSow              // grow the target to max money at min security
+)
+
+// Config configures an Engine: one till or sow task on one target.
+//
+// Chunk size: one chunk is one thread of the larger worker (1.75 GB by
+// default). The desired chunk count is then the thread count itself, no
+// RAM is lost to chunks that hold a fraction of a thread beyond the
+// worker's own rounding, and any host with room for one thread can take
+// part (early servers have 4 to 16 GB). The allocator counts chunks per
+// host, so many small chunks cost it nothing more than a few large ones.
+type Config struct {
+	Kind Kind
+	// Target is the server to prepare. A till reads only MinDifficulty; a
+	// sow also MoneyMax and ServerGrowth.
+	Target formulas.Server
+	// Player's Mults drive grow threads; zero Mults select the defaults.
+	// The hacking level does not change a thread count: it is raised to
+	// the target's required level when lower, so a till can run before
+	// the player could hack the target.
+	Player formulas.Player
+	// BitNode multipliers; the zero value selects BitNode 1.
+	BitNode formulas.BitNode
+	// WeakenRAM and GrowRAM are the workers' RAM per thread; 0 selects
+	// 1.75 GB.
+	WeakenRAM, GrowRAM ram.Amount
+	// Priority is the allocation's priority at the start.
+	Priority int
+	// Cap is the most RAM the task may hold at the start; 0 means no cap.
+	Cap ram.Amount
+	// Fixed asks once for Cap (shrinkable, not growable) and never grows:
+	// the selector's greedy policy. It needs a Cap.
+	Fixed bool
+	// SecurityTolerance is how far above min security counts as min; 0
+	// selects 1e-6.
+	SecurityTolerance float64
+	// MoneyTolerance is the fraction below max money that counts as max;
+	// 0 means exactly max (grow threads are planned to reach it exactly).
+	MoneyTolerance float64
+	// Heartbeat is the most time between heartbeats, ms; 0 selects 2000.
+	// A change of what a heartbeat says sends one at once.
+	Heartbeat int64
+	// RetryAfter is how long no worker starts on a host after an exec
+	// there failed, ms; 0 selects 2000.
+	RetryAfter int64
+}
+
+// validate fills in defaults and rejects contradictions; it returns a
+// private copy and the planner's model.
+func (c Config) validate() (Config, harvest.Model, error) {
+	bad := func(s string) (Config, harvest.Model, error) { return c, harvest.Model{}, wrap(ErrBadConfig, s) }
+	switch {
+	case c.Kind != KindTill && c.Kind != KindSow:
+		return bad("kind " + strconv.Itoa(int(c.Kind)) + " is neither till nor sow")
+	case c.WeakenRAM < 0 || c.GrowRAM < 0 || c.WeakenRAM > ram.Max || c.GrowRAM > ram.Max:
+		return bad("worker RAM is out of range")
+	case c.Cap < 0 || c.Cap > ram.Max:
+		return bad("cap " + c.Cap.String() + " is out of range")
+	case c.Fixed && c.Cap == 0:
+		return bad("a fixed task needs a cap: the RAM it asks for")
+	case !finite(c.SecurityTolerance) || c.SecurityTolerance < 0:
+		return bad("security tolerance " + ftoa(c.SecurityTolerance) + " is invalid")
+	case !finite(c.MoneyTolerance) || c.MoneyTolerance < 0 || c.MoneyTolerance >= 1:
+		return bad("money tolerance " + ftoa(c.MoneyTolerance) + " is outside [0, 1)")
+	case c.Heartbeat < 0 || c.RetryAfter < 0:
+		return bad("heartbeat and retry times must not be negative")
+	}
+	if c.WeakenRAM == 0 {
+		c.WeakenRAM = harvest.DefaultWeakenRAM
+	}
+	if c.GrowRAM == 0 {
+		c.GrowRAM = harvest.DefaultGrowRAM
+	}
+	if c.Player.Mults == (formulas.Mults{}) {
+		c.Player.Mults = formulas.DefaultMults()
+	}
+	if c.BitNode == (formulas.BitNode{}) {
+		c.BitNode = formulas.BN1()
+	}
+	if c.SecurityTolerance == 0 {
+		c.SecurityTolerance = 1e-6
+	}
+	if c.Heartbeat == 0 {
+		c.Heartbeat = 2000
+	}
+	if c.RetryAfter == 0 {
+		c.RetryAfter = 2000
+	}
+	t := c.Target
+	if c.Kind == KindTill {
+		// A till never reads money or growth; the shared planner insists
+		// on a target it could grow.
+		if t.MoneyMax == 0 {
+			t.MoneyMax = 1
+		}
+		if t.ServerGrowth == 0 {
+			t.ServerGrowth = 1
+		}
+	}
+	p := c.Player
+	if !finite(t.RequiredHackingSkill) {
+		return bad("target required skill " + ftoa(t.RequiredHackingSkill) + " is invalid")
+	}
+	p.Hacking = math.Max(math.Max(p.Hacking, t.RequiredHackingSkill), 1)
+	m := harvest.Model{Target: t, Player: p, BitNode: c.BitNode, WeakenRAM: c.WeakenRAM, GrowRAM: c.GrowRAM}
+	return c, m, nil
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func ftoa(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+func itoa(n int64) string   { return strconv.FormatInt(n, 10) }

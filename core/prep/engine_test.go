@@ -1,0 +1,288 @@
+package prep
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"ramfarm/core/formulas"
+	"ramfarm/core/ram"
+)
+
+func tillConfig() Config {
+	return Config{Kind: KindTill, Target: formulas.Server{MinDifficulty: 3, HackDifficulty: 5}}
+}
+
+func sowConfig() Config {
+	return Config{Kind: KindSow, Target: formulas.Server{MinDifficulty: 3, MoneyMax: 1e6, ServerGrowth: 100}}
+}
+
+func TestConfig_validate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+		bad  string // part of the error; "" = valid
+	}{
+		{"till", func(*Config) {}, ""},
+		{"no kind", func(c *Config) { c.Kind = KindNone }, "neither till nor sow"},
+		{"negative RAM", func(c *Config) { c.WeakenRAM = -1 }, "worker RAM"},
+		{"negative cap", func(c *Config) { c.Cap = -1 }, "cap"},
+		{"fixed without cap", func(c *Config) { c.Fixed = true }, "needs a cap"},
+		{"fixed with cap", func(c *Config) { c.Fixed, c.Cap = true, ram.GB }, ""},
+		{"NaN tolerance", func(c *Config) { c.SecurityTolerance = nan() }, "security tolerance"},
+		{"money tolerance 1", func(c *Config) { c.MoneyTolerance = 1 }, "money tolerance"},
+		{"negative heartbeat", func(c *Config) { c.Heartbeat = -1 }, "heartbeat"},
+		{"bad min security", func(c *Config) { c.Target.MinDifficulty = 0 }, "min security"},
+		{"sow without money", func(c *Config) { c.Kind = KindSow }, "max money"},
+		{"sow", func(c *Config) { *c = sowConfig() }, ""},
+		{"level below required", func(c *Config) { c.Target.RequiredHackingSkill = 500 }, ""},
+		{"NaN required", func(c *Config) { c.Target.RequiredHackingSkill = nan() }, "required skill"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tillConfig()
+			tt.edit(&cfg)
+			e, err := New(cfg)
+			switch {
+			case tt.bad == "" && err != nil:
+				t.Fatalf("New: %v", err)
+			case tt.bad != "" && (err == nil || !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), tt.bad)):
+				t.Fatalf("New: err = %v, want ErrBadConfig with %q", err, tt.bad)
+			case tt.bad == "":
+				c := e.cfg
+				if c.WeakenRAM != 175 || c.GrowRAM != 175 || c.Heartbeat != 2000 || c.RetryAfter != 2000 ||
+					c.SecurityTolerance != 1e-6 || c.Player.Mults != formulas.DefaultMults() || c.BitNode != formulas.BN1() {
+					t.Errorf("defaults not applied: %+v", c)
+				}
+				if e.ChunkSize() != 175 {
+					t.Errorf("chunk = %v, want one thread (1.75GB)", e.ChunkSize())
+				}
+			}
+		})
+	}
+}
+
+func nan() float64 { z := 0.0; return z / z }
+
+func TestStateTransition(t *testing.T) {
+	allowed := map[[2]Mode]bool{
+		{ModeIdle, ModeAsking}:       true,
+		{ModeIdle, ModeDone}:         true,
+		{ModeAsking, ModeWorking}:    true,
+		{ModeAsking, ModeStopping}:   true,
+		{ModeAsking, ModeDone}:       true,
+		{ModeWorking, ModeStopping}:  true,
+		{ModeWorking, ModeDone}:      true,
+		{ModeStopping, ModeDone}:     true,
+		{ModeDone, ModeDone}:         false,
+		{ModeWorking, ModeAsking}:    false,
+		{ModeStopping, ModeWorking}:  false,
+		{ModeDone, ModeIdle}:         false,
+		{ModeIdle, ModeWorking}:      false,
+		{ModeAsking, ModeIdle}:       false,
+		{ModeStopping, ModeStopping}: false,
+	}
+	for from := ModeIdle; from <= ModeDone; from++ {
+		for to := ModeIdle; to <= ModeDone; to++ {
+			want := allowed[[2]Mode{from, to}]
+			if got := canBecome(from, to); got != want {
+				t.Errorf("%v -> %v: allowed = %v, want %v", from, to, got, want)
+			}
+			if !want {
+				e, _ := New(tillConfig())
+				e.mode = from
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("%v -> %v did not panic", from, to)
+						}
+					}()
+					e.become(to, stepDone)
+				}()
+			}
+		}
+	}
+}
+
+// dump is the engine's whole state, to check that a refused event
+// changed nothing.
+func dump(e *Engine) string {
+	var b strings.Builder
+	b.WriteString(e.mode.String() + " " + itoa(e.now) + " " + ftoa(e.security) + " " + itoa(e.seq) + " " + itoa(e.nextID) +
+		" " + itoa(int64(e.asked)) + " " + itoa(int64(e.want)) + " " + e.cap.String() + " " + itoa(int64(e.prio)))
+	for _, h := range e.hosts {
+		b.WriteString(" " + h.name + ":" + itoa(int64(h.held)) + "/" + itoa(int64(h.busy)))
+	}
+	b.WriteString(" workers=" + itoa(int64(len(e.workers))) + " starting=" + itoa(int64(len(e.starting))))
+	for _, c := range e.out.Commands {
+		b.WriteString(" " + DescribeCommand(c))
+	}
+	return b.String()
+}
+
+// working is a till engine holding 4 chunks on alpha with one worker
+// (pid 7) running in all of them, at now=1000.
+func working(t *testing.T) *Engine {
+	t.Helper()
+	e, err := New(tillConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []Event{
+		Observe{Now: 1000, Security: 5},
+		Held{Seq: 1, Desired: 40, Chunks: []Chunk{{"alpha", 175, 4}}},
+		Observe{Now: 1000, Security: 5},
+	} {
+		if err := e.Step(ev); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := ev.(Held); !ok {
+			continue
+		}
+		e.Advance() // the Alloc was carried out
+	}
+	start := e.Ready().Commands[0].(Start)
+	e.Advance()
+	if err := e.Step(Started{Cmd: start.ID, Pid: 7}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestEngine_Step_errors(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   Event
+		want error
+	}{
+		{"nil", nil, ErrNilEvent},
+		{"unknown", struct{ Event }{}, ErrUnknownEvent},
+		{"time backward", Observe{Now: 999, Security: 5}, ErrTimeBackward},
+		{"NaN money", Observe{Now: 1000, Money: nan(), Security: 5}, ErrBadEvent},
+		{"security below 1", Observe{Now: 1000, Security: 0.5}, ErrBadEvent},
+		{"chunk of another size", Held{Seq: 2, Chunks: []Chunk{{"alpha", 400, 1}}}, ErrBadEvent},
+		{"host twice", Held{Seq: 2, Chunks: []Chunk{{"alpha", 175, 1}, {"alpha", 175, 1}}}, ErrBadEvent},
+		{"no host", Held{Seq: 2, Chunks: []Chunk{{"", 175, 1}}}, ErrBadEvent},
+		{"seq 0", Held{}, ErrBadEvent},
+		{"negative count", Held{Seq: 2, Chunks: []Chunk{{"alpha", 175, -1}}}, ErrBadEvent},
+		{"refused when held", Refused{Reason: "x"}, ErrUnexpected},
+		{"unknown start", Started{Cmd: 99, Pid: 8}, ErrUnknownCmd},
+		{"unknown pid", Exited{Pid: 8}, ErrUnknownPid},
+		{"negative cap", SetCap{RAM: -1}, ErrBadEvent},
+		{"leave no host", Leave{}, ErrBadEvent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := working(t)
+			before := dump(e)
+			if err := e.Step(tt.ev); !errors.Is(err, tt.want) {
+				t.Fatalf("Step(%s) = %v, want %v", DescribeEvent(tt.ev), err, tt.want)
+			}
+			if after := dump(e); after != before {
+				t.Errorf("a refused event changed the engine:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}
+
+func TestEngine_Step_outOfTurn(t *testing.T) {
+	e, _ := New(tillConfig())
+	if err := e.Step(Held{Seq: 1}); !errors.Is(err, ErrUnexpected) {
+		t.Errorf("a snapshot before any Alloc: %v, want ErrUnexpected", err)
+	}
+	if err := e.Step(Refused{}); !errors.Is(err, ErrUnexpected) {
+		t.Errorf("a refusal before any Alloc: %v, want ErrUnexpected", err)
+	}
+}
+
+// A snapshot older than the last one is old news: it must not undo a
+// release the engine already made.
+func TestEngine_Step_staleSnapshot(t *testing.T) {
+	e := working(t)
+	if err := e.Step(Held{Seq: 2, Desired: 40, Chunks: []Chunk{{"alpha", 175, 4}, {"beta", 175, 2}}}); err != nil {
+		t.Fatal(err)
+	}
+	before := dump(e)
+	if err := e.Step(Held{Seq: 1, Desired: 40, Chunks: []Chunk{{"alpha", 175, 4}}}); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(e); after != before {
+		t.Errorf("a stale snapshot changed the engine:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// Once done, the engine ignores everything and asks for nothing more.
+func TestEngine_Step_done(t *testing.T) {
+	e := working(t)
+	if err := e.Step(Observe{Now: 2000, Security: 3}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range e.Ready().Commands {
+		got = append(got, DescribeCommand(c))
+	}
+	want := []string{"Kill id=5 pid=7", "Release id=6 all", "Finished id=7 done=true"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("commands = %q, want %q", got, want)
+	}
+	e.Advance()
+	for _, ev := range []Event{Exited{Pid: 7}, Observe{Now: 1, Security: 9}, Held{Seq: 9}, Stop{}, Started{Cmd: 42}} {
+		if err := e.Step(ev); err != nil {
+			t.Errorf("Step(%s) after done: %v", DescribeEvent(ev), err)
+		}
+	}
+	if e.HasReady() {
+		t.Errorf("commands after done: %v", e.Ready())
+	}
+}
+
+// The split of short chunks in a sow: the weakens always cover the grows
+// started with them and any security above min, and no more grows would
+// fit.
+func TestEngine_split(t *testing.T) {
+	for _, sec := range []float64{3, 3.2, 4} {
+		e, err := New(sowConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.security, e.money = sec, 5e5
+		growLeft := e.growNeeded()
+		need := func(g int) int { return e.weakenFor(g) }
+		for free := 0; free <= growLeft+need(growLeft)+2; free++ {
+			w, g := e.split(free, 0, 0, growLeft)
+			if w+g > free {
+				t.Errorf("sec %v free %d: %d weaken + %d grow exceed it", sec, free, w, g)
+			}
+			if g > 0 && w < need(g) {
+				t.Errorf("sec %v free %d: %d weaken do not cover %d grow (need %d)", sec, free, w, g, need(g))
+			}
+			if g < growLeft && g+1+need(g+1) <= free {
+				t.Errorf("sec %v free %d: %d grow, but %d fit", sec, free, g, g+1)
+			}
+			if g == 0 && w != min(free, need(0)) && free < need(0) {
+				t.Errorf("sec %v free %d: %d weaken, want all chunks for the security above min", sec, free, w)
+			}
+		}
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	events := []Event{Observe{}, Held{}, Refused{}, Started{}, Exited{}, SetPriority{}, SetCap{}, Stop{}, Leave{}}
+	for _, ev := range events {
+		if d := DescribeEvent(ev); strings.HasPrefix(d, "<") {
+			t.Errorf("%T: %s", ev, d)
+		}
+	}
+	commands := []Command{Alloc{}, Resize{}, Release{}, Release{Host: "a"}, Unclaim{}, Start{}, Kill{}, Heartbeat{}, Finished{}}
+	for _, c := range commands {
+		if d := DescribeCommand(c); strings.HasPrefix(d, "<") {
+			t.Errorf("%T: %s", c, d)
+		}
+	}
+	for m := ModeIdle; m <= ModeDone; m++ {
+		if strings.HasPrefix(m.String(), "mode") {
+			t.Errorf("mode %d has no name", m)
+		}
+	}
+}

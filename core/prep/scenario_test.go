@@ -1,0 +1,621 @@
+package prep
+
+import (
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"ramfarm/core/formulas"
+	"ramfarm/core/ram"
+)
+
+var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
+
+// Scenario files hold cases of the form
+//
+//	command key=value flag ...
+//	----
+//	expected output, one line each
+//
+// separated by blank lines; lines starting with # are comments. Every
+// command prints "ok" or what it produced, so no expectation is empty.
+//
+// The scenario plays the shell (the loop of jsglue/lib/prep.js), the
+// memory daemon (one allocation, grown on hosts in name order at each
+// tick) and the game (workers land at the time the formulas give and
+// change the target by the game's outcome functions). Every rule the
+// engine must keep (no start beyond the chunks held, no release under a
+// claim, nothing left held or running when it finishes) is checked on the
+// way: a broken rule prints a "VIOLATION" line and fails the test
+// whatever the expectation says.
+//
+// Commands:
+//
+//	config kind=till|sow security= min= [money= max= growth=] [level=] [cap=GB] [prio=] [fixed] [heartbeat=ms]
+//	host NAME max=GB      a host appears (or changes size); granted at the next tick
+//	drop NAME             a host disappears: its workers die, its chunks are lost
+//	cordon NAME           the allocator grants nothing more on a host (the selector's doing, before a leave)
+//	msg prio|cap|stop|leave [prio=] [ram=GB] [host=]   a selector message, read at the next round
+//	fail-exec [count=]    the next execs fail
+//	round                 one round of the shell's loop now
+//	run until=ms          the system runs: the allocator ticks and the shell loops each second, the shell also wakes at each landing
+//	state                 the engine and the world
+func TestEngine_Step_scenarios(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenario files: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			cases, tail := parseScenario(t, path)
+			if len(cases) == 0 {
+				t.Fatalf("%s has no cases", path)
+			}
+			w := &world{t: t}
+			var out strings.Builder
+			for _, c := range cases {
+				got := w.run(c.cmd)
+				if len(got) == 0 {
+					got = []string{"ok"}
+				}
+				for _, p := range c.pre {
+					out.WriteString(p + "\n")
+				}
+				out.WriteString(c.cmd + "\n----\n" + strings.Join(got, "\n") + "\n")
+				if !*rewrite && !slices.Equal(got, c.want) {
+					t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", path, c.line, c.cmd, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+				}
+			}
+			for _, p := range tail {
+				out.WriteString(p + "\n")
+			}
+			if *rewrite {
+				if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+type scenarioCase struct {
+	pre  []string
+	cmd  string
+	line int
+	want []string
+}
+
+func parseScenario(t *testing.T, path string) (cases []scenarioCase, tail []string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	var pre []string
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
+			pre = append(pre, l)
+			continue
+		}
+		c := scenarioCase{pre: pre, cmd: l, line: i + 1}
+		pre = nil
+		if i+1 >= len(lines) || lines[i+1] != "----" {
+			t.Fatalf("%s:%d: command without ---- line", path, i+1)
+		}
+		for i += 2; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
+			c.want = append(c.want, lines[i])
+		}
+		i--
+		cases = append(cases, c)
+	}
+	return cases, pre
+}
+
+type args map[string]string
+
+func parseArgs(fields []string) args {
+	a := args{}
+	for _, f := range fields {
+		k, v, _ := strings.Cut(f, "=")
+		a[k] = v
+	}
+	return a
+}
+
+func (a args) has(k string) bool { _, ok := a[k]; return ok }
+
+func (w *world) int(a args, k string, def int64) int64 {
+	v, ok := a[k]
+	if !ok {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		w.t.Fatalf("%s=%s: %v", k, v, err)
+	}
+	return n
+}
+
+func (w *world) float(a args, k string, def float64) float64 {
+	v, ok := a[k]
+	if !ok {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		w.t.Fatalf("%s=%s: %v", k, v, err)
+	}
+	return f
+}
+
+func (w *world) ram(a args, k string) ram.Amount {
+	v, ok := a[k]
+	if !ok {
+		return 0
+	}
+	f, err := strconv.ParseFloat(strings.TrimSuffix(v, "GB"), 64)
+	if err != nil {
+		w.t.Fatalf("%s=%s: %v", k, v, err)
+	}
+	return ram.MustGB(f)
+}
+
+// world is the engine's surroundings.
+type world struct {
+	t *testing.T
+	e *Engine
+
+	target formulas.Server
+	player formulas.Player
+	now    int64
+
+	hosts []*fhost // sorted by name
+	alloc *falloc  // nil until the Alloc, and again once released
+
+	procs     []*gproc // running workers, by start order
+	dead      []Pid    // workers that ended and the shell has not reported
+	nextPid   Pid
+	failExecs int
+
+	// The shell's state between rounds.
+	events   []Event // results and messages for the next round
+	stepped  int64   // the last snapshot seq stepped
+	finished *Finished
+}
+
+type fhost struct {
+	name     string
+	max      ram.Amount
+	cordoned bool // the allocator grants nothing more here
+}
+
+// falloc is the memory daemon's one allocation: chunks per host, and the
+// claims of workers it has not yet seen die.
+type falloc struct {
+	size     ram.Amount
+	desired  int
+	held     map[string]int
+	claims   map[Pid]claim
+	seq      int64
+	changed  bool
+	growable bool
+}
+
+type claim struct {
+	host string
+	ram  ram.Amount
+}
+
+type gproc struct {
+	pid     Pid
+	op      Op
+	host    string
+	threads int
+	land    int64
+}
+
+func (w *world) host(name string) *fhost {
+	for _, h := range w.hosts {
+		if h.name == name {
+			return h
+		}
+	}
+	return nil
+}
+
+func (w *world) violation(s string) string {
+	w.t.Errorf("VIOLATION at %d: %s", w.now, s)
+	return "VIOLATION " + s
+}
+
+func (w *world) run(cmd string) []string {
+	fields := strings.Fields(cmd)
+	a := parseArgs(fields[1:])
+	if fields[0] != "config" && fields[0] != "host" && w.e == nil {
+		w.t.Fatalf("%q before config", cmd)
+	}
+	switch fields[0] {
+	case "config":
+		return w.config(a)
+	case "host":
+		h := &fhost{name: fields[1], max: w.ram(a, "max")}
+		if old := w.host(h.name); old != nil {
+			old.max = h.max
+		} else {
+			w.hosts = append(w.hosts, h)
+			slices.SortFunc(w.hosts, func(x, y *fhost) int { return strings.Compare(x.name, y.name) })
+		}
+		return nil
+	case "drop":
+		return w.drop(fields[1])
+	case "cordon":
+		w.host(fields[1]).cordoned = true
+		return nil
+	case "msg":
+		switch fields[1] {
+		case "prio":
+			w.events = append(w.events, SetPriority{Priority: int(w.int(a, "prio", 0))})
+		case "cap":
+			w.events = append(w.events, SetCap{RAM: w.ram(a, "ram")})
+		case "stop":
+			w.events = append(w.events, Stop{})
+		case "leave":
+			w.events = append(w.events, Leave{Host: a["host"]})
+		default:
+			w.t.Fatalf("unknown message %q", fields[1])
+		}
+		return nil
+	case "fail-exec":
+		w.failExecs = int(w.int(a, "count", 1))
+		return nil
+	case "round":
+		return w.round(true)
+	case "run":
+		return w.runUntil(w.int(a, "until", w.now))
+	case "state":
+		return w.state()
+	}
+	w.t.Fatalf("unknown command %q", cmd)
+	return nil
+}
+
+func (w *world) config(a args) []string {
+	w.target = formulas.Server{
+		HackDifficulty: w.float(a, "security", 5), MinDifficulty: w.float(a, "min", 1), BaseDifficulty: w.float(a, "security", 5),
+		MoneyMax: w.float(a, "max", 0), MoneyAvailable: w.float(a, "money", 0), ServerGrowth: w.float(a, "growth", 0),
+		RequiredHackingSkill: 1, HasAdminRights: true,
+	}
+	w.player = formulas.NewPlayer(w.float(a, "level", 100))
+	kind := KindTill
+	if a["kind"] == "sow" {
+		kind = KindSow
+	}
+	cfg := Config{Kind: kind, Target: w.target, Cap: w.ram(a, "cap"), Priority: int(w.int(a, "prio", 0)),
+		Fixed: a.has("fixed"), Heartbeat: w.int(a, "heartbeat", 600000)}
+	e, err := New(cfg)
+	if err != nil {
+		return []string{"error: " + err.Error()}
+	}
+	*w = world{t: w.t, e: e, target: w.target, player: w.player, nextPid: 100}
+	return []string{"chunk=" + e.ChunkSize().String()}
+}
+
+// drop removes a host: the game kills its processes and the allocator
+// loses its chunks there.
+func (w *world) drop(name string) []string {
+	w.hosts = slices.DeleteFunc(w.hosts, func(h *fhost) bool { return h.name == name })
+	w.procs = slices.DeleteFunc(w.procs, func(p *gproc) bool {
+		if p.host == name {
+			w.dead = append(w.dead, p.pid)
+			return true
+		}
+		return false
+	})
+	if a := w.alloc; a != nil && a.held[name] > 0 {
+		delete(a.held, name)
+		a.changed = true
+	}
+	return nil
+}
+
+// runUntil runs the system: the allocator ticks and the shell loops on
+// every whole second; workers land at their time and the shell wakes for
+// each (its landed message). It prints what is not routine: each round's
+// output under its time, and a summary at the end.
+func (w *world) runUntil(until int64) []string {
+	var out []string
+	for w.finished == nil {
+		next := (w.now/1000 + 1) * 1000
+		for _, p := range w.procs {
+			next = min(next, p.land)
+		}
+		if next > until {
+			break
+		}
+		w.now = next
+		if w.now%1000 == 0 {
+			w.tick()
+		}
+		w.land()
+		lines := w.round(false)
+		if len(lines) > 0 {
+			out = append(out, "@"+itoa(w.now))
+			out = append(out, lines...)
+		}
+	}
+	if w.finished == nil {
+		w.now = max(w.now, until)
+	}
+	return append(out, w.summary())
+}
+
+// land completes every worker due now.
+func (w *world) land() {
+	w.procs = slices.DeleteFunc(w.procs, func(p *gproc) bool {
+		if p.land > w.now {
+			return false
+		}
+		switch p.op {
+		case OpGrow:
+			w.target = formulas.GrowOutcome(w.target, float64(p.threads), w.player, 1, formulas.BN1()).Server
+		case OpWeaken:
+			w.target = formulas.WeakenOutcome(w.target, float64(p.threads), w.player, 1, formulas.BN1()).Server
+		}
+		w.dead = append(w.dead, p.pid)
+		return true
+	})
+}
+
+// tick is the allocator's tick: claims of dead workers end, and the
+// allocation grows on hosts in name order.
+func (w *world) tick() {
+	a := w.alloc
+	if a == nil {
+		return
+	}
+	for pid := range a.claims {
+		if !w.running(pid) {
+			delete(a.claims, pid)
+		}
+	}
+	w.grow()
+}
+
+func (w *world) grow() {
+	a := w.alloc
+	for _, h := range w.hosts {
+		total := 0
+		for _, n := range a.held {
+			total += n
+		}
+		if total >= a.desired {
+			break
+		}
+		if h.cordoned {
+			continue
+		}
+		free := int((h.max - a.size.Times(a.held[h.name])) / a.size)
+		if k := min(free, a.desired-total); k > 0 {
+			a.held[h.name] += k
+			a.changed = true
+		}
+	}
+}
+
+func (w *world) running(pid Pid) bool {
+	return slices.ContainsFunc(w.procs, func(p *gproc) bool { return p.pid == pid })
+}
+
+// round is one pass of the shell's loop, as jsglue/lib/prep.js runs it:
+// exits, the newest snapshot, an observation; then the commands. It goes
+// round again at once while commands had results or a snapshot changed.
+func (w *world) round(verbose bool) []string {
+	var out []string
+	for first := true; first || len(w.events) > 0 || (w.alloc != nil && w.alloc.seqAfter() != w.stepped); first = false {
+		if w.finished != nil {
+			break
+		}
+		evs := w.events
+		w.events = nil
+		slices.Sort(w.dead)
+		for _, pid := range w.dead {
+			evs = append(evs, Exited{Pid: pid})
+		}
+		w.dead = nil
+		if a := w.alloc; a != nil && a.seqAfter() != w.stepped {
+			w.stepped = a.seq
+			evs = append(evs, a.snapshot())
+		}
+		evs = append(evs, Observe{Now: w.now, Money: w.target.MoneyAvailable, Security: w.target.HackDifficulty})
+		for _, ev := range evs {
+			switch ev.(type) {
+			case Held, Refused, SetPriority, SetCap, Stop, Leave:
+				out = append(out, DescribeEvent(ev))
+			default:
+				if verbose {
+					out = append(out, DescribeEvent(ev))
+				}
+			}
+			if err := w.e.Step(ev); err != nil {
+				out = append(out, "error: "+err.Error())
+			}
+		}
+		rd := w.e.Ready()
+		for _, c := range rd.Commands {
+			out = append(out, w.perform(c)...)
+		}
+		w.e.Advance()
+		for _, l := range rd.Logs {
+			out = append(out, "log: "+l)
+		}
+	}
+	return out
+}
+
+// seqAfter is the snapshot number with any pending change counted.
+func (a *falloc) seqAfter() int64 {
+	if a.changed {
+		a.seq++
+		a.changed = false
+	}
+	return a.seq
+}
+
+func (a *falloc) snapshot() Held {
+	h := Held{Seq: a.seq, Desired: a.desired}
+	var hosts []string
+	for name, n := range a.held {
+		if n > 0 {
+			hosts = append(hosts, name)
+		}
+	}
+	slices.Sort(hosts)
+	for _, name := range hosts {
+		h.Chunks = append(h.Chunks, Chunk{Host: name, Size: a.size, Count: a.held[name]})
+	}
+	return h
+}
+
+func (a *falloc) claimedOn(host string) ram.Amount {
+	var c ram.Amount
+	for _, cl := range a.claims {
+		if cl.host == host {
+			c += cl.ram
+		}
+	}
+	return c
+}
+
+// perform carries out a command as the shell and the daemon would; its
+// result goes into the next round's events.
+func (w *world) perform(c Command) []string {
+	out := []string{DescribeCommand(c)}
+	a := w.alloc
+	switch c := c.(type) {
+	case Alloc:
+		if a != nil {
+			return append(out, w.violation("a second Alloc"))
+		}
+		w.alloc = &falloc{size: c.Size, desired: c.Count, held: map[string]int{}, claims: map[Pid]claim{}, growable: c.Growable}
+		w.grow()
+		held := 0
+		for _, n := range w.alloc.held {
+			held += n
+		}
+		if !c.Growable {
+			if held == 0 {
+				w.alloc = nil
+				w.events = append(w.events, Refused{Reason: "no room for " + itoa(int64(c.Count)) + "x" + c.Size.String()})
+				return out
+			}
+			w.alloc.desired = held
+		}
+		w.alloc.changed = true
+	case Resize:
+		if c.Count < 0 {
+			return append(out, w.violation("negative count"))
+		}
+		a.desired = c.Count
+		w.grow()
+		a.changed = true
+	case Release:
+		if c.Host == "" {
+			w.alloc = nil
+			return out
+		}
+		switch {
+		case a.held[c.Host] < c.Count:
+			return append(out, w.violation("release of "+itoa(int64(c.Count))+" on "+c.Host+", held "+itoa(int64(a.held[c.Host]))))
+		case a.size.Times(a.held[c.Host]-c.Count) < a.claimedOn(c.Host):
+			return append(out, w.violation("release on "+c.Host+" under claims"))
+		}
+		a.held[c.Host] -= c.Count
+		a.changed = true
+	case Unclaim:
+		delete(a.claims, c.Pid)
+	case Start:
+		need := c.RAM.Times(c.Threads)
+		if a.claimedOn(c.Host)+need > a.size.Times(a.held[c.Host]) {
+			out = append(out, w.violation("start of "+need.String()+" on "+c.Host+" beyond the chunks held"))
+		}
+		if w.failExecs > 0 {
+			w.failExecs--
+			w.events = append(w.events, Started{Cmd: c.ID})
+			return out
+		}
+		s := w.target
+		d := formulas.WeakenTime(s, w.player, formulas.BN1())
+		if c.Op == OpGrow {
+			d = formulas.GrowTime(s, w.player, formulas.BN1())
+		}
+		w.nextPid++
+		w.procs = append(w.procs, &gproc{pid: w.nextPid, op: c.Op, host: c.Host, threads: c.Threads, land: w.now + int64(math.Ceil(d*1000))})
+		a.claims[w.nextPid] = claim{host: c.Host, ram: need}
+		w.events = append(w.events, Started{Cmd: c.ID, Pid: w.nextPid})
+	case Kill:
+		if !w.running(c.Pid) {
+			out = append(out, w.violation("kill of pid "+itoa(int64(c.Pid))+", not running"))
+		}
+		w.procs = slices.DeleteFunc(w.procs, func(p *gproc) bool { return p.pid == c.Pid })
+	case Finished:
+		if w.alloc != nil {
+			out = append(out, w.violation("finished holding an allocation"))
+		}
+		if len(w.procs) > 0 {
+			out = append(out, w.violation("finished with "+itoa(int64(len(w.procs)))+" workers running"))
+		}
+		w.finished = &c
+	}
+	return out
+}
+
+func (w *world) summary() string {
+	l := newLine("at "+itoa(w.now)+":").s("mode", w.e.Mode().String()).
+		s("security", strconv.FormatFloat(w.target.HackDifficulty, 'f', 3, 64)).
+		s("money", strconv.FormatFloat(w.target.MoneyAvailable, 'f', 0, 64))
+	threads := 0
+	for _, p := range w.procs {
+		threads += p.threads
+	}
+	l.n("workers", len(w.procs)).n("threads", threads)
+	if a := w.alloc; a != nil {
+		held := 0
+		for _, n := range a.held {
+			held += n
+		}
+		l.n("held", held).n("desired", a.desired)
+	}
+	return l.String()
+}
+
+func (w *world) state() []string {
+	out := []string{w.summary()}
+	e := w.e
+	out = append(out, "engine: want="+itoa(int64(e.want))+" asked="+itoa(int64(e.asked))+" prio="+itoa(int64(e.prio))+" cap="+e.cap.String())
+	for _, h := range e.hosts {
+		l := "host " + h.name + " held=" + itoa(int64(h.held)) + " busy=" + itoa(int64(h.busy))
+		if h.retryAt > e.now {
+			l += " retry-at=" + itoa(h.retryAt)
+		}
+		if e.leaving[h.name] {
+			l += " leaving"
+		}
+		out = append(out, l)
+	}
+	pids := make([]Pid, 0, len(e.workers))
+	for pid := range e.workers {
+		pids = append(pids, pid)
+	}
+	slices.Sort(pids)
+	for _, pid := range pids {
+		wk := e.workers[pid]
+		out = append(out, "worker "+itoa(int64(pid))+" "+wk.op.String()+" x"+itoa(int64(wk.threads))+" on "+wk.host)
+	}
+	return out
+}

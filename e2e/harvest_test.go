@@ -1,0 +1,415 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"ramfarm/harness"
+	"ramfarm/harness/network"
+	"ramfarm/harness/world"
+	"ramfarm/internal/coretest"
+	"ramfarm/jsglue"
+)
+
+const (
+	selectorPort = 98
+	harvestHost  = "joes"
+	smallChunk   = 17.45 // the one-hack-thread batch against joes at level 1000
+)
+
+// TestHarvest: harvest.js against a joesguns-like target fills its
+// pipeline with the smallest batches up to full overlap; then RAM jumps,
+// the selector raises its cap, and it reshapes to larger batches, taking
+// the new large chunks as they are granted and giving each small one back
+// only after the batch in it landed. Every landing comes in the order H,
+// W1, G, W2 within its batch, batches never land out of order, no worker
+// is killed, and every batch leaves the target at min security and max
+// money. A stop drains it: its batches land, its RAM goes back, it
+// reports and ends.
+func TestHarvest(t *testing.T) {
+	var trace []string
+	g, memd := newTracedGame(t, &trace,
+		server{"w1", 64, true}, server{"w2", 64, true}, server{"big1", 512, false}, server{"big2", 256, false})
+	target := world.NewServer(world.ServerParams{Hostname: harvestHost, MoneyAvailable: 2.5e6, HackDifficulty: 15,
+		ServerGrowth: 20, RequiredHackingSkill: 10, AdminRights: true})
+	target.Links = []string{"home"}
+	target.MoneyAvailable, target.HackDifficulty = target.MoneyMax, target.MinDifficulty
+	if err := g.World.AddServer(target); err != nil {
+		t.Fatal(err)
+	}
+	// At level 1000 a weaken takes 11.9 s; with 500 ms spacing (a 2 s
+	// period) 5 batches overlap.
+	if err := g.World.Player().SetHackingLevel(1000); err != nil {
+		t.Fatal(err)
+	}
+	hv, err := g.Exec("ramfarm/harvest.js", "home", 1, harvestHost, "--ram", 90, "--spacing", 500, "--prio", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, g, 15000)
+	hlog := func() string { return strings.Join(g.Logs(hv), "\n") }
+	r := status(t, g, memd)
+	if len(r.Allocs) != 1 || r.Allocs[0].Chunk != smallChunk || r.Allocs[0].Desired != 5 {
+		t.Fatalf("allocation %+v; want 5 chunks of %v GB\n%s", r.Allocs, smallChunk, hlog())
+	}
+	if n, _ := chunks(r.Allocs[0].Held, smallChunk); n != 5 {
+		t.Fatalf("holds %d small chunks, want 5: %+v", n, r.Allocs[0])
+	}
+	if most := mostInFlight(g.Logs(hv)); most != 5 {
+		t.Fatalf("at most %d batches in flight, want full overlap (5)\n%s", most, hlog())
+	}
+	beat := heartbeat(t, g, hv)
+	if !near(beat.Held, 5*smallChunk) || beat.Want != 90 || beat.Cap != 90 || beat.Prio != 3 || beat.Stopping {
+		t.Fatalf("heartbeat %+v; want held 87.25, want 90, cap 90, prio 3", beat)
+	}
+	smallLast := len(g.Logs(hv))
+
+	// RAM jumps: big1 and big2 are rooted, and the selector raises the
+	// cap. The batches grow to 100 GB, beside the small ones in flight.
+	g.World.Server("big1").HasRoot = true
+	g.World.Server("big2").HasRoot = true
+	if ok, err := g.WritePortJSON(beat.Port, `{"t":"cap","ram":500}`); !ok || err != nil {
+		t.Fatalf("cap to port %d: %v %v", beat.Port, ok, err)
+	}
+	run(t, g, 60000)
+	r = status(t, g, memd)
+	a := r.Allocs[0]
+	nSmall, _ := chunks(a.Held, smallChunk)
+	nLarge, _ := chunks(a.Held, a.Chunk)
+	if a.Chunk <= smallChunk || a.Chunk > 100 || nSmall != 0 || nLarge != 5 {
+		t.Fatalf("after the jump: %+v; want only 5 chunks of up to 100 GB\n%s", a, hlog())
+	}
+	logs := strings.Join(g.Logs(hv)[smallLast:], "\n")
+	for _, want := range []string{"reshape up: budget 500GB", "mode filling -> reshaping", "mode reshaping -> filling"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("harvest log lacks %q", want)
+		}
+	}
+	if beat = heartbeat(t, g, hv); beat.Cap != 500 || !near(beat.Held, 5*a.Chunk) {
+		t.Errorf("heartbeat after the jump: %+v", beat)
+	}
+
+	// A stop: the batches in flight land, everything goes back, done.
+	if ok, err := g.WritePortJSON(beat.Port, `{"t":"stop"}`); !ok || err != nil {
+		t.Fatalf("stop: %v %v", ok, err)
+	}
+	run(t, g, 20000)
+	if reason, ok := g.Exited(hv); !ok || reason != world.ExitFinished {
+		t.Fatalf("harvest after stop: exited %v (%v)\n%s", ok, reason, hlog())
+	}
+	if r = status(t, g, memd); len(r.Allocs) != 0 {
+		t.Errorf("allocations after the stop: %+v", r.Allocs)
+	}
+	if !strings.Contains(readAll(t, g, selectorPort), `{"t":"finished","pid":`+strconv.FormatInt(hv, 10)+`,"kind":"harvest","target":"joes","done":false}`) {
+		t.Error("no finished message on the selector's port")
+	}
+
+	b := checkBatches(t, trace, g.Logs(hv), target.MoneyMax, target.MinDifficulty)
+	t.Logf("%d small and %d large batches landed; large chunks of %v GB", b.small, b.large, a.Chunk)
+	if b.small < 5 || b.large < 10 || !b.overlapped {
+		t.Errorf("%d small and %d large batches landed, overlapped %v; want ≥ 5 small, ≥ 10 large, large ones started before the last small one landed",
+			b.small, b.large, b.overlapped)
+	}
+	for _, bad := range []string{"exec failed", "taken back", "short", "rejected", "refused", "correcting"} {
+		if strings.Contains(hlog(), bad) {
+			t.Errorf("harvest log has %q:\n%s", bad, hlog())
+		}
+	}
+}
+
+// TestHarvest_flags: harvest.js checks its flags once, before it asks
+// for anything, and says which one is wrong; the module's config check
+// comes back as it is.
+func TestHarvest_flags(t *testing.T) {
+	g, _ := newGame(t, 64)
+	hard := world.NewServer(world.ServerParams{Hostname: "hard", MoneyAvailable: 1e6, HackDifficulty: 30, RequiredHackingSkill: 500, AdminRights: true})
+	hard.Links = []string{"home"}
+	if err := g.World.AddServer(hard); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []any
+		want string
+	}{
+		{[]any{"--help"}, "usage: run ramfarm/harvest.js TARGET"},
+		{[]any{}, "usage: run ramfarm/harvest.js TARGET"},
+		{[]any{"hard", "--bogus"}, "unknown or unexpected option: --bogus"},
+		{[]any{"hard", "--ram", "lots"}, "harvest: --ram must be a number, got NaN"},
+		{[]any{"hard", "--prio", 1.5}, "harvest: --prio must be a whole number, got 1.5"},
+		{[]any{"hard", "--fixed"}, "harvest: --fixed needs --ram GB"},
+		{[]any{"hard"}, "harvest hard: harvest: config is invalid: player level 1 is below the target's required 500"},
+	} {
+		pid, err := g.Exec("ramfarm/harvest.js", "home", 1, tt.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(g.Terminal())
+		run(t, g, 100)
+		if reason, ok := g.Exited(pid); !ok || reason != world.ExitFinished {
+			t.Errorf("%v: exited %v %v", tt.args, ok, reason)
+		}
+		if out := strings.Join(g.Terminal()[n:], "\n"); !strings.Contains(out, tt.want) {
+			t.Errorf("%v: terminal says\n%s\nwant %q", tt.args, out, tt.want)
+		}
+	}
+}
+
+// newTracedGame is newGame with the game's event log collected in trace.
+func newTracedGame(t *testing.T, trace *[]string, servers ...server) (*harness.Game, int64) {
+	t.Helper()
+	g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache, Trace: func(line string) {
+		*trace = append(*trace, line)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
+	home, err := network.Home()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.World.AddServer(home); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.World.SetMaxRAM("home", 64); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range servers {
+		srv := world.NewServer(world.ServerParams{Hostname: s.host, MaxRAM: s.ram, AdminRights: s.rooted})
+		srv.Links = []string{"home"}
+		if err := g.World.AddServer(srv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := g.Install("home", jsglue.Files(coretest.Wasm(t))); err != nil {
+		t.Fatal(err)
+	}
+	memd, err := g.Exec("ramfarm/memd.js", "home", 1, "--reserve", 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, g, 1000)
+	for _, s := range servers {
+		send(t, g, fmt.Sprintf(`{"t":"worker","host":%q}`, s.host))
+	}
+	run(t, g, tickMs)
+	return g, memd
+}
+
+type beat struct {
+	Pid      int64   `json:"pid"`
+	Port     int64   `json:"port"`
+	Kind     string  `json:"kind"`
+	Target   string  `json:"target"`
+	Held     float64 `json:"held"`
+	Want     float64 `json:"want"`
+	Cap      float64 `json:"cap"`
+	Prio     int     `json:"prio"`
+	Rate     float64 `json:"rate"`
+	Stopping bool    `json:"stopping"`
+}
+
+// heartbeat is the latest heartbeat of pid on the selector's port.
+func heartbeat(t *testing.T, g *harness.Game, pid int64) beat {
+	t.Helper()
+	var last beat
+	for _, js := range strings.Split(readAll(t, g, selectorPort), "\n") {
+		var b beat
+		if json.Unmarshal([]byte(js), &b) == nil && b.Pid == pid && b.Kind == "harvest" {
+			last = b
+		}
+	}
+	if last.Pid == 0 || last.Target != harvestHost || last.Port == 0 {
+		t.Fatalf("no heartbeat from %d", pid)
+	}
+	return last
+}
+
+// readAll empties a port, one JSON message a line.
+func readAll(t *testing.T, g *harness.Game, port int64) string {
+	t.Helper()
+	var out []string
+	for {
+		js, err := g.ReadPortJSON(port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if js == "" {
+			return strings.Join(out, "\n")
+		}
+		out = append(out, js)
+	}
+}
+
+var (
+	reStartBatch = regexp.MustCompile(`^start batch=(\d+) slot=\d+ threads=(\d+)/\d+/\d+/\d+ cores=\d+ chunks=\[([^:\]]+):([\d.]+)GB`)
+	reLanded     = regexp.MustCompile(`^landed batch=(\d+)`)
+	rePids       = regexp.MustCompile(`^pids batch=(\d+)((?: (?:H|W1|G|W2):\d+)+)$`)
+	reGranted    = regexp.MustCompile(`^(granted|lost) (\d+)x([\d.]+)GB on (\S+)$`)
+	reTraceLog   = regexp.MustCompile(`^\[[\d:.]+\] \[ramfarm/(harvest|memd)\.js \d+\] (.*)$`)
+	reRelease    = regexp.MustCompile(`^release alloc=\d+ (\S+):(\d+)x([\d.]+)GB$`)
+	reOp         = regexp.MustCompile(`^\[[\d:.]+\] (hack|grow|weaken) ` + harvestHost + ` by pid (\d+), .*?(?:money (\S+), )?(?:security (\S+))?$`)
+	reExit       = regexp.MustCompile(`^\[[\d:.]+\] exit pid (\d+) ramfarm/w/\w+\.js \((\w+)\)$`)
+)
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+// num reads a number the event log printed; "" is NaN, equal to nothing.
+func num(s string) float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return f
+}
+
+// mostInFlight is the most batches the harvest log shows in flight at once.
+func mostInFlight(logs []string) int {
+	n, most := 0, 0
+	for _, l := range logs {
+		switch {
+		case reStartBatch.MatchString(l):
+			n++
+			most = max(most, n)
+		case reLanded.MatchString(l):
+			n--
+		}
+	}
+	return most
+}
+
+type batchStats struct {
+	small, large int  // batches landed of each chunk size
+	overlapped   bool // a large batch started before the last small one landed
+}
+
+// checkBatches replays the event log. Every landing must be the next one
+// of its batch (H, W1, G, W2) and of no batch earlier than the last;
+// grow and W2 must leave the target at max money and min security; every
+// worker must end by finishing; and when the memory daemon takes a chunk
+// back, the chunks left on that host and size must still hold every
+// batch there that has a worker running.
+func checkBatches(t *testing.T, trace, hlogs []string, maxMoney, minSec float64) batchStats {
+	t.Helper()
+	type part struct {
+		batch int
+		idx   int // landing index: H 0, W1 1, G 2, W2 3
+	}
+	parts := map[int64]part{}
+	open := map[int]int{} // batch → its workers still running
+	for _, l := range hlogs {
+		m := rePids.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		b, _ := strconv.Atoi(m[1])
+		for _, f := range strings.Fields(m[2]) {
+			name, pid, _ := strings.Cut(f, ":")
+			p, _ := strconv.ParseInt(pid, 10, 64)
+			parts[p] = part{b, map[string]int{"H": 0, "W1": 1, "G": 2, "W2": 3}[name]}
+			open[b]++
+		}
+	}
+	type key struct {
+		host string
+		size string
+	}
+	held := map[key]int{}
+	where := map[int]key{}   // batch → its chunk
+	flying := map[int]bool{} // batches started and not all workers ended
+	var st batchStats
+	smallOpen := 0
+	lastBatch, lastIdx := 0, 3
+	for _, line := range trace {
+		if m := reTraceLog.FindStringSubmatch(line); m != nil {
+			msg := m[2]
+			if m[1] == "harvest" {
+				if s := reStartBatch.FindStringSubmatch(msg); s != nil {
+					b, _ := strconv.Atoi(s[1])
+					k := key{s[3], s[4]}
+					where[b], flying[b] = k, true
+					if s[4] == strconv.FormatFloat(smallChunk, 'f', -1, 64) {
+						smallOpen++
+					} else if smallOpen > 0 {
+						st.overlapped = true
+					}
+				} else if s := reGranted.FindStringSubmatch(msg); s != nil {
+					n, _ := strconv.Atoi(s[2])
+					if s[1] == "lost" {
+						n = -n
+					}
+					held[key{s[4], s[3]}] += n
+				}
+				continue
+			}
+			s := reRelease.FindStringSubmatch(msg)
+			if s == nil {
+				continue
+			}
+			k := key{s[1], s[3]}
+			n, _ := strconv.Atoi(s[2])
+			held[k] -= n
+			busy := 0
+			for b, ok := range flying {
+				if ok && where[b] == k {
+					busy++
+				}
+			}
+			if busy > held[k] {
+				t.Errorf("%s: %d batches still run in %s %sGB chunks, %d chunks left", line, busy, k.host, k.size, held[k])
+			}
+			continue
+		}
+		if m := reOp.FindStringSubmatch(line); m != nil {
+			pid, _ := strconv.ParseInt(m[2], 10, 64)
+			p, ok := parts[pid]
+			switch {
+			case !ok:
+				t.Errorf("%s: pid %d is no batch's", line, pid)
+				continue
+			case [4]string{"hack", "weaken", "grow", "weaken"}[p.idx] != m[1]:
+				t.Errorf("%s: pid %d is landing %d of batch %d", line, pid, p.idx, p.batch)
+			case p.batch < lastBatch || (p.batch == lastBatch && p.idx != lastIdx+1) || (p.batch > lastBatch && (lastIdx != 3 || p.idx != 0)):
+				t.Errorf("%s: landing %d of batch %d after landing %d of batch %d", line, p.idx, p.batch, lastIdx, lastBatch)
+			}
+			lastBatch, lastIdx = p.batch, p.idx
+			if p.idx == 2 && num(m[3]) != maxMoney {
+				t.Errorf("%s: grow of batch %d leaves money %s, not %v", line, p.batch, m[3], maxMoney)
+			}
+			if (p.idx == 1 || p.idx == 3) && num(m[4]) != minSec {
+				t.Errorf("%s: weaken of batch %d leaves security %s, not %v", line, p.batch, m[4], minSec)
+			}
+			continue
+		}
+		if m := reExit.FindStringSubmatch(line); m != nil {
+			pid, _ := strconv.ParseInt(m[1], 10, 64)
+			p, ok := parts[pid]
+			if !ok {
+				continue
+			}
+			if m[2] != world.ExitFinished.String() {
+				t.Errorf("%s: a worker of batch %d ended %s", line, p.batch, m[2])
+			}
+			if open[p.batch]--; open[p.batch] == 0 {
+				flying[p.batch] = false
+				if where[p.batch].size == strconv.FormatFloat(smallChunk, 'f', -1, 64) {
+					st.small++
+					smallOpen--
+				} else {
+					st.large++
+				}
+			}
+		}
+	}
+	for b, n := range open {
+		if n != 0 {
+			t.Errorf("batch %d: %d workers never ended", b, n)
+		}
+	}
+	return st
+}

@@ -1,0 +1,107 @@
+// @ts-check
+// The task selector: it picks targets, launches till, sow and harvest
+// tasks, and steers them (priorities, caps, stops) so that new RAM grows
+// the tasks already running before new ones start. Every decision is made
+// in the core module; this script moves messages, observes, and carries
+// out execs, kills and port writes.
+
+import { Core, CoreTrap } from "/ramfarm/lib/core.js";
+import { Mailbox, deliver } from "/ramfarm/lib/ports.js";
+import { DISCOVERY_PORT, MEMD_PORT, SELECTOR_PORT, T } from "/ramfarm/lib/protocol.js";
+
+const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart] [--tick ms]
+
+The ramfarm task selector. It takes hack targets from the discovery daemon
+and RAM from the memory daemon (start both first), and runs, for each
+target, a till task (weaken to min security), then a sow task (grow to max
+money), then a harvest task (HWGW batches), on home.
+
+  --policy P   grow (default): new RAM first grows the running tasks, the
+               most valuable first; greedy: new RAM starts new tasks of a
+               fixed size; restart: like greedy, but every RAM jump stops
+               all tasks and plans again
+  --tick ms    how often it decides (default 1000)
+
+To move work off a server before upgrading it, write
+{t: "vacate", host, reply: PORT} to port ${SELECTOR_PORT}; the answer
+{t: "vacated", host} arrives on PORT; then {t: "reopen", host}.`;
+
+const HOME = "home";
+
+/** @param {NS} ns */
+export async function main(ns) {
+  const flags = ns.flags([
+    ["policy", "grow"],
+    ["tick", 1000],
+    ["help", false],
+  ]);
+  if (flags.help || flags._.length > 0) {
+    ns.tprint(HELP);
+    return;
+  }
+  const tickMs = Number(flags.tick);
+  if (!(tickMs >= 100)) {
+    ns.tprint("selector: --tick must be at least 100 ms");
+    return;
+  }
+  const config = { policy: String(flags.policy) };
+  ns.disableLog("ALL");
+
+  const mb = await Mailbox.open(ns);
+  let core = await Core.open();
+  let engine = core.engine("selector", config); // the module rejects a bad policy
+  const inbox = ns.getPortHandle(SELECTOR_PORT);
+  const own = ns.getPortHandle(mb.port);
+  await deliver(ns, DISCOVERY_PORT, { t: T.subscribe, rid: 1, pid: ns.pid, reply: mb.port });
+  ns.print(`selector: policy ${config.policy}, reading port ${SELECTOR_PORT}`);
+
+  /** @type {object[]} */
+  let events = [];
+  /** @type {number[]} */
+  let watch = [];
+  let rid = 1;
+  for (;;) {
+    while (!inbox.empty()) events.push({ k: "msg", body: inbox.read() });
+    while (!own.empty()) events.push({ k: "msg", body: own.read() });
+    const dead = watch.filter((pid) => !ns.isRunning(pid));
+    events.push({ k: "tick", now: Math.floor(performance.now()), hacking: ns.getHackingLevel(), dead });
+    try {
+      engine.step(events);
+      events = [];
+      const out = engine.ready();
+      for (const c of out.do ?? []) {
+        if (c.op === "send") ns.tryWritePort(c.port, c.msg);
+        else if (c.op === "kill") ns.kill(c.pid);
+        else if (c.op === "launch") events.push(launch(ns, c));
+      }
+      for (const line of out.log ?? []) ns.print(line);
+      for (const e of out.errors ?? []) ns.print("selector: rejected: " + e);
+      if (out.watch) watch = out.watch;
+      engine.advance();
+    } catch (e) {
+      if (!(e instanceof CoreTrap)) throw e;
+      // A fresh engine rebuilds its view from the tasks' heartbeats.
+      ns.print("selector: core trapped, restarting it: " + e.message);
+      events = [];
+      core = await Core.open();
+      engine = core.engine("selector", config);
+    }
+    // Ask memd for its status; the report arrives on our port by the next tick.
+    ns.tryWritePort(MEMD_PORT, { t: T.status, rid: ++rid, pid: ns.pid, reply: mb.port });
+    await Promise.race([inbox.nextWrite(), ns.asleep(tickMs)]);
+  }
+}
+
+/**
+ * Starts a task on home if it fits there; the result goes back to the
+ * engine before any message the task could send.
+ * @param {NS} ns @param {{id: number, script: string, args: (string|number)[]}} c
+ */
+function launch(ns, c) {
+  const need = ns.getScriptRam(c.script, HOME);
+  if (need === 0) return { k: "launched", id: c.id, pid: 0, reason: `${c.script} is missing or cannot run` };
+  if (ns.getServerMaxRam(HOME) - ns.getServerUsedRam(HOME) < need) {
+    return { k: "launched", id: c.id, pid: 0, reason: `home has no room for ${c.script} (${need} GB)` };
+  }
+  return { k: "launched", id: c.id, pid: ns.exec(c.script, HOME, 1, ...c.args) };
+}
