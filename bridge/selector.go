@@ -14,6 +14,9 @@ import (
 // RoleSelector is the task selector daemon.
 const RoleSelector = "selector"
 
+// homeHost is where the selector starts tasks.
+const homeHost = "home"
+
 // Task scripts, by kind.
 var taskScripts = map[selector.Kind]string{
 	selector.KindTill:    "ramfarm/till.js",
@@ -37,15 +40,23 @@ var taskScripts = map[selector.Kind]string{
 //
 //	{"do":[{"op":"launch","id","script","args":[...]} | {"op":"kill","pid"} |
 //	       {"op":"send","port","msg"}...],
-//	 "log":[text...],"watch":[pid...],"errors":[text...]}
+//	 "log":[text...],"watch":[pid...],"room":GB,"errors":[text...]}
 //
 // "watch" replaces the task pids the script checks each tick; a watched
-// pid found not running is reported in the next tick's "dead".
+// pid found not running is reported in the next tick's "dead". "room" is
+// the RAM home can give new task processes without touching any chunk
+// (its set-aside less the foreign use there, as of memd's last report):
+// a launch that does not fit is not started, and reported as failed.
 type Selector struct {
 	eng     *selector.Engine
 	targets []selector.Target
 	hosts   []selector.HostRAM
 	seenTgt int64 // seq of the target list held
+
+	// room is how much RAM more processes may take on home without
+	// eating into chunks: its set-aside less the foreign use already
+	// there, from memd's last report (-1 until one arrives).
+	room ram.Amount
 
 	tasks        []proc.Pid // sorted; watched
 	tasksChanged bool
@@ -106,7 +117,7 @@ func NewSelector(config []byte) (*Selector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Selector{eng: eng, tasksChanged: true}, nil
+	return &Selector{eng: eng, tasksChanged: true, room: -1}, nil
 }
 
 // Step implements Service.
@@ -260,10 +271,11 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 		for _, wv := range f.Arr("workers", true) {
 			wf := jsonx.NewFields(wv)
 			h := selector.HostRAM{Host: wf.Str(fHost, true), Cordoned: wf.Bool("cordoned")}
+			var maxRAM, foreign ram.Amount
 			for _, x := range []struct {
 				name string
 				dst  *ram.Amount
-			}{{"usable", &h.Usable}, {"allocated", &h.Allocated}} {
+			}{{"usable", &h.Usable}, {"allocated", &h.Allocated}, {"max", &maxRAM}, {"foreign", &foreign}} {
 				a, err := ram.FromGB(wf.Num(x.name, true))
 				if err != nil && wf.Err() == nil {
 					wf.Fail(x.name, err, "GB")
@@ -272,6 +284,12 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 			}
 			if err := wf.Err(); err != nil {
 				return errors.New("report: " + err.Error())
+			}
+			if h.Host == homeHost {
+				// usable = max − max(set-aside, foreign), so what a new
+				// process may take without touching a chunk is
+				// max − usable − foreign.
+				s.room = max(0, maxRAM-h.Usable-foreign)
 			}
 			hs = append(hs, h)
 		}
@@ -321,6 +339,10 @@ func (s *Selector) Ready() []byte {
 			w.String(l)
 		}
 		w.EndArray()
+	}
+	if s.room >= 0 {
+		w.Key("room")
+		w.Num(s.room.GB())
 	}
 	if s.tasksChanged {
 		w.Key("watch")

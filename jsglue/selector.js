@@ -69,10 +69,15 @@ export async function main(ns) {
       engine.step(events);
       events = [];
       const out = engine.ready();
+      let room = out.room ?? 0;
       for (const c of out.do ?? []) {
         if (c.op === "send") ns.tryWritePort(c.port, c.msg);
         else if (c.op === "kill") ns.kill(c.pid);
-        else if (c.op === "launch") events.push(launch(ns, c));
+        else if (c.op === "launch") {
+          const ev = launch(ns, c, room);
+          room -= ev.need;
+          events.push(ev.result);
+        }
       }
       for (const line of out.log ?? []) ns.print(line);
       for (const e of out.errors ?? []) ns.print("selector: rejected: " + e);
@@ -93,15 +98,16 @@ export async function main(ns) {
 }
 
 /**
- * Starts a task on home if it fits there; the result goes back to the
- * engine before any message the task could send.
- * @param {NS} ns @param {{id: number, script: string, args: (string|number)[]}} c
+ * Starts a task on home if it fits in the room memd leaves there for
+ * processes outside its chunks (so no chunk's worker is ever crowded
+ * out); the result goes back to the engine before any message the task
+ * could send.
+ * @param {NS} ns @param {{id: number, script: string, args: (string|number)[]}} c @param {number} room GB
  */
-function launch(ns, c) {
+function launch(ns, c, room) {
   const need = ns.getScriptRam(c.script, HOME);
-  if (need === 0) return { k: "launched", id: c.id, pid: 0, reason: `${c.script} is missing or cannot run` };
-  if (ns.getServerMaxRam(HOME) - ns.getServerUsedRam(HOME) < need) {
-    return { k: "launched", id: c.id, pid: 0, reason: `home has no room for ${c.script} (${need} GB)` };
-  }
-  return { k: "launched", id: c.id, pid: ns.exec(c.script, HOME, 1, ...c.args) };
+  const fail = (/** @type {string} */ reason) => ({ need: 0, result: { k: "launched", id: c.id, pid: 0, reason } });
+  if (need === 0) return fail(`${c.script} is missing or cannot run`);
+  if (need > room) return fail(`home has ${room} GB outside memd's chunks; ${c.script} needs ${need} GB`);
+  return { need, result: { k: "launched", id: c.id, pid: ns.exec(c.script, HOME, 1, ...c.args) } };
 }

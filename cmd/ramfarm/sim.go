@@ -31,6 +31,7 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	timeline := fs.Bool("timeline", false, "print what each allocation holds as the run unfolds (one policy only)")
 	trace := fs.Bool("trace", false, "print every script's log line and every game event (one policy only)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	duration := fs.Duration("duration", 0, "run this much game time instead of the scenario's (e.g. 20m)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: ramfarm sim [--scenario NAME|FILE] [--policy grow|greedy|restart|all] [--seed N] [--json]\n\n"+
 			"Runs ramfarm in the emulated game on a virtual clock, with the real in-game\n"+
@@ -51,6 +52,9 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "sim: %v (run make wasm first)\n", err)
 		return 1
+	}
+	if *duration > 0 {
+		sc.Duration = *duration
 	}
 	runs := policies
 	if *policy != "all" {

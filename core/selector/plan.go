@@ -137,6 +137,19 @@ func (e *Engine) leftover(growable bool) ram.Amount {
 	return free
 }
 
+// outranked is the unmet demand of running tasks below prio: a new task
+// at prio grows before them in the memory daemon, so their wait does not
+// hold it back.
+func (e *Engine) outranked(prio int) ram.Amount {
+	var sum ram.Amount
+	for _, t := range e.tasks {
+		if t.prio < prio {
+			sum += t.unmet(true)
+		}
+	}
+	return sum
+}
+
 func (e *Engine) launch(c candidate, size ram.Amount, growable bool) {
 	t := &task{
 		launch: e.id(), kind: c.kind, tgt: c.tgt, state: stLaunching, since: e.now,
@@ -167,7 +180,9 @@ func (e *Engine) decideGrow() {
 		if n >= e.cfg.MaxStarting {
 			return // RAM left waits for the next launch slot
 		}
-		if left < c.least {
+		// Tasks of lower priority wait behind this one in the memory
+		// daemon: their unmet demand is RAM this one would get first.
+		if left+e.outranked(c.prio) < c.least {
 			if blocked == nil {
 				blocked = &c
 			}
@@ -221,14 +236,17 @@ func (e *Engine) makeRoom(c candidate, left ram.Amount) {
 	if need <= 0 {
 		return
 	}
+	// Victims: tasks of an earlier phase (a target further along earns
+	// sooner: harvest before sow before till), and tasks on targets worth
+	// ShrinkRatio times less per GB.
 	var victims []*task
 	for _, t := range e.tasks {
-		if t.state == stRunning && t.tgt.task == t && t.tgt.value*e.cfg.ShrinkRatio <= c.tgt.value {
+		if t.state == stRunning && t.tgt.task == t && (t.kind < c.kind || t.tgt.value*e.cfg.ShrinkRatio <= c.tgt.value) {
 			victims = append(victims, t)
 		}
 	}
 	slices.SortStableFunc(victims, func(a, b *task) int {
-		return cmp.Or(cmp.Compare(a.tgt.value, b.tgt.value), cmp.Compare(a.prio, b.prio))
+		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.tgt.value, b.tgt.value), cmp.Compare(a.prio, b.prio))
 	})
 	why := "room for " + c.kind.String() + " " + c.tgt.host + " (value " + ftoa(c.tgt.value) + ")"
 	for _, v := range victims {
