@@ -302,7 +302,11 @@ func (b *nsBuilder) execLike(fn, script, host string, opt goja.Value, scriptArgs
 		b.throw(fn, err)
 	}
 	if pid == 0 {
-		b.p.log(fn + ": could not start " + script + " on " + host)
+		why := ""
+		if s := b.g.World.Server(host); s != nil {
+			why = " (" + strconv.FormatFloat(s.MaxRAM-s.RAMUsed, 'f', 2, 64) + " GB free)"
+		}
+		b.p.log(fn + ": could not start " + script + " on " + host + why)
 	}
 	return b.vm.ToValue(pid)
 }

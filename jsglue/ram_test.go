@@ -18,7 +18,7 @@ var ramBudget = map[string]float64{
 	"ramfarm/harvest.js":  4.85, // base + exec, scp, fileExists, isRunning, getServerMoneyAvailable, getServerSecurityLevel, getHackingLevel, ...
 	"ramfarm/till.js":     4.4,  // base + exec, scp, kill, fileExists, isRunning, getServerSecurityLevel, getServerMinSecurityLevel
 	"ramfarm/sow.js":      4.7,  // till's + getServerMoneyAvailable, getServerMaxMoney, getServerGrowth
-	"ramfarm/selector.js": 3.75, // base + exec, kill, isRunning, getScriptRam, getServerMaxRam, getServerUsedRam, getHackingLevel
+	"ramfarm/selector.js": 3.85, // base + exec, kill, isRunning, getScriptRam, getServerMaxRam, getServerUsedRam, getHackingLevel
 	"ramfarm/w/hack.js":   1.7,
 	"ramfarm/w/grow.js":   1.75,
 	"ramfarm/w/weaken.js": 1.75,

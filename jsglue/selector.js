@@ -93,7 +93,9 @@ export async function main(ns) {
     }
     // Ask memd for its status; the report arrives on our port by the next tick.
     ns.tryWritePort(MEMD_PORT, { t: T.status, rid: ++rid, pid: ns.pid, reply: mb.port });
-    await Promise.race([inbox.nextWrite(), ns.asleep(tickMs)]);
+    // A fixed pace: tasks' heartbeats wait in the port until the next
+    // decision, so a burst of messages never becomes a burst of decisions.
+    await ns.asleep(tickMs);
   }
 }
 
@@ -109,5 +111,7 @@ function launch(ns, c, room) {
   const fail = (/** @type {string} */ reason) => ({ need: 0, result: { k: "launched", id: c.id, pid: 0, reason } });
   if (need === 0) return fail(`${c.script} is missing or cannot run`);
   if (need > room) return fail(`home has ${room} GB outside memd's chunks; ${c.script} needs ${need} GB`);
+  // memd's view is a tick old: the game's own free RAM has the last word.
+  if (ns.getServerMaxRam(HOME) - ns.getServerUsedRam(HOME) < need) return fail(`home is full; ${c.script} needs ${need} GB`);
   return { need, result: { k: "launched", id: c.id, pid: ns.exec(c.script, HOME, 1, ...c.args) } };
 }

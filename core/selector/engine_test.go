@@ -115,7 +115,7 @@ func TestEngine_Step(t *testing.T) {
 			want: []string{`Launch id=2 kind=harvest target="beta" prio=3001 ram=3640824.45GB growable`}},
 		{name: "a harvest below its smallest size shrinks an earlier phase's task",
 			ev:   obs(200, []Target{alpha, beta}, HostRAM{Host: "home", Usable: 64 * ram.GB, Allocated: 58 * ram.GB}),
-			want: []string{"Resize id=2 pid=11 port=1011 ram=10.3GB"}},
+			want: []string{"Resize id=2 pid=11 port=1011 ram=8.55GB"}},
 		{name: "a target not rooted waits",
 			ev: obs(200, []Target{alpha, {Host: "beta", MoneyMax: 1e6, MoneyAvailable: 1e6, MinSecurity: 1, Security: 1, Growth: 20,
 				RequiredHacking: 1}}, home(20*ram.GB))},

@@ -237,11 +237,12 @@ func (e *Engine) makeRoom(c candidate, left ram.Amount) {
 		return
 	}
 	// Victims: tasks of an earlier phase (a target further along earns
-	// sooner: harvest before sow before till), and tasks on targets worth
-	// ShrinkRatio times less per GB.
+	// sooner: harvest before sow before till), and tasks of the same phase
+	// on targets worth ShrinkRatio times less per GB. A later phase is
+	// never cut for an earlier one: a harvest earns now.
 	var victims []*task
 	for _, t := range e.tasks {
-		if t.state == stRunning && t.tgt.task == t && (t.kind < c.kind || t.tgt.value*e.cfg.ShrinkRatio <= c.tgt.value) {
+		if t.state == stRunning && t.tgt.task == t && yields(t, c, e.cfg.ShrinkRatio) {
 			victims = append(victims, t)
 		}
 	}
@@ -272,6 +273,11 @@ func (e *Engine) makeRoom(c candidate, left ram.Amount) {
 	}
 }
 
+// yields reports whether running task t gives way to waiting candidate c.
+func yields(t *task, c candidate, ratio float64) bool {
+	return t.kind < c.kind || (t.kind == c.kind && t.tgt.value*ratio <= c.tgt.value)
+}
+
 func (e *Engine) shrink(t *task, to ram.Amount, why string) {
 	e.logf("shrink " + t.name() + " from " + t.held.String() +
 		" to " + to.String() + " (value " + ftoa(t.tgt.value) + "): " + why)
@@ -285,13 +291,17 @@ func (e *Engine) shrink(t *task, to ram.Amount, why string) {
 // would be shrunk again. A raise smaller than the task's smallest size
 // is not worth a message.
 func (e *Engine) restore(left ram.Amount, cands []candidate) ram.Amount {
-	best := 0.0
-	for _, c := range cands {
-		best = max(best, c.tgt.value)
-	}
 	var capped []*task
 	for _, t := range e.tasks {
-		if t.state == stRunning && t.tgt.task == t && t.tgt.seen && t.tgt.value*e.cfg.ShrinkRatio > best {
+		if t.state != stRunning || t.tgt.task != t || !t.tgt.seen {
+			continue
+		}
+		// A task that a waiting candidate would cut again stays capped.
+		cut := false
+		for _, c := range cands {
+			cut = cut || yields(t, c, e.cfg.ShrinkRatio)
+		}
+		if !cut {
 			capped = append(capped, t)
 		}
 	}
@@ -326,7 +336,9 @@ func (e *Engine) decideGreedy() {
 		if n >= e.cfg.MaxStarting {
 			return
 		}
-		if left < c.least {
+		// A harvest's batch is one chunk on one host: scattered free RAM
+		// that no host can hold a batch of is no room for it.
+		if left < c.least || (c.kind == KindHarvest && e.largestFree() < c.least) {
 			continue
 		}
 		size := min(c.most, left)
@@ -357,4 +369,16 @@ func (e *Engine) decideRestart() {
 		e.logf("replan from scratch")
 	}
 	e.decideGreedy()
+}
+
+// largestFree is the most free RAM on any one open host.
+func (e *Engine) largestFree() ram.Amount {
+	var best ram.Amount
+	for _, h := range e.hosts {
+		if h.Cordoned || e.vacating[h.Host] != nil {
+			continue
+		}
+		best = max(best, h.Usable-h.Allocated)
+	}
+	return best
 }

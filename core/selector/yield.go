@@ -137,7 +137,10 @@ func Need(kind Kind, t Target, hacking float64, m Model) (least, most ram.Amount
 			return 0, 0
 		}
 		s, p := prepared(t), formulas.NewPlayer(hacking)
-		return batchOf(s, p, formulas.HackPercent(s, p, bn), 1, m).ram, clampRAM(float64(y.BatchRAM) * float64(y.MaxBatches))
+		// The harvest task plans one grow thread more than the exact
+		// count (core/harvest's GrowSafety), so its smallest batch is that
+		// much larger.
+		return batchOf(s, p, formulas.HackPercent(s, p, bn), 1, m).ram + m.GrowRAM, clampRAM(float64(y.BatchRAM) * float64(y.MaxBatches))
 	}
 	return 0, 0
 }

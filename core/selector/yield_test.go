@@ -92,7 +92,8 @@ func TestNeed(t *testing.T) {
 		// 1 grow thread and the weakens for it and the 0.5 security extra.
 		{"sow at max money", KindSow, Target{MoneyMax: 1e6, MoneyAvailable: 1e6, MinSecurity: 1, Security: 1.5, Growth: 10}, 350, 2100},
 		{"sow without growth", KindSow, Target{MoneyMax: 1e6, MinSecurity: 1, Security: 1}, 0, 0},
-		{"harvest", KindHarvest, n00dles, 695, 30412395},
+		// One batch, with the grow thread core/harvest adds for safety.
+		{"harvest", KindHarvest, n00dles, 870, 30412395},
 		{"harvest out of reach", KindHarvest, Target{MoneyMax: 1e6, MinSecurity: 1, Growth: 10, RequiredHacking: 99}, 0, 0},
 		{"none", KindNone, n00dles, 0, 0},
 	} {

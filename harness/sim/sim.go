@@ -170,6 +170,9 @@ type runner struct {
 	// income: money totals sampled, for income over the last 5 minutes.
 	money []struct{ t, m float64 }
 	last  *report
+	// rooted is the max RAM of the registered, rooted servers at the last
+	// sample.
+	rooted float64
 }
 
 func (r *runner) printf(t float64, format string, a ...any) {
@@ -219,20 +222,26 @@ func (r *runner) sample() {
 		}
 	}
 	r.res.RAMUtil = append(r.res.RAMUtil, [3]float64{round(now / 1000), round(used), round(usable)})
-	if r.last != nil {
-		var lastUsable float64
-		for _, w := range r.last.Workers {
-			lastUsable += w.Usable
+	// A jump is new RAM on registered, rooted servers (new roots, bought
+	// servers, upgrades), read from the game: usable RAM also moves when
+	// scripts start and stop, which is no jump.
+	var rooted float64
+	for _, w := range rep.Workers {
+		if s := r.g.World.Server(w.Host); s != nil && s.HasRoot {
+			rooted += s.MaxRAM
 		}
+	}
+	if r.last != nil {
 		var lastAlloc float64
 		for _, w := range r.last.Workers {
 			lastAlloc += w.Allocated
 		}
-		if d := usable - lastUsable; d >= jumpMinGB {
+		if d := rooted - r.rooted; d >= jumpMinGB {
 			r.res.Jumps = append(r.res.Jumps, Jump{T: round(now / 1000), NewGB: round(d), base: lastAlloc})
-			r.printf(now, "RAM jump: +%.0f GB usable (%.0f GB in all)", d, usable)
+			r.printf(now, "RAM jump: +%.0f GB on rooted servers (%.0f GB usable in all)", d, usable)
 		}
 	}
+	r.rooted = rooted
 	for i := range r.res.Jumps {
 		j := &r.res.Jumps[i]
 		if j.To90Pct == nil && allocated >= j.base+0.9*j.NewGB {
