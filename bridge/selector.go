@@ -214,6 +214,9 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 			Rate:     f.Num("rate", false),
 			Stopping: f.Bool("stopping"),
 		}
+		if f.Has(fChunk) {
+			hb.Chunk = gb(fChunk)
+		}
 		if !ok && f.Err() == nil {
 			f.Fail("kind", jsonx.ErrRange, `"till", "sow" or "harvest"`)
 		}

@@ -37,6 +37,7 @@ var TaskSchema = []Message{
 		{fPrio, TInt, true, "the allocation priority it last applied"},
 		{"rate", TAny, false, "expected money per second at its current size"},
 		{"stopping", TBool, false, "it is draining after a stop"},
+		{fChunk, TGB, false, "the size of the chunks it asks for"},
 	}},
 	{TypeFinished, ToDaemon, "A task is ending: done = its phase is complete (till: min security; sow: max money).", []Field{
 		pid,

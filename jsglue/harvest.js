@@ -210,7 +210,7 @@ export async function main(ns) {
         case "heartbeat": {
           // Beat at once when something the selector waits to see changed.
           const key = `${c.mode} ${link.cap} ${link.prio} ${link.stopping}`;
-          link.beat({ held: c.held, want: c.want, rate: c.rate }, key !== beatKey);
+          link.beat({ held: c.held, want: c.want, rate: c.rate, chunk: c.chunk }, key !== beatKey);
           beatKey = key;
           break;
         }

@@ -15,10 +15,10 @@ var ramBudget = map[string]float64{
 	"ramfarm/memd.js":     1.85, // base + isRunning, hasRootAccess, getServerMaxRam, getServerUsedRam
 	"ramfarm/fill.js":     4.3,  // base + exec, scp, kill, fileExists, isRunning, getScriptRam
 	"ramfarm/discover.js": 4.35, // base + getServer (cores come from nothing else), scan, fileExists, isRunning, getHackingLevel, nuke, 5 openers
-	"ramfarm/harvest.js":  4.85, // base + exec, scp, fileExists, isRunning, getServerMoneyAvailable, getServerSecurityLevel, getHackingLevel, ...
+	"ramfarm/harvest.js":  5.35, // base + exec, scp, kill, fileExists, isRunning, getPlayer, the target getters
 	"ramfarm/till.js":     4.4,  // base + exec, scp, kill, fileExists, isRunning, getServerSecurityLevel, getServerMinSecurityLevel
 	"ramfarm/sow.js":      4.7,  // till's + getServerMoneyAvailable, getServerMaxMoney, getServerGrowth
-	"ramfarm/selector.js": 3.85, // base + exec, kill, isRunning, getScriptRam, getServerMaxRam, getServerUsedRam, getHackingLevel
+	"ramfarm/selector.js": 3.75, // base + exec, kill, isRunning, getScriptRam, getServerMaxRam, getServerUsedRam, getHackingLevel
 	"ramfarm/w/hack.js":   1.7,
 	"ramfarm/w/grow.js":   1.75,
 	"ramfarm/w/weaken.js": 1.75,

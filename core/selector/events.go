@@ -96,6 +96,10 @@ type Heartbeat struct {
 	Cap      ram.Amount
 	Priority int
 	Rate     float64 // money per second it earns, for monitors
+	// Chunk is the size of the chunks the task asks for (0: unknown). RAM
+	// in pieces smaller than a chunk is no room for it, however much it
+	// still wants.
+	Chunk ram.Amount
 	// Stopping: the task was asked to stop and is finishing. A selector
 	// that adopts it does not count it as its target's worker.
 	Stopping bool

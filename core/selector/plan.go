@@ -132,9 +132,29 @@ func (e *Engine) starting() int {
 func (e *Engine) leftover(growable bool) ram.Amount {
 	_, free, _ := e.pool()
 	for _, t := range e.tasks {
-		free -= t.unmet(growable)
+		free -= e.waits(t, growable)
 	}
 	return free
+}
+
+// waits is the free RAM task t waits for: its unmet demand, but no more
+// than the free RAM it could take in whole chunks. Pieces smaller than its
+// chunk on every host will never be its, so they are left to others.
+func (e *Engine) waits(t *task, growable bool) ram.Amount {
+	u := t.unmet(growable)
+	if t.chunk <= 0 || u == 0 {
+		return u
+	}
+	var fit ram.Amount
+	for _, h := range e.hosts {
+		if h.Cordoned || e.vacating[h.Host] != nil {
+			continue
+		}
+		if f := h.Usable - h.Allocated; f >= t.chunk {
+			fit += f / t.chunk * t.chunk
+		}
+	}
+	return min(u, fit)
 }
 
 // outranked is the unmet demand of running tasks below prio: a new task
@@ -144,7 +164,7 @@ func (e *Engine) outranked(prio int) ram.Amount {
 	var sum ram.Amount
 	for _, t := range e.tasks {
 		if t.prio < prio {
-			sum += t.unmet(true)
+			sum += e.waits(t, true)
 		}
 	}
 	return sum

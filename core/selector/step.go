@@ -224,6 +224,7 @@ func (e *Engine) stepHeartbeat(ev Heartbeat) error {
 		return nil
 	}
 	t.port, t.held, t.want, t.gotCap, t.gotPrio, t.rate, t.heard = ev.Port, ev.Held, ev.Want, ev.Cap, ev.Priority, ev.Rate, e.now
+	t.chunk = ev.Chunk
 	if t.state == stStarting {
 		t.become(stRunning, e.now)
 		t.tgt.fails = 0

@@ -47,7 +47,8 @@ func (s state) String() string {
 
 // task is one task process, from its launch to its end.
 type task struct {
-	launch int64 // the Launch command's id; 0 for an adopted task
+	chunk  ram.Amount // size of its chunks, from its heartbeat (0: unknown)
+	launch int64      // the Launch command's id; 0 for an adopted task
 	pid    Pid
 	port   Port
 	kind   Kind

@@ -173,6 +173,7 @@ type runner struct {
 	// rooted is the max RAM of the registered, rooted servers at the last
 	// sample.
 	rooted float64
+	over   map[string]bool // hosts overcommitted at the last sample
 }
 
 func (r *runner) printf(t float64, format string, a ...any) {
@@ -213,14 +214,23 @@ func (r *runner) sample() {
 		return
 	}
 	var usable, allocated, used float64
+	over := map[string]bool{}
 	for _, w := range rep.Workers {
 		usable += w.Usable
 		allocated += w.Allocated
 		used += w.Claimed
-		if w.Allocated > w.Usable+0.001 && w.Allocated > w.Claimed+0.001 {
-			r.res.Overcommits++
+		// An overcommit is chunk RAM no worker fills yet that the game no
+		// longer has free: a worker started there would fail. A start
+		// whose claim is still on its way looks the same for a moment,
+		// so it counts only if it outlasts a sample (a second).
+		if s := r.g.World.Server(w.Host); s != nil && w.Allocated-w.Claimed > s.MaxRAM-s.RAMUsed+0.01 {
+			over[w.Host] = true
+			if r.over[w.Host] {
+				r.res.Overcommits++
+			}
 		}
 	}
+	r.over = over
 	r.res.RAMUtil = append(r.res.RAMUtil, [3]float64{round(now / 1000), round(used), round(usable)})
 	// A jump is new RAM on registered, rooted servers (new roots, bought
 	// servers, upgrades), read from the game: usable RAM also moves when

@@ -130,7 +130,14 @@ export class Allocation {
     const gb = Math.round(ramPerThread * threads * 100) / 100;
     this.claims.set(pid, { host, gb });
     const a = await this.client.mb.ask({ t: T.claim, pid: ns.pid, alloc: this.id, host, worker: pid, ram: gb });
-    if (a.t !== T.done) throw new Error(`ramfarm: claim refused: ${a.code}: ${a.reason}`);
+    if (a.t !== T.done) {
+      // The allocation does not cover this worker (a snapshot raced the
+      // start): it must not run on RAM the daemon may give to others.
+      ns.kill(pid);
+      this.claims.delete(pid);
+      ns.print(`ramfarm: claim refused, worker ${pid} stopped: ${a.code}: ${a.reason}`);
+      return 0;
+    }
     return pid;
   }
 

@@ -260,6 +260,7 @@ export const CODES = Object.freeze([
  * @property {number} prio the allocation priority it last applied
  * @property {any} [rate] expected money per second at its current size
  * @property {boolean} [stopping] it is draining after a stop
+ * @property {number} [chunk] the size of the chunks it asks for
  */
 
 /**

@@ -14,6 +14,7 @@ const BEAT_MS = 2000;
  * @property {number} held GB the allocation holds
  * @property {number} want GB the task would use at most
  * @property {number} [rate] expected $/s at its current size
+ * @property {number} [chunk] GB of the chunks it asks for
  */
 
 /** A task's link to the selector. */
@@ -91,6 +92,7 @@ export class TaskLink {
       prio: this.prio,
       rate: s.rate ?? 0,
       stopping: this.stopping,
+      chunk: s.chunk,
     });
   }
 
