@@ -126,10 +126,11 @@ type intrinsics struct {
 // Realm is one emulated game's JavaScript world: a goja runtime whose
 // globalThis every script on every server shares.
 type Realm struct {
-	plain plainProtos // for the structured-clone fast path
-	cfg   Config
-	vm    *goja.Runtime
-	js    intrinsics
+	plain   plainProtos  // for the structured-clone fast path
+	instSym *goja.Symbol // see instanceKey
+	cfg     Config
+	vm      *goja.Runtime
+	js      intrinsics
 
 	random *rand.Rand
 
@@ -269,6 +270,9 @@ func (r *Realm) Settle() {
 		r.noteFault(err)
 	}
 	r.reportRejections()
+	if r.wasm != nil {
+		r.wasm.closeDropped()
+	}
 }
 
 // Close cancels pending timers and frees the wasm runtime. Scripts'

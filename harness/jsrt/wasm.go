@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"weak"
 
 	"github.com/dop251/goja"
 	"github.com/tetratelabs/wazero"
@@ -18,11 +21,27 @@ import (
 
 // wasmState is the realm's wazero side: one runtime, compiled modules by
 // content hash, and live instances by the name wazero knows them by.
+//
+// Instances are held weakly: a script that ends drops its exports object,
+// the Go side of the instance becomes garbage, and its wazero module (with
+// its linear memory, megabytes for a Go module) is closed at the next
+// Settle. A long run that starts hundreds of scripts, each with its own
+// instance, would otherwise keep every instance's memory for good.
 type wasmState struct {
 	rt        wazero.Runtime
 	modules   map[[sha256.Size]byte]*wasmModule
-	instances map[string]*wasmInstance
+	instances map[string]weak.Pointer[wasmInstance]
 	seq       int
+
+	mu      sync.Mutex // guards dropped: cleanups run on the runtime's goroutine
+	dropped []*wasmHandle
+}
+
+// wasmHandle is what an instance's cleanup needs: the module to close and
+// its name, without a reference back to the instance.
+type wasmHandle struct {
+	name string
+	mod  api.Module
 }
 
 // wasmModule is a compiled module and, once first instantiated, the host
@@ -45,6 +64,7 @@ type wasmImport struct {
 // wasmInstance is one instantiation. It is broken after a trap or a throw
 // out of wasm: Go's runtime state is undefined then, so it only fails.
 type wasmInstance struct {
+	handle *wasmHandle
 	name   string
 	module *wasmModule
 	mod    api.Module
@@ -104,7 +124,7 @@ func (r *Realm) wasmRuntime() *wasmState {
 		r.wasm = &wasmState{
 			rt:        wazero.NewRuntimeWithConfig(context.Background(), cfg),
 			modules:   map[[sha256.Size]byte]*wasmModule{},
-			instances: map[string]*wasmInstance{},
+			instances: map[string]weak.Pointer[wasmInstance]{},
 		}
 	}
 	return r.wasm
@@ -242,8 +262,14 @@ func (r *Realm) instantiate(m *wasmModule, importObject goja.Value) goja.Value {
 	w := r.wasm
 	w.seq++
 	inst := &wasmInstance{name: fmt.Sprintf("jsrt.wasm.%d", w.seq), module: m, fns: fns}
+	inst.handle = &wasmHandle{name: inst.name}
+	runtime.AddCleanup(inst, func(h *wasmHandle) {
+		w.mu.Lock()
+		w.dropped = append(w.dropped, h)
+		w.mu.Unlock()
+	}, inst.handle)
 	// Registered first: the start function may already call imports.
-	w.instances[inst.name] = inst
+	w.instances[inst.name] = weak.Make(inst)
 	ctx := experimental.WithImportResolver(context.Background(), func(name string) api.Module { return hosts[name] })
 	inst.depth++
 	mod, err := w.rt.InstantiateModule(ctx, m.compiled, wazero.NewModuleConfig().WithName(inst.name).WithStartFunctions())
@@ -260,6 +286,7 @@ func (r *Realm) instantiate(m *wasmModule, importObject goja.Value) goja.Value {
 		panic(r.throwError(r.js.linkError, "WebAssembly.Instance(): "+err.Error()))
 	}
 	inst.mod = mod
+	inst.handle.mod = mod
 	return r.exportsObject(inst)
 }
 
@@ -278,6 +305,12 @@ func (r *Realm) exportsObject(inst *wasmInstance) goja.Value {
 	sort.Strings(names)
 	exports := r.vm.NewObject()
 	if err := exports.SetPrototype(nil); err != nil {
+		panic(err)
+	}
+	// The exports object keeps its instance alive (instances are held
+	// weakly), through a property no script sees. Memory objects must not:
+	// the prelude's WeakMap would then never let them, or it, go.
+	if err := exports.DefineDataPropertySymbol(r.instanceKey(), r.vm.ToValue(inst), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
 		panic(err)
 	}
 	for _, n := range names {
@@ -377,6 +410,22 @@ func (r *Realm) closeIfIdle(inst *wasmInstance) {
 	delete(r.wasm.instances, inst.name)
 	_ = inst.mod.Close(context.Background())
 	inst.mod = nil
+	inst.handle.mod = nil
+}
+
+// closeDropped closes the modules of instances no script can reach any
+// more. It runs on the realm's goroutine, between clock events.
+func (w *wasmState) closeDropped() {
+	w.mu.Lock()
+	dropped := w.dropped
+	w.dropped = nil
+	w.mu.Unlock()
+	for _, h := range dropped {
+		delete(w.instances, h.name)
+		if h.mod != nil {
+			_ = h.mod.Close(context.Background())
+		}
+	}
 }
 
 // trapMessage is the trap's name from a wazero error, like V8's
@@ -395,7 +444,7 @@ func trapMessage(err error) string {
 // callImport runs the JS function behind one import for the instance that
 // called it.
 func (r *Realm) callImport(caller api.Module, idx int, stack []uint64) {
-	inst := r.wasm.instances[caller.Name()]
+	inst := r.wasm.instances[caller.Name()].Value()
 	if inst == nil {
 		panic(fmt.Errorf("jsrt: import called from unknown instance %q", caller.Name()))
 	}
@@ -539,4 +588,13 @@ func (r *Realm) memoryGrow(m *wasmMemory, delta goja.Value) goja.Value {
 		m.valid = false
 	}
 	return r.vm.ToValue(prev)
+}
+
+// instanceKey is the symbol under which an exports object holds its
+// instance.
+func (r *Realm) instanceKey() *goja.Symbol {
+	if r.instSym == nil {
+		r.instSym = goja.NewSymbol("jsrt.instance")
+	}
+	return r.instSym
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/dop251/goja"
@@ -501,5 +502,28 @@ func TestWebAssembly_goReactor(t *testing.T) {
 				t.Errorf("got %q\nwant %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// An instance no script can reach any more is closed: its wazero module
+// (and linear memory) does not outlive it.
+func TestWasm_droppedInstanceIsClosed(t *testing.T) {
+	env := newTestEnv(t, 1)
+	env.eval(t, `globalThis.mod = new WebAssembly.Module(new Uint8Array([0,97,115,109,1,0,0,0,5,3,1,0,1,7,7,1,3,109,101,109,2,0]));
+		for (let i = 0; i < 20; i++) new WebAssembly.Instance(globalThis.mod, {});
+		globalThis.kept = new WebAssembly.Instance(globalThis.mod, {});`)
+	w := env.r.wasm
+	if n := len(w.instances); n != 21 {
+		t.Fatalf("%d instances registered, want 21", n)
+	}
+	for i := 0; i < 10 && len(w.instances) > 1; i++ {
+		runtime.GC()
+		env.r.Settle()
+	}
+	if n := len(w.instances); n != 1 {
+		t.Fatalf("%d instances left after the dropped ones were collected, want the 1 kept", n)
+	}
+	if got := env.eval(t, `kept.exports.mem.buffer.byteLength`).String(); got != "65536" {
+		t.Errorf("the kept instance's memory: %s bytes", got)
 	}
 }
