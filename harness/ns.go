@@ -15,10 +15,10 @@ import (
 
 // nsBuilder assembles one process's ns object.
 type nsBuilder struct {
-	g  *Game
-	p  *process
-	vm *goja.Runtime
-	ns *goja.Object
+	g     *Game
+	p     *process
+	vm    *goja.Runtime
+	props *nsProps
 }
 
 // fn registers an ns function. Every call first checks the script is still
@@ -26,7 +26,7 @@ type nsBuilder struct {
 // dynamic RAM charge for the name.
 func (b *nsBuilder) fn(name string, f func(c goja.FunctionCall) goja.Value) {
 	p, vm := b.p, b.vm
-	b.ns.Set(name, func(c goja.FunctionCall) goja.Value {
+	b.props.add(name, func(c goja.FunctionCall) goja.Value {
 		if p.dead {
 			panic(vm.NewGoError(ErrScriptDeath))
 		}
@@ -36,6 +36,72 @@ func (b *nsBuilder) fn(name string, f func(c goja.FunctionCall) goja.Value) {
 		return f(c)
 	})
 }
+
+// nsProps is the ns object's contents. Its functions become JS function
+// objects only when a script first reads them: a worker that reads args
+// and calls weaken must not pay for the hundred functions it never
+// touches, and a long run starts hundreds of thousands of workers.
+type nsProps struct {
+	vm     *goja.Runtime
+	order  []string
+	native map[string]func(goja.FunctionCall) goja.Value
+	values map[string]goja.Value
+}
+
+func (n *nsProps) add(name string, f func(goja.FunctionCall) goja.Value) {
+	if _, dup := n.native[name]; !dup {
+		n.order = append(n.order, name)
+	}
+	n.native[name] = f
+}
+
+func (n *nsProps) set(name string, v goja.Value) {
+	if _, ok := n.values[name]; !ok {
+		if _, ok := n.native[name]; !ok {
+			n.order = append(n.order, name)
+		}
+	}
+	n.values[name] = v
+}
+
+// Get implements goja.DynamicObject.
+func (n *nsProps) Get(key string) goja.Value {
+	if v, ok := n.values[key]; ok {
+		return v
+	}
+	if f, ok := n.native[key]; ok {
+		v := n.vm.ToValue(f)
+		n.values[key] = v
+		return v
+	}
+	return nil
+}
+
+// Set implements goja.DynamicObject: scripts may add their own properties.
+func (n *nsProps) Set(key string, v goja.Value) bool { n.set(key, v); return true }
+
+// Has implements goja.DynamicObject.
+func (n *nsProps) Has(key string) bool {
+	_, ok := n.values[key]
+	_, fn := n.native[key]
+	return ok || fn
+}
+
+// Delete implements goja.DynamicObject.
+func (n *nsProps) Delete(key string) bool {
+	delete(n.values, key)
+	delete(n.native, key)
+	for i, k := range n.order {
+		if k == key {
+			n.order = append(n.order[:i:i], n.order[i+1:]...)
+			break
+		}
+	}
+	return true
+}
+
+// Keys implements goja.DynamicObject.
+func (n *nsProps) Keys() []string { return append([]string(nil), n.order...) }
 
 // throw raises a game error as the game words it: "fn: message".
 func (b *nsBuilder) throw(fn string, err error) {
@@ -95,12 +161,12 @@ func (b *nsBuilder) server(fn, host string) *world.Server {
 
 func (g *Game) newNS(p *process) *goja.Object {
 	vm := g.realm.VM()
-	b := &nsBuilder{g: g, p: p, vm: vm, ns: vm.NewObject()}
-	ns := b.ns
+	props := &nsProps{vm: vm, native: map[string]func(goja.FunctionCall) goja.Value{}, values: map[string]goja.Value{}}
+	b := &nsBuilder{g: g, p: p, vm: vm, props: props}
 	scriptArgs := make([]any, len(p.Args))
 	copy(scriptArgs, p.Args)
-	ns.Set("args", vm.ToValue(scriptArgs))
-	ns.Set("pid", p.Pid)
+	props.set("args", vm.ToValue(scriptArgs))
+	props.set("pid", vm.ToValue(p.Pid))
 
 	b.logging()
 	b.processes()
@@ -109,7 +175,7 @@ func (g *Game) newNS(p *process) *goja.Object {
 	b.hacking()
 	b.purchases()
 	b.formatting()
-	return ns
+	return vm.NewDynamicObject(props)
 }
 
 func (b *nsBuilder) logging() {
@@ -440,15 +506,21 @@ func (b *nsBuilder) portsAPI() {
 	}
 	nextWrite := func(n int64) goja.Value {
 		w := g.Ports.NextWrite(n)
-		if pr, ok := p.waits[w]; ok {
-			return vm.ToValue(pr)
+		if pw, ok := p.waits[w]; ok {
+			return vm.ToValue(pw.promise)
 		}
 		promise, resolve, _ := vm.NewPromise()
-		p.waits[w] = promise
+		pw := &portWait{promise: promise, resolve: resolve}
+		p.waits[w] = pw
+		// The port keeps this callback until its next write, which may
+		// never come: it holds the process's wait, not the promise, so a
+		// dead script's state is not kept alive by it.
 		w.Then(func() {
-			if !p.dead {
+			if pw.resolve != nil {
 				delete(p.waits, w)
-				resolve(goja.Undefined())
+				r := pw.resolve
+				pw.resolve, pw.promise = nil, nil
+				r(goja.Undefined())
 			}
 		})
 		return vm.ToValue(promise)

@@ -19,7 +19,7 @@ type process struct {
 	*world.Process
 	g      *Game
 	timers map[vclock.TimerID]struct{}
-	waits  map[*ports.Waiter]*goja.Promise
+	waits  map[*ports.Waiter]*portWait
 	logs   []string
 	dead   bool
 	reason world.ExitReason
@@ -28,6 +28,12 @@ type process struct {
 	// its cost; exceeding the RAM the script was started with kills it.
 	dynRAM  float64
 	charged map[string]bool
+}
+
+// portWait is a process's pending nextWrite on one port.
+type portWait struct {
+	promise *goja.Promise
+	resolve func(any) error
 }
 
 // ErrScriptDeath is what an ns call of a killed script throws; the game
@@ -39,7 +45,7 @@ func (g *Game) onStart(p *world.Process) {
 		Process: p,
 		g:       g,
 		timers:  map[vclock.TimerID]struct{}{},
-		waits:   map[*ports.Waiter]*goja.Promise{},
+		waits:   map[*ports.Waiter]*portWait{},
 		dynRAM:  world.BaseRAM,
 		charged: map[string]bool{},
 	}
@@ -102,6 +108,9 @@ func (g *Game) onExit(p *world.Process, reason world.ExitReason) {
 		g.Clock.Cancel(id)
 	}
 	proc.timers = nil
+	for _, pw := range proc.waits {
+		pw.promise, pw.resolve = nil, nil
+	}
 	proc.waits = nil
 }
 
