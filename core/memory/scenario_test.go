@@ -2,97 +2,22 @@ package memory
 
 import (
 	"flag"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"ramfarm/core/ram"
+	"ramfarm/internal/scenariotest"
 )
 
 var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
 
-// Scenario files hold cases of the form
-//
-//	command key=value flag ...
-//	----
-//	expected output, one line each
-//
-// separated by blank lines; lines starting with # are comments. Every
-// command prints "ok" or what it produced, so no expectation is empty.
-
-type scenarioCase struct {
-	pre  []string // comments and blank lines before the case
-	cmd  string
-	line int
-	want []string
-}
-
-func parseScenario(t *testing.T, path string) (cases []scenarioCase, tail []string) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	var pre []string
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
-			pre = append(pre, l)
-			continue
-		}
-		c := scenarioCase{pre: pre, cmd: l, line: i + 1}
-		pre = nil
-		if i+1 >= len(lines) || lines[i+1] != "----" {
-			t.Fatalf("%s:%d: command without ---- line", path, i+1)
-		}
-		for i += 2; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
-			c.want = append(c.want, lines[i])
-		}
-		i-- // let the loop see the blank separator
-		cases = append(cases, c)
-	}
-	return cases, pre
-}
-
 func TestEngine_Step_scenarios(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scenario files: %v", err)
-	}
-	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			cases, tail := parseScenario(t, path)
-			if len(cases) == 0 {
-				t.Fatalf("%s has no cases", path)
-			}
-			s := &scenario{t: t}
-			var out strings.Builder
-			for _, c := range cases {
-				got := s.run(c.cmd)
-				if len(got) == 0 {
-					got = []string{"ok"}
-				}
-				for _, p := range c.pre {
-					out.WriteString(p + "\n")
-				}
-				out.WriteString(c.cmd + "\n----\n" + strings.Join(got, "\n") + "\n")
-				if !*rewrite && !slices.Equal(got, c.want) {
-					t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", path, c.line, c.cmd, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
-				}
-			}
-			for _, p := range tail {
-				out.WriteString(p + "\n")
-			}
-			if *rewrite {
-				if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-		})
-	}
+	scenariotest.Run(t, *rewrite, func(t *testing.T) func(string) []string {
+		s := &scenario{t: t}
+		return s.run
+	})
 }
 
 // scenario is the state of one file's run: the engine, the workers

@@ -3,8 +3,6 @@ package prep
 import (
 	"flag"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,20 +10,12 @@ import (
 
 	"ramfarm/core/formulas"
 	"ramfarm/core/ram"
+	"ramfarm/internal/scenariotest"
 )
 
 var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
 
-// Scenario files hold cases of the form
-//
-//	command key=value flag ...
-//	----
-//	expected output, one line each
-//
-// separated by blank lines; lines starting with # are comments. Every
-// command prints "ok" or what it produced, so no expectation is empty.
-//
-// The scenario plays the shell (the loop of jsglue/lib/prep.js), the
+// Scenario files (run by internal/scenariotest): the scenario plays the shell (the loop of jsglue/lib/prep.js), the
 // memory daemon (one allocation, grown on hosts in name order at each
 // tick) and the game (workers land at the time the formulas give and
 // change the target by the game's outcome functions). Every rule the
@@ -46,75 +36,10 @@ var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with th
 //	run until=ms          the system runs: the allocator ticks and the shell loops each second, the shell also wakes at each landing
 //	state                 the engine and the world
 func TestEngine_Step_scenarios(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scenario files: %v", err)
-	}
-	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			cases, tail := parseScenario(t, path)
-			if len(cases) == 0 {
-				t.Fatalf("%s has no cases", path)
-			}
-			w := &world{t: t}
-			var out strings.Builder
-			for _, c := range cases {
-				got := w.run(c.cmd)
-				if len(got) == 0 {
-					got = []string{"ok"}
-				}
-				for _, p := range c.pre {
-					out.WriteString(p + "\n")
-				}
-				out.WriteString(c.cmd + "\n----\n" + strings.Join(got, "\n") + "\n")
-				if !*rewrite && !slices.Equal(got, c.want) {
-					t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", path, c.line, c.cmd, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
-				}
-			}
-			for _, p := range tail {
-				out.WriteString(p + "\n")
-			}
-			if *rewrite {
-				if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-type scenarioCase struct {
-	pre  []string
-	cmd  string
-	line int
-	want []string
-}
-
-func parseScenario(t *testing.T, path string) (cases []scenarioCase, tail []string) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	var pre []string
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
-			pre = append(pre, l)
-			continue
-		}
-		c := scenarioCase{pre: pre, cmd: l, line: i + 1}
-		pre = nil
-		if i+1 >= len(lines) || lines[i+1] != "----" {
-			t.Fatalf("%s:%d: command without ---- line", path, i+1)
-		}
-		for i += 2; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
-			c.want = append(c.want, lines[i])
-		}
-		i--
-		cases = append(cases, c)
-	}
-	return cases, pre
+	scenariotest.Run(t, *rewrite, func(t *testing.T) func(string) []string {
+		w := &world{t: t}
+		return w.run
+	})
 }
 
 type args map[string]string
