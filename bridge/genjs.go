@@ -3,6 +3,8 @@ package bridge
 import (
 	"strconv"
 	"strings"
+
+	"ramfarm/core/selector"
 )
 
 // GenerateJS returns jsglue/lib/protocol.js: the well-known ports, the
@@ -19,6 +21,11 @@ func GenerateJS() []byte {
 	b.WriteString("export const SELECTOR_PORT = " + strconv.FormatInt(int64(SelectorPort), 10) + ";\n")
 	b.WriteString("/** BOOT_PORT_BASE + pid: where a client without a private port gets its answer. */\n")
 	b.WriteString("export const BOOT_PORT_BASE = " + strconv.FormatInt(int64(BootPortBase), 10) + ";\n\n")
+	b.WriteString("/** The script of each task kind the selector launches on home. */\nexport const TASK_SCRIPTS = Object.freeze({\n")
+	for k := selector.KindTill; k <= selector.KindHarvest; k++ {
+		b.WriteString("  " + k.String() + ": " + strconv.Quote(taskScripts[k]) + ",\n")
+	}
+	b.WriteString("});\n\n")
 	b.WriteString("/** Message type tags (the \"t\" field). */\nexport const T = Object.freeze({\n")
 	for _, m := range AllMessages() {
 		b.WriteString("  " + m.Type + ": " + strconv.Quote(m.Type) + ",\n")

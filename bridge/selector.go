@@ -66,7 +66,11 @@ type Selector struct {
 
 // ParseSelectorConfig decodes the selector's config:
 //
-//	{"policy":"grow"|"greedy"|"restart","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB}
+//	{"policy":"grow"|"greedy"|"restart","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB,
+//	 "maxHackFraction":x,"taskRam":{"till":GB,"sow":GB,"harvest":GB}}
+//
+// "taskRam" is each task script's RAM (ns.getScriptRam): with it, the
+// engine starts only the tasks that fit the room memd leaves on home.
 func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	var cfg selector.Config
 	if len(b) == 0 {
@@ -79,7 +83,7 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	f := jsonx.NewFields(v)
 	for _, m := range v.Obj {
 		switch m.Key {
-		case "policy", "heartbeatTimeout", "shrinkRatio", "minTaskRam", "maxHackFraction":
+		case "policy", "heartbeatTimeout", "shrinkRatio", "minTaskRam", "maxHackFraction", "taskRam":
 		default:
 			return cfg, errors.New("selector config: unknown key " + strconv.Quote(m.Key))
 		}
@@ -100,6 +104,23 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 			f.Fail("minTaskRam", err, "GB")
 		}
 		cfg.MinTaskRAM = a
+	}
+	if tv, ok := v.Get("taskRam"); ok {
+		tf := jsonx.NewFields(tv)
+		for _, m := range tv.Obj {
+			k, ok := selector.ParseKind(m.Key)
+			if !ok {
+				return cfg, errors.New("selector config: taskRam: unknown task kind " + strconv.Quote(m.Key))
+			}
+			a, err := ram.FromGB(tf.Num(m.Key, true))
+			if err != nil && tf.Err() == nil {
+				tf.Fail(m.Key, err, "GB")
+			}
+			cfg.TaskRAM[k] = a
+		}
+		if err := tf.Err(); err != nil {
+			return cfg, errors.New("selector config: taskRam: " + err.Error())
+		}
 	}
 	if err := f.Err(); err != nil {
 		return cfg, errors.New("selector config: " + err.Error())
@@ -167,7 +188,7 @@ func (s *Selector) stepOne(ev jsonx.Value) error {
 				}
 			}
 		}
-		return s.eng.Step(selector.Observe{Now: now, Hacking: hacking, Targets: s.targets, Hosts: s.hosts})
+		return s.eng.Step(selector.Observe{Now: now, Hacking: hacking, Targets: s.targets, Hosts: s.hosts, Room: s.room})
 	case "launched":
 		id := f.Int("id", true, 1, 1<<53)
 		pid := proc.Pid(f.Int("pid", true, 0, 1<<53))

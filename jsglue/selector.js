@@ -7,7 +7,7 @@
 
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { Mailbox, deliver } from "/ramfarm/lib/ports.js";
-import { DISCOVERY_PORT, MEMD_PORT, SELECTOR_PORT, T } from "/ramfarm/lib/protocol.js";
+import { DISCOVERY_PORT, MEMD_PORT, SELECTOR_PORT, T, TASK_SCRIPTS } from "/ramfarm/lib/protocol.js";
 
 const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart] [--tick ms]
 
@@ -44,7 +44,12 @@ export async function main(ns) {
     ns.tprint("selector: --tick must be at least 100 ms");
     return;
   }
-  const config = { policy: String(flags.policy) };
+  // Each task script's RAM: the module starts only the tasks that fit the
+  // room memd leaves on home.
+  /** @type {Record<string, number>} */
+  const taskRam = {};
+  for (const [kind, script] of Object.entries(TASK_SCRIPTS)) taskRam[kind] = ns.getScriptRam(script, HOME);
+  const config = { policy: String(flags.policy), taskRam };
   ns.disableLog("ALL");
 
   const mb = await Mailbox.open(ns);

@@ -69,6 +69,12 @@ type Config struct {
 	// weaken time divided by it is how many batches can overlap.
 	// Default 200, core/harvest's default period.
 	BatchGap int64
+	// TaskRAM is the RAM of each task kind's script (till.js, sow.js,
+	// harvest.js), indexed by Kind. When set, the engine launches only the
+	// tasks that fit Observe.Room, and PolicyGrow stops a task of an
+	// earlier phase (or a much less valuable one) to give a waiting task
+	// its place on home. All zero: launches are not limited by room.
+	TaskRAM [KindHarvest + 1]ram.Amount
 	// MaxHackFraction is the largest share of a target's money one batch
 	// takes; it bounds how far harvest grows its batch size, and so a
 	// harvest's cap. In (0, 1]; default 0.9, as core/harvest's.
@@ -134,6 +140,11 @@ func (c Config) validate() (Config, error) {
 		}
 		if *r.v == 0 {
 			*r.v = r.def
+		}
+	}
+	for k, a := range c.TaskRAM {
+		if a < 0 || a > ram.Max || (Kind(k) == KindNone && a != 0) {
+			return bad("task RAM " + a.String() + " for " + Kind(k).String() + " is out of range")
 		}
 	}
 	switch {

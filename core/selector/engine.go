@@ -53,6 +53,7 @@ type Engine struct {
 	seen     []*target // targets in the latest Observe, sorted by host
 	hosts    []HostRAM // the latest status, sorted by host
 	usable   ram.Amount
+	room     ram.Amount // Observe.Room; -1 not known
 
 	tasks    []*task // every task not gone, oldest first
 	byPid    map[Pid]*task
@@ -83,7 +84,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg: c, model: c.model(),
+		cfg: c, model: c.model(), room: -1,
 		targets:  map[string]*target{},
 		byPid:    map[Pid]*task{},
 		byLaunch: map[int64]*task{},

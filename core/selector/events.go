@@ -62,6 +62,11 @@ type Observe struct {
 	Hacking float64
 	Targets []Target
 	Hosts   []HostRAM
+	// Room is the RAM home has for new task processes outside the memory
+	// daemon's chunks, as of its last status; negative when not known.
+	// With Config.TaskRAM set, a task whose script does not fit waits:
+	// tasks run on home, and home's set-aside holds only a few of them.
+	Room ram.Amount
 }
 
 // Tick passes time: timeouts and backoffs expire, commands a task has not

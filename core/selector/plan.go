@@ -129,12 +129,51 @@ func (e *Engine) starting() int {
 }
 
 // leftover is the free RAM that no task waits for: what growth leaves.
+// A host's free RAM counts only if it holds a worker thread: slivers on
+// many hosts add up to RAM no task can get.
 func (e *Engine) leftover(growable bool) ram.Amount {
-	_, free, _ := e.pool()
+	least := min(e.cfg.HackRAM, e.cfg.GrowRAM, e.cfg.WeakenRAM)
+	var free ram.Amount
+	for _, h := range e.hosts {
+		if f := h.Usable - h.Allocated; f >= least && !h.Cordoned && e.vacating[h.Host] == nil {
+			free += f
+		}
+	}
 	for _, t := range e.tasks {
 		free -= e.waits(t, growable)
 	}
 	return free
+}
+
+// fitFree is the free RAM on open hosts in whole chunks of size.
+func (e *Engine) fitFree(chunk ram.Amount) ram.Amount {
+	var fit ram.Amount
+	for _, h := range e.hosts {
+		if h.Cordoned || e.vacating[h.Host] != nil {
+			continue
+		}
+		if f := h.Usable - h.Allocated; f >= chunk {
+			fit += f / chunk * chunk
+		}
+	}
+	return fit
+}
+
+// roomLeft is the RAM home has for more task processes: the last
+// observed room less the scripts of tasks launched since memd's report
+// could have counted them (not heard from yet, or launched within
+// Resend). limited is false when launches are not limited by room.
+func (e *Engine) roomLeft() (room ram.Amount, limited bool) {
+	if e.room < 0 || e.cfg.TaskRAM == ([KindHarvest + 1]ram.Amount{}) {
+		return 0, false
+	}
+	room = e.room
+	for _, t := range e.tasks {
+		if t.state == stLaunching || t.state == stStarting || (t.launch != 0 && e.now-t.born < e.cfg.Resend) {
+			room -= e.cfg.TaskRAM[t.kind]
+		}
+	}
+	return room, true
 }
 
 // waits is the free RAM task t waits for: its unmet demand, but no more
@@ -145,16 +184,7 @@ func (e *Engine) waits(t *task, growable bool) ram.Amount {
 	if t.chunk <= 0 || u == 0 {
 		return u
 	}
-	var fit ram.Amount
-	for _, h := range e.hosts {
-		if h.Cordoned || e.vacating[h.Host] != nil {
-			continue
-		}
-		if f := h.Usable - h.Allocated; f >= t.chunk {
-			fit += f / t.chunk * t.chunk
-		}
-	}
-	return min(u, fit)
+	return min(u, e.fitFree(t.chunk))
 }
 
 // outranked is the unmet demand of running tasks below prio: a new task
@@ -172,7 +202,7 @@ func (e *Engine) outranked(prio int) ram.Amount {
 
 func (e *Engine) launch(c candidate, size ram.Amount, growable bool) {
 	t := &task{
-		launch: e.id(), kind: c.kind, tgt: c.tgt, state: stLaunching, since: e.now,
+		launch: e.id(), born: e.now, kind: c.kind, tgt: c.tgt, state: stLaunching, since: e.now,
 		cap: size, prio: c.prio, gotCap: size, gotPrio: c.prio, sentCap: size, sentPrio: c.prio, capAt: e.now, prioAt: e.now,
 	}
 	e.tasks = append(e.tasks, t)
@@ -194,11 +224,20 @@ func (e *Engine) decideGrow() {
 	}
 	cands := e.candidates()
 	left := e.restore(e.leftover(true), cands)
+	room, limited := e.roomLeft()
 	n := e.starting()
-	var blocked *candidate // the best target waiting for RAM
+	var blocked *candidate  // the best target waiting for RAM
+	var homeless *candidate // the best target waiting for room on home
 	for _, c := range cands {
 		if n >= e.cfg.MaxStarting {
 			return // RAM left waits for the next launch slot
+		}
+		script := e.cfg.TaskRAM[c.kind]
+		if limited && room < script {
+			if homeless == nil {
+				homeless = &c
+			}
+			continue
 		}
 		// Tasks of lower priority wait behind this one in the memory
 		// daemon: their unmet demand is RAM this one would get first.
@@ -208,12 +247,47 @@ func (e *Engine) decideGrow() {
 			}
 			continue
 		}
+		// A better target waiting for RAM or room keeps the room on home
+		// it needs: a lesser task started there would soon be stopped.
+		if w := cmp.Or(blocked, homeless); limited && w != nil && room-script < e.cfg.TaskRAM[w.kind] {
+			continue
+		}
 		e.launch(c, c.most, true)
 		left -= c.most
+		room -= script
 		n++
 	}
 	if blocked != nil {
 		e.makeRoom(*blocked, left)
+	}
+	if homeless != nil {
+		e.makeHome(*homeless, room)
+	}
+}
+
+// makeHome stops the running tasks that yield to c (earlier phases, and
+// targets worth ShrinkRatio times less) until c's script would fit on
+// home once they exit. Tasks already stopping count as room coming back.
+func (e *Engine) makeHome(c candidate, room ram.Amount) {
+	need := e.cfg.TaskRAM[c.kind] - room
+	var victims []*task
+	for _, t := range e.tasks {
+		switch {
+		case t.state == stStopping:
+			need -= e.cfg.TaskRAM[t.kind]
+		case t.state == stRunning && t.tgt.task == t && yields(t, c, e.cfg.ShrinkRatio):
+			victims = append(victims, t)
+		}
+	}
+	slices.SortStableFunc(victims, func(a, b *task) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.tgt.value, b.tgt.value), cmp.Compare(a.prio, b.prio))
+	})
+	for _, v := range victims {
+		if need <= 0 {
+			return
+		}
+		e.stop(v, "home's room for "+c.kind.String()+" "+c.tgt.host+" (value "+ftoa(c.tgt.value)+")")
+		need -= e.cfg.TaskRAM[v.kind]
 	}
 }
 
@@ -351,19 +425,35 @@ func (e *Engine) decideGreedy() {
 		return
 	}
 	left := e.leftover(false)
+	room, limited := e.roomLeft()
 	n := e.starting()
+	var homeless *candidate // the best target waiting for room on home
 	for _, c := range e.candidates() {
 		if n >= e.cfg.MaxStarting {
 			return
 		}
 		// A harvest's batch is one chunk on one host: scattered free RAM
 		// that no host can hold a batch of is no room for it.
+		script := e.cfg.TaskRAM[c.kind]
+		if limited && room < script {
+			// The next task in line waits for its room on home: a
+			// smaller script must not take it first (tills, the
+			// smallest, would keep a harvest out for good).
+			if homeless == nil {
+				homeless = &c
+			}
+			continue
+		}
+		if homeless != nil && room-script < e.cfg.TaskRAM[homeless.kind] {
+			continue
+		}
 		if left < c.least || (c.kind == KindHarvest && e.largestFree() < c.least) {
 			continue
 		}
 		size := min(c.most, left)
 		e.launch(c, size, false)
 		left -= size
+		room -= script
 		n++
 	}
 }

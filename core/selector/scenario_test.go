@@ -110,6 +110,9 @@ func (s *scenario) run(cmd string) []string {
 			MinTaskRAM: s.ram(a, "min-task", 0), ShrinkRatio: s.float(a, "ratio", 0), RestartJump: s.float(a, "jump", 0),
 			BatchGap: s.int(a, "gap", 0), MaxHackFraction: s.float(a, "fraction", 0),
 		}
+		for k := KindTill; k <= KindHarvest; k++ {
+			s.cfg.TaskRAM[k] = s.ram(a, k.String()+"-ram", 0)
+		}
 		return s.restart()
 	case "restart":
 		return s.restart()
@@ -135,7 +138,7 @@ func (s *scenario) run(cmd string) []string {
 		delete(s.hosts, fields[1])
 		return nil
 	case "observe":
-		ev := Observe{Now: s.int(a, "now", 0), Hacking: s.float(a, "hacking", 10)}
+		ev := Observe{Now: s.int(a, "now", 0), Hacking: s.float(a, "hacking", 10), Room: s.ram(a, "room", -1)}
 		for _, k := range slices.Sorted(maps.Keys(s.targets)) {
 			ev.Targets = append(ev.Targets, s.targets[k])
 		}
@@ -219,6 +222,9 @@ func describeState(e *Engine) []string {
 	usable, free, _ := e.pool()
 	out := []string{"now=" + itoa(e.now) + " grace-end=" + itoa(e.graceEnd) + " usable=" + usable.String() + " free=" +
 		free.String() + " leftover=" + e.leftover(e.cfg.Policy == PolicyGrow).String()}
+	if room, limited := e.roomLeft(); limited {
+		out[0] += " room=" + room.String()
+	}
 	for _, host := range slices.Sorted(maps.Keys(e.targets)) {
 		g := e.targets[host]
 		if !g.seen && g.task == nil && g.fails == 0 {

@@ -69,6 +69,9 @@ func checkObserve(ev Observe) error {
 		}
 		names[h.Host] = true
 	}
+	if ev.Room > ram.Max {
+		return bad("room " + ev.Room.String() + " on home is out of range")
+	}
 	return nil
 }
 
@@ -94,6 +97,7 @@ func (e *Engine) stepObserve(ev Observe) error {
 	}
 	slices.SortFunc(e.seen, byHost)
 	e.hosts = slices.SortedFunc(slices.Values(ev.Hosts), func(a, b HostRAM) int { return cmp.Compare(a.Host, b.Host) })
+	e.room = max(-1, ev.Room)
 
 	usable, _, _ := e.pool()
 	if e.hold {
@@ -227,6 +231,10 @@ func (e *Engine) stepHeartbeat(ev Heartbeat) error {
 	t.chunk = ev.Chunk
 	if t.state == stStarting {
 		t.become(stRunning, e.now)
+	}
+	if ev.Held > 0 {
+		// Only a task that got RAM has started well: one refused its
+		// allocation heartbeats once and exits, and must back off.
 		t.tgt.fails = 0
 	}
 	return nil

@@ -49,6 +49,7 @@ func (s state) String() string {
 type task struct {
 	chunk  ram.Amount // size of its chunks, from its heartbeat (0: unknown)
 	launch int64      // the Launch command's id; 0 for an adopted task
+	born   int64      // when it was launched (or adopted)
 	pid    Pid
 	port   Port
 	kind   Kind

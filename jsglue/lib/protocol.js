@@ -10,6 +10,13 @@ export const SELECTOR_PORT = 98;
 /** BOOT_PORT_BASE + pid: where a client without a private port gets its answer. */
 export const BOOT_PORT_BASE = 1099511627776;
 
+/** The script of each task kind the selector launches on home. */
+export const TASK_SCRIPTS = Object.freeze({
+  till: "ramfarm/till.js",
+  sow: "ramfarm/sow.js",
+  harvest: "ramfarm/harvest.js",
+});
+
 /** Message type tags (the "t" field). */
 export const T = Object.freeze({
   alloc: "alloc",

@@ -1,0 +1,55 @@
+package bridge
+
+import (
+	"strings"
+	"testing"
+
+	"ramfarm/core/ram"
+	"ramfarm/core/selector"
+)
+
+func TestParseSelectorConfig(t *testing.T) {
+	cfg, err := ParseSelectorConfig([]byte(`{"policy":"greedy","taskRam":{"till":4.4,"sow":4.7,"harvest":5.35}}`))
+	want := [selector.KindHarvest + 1]ram.Amount{0, 440, 470, 535}
+	if err != nil || cfg.Policy != selector.PolicyGreedy || cfg.TaskRAM != want {
+		t.Fatalf("explicit: %+v %v", cfg, err)
+	}
+	for _, tt := range []struct{ config, want string }{
+		{`{"tick":5}`, `unknown key "tick"`},
+		{`{"policy":"hoard"}`, `field "policy": want`},
+		{`{"taskRam":{"weaken":1.75}}`, `unknown task kind "weaken"`},
+		{`{"taskRam":{"till":"x"}}`, `field "till" wrong type`},
+		{`{"taskRam":{"till":1.234}}`, `not a multiple of 0.01 GB`},
+		{`{"taskRam":[4.4]}`, `taskRam: message is a array`},
+	} {
+		if _, err := ParseSelectorConfig([]byte(tt.config)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want %q", tt.config, err, tt.want)
+		}
+	}
+}
+
+// The room memd's report leaves on home reaches the engine: a task whose
+// script does not fit is not launched until the room is there.
+func TestSelector_room(t *testing.T) {
+	s, err := NewSelector([]byte(`{"policy":"grow","taskRam":{"till":4.4,"sow":4.7,"harvest":5.35}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := `{"k":"msg","body":{"t":"targets","seq":1,"targets":[` +
+		`{"host":"alpha","maxMoney":2e6,"money":2e6,"minSec":2,"baseSec":4,"sec":4,"growth":20,"level":1}]}}`
+	report := func(foreign string) string {
+		return `{"k":"msg","body":{"t":"report","rid":1,"allocs":[],"workers":[` +
+			`{"host":"home","max":32,"usable":4,"allocated":0,"claimed":0,"foreign":` + foreign + `},` +
+			`{"host":"w","max":64,"usable":64,"allocated":0,"claimed":0,"foreign":0}]}}`
+	}
+	// Grace: the first tick only learns the time.
+	stepJSON(t, s, `[`+targets+`,`+report("24.6")+`,{"k":"tick","now":0,"hacking":10}]`)
+	// 28 − 24.6 = 3.4 GB of room: the till (4.4 GB) waits.
+	if got := stepJSON(t, s, `[`+report("24.6")+`,{"k":"tick","now":20000,"hacking":10}]`); strings.Contains(got, `"op":"launch"`) {
+		t.Fatalf("launched into 3.4 GB of room: %s", got)
+	}
+	got := stepJSON(t, s, `[`+report("20")+`,{"k":"tick","now":21000,"hacking":10}]`)
+	if !strings.Contains(got, `"op":"launch"`) || !strings.Contains(got, `"script":"ramfarm/till.js"`) || !strings.Contains(got, `"room":8`) {
+		t.Fatalf("no till launched into 8 GB of room: %s", got)
+	}
+}
