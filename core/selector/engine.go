@@ -54,6 +54,9 @@ type Engine struct {
 	hosts    []HostRAM // the latest status, sorted by host
 	usable   ram.Amount
 	room     ram.Amount // Observe.Room; -1 not known
+	// exits are the tasks that ended within Resend: memd's report may
+	// still count their scripts on home.
+	exits []exit
 
 	tasks    []*task // every task not gone, oldest first
 	byPid    map[Pid]*task
@@ -69,6 +72,12 @@ type Engine struct {
 
 	nextID int64
 	out    Ready
+}
+
+// exit is a task process that ended, and when.
+type exit struct {
+	at   int64
+	kind Kind
 }
 
 // vacate is a host being emptied.
@@ -204,6 +213,9 @@ func (e *Engine) target(host string) *target {
 
 // remove forgets a task that ended.
 func (e *Engine) remove(t *task) {
+	if t.pid > 0 {
+		e.exits = append(e.exits, exit{at: e.now, kind: t.kind})
+	}
 	t.become(stGone, e.now)
 	if i := slices.Index(e.tasks, t); i >= 0 {
 		e.tasks = slices.Delete(e.tasks, i, i+1)

@@ -41,6 +41,7 @@ func (e *Engine) expire() {
 			delete(e.killed, pid)
 		}
 	}
+	e.exits = slices.DeleteFunc(e.exits, func(x exit) bool { return e.now-x.at >= e.cfg.Resend })
 }
 
 // checkVacates answers each vacate whose host the memory status shows
@@ -239,6 +240,9 @@ func (e *Engine) decideGrow() {
 			}
 			continue
 		}
+		if limited && e.evictable(c, cands, room) {
+			continue
+		}
 		// Tasks of lower priority wait behind this one in the memory
 		// daemon: their unmet demand is RAM this one would get first.
 		if left+e.outranked(c.prio) < c.least {
@@ -265,17 +269,21 @@ func (e *Engine) decideGrow() {
 	}
 }
 
-// makeHome stops the running tasks that yield to c (earlier phases, and
-// targets worth ShrinkRatio times less) until c's script would fit on
-// home once they exit. Tasks already stopping count as room coming back.
+// makeHome stops the running tasks that give c their place on home (see
+// yieldsHome) until c's script would fit once they exit. Tasks stopping,
+// and tasks that just ended (memd's report may not show it yet), count
+// as room coming back.
 func (e *Engine) makeHome(c candidate, room ram.Amount) {
 	need := e.cfg.TaskRAM[c.kind] - room
+	for _, x := range e.exits {
+		need -= e.cfg.TaskRAM[x.kind]
+	}
 	var victims []*task
 	for _, t := range e.tasks {
 		switch {
 		case t.state == stStopping:
 			need -= e.cfg.TaskRAM[t.kind]
-		case t.state == stRunning && t.tgt.task == t && yields(t, c, e.cfg.ShrinkRatio):
+		case t.state == stRunning && t.tgt.task == t && yieldsHome(t, c, e.cfg.ShrinkRatio):
 			victims = append(victims, t)
 		}
 	}
@@ -367,9 +375,38 @@ func (e *Engine) makeRoom(c candidate, left ram.Amount) {
 	}
 }
 
-// yields reports whether running task t gives way to waiting candidate c.
+// yields reports whether running task t gives RAM to waiting candidate c:
+// a task of an earlier phase to a target worth at least as much (tilling
+// a better target beats sowing a worse one), and of the same or an
+// earlier phase to a target worth ShrinkRatio times more. A later phase
+// is never cut for an earlier one: a harvest earns now.
 func yields(t *task, c candidate, ratio float64) bool {
-	return t.kind < c.kind || (t.kind == c.kind && t.tgt.value*ratio <= c.tgt.value)
+	return t.kind <= c.kind && placeYields(t.kind, t.tgt.value, c, ratio)
+}
+
+// yieldsHome reports whether running task t gives its place on home to
+// waiting candidate c: as for RAM, but a place is not shared, so even a
+// harvest gives way to a target worth ShrinkRatio times more.
+func yieldsHome(t *task, c candidate, ratio float64) bool {
+	return placeYields(t.kind, t.tgt.value, c, ratio)
+}
+
+func placeYields(kind Kind, value float64, c candidate, ratio float64) bool {
+	return (kind < c.kind && value <= c.tgt.value) || value*ratio <= c.tgt.value
+}
+
+// evictable reports whether another candidate still waiting (not started
+// in this pass) would take c's place on home right after c started there,
+// because the room left after c would not hold it: c is better left
+// waiting.
+func (e *Engine) evictable(c candidate, cands []candidate, room ram.Amount) bool {
+	for _, d := range cands {
+		if d.tgt != c.tgt && d.tgt.task == nil && room-e.cfg.TaskRAM[c.kind] < e.cfg.TaskRAM[d.kind] &&
+			placeYields(c.kind, c.tgt.value, d, e.cfg.ShrinkRatio) {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Engine) shrink(t *task, to ram.Amount, why string) {
