@@ -57,7 +57,7 @@ type Config struct {
 	MinTaskRAM ram.Amount
 	// ShrinkRatio is how many times more a waiting target must be worth
 	// per GB than a running task before PolicyGrow shrinks or stops that
-	// task to make room. At least 1; default 2.
+	// task to make room. At least 1; default 1.5.
 	ShrinkRatio float64
 	// RestartJump is the relative rise of usable RAM between two
 	// observations that makes PolicyRestart start over. Default 0.25.
@@ -151,7 +151,7 @@ func (c Config) validate() (Config, error) {
 	case math.IsNaN(c.ShrinkRatio) || math.IsInf(c.ShrinkRatio, 0) || c.ShrinkRatio < 0 || (c.ShrinkRatio > 0 && c.ShrinkRatio < 1):
 		return bad("shrink ratio " + ftoa(c.ShrinkRatio) + " is not at least 1")
 	case c.ShrinkRatio == 0:
-		c.ShrinkRatio = 2
+		c.ShrinkRatio = 1.5
 	}
 	switch {
 	case math.IsNaN(c.RestartJump) || math.IsInf(c.RestartJump, 0) || c.RestartJump < 0:

@@ -318,7 +318,7 @@ func TestNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Policy: PolicyGrow, HeartbeatTimeout: 3000, Grace: 3000, Resend: 2000, BackoffBase: 500, BackoffCap: 10000,
-		MaxStarting: 4, ShrinkRatio: 2, RestartJump: 0.25, HackRAM: 170, GrowRAM: 175, WeakenRAM: 175, BatchGap: 200,
+		MaxStarting: 4, ShrinkRatio: 1.5, RestartJump: 0.25, HackRAM: 170, GrowRAM: 175, WeakenRAM: 175, BatchGap: 200,
 		MaxHackFraction: 0.9}
 	if c != want {
 		t.Errorf("defaults:\ngot  %+v\nwant %+v", c, want)

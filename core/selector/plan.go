@@ -270,7 +270,7 @@ func (e *Engine) decideGrow() {
 }
 
 // makeHome stops the running tasks that give c their place on home (see
-// yieldsHome) until c's script would fit once they exit. Tasks stopping,
+// yields) until c's script would fit once they exit. Tasks stopping,
 // and tasks that just ended (memd's report may not show it yet), count
 // as room coming back.
 func (e *Engine) makeHome(c candidate, room ram.Amount) {
@@ -283,7 +283,7 @@ func (e *Engine) makeHome(c candidate, room ram.Amount) {
 		switch {
 		case t.state == stStopping:
 			need -= e.cfg.TaskRAM[t.kind]
-		case t.state == stRunning && t.tgt.task == t && yieldsHome(t, c, e.cfg.ShrinkRatio):
+		case t.state == stRunning && t.tgt.task == t && yields(t, c, e.cfg.ShrinkRatio):
 			victims = append(victims, t)
 		}
 	}
@@ -375,24 +375,17 @@ func (e *Engine) makeRoom(c candidate, left ram.Amount) {
 	}
 }
 
-// yields reports whether running task t gives RAM to waiting candidate c:
-// a task of an earlier phase to a target worth at least as much (tilling
-// a better target beats sowing a worse one), and of the same or an
-// earlier phase to a target worth ShrinkRatio times more. A later phase
-// is never cut for an earlier one: a harvest earns now.
+// yields reports whether running task t gives way (RAM, or its place on
+// home) to waiting candidate c: a task of an earlier phase to a target not
+// worth ShrinkRatio times more than c's (a target further along earns
+// sooner, but tilling a much better target beats sowing a poor one), and
+// any task, a harvest too, to a target worth ShrinkRatio times more.
 func yields(t *task, c candidate, ratio float64) bool {
-	return t.kind <= c.kind && placeYields(t.kind, t.tgt.value, c, ratio)
-}
-
-// yieldsHome reports whether running task t gives its place on home to
-// waiting candidate c: as for RAM, but a place is not shared, so even a
-// harvest gives way to a target worth ShrinkRatio times more.
-func yieldsHome(t *task, c candidate, ratio float64) bool {
 	return placeYields(t.kind, t.tgt.value, c, ratio)
 }
 
 func placeYields(kind Kind, value float64, c candidate, ratio float64) bool {
-	return (kind < c.kind && value <= c.tgt.value) || value*ratio <= c.tgt.value
+	return (kind < c.kind && value < ratio*c.tgt.value) || value*ratio <= c.tgt.value
 }
 
 // evictable reports whether another candidate still waiting (not started
