@@ -26,6 +26,7 @@ const RoleHarvest = "harvest"
 //	{"k":"held","answered":id,"held":[[host,GB,count(,cores)]...]}
 //	{"k":"budget","ram":GB,"maxChunk":GB}          (the selector's cap; maxChunk optional)
 //	{"k":"shutdown"}                               (the selector's stop)
+//	{"k":"leave","host":name}                      (the selector's leave: a vacate)
 //	{"k":"tick","now":ms,"money":n,"sec":n,"level":n}
 //
 // "held" is the allocation's latest snapshot; "answered" is the id of the
@@ -265,6 +266,9 @@ func decodeHarvestEvent(v jsonx.Value) (harvest.Event, error) {
 		ev = harvest.Exited{Pid: proc.Pid(f.Int("pid", true, 1, 1<<53-1))}
 	case "shutdown":
 		ev = harvest.Shutdown{}
+	case "leave":
+		keys = []string{fHost}
+		ev = harvest.Leave{Host: f.Str(fHost, true)}
 	default:
 		return nil, errors.New("unknown event kind " + strconv.Quote(kind.Str))
 	}

@@ -100,6 +100,10 @@ func TestHarvest_wire(t *testing.T) {
 	if !strings.HasPrefix(got, want) {
 		t.Fatalf("heartbeat:\n%s\nwant prefix:\n%s", got, want)
 	}
+	// A vacate of another host: noted, nothing of the task is there.
+	if got = stepJSON(t, s, `[{"k":"leave","host":"beta"}]`); !strings.Contains(got, `"leaving beta"`) {
+		t.Errorf("leave: %s", got)
+	}
 	got = stepJSON(t, s, `[{"k":"shutdown"},{"k":"tick","now":1001,"money":1750000,"sec":1}]`)
 	for _, w := range []string{`{"c":"resize","id":8,"chunk":27.4,"count":0}`, `"mode":"draining"`, `"want":0,`} {
 		if !strings.Contains(got, w) {
@@ -139,6 +143,8 @@ func TestHarvest_badInput(t *testing.T) {
 		`{"k":"shutdown","now":1},`+
 		`{"k":"wake"},`+
 		`[1],`+
+		`{"k":"leave"},`+
+		`{"k":"leave","host":""},`+
 		`{"k":"tick","now":5,"money":1750000,"sec":1}]`)
 	for _, want := range []string{
 		`event 0: tick: field \"sec\" missing`,
@@ -157,12 +163,14 @@ func TestHarvest_badInput(t *testing.T) {
 		`event 13: shutdown: unknown key \"now\"`,
 		`event 14: unknown event kind \"wake\"`,
 		`event 15: event is a array, want an object`,
+		`event 16: leave: field \"host\" missing`,
+		`event 17: harvest: event is malformed: leave names no host`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("ready lacks %s\n%s", want, got)
 		}
 	}
-	if strings.Contains(got, "event 16") || strings.Contains(got, `"draining"`) {
+	if strings.Contains(got, "event 18") || strings.Contains(got, `"draining"`) || strings.Contains(got, "leaving") {
 		t.Errorf("a good event was rejected, or a bad one applied:\n%s", got)
 	}
 	// Errors are reported once.

@@ -230,11 +230,10 @@ export async function main(ns) {
     for (const m of link.drain()) {
       if (m.t === T.cap) orders.push({ k: "budget", ram: fixed ? Math.min(m.ram || cap, cap) : m.ram });
       else if (m.t === T.stop) orders.push({ k: "shutdown" });
+      else if (m.t === T.leave) orders.push({ k: "leave", host: m.host });
       else if (m.t === T.prio && alloc) {
         await alloc.resize(alloc.desired, undefined, m.prio).catch((e) => ns.print(`harvest: ${e.message}`));
       }
-      // T.leave: the module cannot move batches off a host; the memory
-      // daemon's cordon keeps new chunks away from it.
     }
     const now = performance.now();
     const gone = [];

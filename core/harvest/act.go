@@ -38,7 +38,7 @@ func (e *Engine) startBatches() {
 func (e *Engine) idleChunks(n int) []*chunk {
 	var set []*chunk
 	for _, c := range e.chunks {
-		if c.idle() && c.size == e.shape.size {
+		if c.idle() && c.size == e.shape.size && !e.leaving[c.host] {
 			set = append(set, c)
 		}
 	}
@@ -239,14 +239,14 @@ func (e *Engine) startCorrection() {
 func (e *Engine) releaseSurplus() {
 	kept := 0
 	for _, c := range e.chunks {
-		if c.size == e.shape.size && c.release == 0 {
+		if c.size == e.shape.size && c.release == 0 && !e.leaving[c.host] {
 			kept++
 		}
 	}
 	surplus := kept - e.shape.desired()
 	var out []*chunk
 	for _, c := range e.chunks {
-		if c.idle() && c.size != e.shape.size {
+		if c.idle() && (c.size != e.shape.size || e.leaving[c.host]) {
 			out = append(out, c)
 		}
 	}
@@ -257,7 +257,7 @@ func (e *Engine) releaseSurplus() {
 			if surplus == 0 {
 				break
 			}
-			if c.idle() && c.size == e.shape.size {
+			if c.idle() && c.size == e.shape.size && !e.leaving[c.host] {
 				out = append(out, c)
 				surplus--
 			}

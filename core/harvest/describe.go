@@ -117,6 +117,8 @@ func DescribeEvent(ev Event) string {
 		return newLine("Exited").i("pid", int64(ev.Pid)).String()
 	case Shutdown:
 		return "Shutdown"
+	case Leave:
+		return newLine("Leave").s("host", ev.Host).String()
 	}
 	if ev, err := deref(ev); err == nil {
 		return DescribeEvent(ev)

@@ -45,8 +45,9 @@ type Engine struct {
 	ref    *Batch        // the shape's batch on a 1-core host
 	fitted fitMemo
 
-	chunks   []*chunk // sorted by host, then size
-	batches  []*batch // in flight, by slot
+	chunks   []*chunk        // sorted by host, then size
+	leaving  map[string]bool // hosts being vacated: no new batch there
+	batches  []*batch        // in flight, by slot
 	starting map[int64]*part
 	running  map[Pid]*part
 	answered int64
@@ -128,6 +129,7 @@ func New(cfg Config) (*Engine, error) {
 		level:     c.Player.Hacking,
 		starting:  map[int64]*part{},
 		running:   map[Pid]*part{},
+		leaving:   map[string]bool{},
 		nextID:    1,
 		nextBatch: 1,
 		beatDue:   true,
@@ -169,6 +171,11 @@ func (e *Engine) Step(ev Event) error {
 		e.started(ev)
 	case Exited:
 		e.exited(ev)
+	case Leave:
+		if !e.leaving[ev.Host] {
+			e.leaving[ev.Host] = true
+			e.logf("leaving " + ev.Host)
+		}
 	}
 	e.step(e, ev)
 	if _, ok := ev.(Tick); ok && e.mode != ModeDone {
@@ -208,7 +215,11 @@ func deref(ev Event) (Event, error) {
 		if p != nil {
 			return *p, nil
 		}
-	case Tick, Held, Budget, Started, Exited, Shutdown:
+	case *Leave:
+		if p != nil {
+			return *p, nil
+		}
+	case Tick, Held, Budget, Started, Exited, Shutdown, Leave:
 		return ev, nil
 	default:
 		return nil, ErrUnknownEvent
@@ -267,6 +278,10 @@ func (e *Engine) check(ev Event) error {
 	case Exited:
 		if _, ok := e.running[ev.Pid]; !ok {
 			return wrap(ErrUnknownPid, itoa(int64(ev.Pid)))
+		}
+	case Leave:
+		if ev.Host == "" {
+			return bad("leave names no host")
 		}
 	}
 	return nil

@@ -78,9 +78,18 @@ type Exited struct {
 // land, everything is given back, then Done.
 type Shutdown struct{}
 
+// Leave asks the task to move off Host (it is being vacated before an
+// upgrade): no batch starts there, and each chunk there goes back once the
+// batch in it has landed. The allocation grows back elsewhere; once
+// nothing is left on Host, chunks granted there later are used again.
+type Leave struct {
+	Host string
+}
+
 func (Tick) isEvent()     {}
 func (Held) isEvent()     {}
 func (Budget) isEvent()   {}
 func (Started) isEvent()  {}
 func (Exited) isEvent()   {}
 func (Shutdown) isEvent() {}
+func (Leave) isEvent()    {}

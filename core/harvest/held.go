@@ -71,6 +71,13 @@ func (e *Engine) applyHeld(h Held) {
 		out = append(out, cs...)
 	}
 	e.chunks = out
+	// A host left and emptied is usable again: the allocator grants
+	// there only once it is reopened.
+	for host := range e.leaving {
+		if !slices.ContainsFunc(e.chunks, func(c *chunk) bool { return c.host == host }) {
+			delete(e.leaving, host)
+		}
+	}
 }
 
 // dropRank orders the chunks the allocator took back: idle first, then

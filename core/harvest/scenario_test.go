@@ -111,6 +111,8 @@ type fhost struct {
 	max     ram.Amount
 	cores   int
 	claimed ram.Amount
+	// cordoned: being vacated, the allocator grants nothing there.
+	cordoned bool
 }
 
 // falloc is the allocator: one growable allocation.
@@ -172,6 +174,12 @@ func (w *world) run(cmd string) []string {
 		return w.step(Budget{RAM: w.ram(a, "ram"), MaxChunk: w.ram(a, "max-chunk")})
 	case "shutdown":
 		return w.step(Shutdown{})
+	case "leave":
+		// The selector's vacate: the allocator cordons the host, the
+		// task is asked to leave it.
+		w.host(fields[1]).cordoned = true
+		return w.step(Leave{Host: fields[1]})
+
 	case "level":
 		w.player.Hacking = w.float(a, "to", w.player.Hacking)
 		return nil
@@ -369,7 +377,7 @@ func (w *world) allocate() []string {
 	}
 	for i := range w.hosts {
 		h := &w.hosts[i]
-		for a.size > 0 && a.held[chunkKey{h.name, a.size}] < a.desired && w.count() < a.desired && w.heldOn(h.name)+a.size <= h.max {
+		for !h.cordoned && a.size > 0 && a.held[chunkKey{h.name, a.size}] < a.desired && w.count() < a.desired && w.heldOn(h.name)+a.size <= h.max {
 			a.held[chunkKey{h.name, a.size}]++
 			a.dirty = true
 		}

@@ -1,0 +1,118 @@
+package e2e
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"ramfarm/harness/world"
+)
+
+// vacateReply is where the test asks the selector's answer to go.
+const vacateReply = 500
+
+// TestVacateHost: the player wants to upgrade a bought server that
+// harvest batches run on. A vacate moves every task off it without
+// stopping the system: no new work starts there, the batches on it land,
+// the tasks give its chunks back and grow elsewhere, and the selector
+// answers once nothing is left on it. After the upgrade and a reopen,
+// work returns to it.
+func TestVacateHost(t *testing.T) {
+	// One target, alpha, so the selector's choices never stop its harvest,
+	// and a bought server holding only workers.
+	const host = "pserv-0"
+	g, _ := newGame(t, 64, server{"alpha", 32, true})
+	alpha := g.World.Server("alpha") // prepared already: harvest at once
+	alpha.MoneyAvailable, alpha.HackDifficulty = alpha.MoneyMax, alpha.MinDifficulty
+	srv := world.NewServer(world.ServerParams{Hostname: host, MaxRAM: 64, HackDifficulty: 1, AdminRights: true,
+		PurchasedByPlayer: true, NumOpenPortsRequired: 5})
+	srv.Links = []string{"home"}
+	if err := g.World.AddServer(srv); err != nil {
+		t.Fatal(err)
+	}
+	for _, script := range []string{"ramfarm/discover.js", "ramfarm/selector.js"} {
+		if _, err := g.Exec(script, "home", 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Until a harvest batch runs on the bought server (only harvests run
+	// hack workers).
+	hacking := func() bool {
+		ps, err := g.World.PS(host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Filename == "ramfarm/w/hack.js" {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 0; !hacking(); i++ {
+		if i == 360 {
+			t.Fatal("no harvest batch on " + host + " after 30 minutes")
+		}
+		run(t, g, 5000)
+	}
+	tasks, pids := tasksByTarget(t, g)
+	if got := describeTasks(tasks); got != "alpha: ramfarm/harvest.js" {
+		t.Fatalf("tasks before the vacate: %s", got)
+	}
+
+	if ok, err := g.WritePortJSON(selectorPort, `{"t":"vacate","host":"`+host+`","reply":500}`); err != nil || !ok {
+		t.Fatalf("vacate not written: %v %v", ok, err)
+	}
+	start := g.Now()
+	money := g.Stats().Money
+	var answer string
+	var err error
+	for answer == "" {
+		if g.Now()-start > 10*60*1000 {
+			t.Fatal("no answer to the vacate within 10 minutes")
+		}
+		run(t, g, 1000)
+		if answer, err = g.ReadPortJSON(vacateReply); err != nil {
+			t.Fatal(err)
+		}
+	}
+	took := g.Now() - start
+	if want := `{"t":"vacated","host":"` + host + `"}`; answer != want {
+		t.Fatalf("answer %s, want %s", answer, want)
+	}
+	if ps, _ := g.World.PS(host); len(ps) > 0 {
+		t.Fatalf("vacated, but %d processes still run on %s: %v", len(ps), host, ps[0].Filename)
+	}
+	// The harvest was not stopped: it moved its batches to alpha and
+	// earned all along.
+	run(t, g, 60*1000)
+	if ps, _ := g.World.PS(host); len(ps) > 0 {
+		t.Fatalf("work started on %s while it is vacated: %v", host, ps[0].Filename)
+	}
+	for _, pid := range pids {
+		if reason, ended := g.Exited(pid); ended {
+			t.Fatalf("harvest pid %d ended (%v) during the vacate", pid, reason)
+		}
+	}
+	if g.Stats().Money <= money {
+		t.Errorf("no money made during the vacate: %v then %v", money, g.Stats().Money)
+	}
+	if !slices.ContainsFunc(g.Logs(pids[0]), func(l string) bool { return strings.Contains(l, "leaving "+host) }) {
+		t.Error("the harvest never heard it had to leave " + host)
+	}
+
+	// The upgrade, then the reopen: work returns to the larger server.
+	if err := g.World.SetMaxRAM(host, 256); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := g.WritePortJSON(selectorPort, `{"t":"reopen","host":"`+host+`"}`); err != nil || !ok {
+		t.Fatalf("reopen not written: %v %v", ok, err)
+	}
+	for i := 0; !hacking(); i++ {
+		if i == 60 {
+			t.Fatal("no harvest batch on " + host + " five minutes after the reopen")
+		}
+		run(t, g, 5000)
+	}
+	t.Logf("vacated in %.0f s, with $%.0f made meanwhile", took/1000, g.Stats().Money-money)
+}
