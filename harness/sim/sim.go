@@ -52,26 +52,29 @@ type Jump struct {
 // Result is a run's measurements; its JSON form is the simulation's
 // summary.
 type Result struct {
-	Scenario          string       `json:"scenario"`
-	Policy            string       `json:"policy,omitempty"`
-	Seed              uint64       `json:"seed"`
-	MoneyTotal        float64      `json:"money_total"`
-	IncomeEnd         float64      `json:"income_end"`
-	RAMUtil           [][3]float64 `json:"ram_util"`
-	Jumps             []Jump       `json:"jumps"`
-	ExecFailures      int          `json:"exec_failures"`
-	Overcommits       int          `json:"overcommits"`
-	LeakedAllocations int          `json:"leaked_allocations"`
-	LeakedPorts       int          `json:"leaked_ports"`
-	SimSeconds        float64      `json:"sim_seconds"`
-	WallSeconds       float64      `json:"wall_seconds"`
+	Scenario     string       `json:"scenario"`
+	Policy       string       `json:"policy,omitempty"`
+	Seed         uint64       `json:"seed"`
+	MoneyTotal   float64      `json:"money_total"`
+	IncomeEnd    float64      `json:"income_end"`
+	RAMUtil      [][3]float64 `json:"ram_util"`
+	Jumps        []Jump       `json:"jumps"`
+	ExecFailures int          `json:"exec_failures"`
+	Overcommits  int          `json:"overcommits"`
+	// OvercommitLog says where and when the first overcommits were.
+	OvercommitLog     []string `json:"overcommit_log,omitempty"`
+	LeakedAllocations int      `json:"leaked_allocations"`
+	LeakedPorts       int      `json:"leaked_ports"`
+	SimSeconds        float64  `json:"sim_seconds"`
+	WallSeconds       float64  `json:"wall_seconds"`
 }
 
 const (
-	memdPort       = 100
-	statusPort     = 998
-	memdScript     = "ramfarm/memd.js"
-	selectorScript = "ramfarm/selector.js"
+	maxOvercommitLog = 20
+	memdPort         = 100
+	statusPort       = 998
+	memdScript       = "ramfarm/memd.js"
+	selectorScript   = "ramfarm/selector.js"
 	// A rise of usable RAM below this is noise (a foreign script ending),
 	// not a jump.
 	jumpMinGB = 2
@@ -227,6 +230,11 @@ func (r *runner) sample() {
 			over[w.Host] = true
 			if r.over[w.Host] {
 				r.res.Overcommits++
+				if len(r.res.OvercommitLog) < maxOvercommitLog {
+					r.res.OvercommitLog = append(r.res.OvercommitLog, fmt.Sprintf(
+						"%.0fs %s: %.2f GB of chunks unfilled, %.2f GB free in the game", now/1000, w.Host,
+						w.Allocated-w.Claimed, s.MaxRAM-s.RAMUsed))
+				}
 			}
 		}
 	}
