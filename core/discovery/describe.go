@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"ramfarm/core/ram"
+	"ramfarm/core/internal/describe"
 )
 
 // String is the kind's stable name, as the memory daemon's worker message
@@ -23,31 +23,8 @@ func (k Kind) String() string {
 	return "kind" + strconv.Itoa(int(k))
 }
 
-// line builds one "Name key=value ..." description.
-type line struct{ b strings.Builder }
-
-func newLine(name string) *line {
-	l := &line{}
-	l.b.WriteString(name)
-	return l
-}
-
-func (l *line) s(k, v string) *line {
-	l.b.WriteString(" " + k + "=" + v)
-	return l
-}
-func (l *line) i(k string, v int64) *line      { return l.s(k, strconv.FormatInt(v, 10)) }
-func (l *line) r(k string, v ram.Amount) *line { return l.s(k, v.String()) }
-func (l *line) f(k string, v float64) *line    { return l.s(k, formatNum(v)) }
-func (l *line) q(k, v string) *line            { return l.s(k, strconv.Quote(v)) }
-func (l *line) flag(k string, on bool) *line {
-	if on {
-		l.b.WriteString(" " + k)
-	}
-	return l
-}
-func (l *line) String() string { return l.b.String() }
-
+// formatNum prints a game number the same way in DescribeServer and in
+// the scan's error texts.
 func formatNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 func describePrograms(s ProgramSet) string {
@@ -70,13 +47,14 @@ func pids(ps []Pid) string {
 
 // DescribeServer returns a stable one-line text for a scanned server.
 func DescribeServer(s Server) string {
-	l := newLine(s.Host).flag("home", s.Home).flag("purchased", s.Purchased).flag("root", s.Rooted).
-		i("ports", int64(s.PortsRequired)).r("ram", s.MaxRAM).i("cores", int64(s.Cores))
+	l := describe.New(s.Host).Flag("home", s.Home).Flag("purchased", s.Purchased).Flag("root", s.Rooted).
+		I("ports", int64(s.PortsRequired)).R("ram", s.MaxRAM).I("cores", int64(s.Cores))
 	if s.MaxMoney > 0 {
-		l.f("money", s.Money).f("max-money", s.MaxMoney).f("sec", s.Security).f("min-sec", s.MinSecurity).
-			f("base-sec", s.BaseSecurity).f("growth", s.Growth)
+		l.S("money", formatNum(s.Money)).S("max-money", formatNum(s.MaxMoney)).
+			S("sec", formatNum(s.Security)).S("min-sec", formatNum(s.MinSecurity)).
+			S("base-sec", formatNum(s.BaseSecurity)).S("growth", formatNum(s.Growth))
 	}
-	return l.f("level", s.RequiredLevel).String()
+	return l.S("level", formatNum(s.RequiredLevel)).String()
 }
 
 // DescribeEvent returns a stable one-line text for an event, for logs,
@@ -88,16 +66,16 @@ func DescribeEvent(ev Event) string {
 		for i, s := range ev.Servers {
 			ss[i] = "{" + DescribeServer(s) + "}"
 		}
-		return newLine("Scan").i("now", ev.Now).i("level", int64(ev.Level)).s("programs", describePrograms(ev.Programs)).
-			s("dead", pids(ev.Dead)).flag("full", ev.Full).s("servers", "["+strings.Join(ss, " ")+"]").String()
+		return describe.New("Scan").I("now", ev.Now).I("level", int64(ev.Level)).S("programs", describePrograms(ev.Programs)).
+			S("dead", pids(ev.Dead)).Flag("full", ev.Full).S("servers", "["+strings.Join(ss, " ")+"]").String()
 	case Subscribe:
-		return newLine("Subscribe").i("rid", ev.Rid).i("pid", int64(ev.Pid)).i("reply", int64(ev.Reply)).String()
+		return describe.New("Subscribe").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).String()
 	case Delivered:
-		return newLine("Delivered").i("send", ev.Send).flag("ok", ev.OK).flag("failed", !ev.OK).String()
+		return describe.New("Delivered").I("send", ev.Send).Flag("ok", ev.OK).Flag("failed", !ev.OK).String()
 	case Result:
-		l := newLine("Result").i("id", ev.ID).flag("ok", ev.OK)
+		l := describe.New("Result").I("id", ev.ID).Flag("ok", ev.OK)
 		if !ev.OK {
-			l.q("failed", ev.Reason)
+			l.Q("failed", ev.Reason)
 		}
 		return l.String()
 	case nil:
@@ -107,7 +85,7 @@ func DescribeEvent(ev Event) string {
 }
 
 func describeRegister(r Register) string {
-	return newLine(r.Host).s("kind", r.Kind.String()).r("ram", r.MaxRAM).i("cores", int64(r.Cores)).String()
+	return describe.New(r.Host).S("kind", r.Kind.String()).R("ram", r.MaxRAM).I("cores", int64(r.Cores)).String()
 }
 
 // DescribeMsg returns a stable one-line text for a message.
@@ -120,10 +98,10 @@ func DescribeMsg(m Msg) string {
 		for i, t := range m.Targets {
 			ts[i] = t.Host
 		}
-		return newLine("Targets").i("rid", m.Rid).i("seq", m.Seq).i("now", m.Now).i("level", int64(m.Level)).
-			s("targets", "["+strings.Join(ts, " ")+"]").String()
+		return describe.New("Targets").I("rid", m.Rid).I("seq", m.Seq).I("now", m.Now).I("level", int64(m.Level)).
+			S("targets", "["+strings.Join(ts, " ")+"]").String()
 	case Reject:
-		return newLine("Reject").i("rid", m.Rid).q("reason", m.Reason).String()
+		return describe.New("Reject").I("rid", m.Rid).Q("reason", m.Reason).String()
 	case nil:
 		return "<nil>"
 	}
@@ -137,10 +115,10 @@ func DescribeSend(s Send) string {
 
 // DescribeOpen returns a stable one-line text for an Open.
 func DescribeOpen(o Open) string {
-	return newLine("open").i("id", o.ID).s("host", o.Host).s("program", o.Program.File()).String()
+	return describe.New("open").I("id", o.ID).S("host", o.Host).S("program", o.Program.File()).String()
 }
 
 // DescribeNuke returns a stable one-line text for a Nuke.
 func DescribeNuke(n Nuke) string {
-	return newLine("nuke").i("id", n.ID).s("host", n.Host).String()
+	return describe.New("nuke").I("id", n.ID).S("host", n.Host).String()
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"ramfarm/core/internal/describe"
 	"ramfarm/core/ram"
 	"ramfarm/internal/scenariotest"
 )
@@ -339,20 +340,20 @@ func (s *scenario) ack(a args) []string {
 func describeState(e *Engine) []string {
 	var out []string
 	for _, rec := range e.order {
-		l := newLine("server "+rec.Host).flag("root", rec.Rooted)
+		l := describe.New("server "+rec.Host).Flag("root", rec.Rooted)
 		if rec.nuke != 0 {
-			l.i("nuking", rec.nuke)
+			l.I("nuking", rec.nuke)
 		}
 		if rec.reg != nil {
-			l.s("registered", describeRegister(rec.announced))
+			l.S("registered", describeRegister(rec.announced))
 			describeStream(l, rec.reg)
 		}
 		out = append(out, l.String())
 	}
 	for _, s := range e.subList {
-		l := newLine("subscriber").i("pid", int64(s.key.pid)).i("port", int64(s.key.port))
+		l := describe.New("subscriber").I("pid", int64(s.key.pid)).I("port", int64(s.key.port))
 		if s.rid != 0 {
-			l.i("awaiting-rid", s.rid)
+			l.I("awaiting-rid", s.rid)
 		}
 		describeStream(l, &s.stream)
 		out = append(out, l.String())
@@ -365,12 +366,12 @@ func describeState(e *Engine) []string {
 	return out
 }
 
-func describeStream(l *line, s *stream) {
+func describeStream(l *describe.Line, s *stream) {
 	if s.inflight != 0 {
-		l.i("inflight", s.inflight)
+		l.I("inflight", s.inflight)
 	}
 	if s.pending != nil {
-		l.q("pending", DescribeMsg(s.pending))
+		l.Q("pending", DescribeMsg(s.pending))
 	}
-	l.flag("blocked", s.blocked)
+	l.Flag("blocked", s.blocked)
 }

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"ramfarm/core/ram"
+	"ramfarm/core/internal/describe"
 )
 
 // String is the op's stable name: H, W1, G, W2.
@@ -67,30 +67,9 @@ func (r Reason) String() string {
 	return "reason" + strconv.Itoa(int(r))
 }
 
-// line builds one "Name key=value ..." description.
-type line struct{ b strings.Builder }
-
-func newLine(name string) *line {
-	l := &line{}
-	l.b.WriteString(name)
-	return l
-}
-
-func (l *line) s(k, v string) *line {
-	l.b.WriteString(" " + k + "=" + v)
-	return l
-}
-func (l *line) i(k string, v int64) *line      { return l.s(k, strconv.FormatInt(v, 10)) }
-func (l *line) n(k string, v int) *line        { return l.s(k, strconv.Itoa(v)) }
-func (l *line) f(k string, v float64) *line    { return l.s(k, strconv.FormatFloat(v, 'f', -1, 64)) }
-func (l *line) r(k string, v ram.Amount) *line { return l.s(k, v.String()) }
-func (l *line) String() string                 { return l.b.String() }
-
-// ms prints a duration in ms to the microsecond, enough to read and
-// stable across platforms.
-func (l *line) ms(k string, v float64) *line {
-	return l.s(k, strconv.FormatFloat(v, 'f', 3, 64))
-}
+// msPrec is the precision of a duration in ms: to the microsecond, enough
+// to read and stable across platforms.
+const msPrec = 3
 
 // DescribeEvent is an event's stable one-line text.
 func DescribeEvent(ev Event) string {
@@ -98,9 +77,9 @@ func DescribeEvent(ev Event) string {
 	case nil:
 		return "<nil>"
 	case Tick:
-		l := newLine("Tick").i("now", ev.Now).f("money", ev.Money).f("security", ev.Security)
+		l := describe.New("Tick").I("now", ev.Now).Fixed("money", ev.Money, -1).Fixed("security", ev.Security, -1)
 		if ev.Hacking != 0 {
-			l.f("hacking", ev.Hacking)
+			l.Fixed("hacking", ev.Hacking, -1)
 		}
 		return l.String()
 	case Held:
@@ -108,17 +87,17 @@ func DescribeEvent(ev Event) string {
 		for i, c := range ev.Chunks {
 			cs[i] = c.Host + ":" + strconv.Itoa(c.Count) + "x" + c.Size.String() + ":" + strconv.Itoa(c.Cores) + "c"
 		}
-		return newLine("Held").i("answered", ev.Answered).s("chunks", "["+strings.Join(cs, " ")+"]").String()
+		return describe.New("Held").I("answered", ev.Answered).S("chunks", "["+strings.Join(cs, " ")+"]").String()
 	case Budget:
-		return newLine("Budget").r("ram", ev.RAM).r("max-chunk", ev.MaxChunk).String()
+		return describe.New("Budget").R("ram", ev.RAM).R("max-chunk", ev.MaxChunk).String()
 	case Started:
-		return newLine("Started").i("cmd", ev.Cmd).i("pid", int64(ev.Pid)).String()
+		return describe.New("Started").I("cmd", ev.Cmd).I("pid", int64(ev.Pid)).String()
 	case Exited:
-		return newLine("Exited").i("pid", int64(ev.Pid)).String()
+		return describe.New("Exited").I("pid", int64(ev.Pid)).String()
 	case Shutdown:
 		return "Shutdown"
 	case Leave:
-		return newLine("Leave").s("host", ev.Host).String()
+		return describe.New("Leave").S("host", ev.Host).String()
 	}
 	if ev, err := deref(ev); err == nil {
 		return DescribeEvent(ev)
@@ -130,27 +109,26 @@ func DescribeEvent(ev Event) string {
 func DescribeCommand(c Command) string {
 	switch c := c.(type) {
 	case StartOp:
-		return newLine("StartOp").i("id", c.ID).i("batch", c.Batch).s("op", c.Op.String()).s("action", c.Op.Action().String()).
-			s("host", c.Host).n("threads", c.Threads).r("ram", c.RAM).ms("delay", c.Delay).ms("duration", c.Duration).
-			ms("land", c.Land).String()
+		return describe.New("StartOp").I("id", c.ID).I("batch", c.Batch).S("op", c.Op.String()).S("action", c.Op.Action().String()).
+			S("host", c.Host).N("threads", c.Threads).R("ram", c.RAM).
+			Fixed("delay", c.Delay, msPrec).Fixed("duration", c.Duration, msPrec).Fixed("land", c.Land, msPrec).String()
 	case Resize:
-		return newLine("Resize").i("id", c.ID).r("size", c.ChunkSize).n("count", c.Count).String()
+		return describe.New("Resize").I("id", c.ID).R("size", c.ChunkSize).N("count", c.Count).String()
 	case Release:
-		l := newLine("Release").i("id", c.ID)
+		l := describe.New("Release").I("id", c.ID)
 		if c.Host == "" {
-			l.b.WriteString(" all")
-			return l.String()
+			return l.Flag("all", true).String()
 		}
-		return l.s("host", c.Host).r("size", c.Size).n("count", c.Count).String()
+		return l.S("host", c.Host).R("size", c.Size).N("count", c.Count).String()
 	case Heartbeat:
-		return newLine("Heartbeat").i("id", c.ID).s("mode", c.Mode.String()).n("in-flight", c.InFlight).n("depth", c.Depth).
-			r("chunk", c.ChunkSize).n("per-batch", c.PerBatch).r("held", c.Held).s("fraction", strconv.FormatFloat(c.Fraction, 'g', 6, 64)).
-			s("money/s", strconv.FormatFloat(c.MoneyPerSec, 'f', 0, 64)).i("landed", c.Landed).String()
+		return describe.New("Heartbeat").I("id", c.ID).S("mode", c.Mode.String()).N("in-flight", c.InFlight).N("depth", c.Depth).
+			R("chunk", c.ChunkSize).N("per-batch", c.PerBatch).R("held", c.Held).S("fraction", strconv.FormatFloat(c.Fraction, 'g', 6, 64)).
+			Fixed("money/s", c.MoneyPerSec, 0).I("landed", c.Landed).String()
 	case Rebalance:
-		return newLine("Rebalance").i("id", c.ID).s("reason", c.Reason.String()).f("money", c.Money).f("security", c.Security).
-			n("weaken", c.Weaken).n("grow", c.Grow).String()
+		return describe.New("Rebalance").I("id", c.ID).S("reason", c.Reason.String()).
+			Fixed("money", c.Money, -1).Fixed("security", c.Security, -1).N("weaken", c.Weaken).N("grow", c.Grow).String()
 	case Done:
-		return newLine("Done").i("id", c.ID).s("reason", c.Reason.String()).String()
+		return describe.New("Done").I("id", c.ID).S("reason", c.Reason.String()).String()
 	case nil:
 		return "<nil>"
 	}

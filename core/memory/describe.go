@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"ramfarm/core/ram"
+	"ramfarm/core/internal/describe"
 )
 
 // String is the code's stable name, as logs and test output print it.
@@ -47,30 +47,6 @@ func (k HostKind) String() string {
 	return "kind" + strconv.Itoa(int(k))
 }
 
-// line builds one "Name key=value ..." description.
-type line struct{ b strings.Builder }
-
-func newLine(name string) *line {
-	l := &line{}
-	l.b.WriteString(name)
-	return l
-}
-
-func (l *line) s(k, v string) *line {
-	l.b.WriteString(" " + k + "=" + v)
-	return l
-}
-func (l *line) i(k string, v int64) *line      { return l.s(k, strconv.FormatInt(v, 10)) }
-func (l *line) r(k string, v ram.Amount) *line { return l.s(k, v.String()) }
-func (l *line) q(k, v string) *line            { return l.s(k, strconv.Quote(v)) }
-func (l *line) flag(k string, on bool) *line {
-	if on {
-		l.b.WriteString(" " + k)
-	}
-	return l
-}
-func (l *line) String() string { return l.b.String() }
-
 func pids(ps []Pid) string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
@@ -87,9 +63,9 @@ func held(cs []Chunks) string {
 	return "[" + strings.Join(out, " ") + "]"
 }
 
-func (o Options) describe(l *line) {
-	l.flag("contiguous", o.Contiguous).flag("core-dependent", o.CoreDependent).flag("long-running", o.LongRunning).
-		flag("shrinkable", o.Shrinkable).flag("growable", o.Growable)
+func (o Options) describe(l *describe.Line) {
+	l.Flag("contiguous", o.Contiguous).Flag("core-dependent", o.CoreDependent).Flag("long-running", o.LongRunning).
+		Flag("shrinkable", o.Shrinkable).Flag("growable", o.Growable)
 }
 
 // DescribeEvent returns a stable one-line text for an event, for logs,
@@ -97,36 +73,36 @@ func (o Options) describe(l *line) {
 func DescribeEvent(ev Event) string {
 	switch ev := ev.(type) {
 	case Request:
-		l := newLine("Request").i("rid", ev.Rid).i("pid", int64(ev.Pid)).q("script", ev.Script).i("reply", int64(ev.Reply)).
-			r("size", ev.ChunkSize).i("count", int64(ev.Count)).i("prio", int64(ev.Priority))
+		l := describe.New("Request").I("rid", ev.Rid).I("pid", int64(ev.Pid)).Q("script", ev.Script).I("reply", int64(ev.Reply)).
+			R("size", ev.ChunkSize).I("count", int64(ev.Count)).I("prio", int64(ev.Priority))
 		ev.Options.describe(l)
 		return l.String()
 	case Resize:
-		l := newLine("Resize").i("rid", ev.Rid).i("pid", int64(ev.Pid)).i("reply", int64(ev.Reply)).i("alloc", int64(ev.Alloc))
+		l := describe.New("Resize").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).I("alloc", int64(ev.Alloc))
 		if ev.ChunkSize != 0 {
-			l.r("size", ev.ChunkSize)
+			l.R("size", ev.ChunkSize)
 		}
-		l.i("count", int64(ev.Count))
+		l.I("count", int64(ev.Count))
 		if ev.Priority != nil {
-			l.i("prio", int64(*ev.Priority))
+			l.I("prio", int64(*ev.Priority))
 		}
 		return l.String()
 	case Release:
-		l := newLine("Release").i("rid", ev.Rid).i("pid", int64(ev.Pid)).i("reply", int64(ev.Reply)).i("alloc", int64(ev.Alloc))
+		l := describe.New("Release").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).I("alloc", int64(ev.Alloc))
 		if ev.Host == "" {
-			return l.flag("all", true).String()
+			return l.Flag("all", true).String()
 		}
-		return l.s("host", ev.Host).r("size", ev.ChunkSize).i("count", int64(ev.Count)).String()
+		return l.S("host", ev.Host).R("size", ev.ChunkSize).I("count", int64(ev.Count)).String()
 	case Claim:
-		return newLine("Claim").i("rid", ev.Rid).i("pid", int64(ev.Pid)).i("reply", int64(ev.Reply)).i("alloc", int64(ev.Alloc)).
-			s("host", ev.Host).i("worker", int64(ev.Worker)).r("ram", ev.RAM).String()
+		return describe.New("Claim").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).I("alloc", int64(ev.Alloc)).
+			S("host", ev.Host).I("worker", int64(ev.Worker)).R("ram", ev.RAM).String()
 	case Unclaim:
-		return newLine("Unclaim").i("rid", ev.Rid).i("pid", int64(ev.Pid)).i("reply", int64(ev.Reply)).i("alloc", int64(ev.Alloc)).
-			i("worker", int64(ev.Worker)).String()
+		return describe.New("Unclaim").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).I("alloc", int64(ev.Alloc)).
+			I("worker", int64(ev.Worker)).String()
 	case Cordon:
-		return newLine("Cordon").s("host", ev.Host).flag("on", ev.On).flag("off", !ev.On).String()
+		return describe.New("Cordon").S("host", ev.Host).Flag("on", ev.On).Flag("off", !ev.On).String()
 	case Status:
-		return newLine("Status").i("rid", ev.Rid).i("pid", int64(ev.Pid)).i("reply", int64(ev.Reply)).String()
+		return describe.New("Status").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).String()
 	case Tick:
 		ws := make([]string, len(ev.Workers))
 		for i, w := range ev.Workers {
@@ -136,10 +112,10 @@ func DescribeEvent(ev Event) string {
 			}
 			ws[i] = s
 		}
-		return newLine("Tick").i("now", ev.Now).s("dead", pids(ev.Dead)).s("workers", "["+strings.Join(ws, " ")+"]").
-			s("gone", "["+strings.Join(ev.Gone, " ")+"]").String()
+		return describe.New("Tick").I("now", ev.Now).S("dead", pids(ev.Dead)).S("workers", "["+strings.Join(ws, " ")+"]").
+			S("gone", "["+strings.Join(ev.Gone, " ")+"]").String()
 	case Delivered:
-		return newLine("Delivered").i("send", ev.Send).flag("ok", ev.OK).flag("failed", !ev.OK).String()
+		return describe.New("Delivered").I("send", ev.Send).Flag("ok", ev.OK).Flag("failed", !ev.OK).String()
 	case nil:
 		return "<nil>"
 	}
@@ -150,13 +126,13 @@ func DescribeEvent(ev Event) string {
 func DescribeReply(r Reply) string {
 	switch r := r.(type) {
 	case Granted:
-		return describeGranted(newLine("Granted").i("rid", r.Rid).i("alloc", int64(r.Alloc)), r).String()
+		return describeGranted(describe.New("Granted").I("rid", r.Rid).I("alloc", int64(r.Alloc)), r).String()
 	case Refused:
-		return newLine("Refused").i("rid", r.Rid).s("code", r.Code.String()).q("reason", r.Reason).String()
+		return describe.New("Refused").I("rid", r.Rid).S("code", r.Code.String()).Q("reason", r.Reason).String()
 	case Error:
-		return newLine("Error").i("rid", r.Rid).s("code", r.Code.String()).q("reason", r.Reason).String()
+		return describe.New("Error").I("rid", r.Rid).S("code", r.Code.String()).Q("reason", r.Reason).String()
 	case Done:
-		return newLine("Done").i("rid", r.Rid).i("alloc", int64(r.Alloc)).String()
+		return describe.New("Done").I("rid", r.Rid).I("alloc", int64(r.Alloc)).String()
 	case StatusReport:
 		ws := make([]string, len(r.Workers))
 		for i, w := range r.Workers {
@@ -167,22 +143,21 @@ func DescribeReply(r Reply) string {
 		for i, a := range r.Allocs {
 			as[i] = "{" + describeAllocReport(a) + "}"
 		}
-		return newLine("StatusReport").i("rid", r.Rid).s("workers", "["+strings.Join(ws, " ")+"]").
-			s("allocs", "["+strings.Join(as, " ")+"]").String()
+		return describe.New("StatusReport").I("rid", r.Rid).S("workers", "["+strings.Join(ws, " ")+"]").
+			S("allocs", "["+strings.Join(as, " ")+"]").String()
 	case nil:
 		return "<nil>"
 	}
 	return "<unknown reply>"
 }
 
-func describeGranted(l *line, g Granted) *line {
-	return l.i("seq", g.Seq).r("size", g.ChunkSize).i("desired", int64(g.Desired)).s("held", held(g.Held))
+func describeGranted(l *describe.Line, g Granted) *describe.Line {
+	return l.I("seq", g.Seq).R("size", g.ChunkSize).I("desired", int64(g.Desired)).S("held", held(g.Held))
 }
 
 func describeAllocReport(a AllocReport) string {
-	l := &line{}
-	l.b.WriteString("alloc=" + strconv.FormatInt(int64(a.Alloc), 10))
-	return describeGranted(l.i("pid", int64(a.Pid)).q("script", a.Script).i("prio", int64(a.Priority)), a.Granted).String()
+	l := describe.New("alloc=" + strconv.FormatInt(int64(a.Alloc), 10))
+	return describeGranted(l.I("pid", int64(a.Pid)).Q("script", a.Script).I("prio", int64(a.Priority)), a.Granted).String()
 }
 
 // DescribeSend returns a stable one-line text for a Send.

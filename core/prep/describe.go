@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"ramfarm/core/ram"
+	"ramfarm/core/internal/describe"
 )
 
 // String is the kind's stable name, as the selector protocol spells it.
@@ -46,53 +46,33 @@ func (m Mode) String() string {
 	return "mode" + strconv.Itoa(int(m))
 }
 
-// line builds one "Name key=value ..." description.
-type line struct{ b strings.Builder }
-
-func newLine(name string) *line {
-	l := &line{}
-	l.b.WriteString(name)
-	return l
-}
-
-func (l *line) s(k, v string) *line {
-	l.b.WriteString(" " + k + "=" + v)
-	return l
-}
-func (l *line) i(k string, v int64) *line      { return l.s(k, strconv.FormatInt(v, 10)) }
-func (l *line) n(k string, v int) *line        { return l.s(k, strconv.Itoa(v)) }
-func (l *line) f(k string, v float64) *line    { return l.s(k, strconv.FormatFloat(v, 'f', -1, 64)) }
-func (l *line) r(k string, v ram.Amount) *line { return l.s(k, v.String()) }
-func (l *line) t(k string, v bool) *line       { return l.s(k, strconv.FormatBool(v)) }
-func (l *line) String() string                 { return l.b.String() }
-
 // DescribeEvent is an event's stable one-line text.
 func DescribeEvent(ev Event) string {
 	switch ev := ev.(type) {
 	case nil:
 		return "<nil>"
 	case Observe:
-		return newLine("Observe").i("now", ev.Now).f("money", ev.Money).f("security", ev.Security).String()
+		return describe.New("Observe").I("now", ev.Now).Fixed("money", ev.Money, -1).Fixed("security", ev.Security, -1).String()
 	case Held:
 		cs := make([]string, len(ev.Chunks))
 		for i, c := range ev.Chunks {
 			cs[i] = c.Host + ":" + strconv.Itoa(c.Count) + "x" + c.Size.String()
 		}
-		return newLine("Held").i("seq", ev.Seq).n("desired", ev.Desired).s("chunks", "["+strings.Join(cs, " ")+"]").String()
+		return describe.New("Held").I("seq", ev.Seq).N("desired", ev.Desired).S("chunks", "["+strings.Join(cs, " ")+"]").String()
 	case Refused:
-		return newLine("Refused").s("reason", strconv.Quote(ev.Reason)).String()
+		return describe.New("Refused").Q("reason", ev.Reason).String()
 	case Started:
-		return newLine("Started").i("cmd", ev.Cmd).i("pid", int64(ev.Pid)).String()
+		return describe.New("Started").I("cmd", ev.Cmd).I("pid", int64(ev.Pid)).String()
 	case Exited:
-		return newLine("Exited").i("pid", int64(ev.Pid)).String()
+		return describe.New("Exited").I("pid", int64(ev.Pid)).String()
 	case SetPriority:
-		return newLine("SetPriority").n("prio", ev.Priority).String()
+		return describe.New("SetPriority").N("prio", ev.Priority).String()
 	case SetCap:
-		return newLine("SetCap").r("ram", ev.RAM).String()
+		return describe.New("SetCap").R("ram", ev.RAM).String()
 	case Stop:
 		return "Stop"
 	case Leave:
-		return newLine("Leave").s("host", ev.Host).String()
+		return describe.New("Leave").S("host", ev.Host).String()
 	}
 	return "<unknown event>"
 }
@@ -101,28 +81,28 @@ func DescribeEvent(ev Event) string {
 func DescribeCommand(c Command) string {
 	switch c := c.(type) {
 	case Alloc:
-		return newLine("Alloc").i("id", c.ID).r("size", c.Size).n("count", c.Count).n("prio", c.Priority).
-			t("growable", c.Growable).t("shrinkable", c.Shrinkable).String()
+		return describe.New("Alloc").I("id", c.ID).R("size", c.Size).N("count", c.Count).N("prio", c.Priority).
+			T("growable", c.Growable).T("shrinkable", c.Shrinkable).String()
 	case Resize:
-		return newLine("Resize").i("id", c.ID).n("count", c.Count).n("prio", c.Priority).String()
+		return describe.New("Resize").I("id", c.ID).N("count", c.Count).N("prio", c.Priority).String()
 	case Release:
-		l := newLine("Release").i("id", c.ID)
+		l := describe.New("Release").I("id", c.ID)
 		if c.Host == "" {
-			l.b.WriteString(" all")
-			return l.String()
+			return l.Flag("all", true).String()
 		}
-		return l.s("host", c.Host).r("size", c.Size).n("count", c.Count).String()
+		return l.S("host", c.Host).R("size", c.Size).N("count", c.Count).String()
 	case Unclaim:
-		return newLine("Unclaim").i("id", c.ID).i("pid", int64(c.Pid)).String()
+		return describe.New("Unclaim").I("id", c.ID).I("pid", int64(c.Pid)).String()
 	case Start:
-		return newLine("Start").i("id", c.ID).s("op", c.Op.String()).s("host", c.Host).n("threads", c.Threads).r("ram", c.RAM).String()
+		return describe.New("Start").I("id", c.ID).S("op", c.Op.String()).S("host", c.Host).N("threads", c.Threads).
+			R("ram", c.RAM).String()
 	case Kill:
-		return newLine("Kill").i("id", c.ID).i("pid", int64(c.Pid)).String()
+		return describe.New("Kill").I("id", c.ID).I("pid", int64(c.Pid)).String()
 	case Heartbeat:
-		return newLine("Heartbeat").i("id", c.ID).r("held", c.Held).r("want", c.Want).r("cap", c.Cap).n("prio", c.Priority).
-			t("stopping", c.Stopping).String()
+		return describe.New("Heartbeat").I("id", c.ID).R("held", c.Held).R("want", c.Want).R("cap", c.Cap).N("prio", c.Priority).
+			T("stopping", c.Stopping).String()
 	case Finished:
-		return newLine("Finished").i("id", c.ID).t("done", c.Done).String()
+		return describe.New("Finished").I("id", c.ID).T("done", c.Done).String()
 	case nil:
 		return "<nil>"
 	}

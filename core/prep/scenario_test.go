@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ramfarm/core/formulas"
+	"ramfarm/core/internal/describe"
 	"ramfarm/core/ram"
 	"ramfarm/internal/scenariotest"
 )
@@ -501,20 +502,20 @@ func (w *world) perform(c Command) []string {
 }
 
 func (w *world) summary() string {
-	l := newLine("at "+itoa(w.now)+":").s("mode", w.e.Mode().String()).
-		s("security", strconv.FormatFloat(w.target.HackDifficulty, 'f', 3, 64)).
-		s("money", strconv.FormatFloat(w.target.MoneyAvailable, 'f', 0, 64))
+	l := describe.New("at "+itoa(w.now)+":").S("mode", w.e.Mode().String()).
+		S("security", strconv.FormatFloat(w.target.HackDifficulty, 'f', 3, 64)).
+		S("money", strconv.FormatFloat(w.target.MoneyAvailable, 'f', 0, 64))
 	threads := 0
 	for _, p := range w.procs {
 		threads += p.threads
 	}
-	l.n("workers", len(w.procs)).n("threads", threads)
+	l.N("workers", len(w.procs)).N("threads", threads)
 	if a := w.alloc; a != nil {
 		held := 0
 		for _, n := range a.held {
 			held += n
 		}
-		l.n("held", held).n("desired", a.desired)
+		l.N("held", held).N("desired", a.desired)
 	}
 	return l.String()
 }

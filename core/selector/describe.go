@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"ramfarm/core/ram"
+	"ramfarm/core/internal/describe"
 )
 
 // String is the kind's stable name.
@@ -60,31 +60,6 @@ func ParsePolicy(s string) (Policy, bool) {
 	return PolicyDefault, false
 }
 
-// line builds one "Name key=value ..." description.
-type line struct{ b strings.Builder }
-
-func newLine(name string) *line {
-	l := &line{}
-	l.b.WriteString(name)
-	return l
-}
-
-func (l *line) s(k, v string) *line {
-	l.b.WriteString(" " + k + "=" + v)
-	return l
-}
-func (l *line) i(k string, v int64) *line      { return l.s(k, strconv.FormatInt(v, 10)) }
-func (l *line) f(k string, v float64) *line    { return l.s(k, strconv.FormatFloat(v, 'g', -1, 64)) }
-func (l *line) r(k string, v ram.Amount) *line { return l.s(k, v.String()) }
-func (l *line) q(k, v string) *line            { return l.s(k, strconv.Quote(v)) }
-func (l *line) flag(k string, on bool) *line {
-	if on {
-		l.b.WriteString(" " + k)
-	}
-	return l
-}
-func (l *line) String() string { return l.b.String() }
-
 // DescribeEvent returns a stable one-line text for an event, for logs,
 // traces and test expectations.
 func DescribeEvent(ev Event) string {
@@ -101,26 +76,26 @@ func DescribeEvent(ev Event) string {
 				hs[i] += ":cordoned"
 			}
 		}
-		return newLine("Observe").i("now", ev.Now).f("hacking", ev.Hacking).s("targets", "["+strings.Join(ts, " ")+"]").
-			s("hosts", "["+strings.Join(hs, " ")+"]").String()
+		return describe.New("Observe").I("now", ev.Now).F("hacking", ev.Hacking).S("targets", "["+strings.Join(ts, " ")+"]").
+			S("hosts", "["+strings.Join(hs, " ")+"]").String()
 	case Tick:
-		return newLine("Tick").i("now", ev.Now).String()
+		return describe.New("Tick").I("now", ev.Now).String()
 	case Launched:
-		l := newLine("Launched").i("id", ev.ID)
+		l := describe.New("Launched").I("id", ev.ID)
 		if ev.OK {
-			return l.i("pid", int64(ev.Pid)).String()
+			return l.I("pid", int64(ev.Pid)).String()
 		}
-		return l.flag("failed", true).q("reason", ev.Reason).String()
+		return l.Flag("failed", true).Q("reason", ev.Reason).String()
 	case Heartbeat:
-		return newLine("Heartbeat").i("pid", int64(ev.Pid)).i("port", int64(ev.Port)).s("kind", ev.Kind.String()).
-			q("target", ev.Target).r("held", ev.Held).r("want", ev.Want).r("cap", ev.Cap).i("prio", int64(ev.Priority)).
-			f("rate", ev.Rate).flag("stopping", ev.Stopping).String()
+		return describe.New("Heartbeat").I("pid", int64(ev.Pid)).I("port", int64(ev.Port)).S("kind", ev.Kind.String()).
+			Q("target", ev.Target).R("held", ev.Held).R("want", ev.Want).R("cap", ev.Cap).I("prio", int64(ev.Priority)).
+			F("rate", ev.Rate).Flag("stopping", ev.Stopping).String()
 	case Exit:
-		return newLine("Exit").i("pid", int64(ev.Pid)).flag("done", ev.Done).String()
+		return describe.New("Exit").I("pid", int64(ev.Pid)).Flag("done", ev.Done).String()
 	case Vacate:
-		return newLine("Vacate").q("host", ev.Host).i("reply", int64(ev.Reply)).String()
+		return describe.New("Vacate").Q("host", ev.Host).I("reply", int64(ev.Reply)).String()
 	case Reopen:
-		return newLine("Reopen").q("host", ev.Host).String()
+		return describe.New("Reopen").Q("host", ev.Host).String()
 	case nil:
 		return "<nil>"
 	}
@@ -142,22 +117,23 @@ func describeTarget(t Target) string {
 func DescribeCommand(c Command) string {
 	switch c := c.(type) {
 	case Launch:
-		return newLine("Launch").i("id", c.ID).s("kind", c.Kind.String()).q("target", c.Target).i("prio", int64(c.Priority)).
-			r("ram", c.RAM).flag("growable", c.Growable).String()
+		return describe.New("Launch").I("id", c.ID).S("kind", c.Kind.String()).Q("target", c.Target).I("prio", int64(c.Priority)).
+			R("ram", c.RAM).Flag("growable", c.Growable).String()
 	case Kill:
-		return newLine("Kill").i("id", c.ID).i("pid", int64(c.Pid)).String()
+		return describe.New("Kill").I("id", c.ID).I("pid", int64(c.Pid)).String()
 	case SetPriority:
-		return newLine("SetPriority").i("id", c.ID).i("pid", int64(c.Pid)).i("port", int64(c.Port)).i("prio", int64(c.Priority)).String()
+		return describe.New("SetPriority").I("id", c.ID).I("pid", int64(c.Pid)).I("port", int64(c.Port)).
+			I("prio", int64(c.Priority)).String()
 	case Resize:
-		return newLine("Resize").i("id", c.ID).i("pid", int64(c.Pid)).i("port", int64(c.Port)).r("ram", c.RAM).String()
+		return describe.New("Resize").I("id", c.ID).I("pid", int64(c.Pid)).I("port", int64(c.Port)).R("ram", c.RAM).String()
 	case Stop:
-		return newLine("Stop").i("id", c.ID).i("pid", int64(c.Pid)).i("port", int64(c.Port)).String()
+		return describe.New("Stop").I("id", c.ID).I("pid", int64(c.Pid)).I("port", int64(c.Port)).String()
 	case Leave:
-		return newLine("Leave").i("id", c.ID).i("pid", int64(c.Pid)).i("port", int64(c.Port)).q("host", c.Host).String()
+		return describe.New("Leave").I("id", c.ID).I("pid", int64(c.Pid)).I("port", int64(c.Port)).Q("host", c.Host).String()
 	case Cordon:
-		return newLine("Cordon").i("id", c.ID).q("host", c.Host).flag("on", c.On).flag("off", !c.On).String()
+		return describe.New("Cordon").I("id", c.ID).Q("host", c.Host).Flag("on", c.On).Flag("off", !c.On).String()
 	case Vacated:
-		return newLine("Vacated").i("id", c.ID).q("host", c.Host).i("reply", int64(c.Reply)).String()
+		return describe.New("Vacated").I("id", c.ID).Q("host", c.Host).I("reply", int64(c.Reply)).String()
 	case nil:
 		return "<nil>"
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"ramfarm/core/internal/describe"
 	"ramfarm/core/ram"
 	"ramfarm/internal/scenariotest"
 )
@@ -230,17 +231,17 @@ func describeState(e *Engine) []string {
 		if !g.seen && g.task == nil && g.fails == 0 {
 			continue
 		}
-		l := newLine("target "+host).s("phase", g.phase.String()).s("value", ftoa(g.value)).i("rank", int64(g.rank))
+		l := describe.New("target "+host).S("phase", g.phase.String()).S("value", ftoa(g.value)).I("rank", int64(g.rank))
 		if g.fails > 0 {
-			l.i("fails", int64(g.fails)).i("until", g.until)
+			l.I("fails", int64(g.fails)).I("until", g.until)
 		}
-		l.flag("unseen", !g.seen)
+		l.Flag("unseen", !g.seen)
 		out = append(out, l.String())
 	}
 	for _, t := range e.tasks {
-		l := newLine("task").i("pid", int64(t.pid)).i("launch", t.launch).s("kind", t.kind.String()).s("target", t.tgt.host).
-			s("state", t.state.String()).r("held", t.held).r("want", t.want).r("cap", t.cap).i("prio", int64(t.prio))
-		l.flag("stray", t.tgt.task != t).flag("doomed", t.doomed)
+		l := describe.New("task").I("pid", int64(t.pid)).I("launch", t.launch).S("kind", t.kind.String()).S("target", t.tgt.host).
+			S("state", t.state.String()).R("held", t.held).R("want", t.want).R("cap", t.cap).I("prio", int64(t.prio))
+		l.Flag("stray", t.tgt.task != t).Flag("doomed", t.doomed)
 		out = append(out, l.String())
 	}
 	for _, host := range slices.Sorted(maps.Keys(e.vacating)) {
