@@ -3,12 +3,10 @@ package discovery
 import (
 	"flag"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"ramfarm/core/internal/describe"
-	"ramfarm/core/ram"
 	"ramfarm/internal/scenariotest"
 )
 
@@ -46,50 +44,6 @@ type modelServer struct {
 	open map[Program]bool
 }
 
-type args map[string]string
-
-func parseArgs(fields []string) args {
-	a := args{}
-	for _, f := range fields {
-		k, v, _ := strings.Cut(f, "=")
-		a[k] = v
-	}
-	return a
-}
-
-func has(a args, k string) bool { _, ok := a[k]; return ok }
-
-func (s *scenario) int(a args, k string) int64 {
-	v, ok := a[k]
-	if !ok {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		s.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return n
-}
-
-func (s *scenario) num(a args, k string) float64 {
-	v, ok := a[k]
-	if !ok {
-		return 0
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		s.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return f
-}
-
-func (s *scenario) list(a args, k string) []string {
-	if a[k] == "" {
-		return nil
-	}
-	return strings.Split(a[k], ",")
-}
-
 func (s *scenario) server(host string) *modelServer {
 	for _, m := range s.net {
 		if m.Host == host {
@@ -101,16 +55,16 @@ func (s *scenario) server(host string) *modelServer {
 
 func (s *scenario) run(cmd string) []string {
 	fields := strings.Fields(cmd)
-	a := parseArgs(fields[1:])
+	a := scenariotest.ParseArgs(fields[1:])
 	if fields[0] == "server" || fields[0] == "remove" {
-		a = parseArgs(fields[2:])
+		a = scenariotest.ParseArgs(fields[2:])
 	}
 	if fields[0] != "config" && fields[0] != "server" && fields[0] != "remove" && s.e == nil {
 		s.t.Fatalf("%q before config", cmd)
 	}
 	switch fields[0] {
 	case "config":
-		e, err := New(Config{MemdPort: Port(s.int(a, "memd")), WalkEvery: s.int(a, "walk")})
+		e, err := New(Config{MemdPort: Port(a.Int(s.t, "memd", 0)), WalkEvery: a.Int(s.t, "walk", 0)})
 		if err != nil {
 			return []string{"error: " + err.Error()}
 		}
@@ -124,7 +78,7 @@ func (s *scenario) run(cmd string) []string {
 	case "scan":
 		return s.scan(a)
 	case "subscribe":
-		return s.step(Subscribe{Rid: s.int(a, "rid"), Pid: Pid(s.int(a, "pid")), Reply: Port(s.int(a, "reply"))})
+		return s.step(Subscribe{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0))})
 	case "ready":
 		return s.ready()
 	case "done":
@@ -132,9 +86,9 @@ func (s *scenario) run(cmd string) []string {
 	case "ack":
 		return s.ack(a)
 	case "delivered":
-		return s.step(Delivered{Send: s.int(a, "id"), OK: !has(a, "fail")})
+		return s.step(Delivered{Send: a.Int(s.t, "id", 0), OK: !a.Has("fail")})
 	case "result":
-		return s.step(Result{ID: s.int(a, "id"), OK: !has(a, "fail"), Reason: a["fail"]})
+		return s.step(Result{ID: a.Int(s.t, "id", 0), OK: !a.Has("fail"), Reason: a["fail"]})
 	case "state":
 		return describeState(s.e)
 	}
@@ -144,7 +98,7 @@ func (s *scenario) run(cmd string) []string {
 
 // setServer adds a server to the model network, or changes one in place;
 // keys not given keep their value (a new server: 1 core, nothing else).
-func (s *scenario) setServer(host string, a args) []string {
+func (s *scenario) setServer(host string, a scenariotest.Args) []string {
 	m := s.server(host)
 	if m == nil {
 		m = &modelServer{Server: Server{Host: host, Cores: 1}, open: map[Program]bool{}}
@@ -163,25 +117,25 @@ func (s *scenario) setServer(host string, a args) []string {
 		case "noroot":
 			m.Rooted = false
 		case "ports":
-			m.PortsRequired = int(s.int(a, k))
+			m.PortsRequired = int(a.Int(s.t, k, 0))
 		case "ram":
-			m.MaxRAM = ram.MustGB(s.num(a, k))
+			m.MaxRAM = a.RAM(s.t, k, 0)
 		case "cores":
-			m.Cores = int(s.int(a, k))
+			m.Cores = int(a.Int(s.t, k, 0))
 		case "max-money":
-			m.MaxMoney = s.num(a, k)
+			m.MaxMoney = a.Float(s.t, k, 0)
 		case "money":
-			m.Money = s.num(a, k)
+			m.Money = a.Float(s.t, k, 0)
 		case "sec":
-			m.Security = s.num(a, k)
+			m.Security = a.Float(s.t, k, 0)
 		case "min-sec":
-			m.MinSecurity = s.num(a, k)
+			m.MinSecurity = a.Float(s.t, k, 0)
 		case "base-sec":
-			m.BaseSecurity = s.num(a, k)
+			m.BaseSecurity = a.Float(s.t, k, 0)
 		case "growth":
-			m.Growth = s.num(a, k)
+			m.Growth = a.Float(s.t, k, 0)
 		case "level":
-			m.RequiredLevel = s.num(a, k)
+			m.RequiredLevel = a.Float(s.t, k, 0)
 		default:
 			s.t.Fatalf("server: unknown key %q", k)
 		}
@@ -191,11 +145,11 @@ func (s *scenario) setServer(host string, a args) []string {
 
 // scan steps a Scan of the model: a full one, or with shallow only home
 // and its neighbours (the player's servers and those marked near).
-func (s *scenario) scan(a args) []string {
-	ev := Scan{Now: s.int(a, "now"), Level: int(s.int(a, "level")), Full: !has(a, "shallow")}
-	if has(a, "programs") {
+func (s *scenario) scan(a scenariotest.Args) []string {
+	ev := Scan{Now: a.Int(s.t, "now", 0), Level: int(a.Int(s.t, "level", 0)), Full: !a.Has("shallow")}
+	if a.Has("programs") {
 		s.programs = 0
-		for _, f := range s.list(a, "programs") {
+		for _, f := range a.List("programs") {
 			p, ok := ProgramByFile(f)
 			if !ok {
 				s.t.Fatalf("unknown program %q", f)
@@ -204,13 +158,7 @@ func (s *scenario) scan(a args) []string {
 		}
 	}
 	ev.Programs = s.programs
-	for _, p := range s.list(a, "dead") {
-		n, err := strconv.ParseInt(p, 10, 64)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		ev.Dead = append(ev.Dead, Pid(n))
-	}
+	ev.Dead = scenariotest.Ints[Pid](s.t, a, "dead")
 	for _, m := range s.net {
 		if ev.Full || m.near {
 			ev.Servers = append(ev.Servers, m.Server)
@@ -261,8 +209,8 @@ func (s *scenario) ready() []string {
 // done carries out the opens, then the nukes, not done yet, against the
 // model, and steps each Result. Hosts in fail=a,b fail whatever they do
 // (a server that vanished, say).
-func (s *scenario) done(a args) []string {
-	fail := s.list(a, "fail")
+func (s *scenario) done(a scenariotest.Args) []string {
+	fail := a.List("fail")
 	var out []string
 	result := func(id int64, host, reason string) {
 		if slices.Contains(fail, host) {
@@ -310,15 +258,8 @@ func (s *scenario) done(a args) []string {
 
 // ack reports every unacknowledged send delivered, except those to the
 // ports in fail=p,q (full ports).
-func (s *scenario) ack(a args) []string {
-	var full []Port
-	for _, p := range s.list(a, "fail") {
-		n, err := strconv.ParseInt(p, 10, 64)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		full = append(full, Port(n))
-	}
+func (s *scenario) ack(a scenariotest.Args) []string {
+	full := scenariotest.Ints[Port](s.t, a, "fail")
 	var out []string
 	sends := s.sends
 	s.sends = nil

@@ -30,55 +30,6 @@ func TestEngine_Step_scenarios(t *testing.T) {
 	})
 }
 
-type args map[string]string
-
-func parseArgs(fields []string) args {
-	a := args{}
-	for _, f := range fields {
-		k, v, _ := strings.Cut(f, "=")
-		a[k] = v
-	}
-	return a
-}
-
-func (a args) has(k string) bool { _, ok := a[k]; return ok }
-
-func (w *world) int(a args, k string, def int64) int64 {
-	v, ok := a[k]
-	if !ok {
-		return def
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		w.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return n
-}
-
-func (w *world) float(a args, k string, def float64) float64 {
-	v, ok := a[k]
-	if !ok {
-		return def
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		w.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return f
-}
-
-func (w *world) ram(a args, k string) ram.Amount {
-	v, ok := a[k]
-	if !ok {
-		return 0
-	}
-	f, err := strconv.ParseFloat(strings.TrimSuffix(v, "GB"), 64)
-	if err != nil {
-		w.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return ram.MustGB(f)
-}
-
 // world is the engine's surroundings: the shell's loop, an allocator that
 // grants chunks on hosts in name order, and the game's target, player and
 // workers.
@@ -152,7 +103,7 @@ func (w *world) violation(s string) string {
 
 func (w *world) run(cmd string) []string {
 	fields := strings.Fields(cmd)
-	a := parseArgs(fields[1:])
+	a := scenariotest.ParseArgs(fields[1:])
 	if fields[0] != "config" && fields[0] != "host" && w.e == nil {
 		w.t.Fatalf("%q before config", cmd)
 	}
@@ -161,7 +112,7 @@ func (w *world) run(cmd string) []string {
 		return w.config(a)
 	case "host":
 		name := fields[1]
-		h := fhost{name: name, max: w.ram(a, "max"), cores: int(w.int(a, "cores", 1))}
+		h := fhost{name: name, max: a.RAM(w.t, "max", 0), cores: int(a.Int(w.t, "cores", 1))}
 		if old := w.host(name); old != nil {
 			old.max, old.cores = h.max, h.cores
 		} else {
@@ -171,7 +122,7 @@ func (w *world) run(cmd string) []string {
 		w.alloc.dirty = true
 		return nil
 	case "budget":
-		return w.step(Budget{RAM: w.ram(a, "ram"), MaxChunk: w.ram(a, "max-chunk")})
+		return w.step(Budget{RAM: a.RAM(w.t, "ram", 0), MaxChunk: a.RAM(w.t, "max-chunk", 0)})
 	case "shutdown":
 		return w.step(Shutdown{})
 	case "leave":
@@ -181,20 +132,20 @@ func (w *world) run(cmd string) []string {
 		return w.step(Leave{Host: fields[1]})
 
 	case "level":
-		w.player.Hacking = w.float(a, "to", w.player.Hacking)
+		w.player.Hacking = a.Float(w.t, "to", w.player.Hacking)
 		return nil
 	case "perturb":
-		w.target.MoneyAvailable = w.float(a, "money", w.target.MoneyAvailable)
-		w.target.HackDifficulty = w.float(a, "security", w.target.HackDifficulty)
+		w.target.MoneyAvailable = a.Float(w.t, "money", w.target.MoneyAvailable)
+		w.target.HackDifficulty = a.Float(w.t, "security", w.target.HackDifficulty)
 		return nil
 	case "fail-exec":
-		w.failExecs = int(w.int(a, "count", 1))
+		w.failExecs = int(a.Int(w.t, "count", 1))
 		return nil
 	case "tick":
-		return w.loop(w.int(a, "now", w.now), true)
+		return w.loop(a.Int(w.t, "now", w.now), true)
 	case "run":
-		out := w.runUntil(w.int(a, "until", w.now), w.int(a, "every", 0), a.has("beats"))
-		if a.has("quiet") { // the summary alone
+		out := w.runUntil(a.Int(w.t, "until", w.now), a.Int(w.t, "every", 0), a.Has("beats"))
+		if a.Has("quiet") { // the summary alone
 			out = out[len(out)-1:]
 		}
 		return out
@@ -205,18 +156,18 @@ func (w *world) run(cmd string) []string {
 	return nil
 }
 
-func (w *world) config(a args) []string {
+func (w *world) config(a scenariotest.Args) []string {
 	name := a["target"]
 	w.target = server(w.t, name)
-	w.player = formulas.NewPlayer(w.float(a, "level", 100))
+	w.player = formulas.NewPlayer(a.Float(w.t, "level", 100))
 	w.bn = formulas.BN1()
-	w.roll = w.float(a, "roll", 0)
+	w.roll = a.Float(w.t, "roll", 0)
 	cfg := Config{
-		Model: Model{Target: w.target, Player: w.player, BitNode: w.bn, Spacing: w.int(a, "spacing", 0),
-			Period: w.int(a, "period", 0), GrowSafety: int(w.int(a, "grow-safety", 0))},
-		Fraction: w.float(a, "fraction", 0), MaxFraction: w.float(a, "max-fraction", 0),
-		MaxChunk: w.ram(a, "max-chunk"), Budget: w.ram(a, "budget"), Guard: w.int(a, "guard", 0),
-		Heartbeat: w.int(a, "heartbeat", 0),
+		Model: Model{Target: w.target, Player: w.player, BitNode: w.bn, Spacing: a.Int(w.t, "spacing", 0),
+			Period: a.Int(w.t, "period", 0), GrowSafety: int(a.Int(w.t, "grow-safety", 0))},
+		Fraction: a.Float(w.t, "fraction", 0), MaxFraction: a.Float(w.t, "max-fraction", 0),
+		MaxChunk: a.RAM(w.t, "max-chunk", 0), Budget: a.RAM(w.t, "budget", 0), Guard: a.Int(w.t, "guard", 0),
+		Heartbeat: a.Int(w.t, "heartbeat", 0),
 	}
 	e, err := New(cfg)
 	if err != nil {

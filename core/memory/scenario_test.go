@@ -29,78 +29,24 @@ type scenario struct {
 	unacked []Send
 }
 
-type args map[string]string
-
-func parseArgs(fields []string) args {
-	a := args{}
-	for _, f := range fields {
-		k, v, _ := strings.Cut(f, "=")
-		a[k] = v
-	}
-	return a
-}
-
-func (s *scenario) int(a args, k string) int64 {
-	v, ok := a[k]
-	if !ok {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		s.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return n
-}
-
-func (s *scenario) ram(a args, k string) ram.Amount {
-	v, ok := a[k]
-	if !ok {
-		return 0
-	}
-	return s.amount(v)
-}
-
-func (s *scenario) amount(v string) ram.Amount {
-	neg := strings.HasPrefix(v, "-")
-	f, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimPrefix(v, "-"), "GB"), 64)
-	if err != nil {
-		s.t.Fatalf("amount %q: %v", v, err)
-	}
-	r := ram.MustGB(f)
-	if neg {
-		r = -r
-	}
-	return r
-}
-
-func (s *scenario) pids(a args, k string) []Pid {
-	var out []Pid
-	for _, f := range strings.Split(a[k], ",") {
-		if f != "" {
-			n, err := strconv.ParseInt(f, 10, 64)
-			if err != nil {
-				s.t.Fatalf("%s: %v", k, err)
-			}
-			out = append(out, Pid(n))
-		}
-	}
-	return out
-}
-
 func (s *scenario) run(cmd string) []string {
 	fields := strings.Fields(cmd)
-	a := parseArgs(fields[1:])
+	a := scenariotest.ParseArgs(fields[1:])
 	if fields[0] != "config" && s.e == nil {
 		s.t.Fatalf("%q before config", cmd)
 	}
 	switch fields[0] {
 	case "config":
-		cfg := Config{HomeReserve: s.ram(a, "home-reserve"), UseHacknet: has(a, "hacknet")}
+		cfg := Config{HomeReserve: a.RAM(s.t, "home-reserve", 0), UseHacknet: a.Has("hacknet")}
 		if v, ok := a["set-aside"]; ok {
 			cfg.SetAside = map[string]ram.Amount{}
 			for _, kv := range strings.Split(v, ",") {
 				h, amt, _ := strings.Cut(kv, ":")
-				cfg.SetAside[h] = s.amount(amt)
+				r, err := scenariotest.ParseRAM(amt)
+				if err != nil {
+					s.t.Fatalf("set-aside=%s: %s: %v", v, kv, err)
+				}
+				cfg.SetAside[h] = r
 			}
 		}
 		e, err := New(cfg)
@@ -110,50 +56,43 @@ func (s *scenario) run(cmd string) []string {
 		s.e, s.workers, s.unacked = e, nil, nil
 		return nil
 	case "worker":
-		w := WorkerState{Host: fields[1], Rooted: !has(a, "noroot"), MaxRAM: s.ram(a, "max"), UsedRAM: s.ram(a, "used"),
-			Cores: int(s.int(a, "cores"))}
-		for k := HostDefault; k <= HostHacknet; k++ {
-			if a["kind"] == k.String() {
-				w.Kind = k
-			}
-		}
+		w := WorkerState{Host: fields[1], Rooted: !a.Has("noroot"), MaxRAM: a.RAM(s.t, "max", 0), UsedRAM: a.RAM(s.t, "used", 0),
+			Cores: int(a.Int(s.t, "cores", 0)),
+			Kind:  scenariotest.Enum(s.t, a, "kind", HostDefault, HostDefault, HostHome, HostPurchased, HostHacknet)}
 		s.workers = append(s.workers, w)
 		return nil
 	case "tick":
-		ev := Tick{Now: s.int(a, "now"), Dead: s.pids(a, "dead"), Workers: s.workers}
-		if g := a["gone"]; g != "" {
-			ev.Gone = strings.Split(g, ",")
-		}
+		ev := Tick{Now: a.Int(s.t, "now", 0), Dead: scenariotest.Ints[Pid](s.t, a, "dead"), Gone: a.List("gone"), Workers: s.workers}
 		s.workers = nil
 		return s.step(ev)
 	case "request":
 		return s.step(Request{
-			Rid: s.int(a, "rid"), Pid: Pid(s.int(a, "pid")), Script: a["script"], Reply: Port(s.int(a, "reply")),
-			ChunkSize: s.ram(a, "size"), Count: int(s.int(a, "count")), Priority: int(s.int(a, "prio")),
-			Options: Options{Contiguous: has(a, "contiguous"), CoreDependent: has(a, "core-dependent"),
-				LongRunning: has(a, "long-running"), Shrinkable: has(a, "shrinkable"), Growable: has(a, "growable")},
+			Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Script: a["script"], Reply: Port(a.Int(s.t, "reply", 0)),
+			ChunkSize: a.RAM(s.t, "size", 0), Count: int(a.Int(s.t, "count", 0)), Priority: int(a.Int(s.t, "prio", 0)),
+			Options: Options{Contiguous: a.Has("contiguous"), CoreDependent: a.Has("core-dependent"),
+				LongRunning: a.Has("long-running"), Shrinkable: a.Has("shrinkable"), Growable: a.Has("growable")},
 		})
 	case "resize":
-		ev := Resize{Rid: s.int(a, "rid"), Pid: Pid(s.int(a, "pid")), Reply: Port(s.int(a, "reply")),
-			Alloc: AllocID(s.int(a, "alloc")), ChunkSize: s.ram(a, "size"), Count: int(s.int(a, "count"))}
-		if has(a, "prio") {
-			p := int(s.int(a, "prio"))
+		ev := Resize{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0)),
+			Alloc: AllocID(a.Int(s.t, "alloc", 0)), ChunkSize: a.RAM(s.t, "size", 0), Count: int(a.Int(s.t, "count", 0))}
+		if a.Has("prio") {
+			p := int(a.Int(s.t, "prio", 0))
 			ev.Priority = &p
 		}
 		return s.step(ev)
 	case "release":
-		return s.step(Release{Rid: s.int(a, "rid"), Pid: Pid(s.int(a, "pid")), Reply: Port(s.int(a, "reply")),
-			Alloc: AllocID(s.int(a, "alloc")), Host: a["host"], ChunkSize: s.ram(a, "size"), Count: int(s.int(a, "count"))})
+		return s.step(Release{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0)),
+			Alloc: AllocID(a.Int(s.t, "alloc", 0)), Host: a["host"], ChunkSize: a.RAM(s.t, "size", 0), Count: int(a.Int(s.t, "count", 0))})
 	case "claim":
-		return s.step(Claim{Rid: s.int(a, "rid"), Pid: Pid(s.int(a, "pid")), Reply: Port(s.int(a, "reply")),
-			Alloc: AllocID(s.int(a, "alloc")), Host: a["host"], Worker: Pid(s.int(a, "worker")), RAM: s.ram(a, "ram")})
+		return s.step(Claim{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0)),
+			Alloc: AllocID(a.Int(s.t, "alloc", 0)), Host: a["host"], Worker: Pid(a.Int(s.t, "worker", 0)), RAM: a.RAM(s.t, "ram", 0)})
 	case "unclaim":
-		return s.step(Unclaim{Rid: s.int(a, "rid"), Pid: Pid(s.int(a, "pid")), Reply: Port(s.int(a, "reply")),
-			Alloc: AllocID(s.int(a, "alloc")), Worker: Pid(s.int(a, "worker"))})
+		return s.step(Unclaim{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0)),
+			Alloc: AllocID(a.Int(s.t, "alloc", 0)), Worker: Pid(a.Int(s.t, "worker", 0))})
 	case "status-msg":
-		return s.step(Status{Rid: s.int(a, "rid"), Pid: Pid(s.int(a, "pid")), Reply: Port(s.int(a, "reply"))})
+		return s.step(Status{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0))})
 	case "delivered":
-		return s.step(Delivered{Send: s.int(a, "id"), OK: !has(a, "fail")})
+		return s.step(Delivered{Send: a.Int(s.t, "id", 0), OK: !a.Has("fail")})
 	case "ready":
 		return s.ready()
 	case "ack":
@@ -164,8 +103,6 @@ func (s *scenario) run(cmd string) []string {
 	s.t.Fatalf("unknown command %q", cmd)
 	return nil
 }
-
-func has(a args, k string) bool { _, ok := a[k]; return ok }
 
 func (s *scenario) step(ev Event) []string {
 	if err := s.e.Step(ev); err != nil {
@@ -197,9 +134,9 @@ func (s *scenario) ready() []string {
 
 // ack reports every unacknowledged send delivered, except to the ports
 // in fail=p,q (full ports) and the send id=n with flag fail.
-func (s *scenario) ack(a args) []string {
-	failPorts := s.pids(a, "fail")
-	only := s.int(a, "id")
+func (s *scenario) ack(a scenariotest.Args) []string {
+	failPorts := scenariotest.Ints[Port](s.t, a, "fail")
+	only := a.Int(s.t, "id", 0)
 	var out []string
 	rest := s.unacked[:0]
 	for _, snd := range s.unacked {
@@ -207,7 +144,7 @@ func (s *scenario) ack(a args) []string {
 			rest = append(rest, snd)
 			continue
 		}
-		ok := !slices.Contains(failPorts, Pid(snd.Port)) && !(only != 0 && has(a, "failed"))
+		ok := !slices.Contains(failPorts, snd.Port) && !(only != 0 && a.Has("failed"))
 		ev := Delivered{Send: snd.ID, OK: ok}
 		if err := s.e.Step(ev); err != nil {
 			out = append(out, "error: "+err.Error())

@@ -43,55 +43,6 @@ func TestEngine_Step_scenarios(t *testing.T) {
 	})
 }
 
-type args map[string]string
-
-func parseArgs(fields []string) args {
-	a := args{}
-	for _, f := range fields {
-		k, v, _ := strings.Cut(f, "=")
-		a[k] = v
-	}
-	return a
-}
-
-func (a args) has(k string) bool { _, ok := a[k]; return ok }
-
-func (w *world) int(a args, k string, def int64) int64 {
-	v, ok := a[k]
-	if !ok {
-		return def
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		w.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return n
-}
-
-func (w *world) float(a args, k string, def float64) float64 {
-	v, ok := a[k]
-	if !ok {
-		return def
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		w.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return f
-}
-
-func (w *world) ram(a args, k string) ram.Amount {
-	v, ok := a[k]
-	if !ok {
-		return 0
-	}
-	f, err := strconv.ParseFloat(strings.TrimSuffix(v, "GB"), 64)
-	if err != nil {
-		w.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return ram.MustGB(f)
-}
-
 // world is the engine's surroundings.
 type world struct {
 	t *testing.T
@@ -162,7 +113,7 @@ func (w *world) violation(s string) string {
 
 func (w *world) run(cmd string) []string {
 	fields := strings.Fields(cmd)
-	a := parseArgs(fields[1:])
+	a := scenariotest.ParseArgs(fields[1:])
 	if fields[0] != "config" && fields[0] != "host" && w.e == nil {
 		w.t.Fatalf("%q before config", cmd)
 	}
@@ -170,7 +121,7 @@ func (w *world) run(cmd string) []string {
 	case "config":
 		return w.config(a)
 	case "host":
-		h := &fhost{name: fields[1], max: w.ram(a, "max")}
+		h := &fhost{name: fields[1], max: a.RAM(w.t, "max", 0)}
 		if old := w.host(h.name); old != nil {
 			old.max = h.max
 		} else {
@@ -186,9 +137,9 @@ func (w *world) run(cmd string) []string {
 	case "msg":
 		switch fields[1] {
 		case "prio":
-			w.events = append(w.events, SetPriority{Priority: int(w.int(a, "prio", 0))})
+			w.events = append(w.events, SetPriority{Priority: int(a.Int(w.t, "prio", 0))})
 		case "cap":
-			w.events = append(w.events, SetCap{RAM: w.ram(a, "ram")})
+			w.events = append(w.events, SetCap{RAM: a.RAM(w.t, "ram", 0)})
 		case "stop":
 			w.events = append(w.events, Stop{})
 		case "leave":
@@ -198,12 +149,12 @@ func (w *world) run(cmd string) []string {
 		}
 		return nil
 	case "fail-exec":
-		w.failExecs = int(w.int(a, "count", 1))
+		w.failExecs = int(a.Int(w.t, "count", 1))
 		return nil
 	case "round":
 		return w.round(true)
 	case "run":
-		return w.runUntil(w.int(a, "until", w.now))
+		return w.runUntil(a.Int(w.t, "until", w.now))
 	case "state":
 		return w.state()
 	}
@@ -211,19 +162,16 @@ func (w *world) run(cmd string) []string {
 	return nil
 }
 
-func (w *world) config(a args) []string {
+func (w *world) config(a scenariotest.Args) []string {
 	w.target = formulas.Server{
-		HackDifficulty: w.float(a, "security", 5), MinDifficulty: w.float(a, "min", 1), BaseDifficulty: w.float(a, "security", 5),
-		MoneyMax: w.float(a, "max", 0), MoneyAvailable: w.float(a, "money", 0), ServerGrowth: w.float(a, "growth", 0),
+		HackDifficulty: a.Float(w.t, "security", 5), MinDifficulty: a.Float(w.t, "min", 1), BaseDifficulty: a.Float(w.t, "security", 5),
+		MoneyMax: a.Float(w.t, "max", 0), MoneyAvailable: a.Float(w.t, "money", 0), ServerGrowth: a.Float(w.t, "growth", 0),
 		RequiredHackingSkill: 1, HasAdminRights: true,
 	}
-	w.player = formulas.NewPlayer(w.float(a, "level", 100))
-	kind := KindTill
-	if a["kind"] == "sow" {
-		kind = KindSow
-	}
-	cfg := Config{Kind: kind, Target: w.target, Cap: w.ram(a, "cap"), Priority: int(w.int(a, "prio", 0)),
-		Fixed: a.has("fixed"), Heartbeat: w.int(a, "heartbeat", 600000)}
+	w.player = formulas.NewPlayer(a.Float(w.t, "level", 100))
+	cfg := Config{Kind: scenariotest.Enum(w.t, a, "kind", KindTill, KindTill, KindSow), Target: w.target,
+		Cap: a.RAM(w.t, "cap", 0), Priority: int(a.Int(w.t, "prio", 0)), Fixed: a.Has("fixed"),
+		Heartbeat: a.Int(w.t, "heartbeat", 600000)}
 	e, err := New(cfg)
 	if err != nil {
 		return []string{"error: " + err.Error()}

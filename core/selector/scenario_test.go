@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"ramfarm/core/internal/describe"
-	"ramfarm/core/ram"
 	"ramfarm/internal/scenariotest"
 )
 
@@ -32,70 +31,9 @@ type scenario struct {
 	hosts   map[string]HostRAM
 }
 
-type args map[string]string
-
-func parseArgs(fields []string) args {
-	a := args{}
-	for _, f := range fields {
-		k, v, _ := strings.Cut(f, "=")
-		a[k] = v
-	}
-	return a
-}
-
-func has(a args, k string) bool { _, ok := a[k]; return ok }
-
-func (s *scenario) int(a args, k string, def int64) int64 {
-	v, ok := a[k]
-	if !ok {
-		return def
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		s.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return n
-}
-
-func (s *scenario) float(a args, k string, def float64) float64 {
-	v, ok := a[k]
-	if !ok {
-		return def
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		s.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return f
-}
-
-func (s *scenario) ram(a args, k string, def ram.Amount) ram.Amount {
-	v, ok := a[k]
-	if !ok {
-		return def
-	}
-	f, err := strconv.ParseFloat(strings.TrimSuffix(v, "GB"), 64)
-	if err != nil {
-		s.t.Fatalf("%s=%s: %v", k, v, err)
-	}
-	return ram.MustGB(f)
-}
-
-func (s *scenario) kind(a args, def Kind) Kind {
-	v, ok := a["kind"]
-	if !ok {
-		return def
-	}
-	k, ok := ParseKind(v)
-	if !ok {
-		s.t.Fatalf("kind %q", v)
-	}
-	return k
-}
-
 func (s *scenario) run(cmd string) []string {
 	fields := strings.Fields(cmd)
-	a := parseArgs(fields[1:])
+	a := scenariotest.ParseArgs(fields[1:])
 	if fields[0] != "config" && fields[0] != "target" && fields[0] != "host" && s.e == nil {
 		s.t.Fatalf("%q before config", cmd)
 	}
@@ -106,40 +44,40 @@ func (s *scenario) run(cmd string) []string {
 			s.t.Fatalf("policy %q", a["policy"])
 		}
 		s.cfg = Config{
-			Policy: p, HeartbeatTimeout: s.int(a, "timeout", 0), Grace: s.int(a, "grace", 0), Resend: s.int(a, "resend", 0),
-			BackoffBase: s.int(a, "backoff", 0), BackoffCap: s.int(a, "backoff-cap", 0), MaxStarting: int(s.int(a, "starting", 0)),
-			MinTaskRAM: s.ram(a, "min-task", 0), ShrinkRatio: s.float(a, "ratio", 0), RestartJump: s.float(a, "jump", 0),
-			BatchGap: s.int(a, "gap", 0), MaxHackFraction: s.float(a, "fraction", 0),
+			Policy: p, HeartbeatTimeout: a.Int(s.t, "timeout", 0), Grace: a.Int(s.t, "grace", 0), Resend: a.Int(s.t, "resend", 0),
+			BackoffBase: a.Int(s.t, "backoff", 0), BackoffCap: a.Int(s.t, "backoff-cap", 0), MaxStarting: int(a.Int(s.t, "starting", 0)),
+			MinTaskRAM: a.RAM(s.t, "min-task", 0), ShrinkRatio: a.Float(s.t, "ratio", 0), RestartJump: a.Float(s.t, "jump", 0),
+			BatchGap: a.Int(s.t, "gap", 0), MaxHackFraction: a.Float(s.t, "fraction", 0),
 		}
 		for k := KindTill; k <= KindHarvest; k++ {
-			s.cfg.TaskRAM[k] = s.ram(a, k.String()+"-ram", 0)
+			s.cfg.TaskRAM[k] = a.RAM(s.t, k.String()+"-ram", 0)
 		}
 		return s.restart()
 	case "restart":
 		return s.restart()
 	case "target":
 		// Defaults: security at min, money at max, base = security.
-		min := s.float(a, "min", 1)
-		sec := s.float(a, "sec", min)
-		max := s.float(a, "max", 1e6)
+		min := a.Float(s.t, "min", 1)
+		sec := a.Float(s.t, "sec", min)
+		max := a.Float(s.t, "max", 1e6)
 		s.targets[fields[1]] = Target{
-			Host: fields[1], MoneyMax: max, MoneyAvailable: s.float(a, "money", max), MinSecurity: min,
-			BaseSecurity: s.float(a, "base", sec), Security: sec, Growth: s.float(a, "growth", 20),
-			RequiredHacking: s.float(a, "req", 1), Rooted: !has(a, "noroot"),
+			Host: fields[1], MoneyMax: max, MoneyAvailable: a.Float(s.t, "money", max), MinSecurity: min,
+			BaseSecurity: a.Float(s.t, "base", sec), Security: sec, Growth: a.Float(s.t, "growth", 20),
+			RequiredHacking: a.Float(s.t, "req", 1), Rooted: !a.Has("noroot"),
 		}
 		return nil
 	case "untarget":
 		delete(s.targets, fields[1])
 		return nil
 	case "host":
-		s.hosts[fields[1]] = HostRAM{Host: fields[1], Usable: s.ram(a, "usable", 0), Allocated: s.ram(a, "alloc", 0),
-			Cordoned: has(a, "cordoned")}
+		s.hosts[fields[1]] = HostRAM{Host: fields[1], Usable: a.RAM(s.t, "usable", 0), Allocated: a.RAM(s.t, "alloc", 0),
+			Cordoned: a.Has("cordoned")}
 		return nil
 	case "unhost":
 		delete(s.hosts, fields[1])
 		return nil
 	case "observe":
-		ev := Observe{Now: s.int(a, "now", 0), Hacking: s.float(a, "hacking", 10), Room: s.ram(a, "room", -1)}
+		ev := Observe{Now: a.Int(s.t, "now", 0), Hacking: a.Float(s.t, "hacking", 10), Room: a.RAM(s.t, "room", -1)}
 		for _, k := range slices.Sorted(maps.Keys(s.targets)) {
 			ev.Targets = append(ev.Targets, s.targets[k])
 		}
@@ -148,30 +86,30 @@ func (s *scenario) run(cmd string) []string {
 		}
 		return s.step(ev)
 	case "tick":
-		return s.step(Tick{Now: s.int(a, "now", 0)})
+		return s.step(Tick{Now: a.Int(s.t, "now", 0)})
 	case "launched":
-		return s.step(Launched{ID: s.int(a, "id", 0), OK: !has(a, "fail"), Pid: Pid(s.int(a, "pid", 0)), Reason: a["reason"]})
+		return s.step(Launched{ID: a.Int(s.t, "id", 0), OK: !a.Has("fail"), Pid: Pid(a.Int(s.t, "pid", 0)), Reason: a["reason"]})
 	case "heartbeat":
 		// What is not given is what the engine expects: the task obeys.
-		pid := Pid(s.int(a, "pid", 0))
-		ev := Heartbeat{Pid: pid, Port: Port(s.int(a, "port", 1000+int64(pid))), Rate: s.float(a, "rate", 0)}
+		pid := Pid(a.Int(s.t, "pid", 0))
+		ev := Heartbeat{Pid: pid, Port: Port(a.Int(s.t, "port", 1000+int64(pid))), Rate: a.Float(s.t, "rate", 0)}
 		if t := s.e.byPid[pid]; t != nil {
 			ev.Kind, ev.Target, ev.Cap, ev.Priority = t.kind, t.tgt.host, t.cap, t.prio
 		}
-		ev.Kind = s.kind(a, ev.Kind)
+		ev.Kind = scenariotest.Enum(s.t, a, "kind", ev.Kind, KindTill, KindSow, KindHarvest)
 		if v, ok := a["target"]; ok {
 			ev.Target = v
 		}
-		ev.Cap = s.ram(a, "cap", ev.Cap)
-		ev.Priority = int(s.int(a, "prio", int64(ev.Priority)))
-		ev.Held = s.ram(a, "held", 0)
-		ev.Want = s.ram(a, "want", ev.Cap)
-		ev.Stopping = has(a, "stopping")
+		ev.Cap = a.RAM(s.t, "cap", ev.Cap)
+		ev.Priority = int(a.Int(s.t, "prio", int64(ev.Priority)))
+		ev.Held = a.RAM(s.t, "held", 0)
+		ev.Want = a.RAM(s.t, "want", ev.Cap)
+		ev.Stopping = a.Has("stopping")
 		return s.step(ev)
 	case "exit":
-		return s.step(Exit{Pid: Pid(s.int(a, "pid", 0)), Done: has(a, "done")})
+		return s.step(Exit{Pid: Pid(a.Int(s.t, "pid", 0)), Done: a.Has("done")})
 	case "vacate":
-		return s.step(Vacate{Host: a["host"], Reply: Port(s.int(a, "reply", 0))})
+		return s.step(Vacate{Host: a["host"], Reply: Port(a.Int(s.t, "reply", 0))})
 	case "reopen":
 		return s.step(Reopen{Host: a["host"]})
 	case "ready":

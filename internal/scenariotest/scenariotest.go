@@ -8,7 +8,8 @@
 // separated by blank lines; lines starting with # are comments. Every
 // command prints "ok" or what it produced, so no expectation is empty.
 // With rewrite set, the files are written back with the actual output, for
-// review as a diff. Each engine package supplies only its commands.
+// review as a diff. Each engine package supplies only its commands, and
+// reads their arguments with ParseArgs.
 package scenariotest
 
 import (
