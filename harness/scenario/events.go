@@ -60,6 +60,16 @@ type Kill struct {
 	Args   []any
 }
 
+// Run starts a script, as the player's terminal does: scripts of the
+// player's own (a share loop, a manual hack) that take RAM ramfarm does
+// not control.
+type Run struct {
+	Script  string
+	Host    string
+	Threads int64
+	Args    []any
+}
+
 // Money grants money earned away from the scripts.
 type Money struct{ Amount float64 }
 
@@ -78,6 +88,7 @@ func (e Buy) Kind() string             { return "buy" }
 func (e UpgradeHome) Kind() string     { return "upgrade-home" }
 func (e UpgradeServer) Kind() string   { return "upgrade-server" }
 func (e Kill) Kind() string            { return "kill" }
+func (e Run) Kind() string             { return "run" }
 func (e Money) Kind() string           { return "money" }
 func (e SetHackingLevel) Kind() string { return "hacking-level" }
 func (e SetHackingExp) Kind() string   { return "hacking-exp" }
@@ -109,6 +120,10 @@ func (e Kill) String() string {
 		return fmt.Sprintf("kill pid %d", e.Pid)
 	}
 	return fmt.Sprintf("kill %s on %s args %v", e.Script, e.Host, e.Args)
+}
+
+func (e Run) String() string {
+	return fmt.Sprintf("run %s on %s, %d threads, args %v", e.Script, e.Host, e.Threads, e.Args)
 }
 
 func (e Money) String() string           { return fmt.Sprintf("grant $%v", e.Amount) }
@@ -222,6 +237,17 @@ func (e Kill) Apply(w *world.World) error {
 	return nil
 }
 
+func (e Run) Apply(w *world.World) error {
+	pid, err := w.Exec(e.Script, e.Host, world.ExecOptions{Threads: float64(e.Threads)}, e.Args)
+	if err != nil {
+		return err
+	}
+	if pid == 0 {
+		return fmt.Errorf("the game refused to run %s on %s", e.Script, e.Host)
+	}
+	return nil
+}
+
 func (e Money) Apply(w *world.World) error {
 	w.Player().GainMoney(e.Amount)
 	return nil
@@ -254,6 +280,8 @@ func eventKeys(kind string) (required, optional []string, ok bool) {
 		return []string{"host", "ram"}, []string{"funded"}, true
 	case "kill":
 		return nil, []string{"pid", "script", "host", "args"}, true
+	case "run":
+		return []string{"script"}, []string{"host", "threads", "args"}, true
 	case "money":
 		return []string{"amount"}, nil, true
 	case "hacking-level":
@@ -266,7 +294,7 @@ func eventKeys(kind string) (required, optional []string, ok bool) {
 	return nil, nil, false
 }
 
-const eventKinds = `"acquire", "buy", "upgrade-home", "upgrade-server", "kill", "money", "hacking-level", "hacking-exp" or "root"`
+const eventKinds = `"acquire", "buy", "upgrade-home", "upgrade-server", "kill", "run", "money", "hacking-level", "hacking-exp" or "root"`
 
 func parseEvents(top *object, hosts []string, duration time.Duration) ([]TimedEvent, error) {
 	items, err := top.list("events")
@@ -388,6 +416,22 @@ func parseEvent(o *object, kind string, hosts []string) (Event, error) {
 		case byName && e.Script == "":
 			return nil, o.bad("script", "must not be empty")
 		}
+		return e, nil
+	case "run":
+		e := Run{Host: world.HomeHost, Threads: 1}
+		threads := 1.0
+		if err := firstErr(
+			o.str("script", &e.Script),
+			o.str("host", &e.Host),
+			o.integer("threads", 1, 1<<31-1, &threads),
+			o.args("args", &e.Args),
+		); err != nil {
+			return nil, err
+		}
+		if e.Script == "" {
+			return nil, o.bad("script", "must not be empty")
+		}
+		e.Threads = int64(threads)
 		return e, nil
 	case "money":
 		var e Money

@@ -71,6 +71,7 @@ type Result struct {
 
 const (
 	maxOvercommitLog = 20
+	workerDir        = "ramfarm/w/"
 	memdPort         = 100
 	statusPort       = 998
 	memdScript       = "ramfarm/memd.js"
@@ -208,6 +209,30 @@ func (r *runner) status() *report {
 	return rep
 }
 
+// overcommitted reports whether a host of maxRAM GB, allocated GB of it
+// in chunks, is overcommitted while processes other than workers use
+// other GB of it: they hold RAM the allocator counts as chunks.
+func overcommitted(maxRAM, allocated, other float64) bool {
+	return other > maxRAM-allocated+0.005 // RAM is counted in 0.01 GB
+}
+
+// workerRAM is the RAM the worker scripts (ramfarm/w/*) use on host.
+func (r *runner) workerRAM(host string) float64 {
+	ps, err := r.g.World.PS(host)
+	if err != nil {
+		return 0
+	}
+	var sum float64
+	for _, p := range ps {
+		if strings.HasPrefix(p.Filename, workerDir) {
+			if proc := r.g.World.Process(p.Pid); proc != nil {
+				sum += proc.RAMPerThread * float64(proc.Threads)
+			}
+		}
+	}
+	return sum
+}
+
 func (r *runner) sample() {
 	now := r.g.Now()
 	st := r.g.Stats()
@@ -222,18 +247,25 @@ func (r *runner) sample() {
 		usable += w.Usable
 		allocated += w.Allocated
 		used += w.Claimed
-		// An overcommit is chunk RAM no worker fills yet that the game no
-		// longer has free: a worker started there would fail. A start
-		// whose claim is still on its way looks the same for a moment,
-		// so it counts only if it outlasts a sample (a second).
-		if s := r.g.World.Server(w.Host); s != nil && w.Allocated-w.Claimed > s.MaxRAM-s.RAMUsed+0.01 {
-			over[w.Host] = true
-			if r.over[w.Host] {
-				r.res.Overcommits++
-				if len(r.res.OvercommitLog) < maxOvercommitLog {
-					r.res.OvercommitLog = append(r.res.OvercommitLog, fmt.Sprintf(
-						"%.0fs %s: %.2f GB of chunks unfilled, %.2f GB free in the game", now/1000, w.Host,
-						w.Allocated-w.Claimed, s.MaxRAM-s.RAMUsed))
+		// An overcommit is chunk RAM that processes outside the chunks
+		// hold in the game: a worker started in that chunk would fail.
+		// Workers run only in chunks, so everything else on a host must
+		// fit in the RAM not allocated. Both sides are read from the game
+		// now; the allocator's claims lag the workers a harvest starts
+		// and ends every few hundred ms. A chunk granted or released
+		// since the report looks wrong for a moment, so an overcommit
+		// counts only if it outlasts a sample (a second).
+		if s := r.g.World.Server(w.Host); s != nil {
+			other := s.RAMUsed - r.workerRAM(w.Host)
+			if overcommitted(s.MaxRAM, w.Allocated, other) {
+				over[w.Host] = true
+				if r.over[w.Host] {
+					r.res.Overcommits++
+					if len(r.res.OvercommitLog) < maxOvercommitLog {
+						r.res.OvercommitLog = append(r.res.OvercommitLog, fmt.Sprintf(
+							"%.0fs %s: %.2f GB allocated of %.2f GB, %.2f GB used outside the chunks", now/1000, w.Host,
+							w.Allocated, s.MaxRAM, other))
+					}
 				}
 			}
 		}

@@ -72,3 +72,21 @@ func hash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:8])
 }
+
+func TestOvercommitted(t *testing.T) {
+	for _, tt := range []struct {
+		name                  string
+		max, allocated, other float64
+		want                  bool
+	}{
+		{"nothing allocated", 32, 0, 32, false},
+		{"others fit beside the chunks", 32, 24, 8, false},
+		{"others reach into a chunk", 32, 24, 8.01, true},
+		{"chunks over the host's RAM", 32, 36, 0, true},
+		{"a rounding residue", 32, 24, 8.004, false},
+	} {
+		if got := overcommitted(tt.max, tt.allocated, tt.other); got != tt.want {
+			t.Errorf("%s: overcommitted(%v, %v, %v) = %v, want %v", tt.name, tt.max, tt.allocated, tt.other, got, tt.want)
+		}
+	}
+}
