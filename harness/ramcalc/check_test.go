@@ -7,7 +7,7 @@ import (
 
 // The accept/reject verdicts below are acorn's (8.16, ecmaVersion 2024,
 // sourceType module, as bundled with Node 20), for code acorn 8.10 parses
-// alike. They cover what tdewolff accepts and checkModule must refuse,
+// alike. They cover what tdewolff accepts and the walk's checks must refuse,
 // and valid code neither may refuse.
 
 func TestValidSyntax(t *testing.T) {

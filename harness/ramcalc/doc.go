@@ -16,10 +16,11 @@
 // game's bit for bit. See FACTS.md §7 and REMOTE_API.md §3.3, §4.
 //
 // Parsing. The game uses acorn (module, latest ECMAScript); a parse error
-// means the script cannot start. Here tdewolff/parse/v2/js parses and
-// checkModule adds the early errors acorn raises and tdewolff does not:
-// strict-mode rules (with, delete of a name, octal escapes, reserved words,
-// eval and arguments as targets), invalid assignment targets, break,
+// means the script cannot start. Here tdewolff/parse/v2/js parses, and
+// the walk that collects references (walk.go) also raises the early
+// errors acorn raises and tdewolff does not (check.go): strict-mode rules
+// (with, delete of a name, octal escapes, reserved words, eval and
+// arguments as targets), invalid assignment targets, break,
 // continue and labels, import and export name rules, lexical function
 // redeclarations, class element rules, super and new.target placement,
 // getter and setter arity, import() arity and regular-expression flags.

@@ -114,7 +114,7 @@ func (c *Calculator) ScriptRAM(main string, files map[string]string) (Result, er
 	parsed := map[string]bool{}
 	var queue []string
 	load := func(module, file, code string) error {
-		ast, err := parseScript(file, code)
+		ast, err := parseModule(file, code)
 		if err != nil {
 			return err
 		}
@@ -157,9 +157,9 @@ func (c *Calculator) ScriptRAM(main string, files map[string]string) (Result, er
 	return c.resolve(syms, g)
 }
 
-// parseScript parses a module and applies the checks acorn makes and
-// tdewolff does not.
-func parseScript(file, code string) (*js.AST, error) {
+// parseModule parses a module; walkModule then applies the checks acorn
+// makes and tdewolff does not.
+func parseModule(file, code string) (*js.AST, error) {
 	ast, err := js.Parse(parse.NewInputString(code), js.Options{})
 	if err != nil {
 		var pe *parse.Error
@@ -169,9 +169,6 @@ func parseScript(file, code string) (*js.AST, error) {
 			}
 			return nil, &Error{Code: CodeSyntax, Msg: fmt.Sprintf("%s: %s (%d:%d)", file, pe.Message, pe.Line, pe.Column-1)}
 		}
-		return nil, &Error{Code: CodeSyntax, Msg: fmt.Sprintf("%s: %v", file, err)}
-	}
-	if err := checkModule(ast); err != nil {
 		return nil, &Error{Code: CodeSyntax, Msg: fmt.Sprintf("%s: %v", file, err)}
 	}
 	return ast, nil
