@@ -237,7 +237,11 @@ export async function main(ns) {
     }
     const now = performance.now();
     const gone = [];
-    for (const [pid, land] of workers) if (land <= now && !ns.isRunning(pid)) gone.push(pid);
+    // forEach, not for-of: this runs every wake over every worker in
+    // flight, and needs no iterator object or entry array per worker.
+    workers.forEach((land, pid) => {
+      if (land <= now && !ns.isRunning(pid)) gone.push(pid);
+    });
     if (gone.length > 0) {
       await Promise.all(gone.map(unclaim));
       for (const pid of gone) {
