@@ -394,14 +394,7 @@ func (d *Discovery) Ready() []byte {
 		}
 		w.EndArray()
 	}
-	if len(rd.Logs) > 0 {
-		w.Key("log")
-		w.BeginArray()
-		for _, l := range rd.Logs {
-			w.String(l)
-		}
-		w.EndArray()
-	}
+	w.StringList("log", rd.Logs)
 	if rd.Watch != nil {
 		w.Key("watch")
 		w.BeginArray()
@@ -410,14 +403,7 @@ func (d *Discovery) Ready() []byte {
 		}
 		w.EndArray()
 	}
-	if len(d.errs) > 0 {
-		w.Key("errors")
-		w.BeginArray()
-		for _, e := range d.errs {
-			w.String(e)
-		}
-		w.EndArray()
-	}
+	w.StringList("errors", d.errs)
 	w.EndObject()
 	return w.Bytes()
 }

@@ -329,26 +329,12 @@ func (h *Harvest) Ready() []byte {
 		}
 		w.EndArray()
 	}
-	if len(rd.Logs) > 0 {
-		w.Key("log")
-		w.BeginArray()
-		for _, l := range rd.Logs {
-			w.String(l)
-		}
-		w.EndArray()
-	}
+	w.StringList("log", rd.Logs)
 	if rd.Wake != 0 {
 		w.Key("wake")
 		w.Int(rd.Wake)
 	}
-	if len(h.errs) > 0 {
-		w.Key("errors")
-		w.BeginArray()
-		for _, e := range h.errs {
-			w.String(e)
-		}
-		w.EndArray()
-	}
+	w.StringList("errors", h.errs)
 	w.EndObject()
 	return w.Bytes()
 }

@@ -375,21 +375,10 @@ func (m *Memd) Ready() []byte {
 		}
 		w.EndArray()
 	}
-	if logs := append(append(m.logs[:len(m.logs):len(m.logs)], pr.Logs...), mr.Logs...); len(logs) > 0 {
-		w.Key("log")
-		w.BeginArray()
-		for _, l := range logs {
-			w.String(l)
-		}
-		w.EndArray()
-	}
+	logs := append(append(m.logs[:len(m.logs):len(m.logs)], pr.Logs...), mr.Logs...)
+	w.StringList("log", logs)
 	if m.watchChanged {
-		w.Key("watch")
-		w.BeginArray()
-		for _, p := range mergePids(m.memWatch, m.portWatch) {
-			w.Int(int64(p))
-		}
-		w.EndArray()
+		jsonx.IntList(w, "watch", mergePids(m.memWatch, m.portWatch))
 	}
 	if m.hostsChanged {
 		w.Key("observe")
@@ -399,14 +388,7 @@ func (m *Memd) Ready() []byte {
 		}
 		w.EndArray()
 	}
-	if len(m.errs) > 0 {
-		w.Key("errors")
-		w.BeginArray()
-		for _, e := range m.errs {
-			w.String(e)
-		}
-		w.EndArray()
-	}
+	w.StringList("errors", m.errs)
 	w.EndObject()
 	return w.Bytes()
 }

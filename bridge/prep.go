@@ -328,19 +328,12 @@ func (p *Prep) Ready() []byte {
 	w := &p.w
 	w.Reset()
 	w.BeginObject()
-	ints := func(key string, xs []int64) {
-		if len(xs) == 0 {
-			return
-		}
-		w.Key(key)
-		w.BeginArray()
-		for _, x := range xs {
-			w.Int(x)
-		}
-		w.EndArray()
+	if len(kills) > 0 {
+		jsonx.IntList(w, "kill", kills)
 	}
-	ints("kill", kills)
-	ints("unclaim", unclaims)
+	if len(unclaims) > 0 {
+		jsonx.IntList(w, "unclaim", unclaims)
+	}
 	if alloc != nil {
 		w.Key("alloc")
 		w.BeginObject()
@@ -399,19 +392,8 @@ func (p *Prep) Ready() []byte {
 		w.Key("exit")
 		w.Bool(true)
 	}
-	strs := func(key string, xs []string) {
-		if len(xs) == 0 {
-			return
-		}
-		w.Key(key)
-		w.BeginArray()
-		for _, x := range xs {
-			w.String(x)
-		}
-		w.EndArray()
-	}
-	strs("log", rd.Logs)
-	strs("errors", p.errs)
+	w.StringList("log", rd.Logs)
+	w.StringList("errors", p.errs)
 	w.EndObject()
 	return w.Bytes()
 }

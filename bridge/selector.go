@@ -356,34 +356,15 @@ func (s *Selector) Ready() []byte {
 		}
 		w.EndArray()
 	}
-	if len(r.Logs) > 0 {
-		w.Key("log")
-		w.BeginArray()
-		for _, l := range r.Logs {
-			w.String(l)
-		}
-		w.EndArray()
-	}
+	w.StringList("log", r.Logs)
 	if s.room >= 0 {
 		w.Key("room")
 		w.Num(s.room.GB())
 	}
 	if s.tasksChanged {
-		w.Key("watch")
-		w.BeginArray()
-		for _, p := range s.tasks {
-			w.Int(int64(p))
-		}
-		w.EndArray()
+		jsonx.IntList(w, "watch", s.tasks)
 	}
-	if len(s.errs) > 0 {
-		w.Key("errors")
-		w.BeginArray()
-		for _, e := range s.errs {
-			w.String(e)
-		}
-		w.EndArray()
-	}
+	w.StringList("errors", s.errs)
 	w.EndObject()
 	return w.Bytes()
 }

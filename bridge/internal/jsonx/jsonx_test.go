@@ -150,3 +150,17 @@ func FuzzParse(f *testing.F) {
 		_ = v
 	})
 }
+
+func TestWriter_lists(t *testing.T) {
+	type pid int64
+	var w Writer
+	w.BeginObject()
+	w.StringList("log", nil)
+	w.StringList("errors", []string{"a", `b"`})
+	IntList(&w, "watch", []pid{})
+	IntList(&w, "kill", []pid{3, 1})
+	w.EndObject()
+	if got, want := string(w.Bytes()), `{"errors":["a","b\""],"watch":[],"kill":[3,1]}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

@@ -72,6 +72,32 @@ func (w *Writer) Null() { w.item(); w.buf = append(w.buf, "null"...) }
 // Raw writes already-encoded JSON as one value.
 func (w *Writer) Raw(b []byte) { w.item(); w.buf = append(w.buf, b...) }
 
+// StringList writes key and ss as an array of strings, and nothing when
+// ss is empty: the services leave out a log or error list with nothing
+// in it.
+func (w *Writer) StringList(key string, ss []string) {
+	if len(ss) == 0 {
+		return
+	}
+	w.Key(key)
+	w.BeginArray()
+	for _, s := range ss {
+		w.String(s)
+	}
+	w.EndArray()
+}
+
+// IntList writes key and xs as an array of integers, empty or not (a pid
+// list replaces the last one, so an empty one says something).
+func IntList[T ~int64](w *Writer, key string, xs []T) {
+	w.Key(key)
+	w.BeginArray()
+	for _, x := range xs {
+		w.Int(int64(x))
+	}
+	w.EndArray()
+}
+
 // FormatNum formats a number the way JSON.stringify does.
 func FormatNum(f float64) string { return string(AppendNum(nil, f)) }
 
