@@ -137,19 +137,7 @@ func NewDiscovery(config []byte) (*Discovery, error) {
 
 // Step implements Service.
 func (d *Discovery) Step(batch []byte) error {
-	v, err := jsonx.Parse(batch)
-	if err != nil {
-		return errors.New("discovery: events: " + err.Error())
-	}
-	if v.Kind != jsonx.Array {
-		return errors.New("discovery: events: want an array, got " + v.Kind.String())
-	}
-	for i, ev := range v.Arr {
-		if err := d.stepOne(ev); err != nil {
-			d.errs = append(d.errs, "event "+strconv.Itoa(i)+": "+err.Error())
-		}
-	}
-	return nil
+	return stepEach("discovery", batch, &d.errs, d.stepOne)
 }
 
 func (d *Discovery) stepOne(ev jsonx.Value) error {

@@ -204,19 +204,7 @@ func NewHarvest(config []byte) (*Harvest, error) {
 
 // Step implements Service.
 func (h *Harvest) Step(batch []byte) error {
-	v, err := jsonx.Parse(batch)
-	if err != nil {
-		return errors.New("harvest: events: " + err.Error())
-	}
-	if v.Kind != jsonx.Array {
-		return errors.New("harvest: events: want an array, got " + v.Kind.String())
-	}
-	for i, ev := range v.Arr {
-		if err := h.stepOne(ev); err != nil {
-			h.errs = append(h.errs, "event "+strconv.Itoa(i)+": "+err.Error())
-		}
-	}
-	return nil
+	return stepEach("harvest", batch, &h.errs, h.stepOne)
 }
 
 func (h *Harvest) stepOne(v jsonx.Value) error {

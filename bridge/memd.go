@@ -194,19 +194,7 @@ func compareStrings(a, b string) int {
 
 // Step implements Service.
 func (m *Memd) Step(batch []byte) error {
-	v, err := jsonx.Parse(batch)
-	if err != nil {
-		return errors.New("memd: events: " + err.Error())
-	}
-	if v.Kind != jsonx.Array {
-		return errors.New("memd: events: want an array, got " + v.Kind.String())
-	}
-	for i, ev := range v.Arr {
-		if err := m.stepOne(ev); err != nil {
-			m.errs = append(m.errs, "event "+strconv.Itoa(i)+": "+err.Error())
-		}
-	}
-	return nil
+	return stepEach("memd", batch, &m.errs, m.stepOne)
 }
 
 func (m *Memd) stepOne(ev jsonx.Value) error {

@@ -175,19 +175,7 @@ func NewPrep(config []byte) (*Prep, error) {
 
 // Step implements Service.
 func (p *Prep) Step(batch []byte) error {
-	v, err := jsonx.Parse(batch)
-	if err != nil {
-		return errors.New("prep: events: " + err.Error())
-	}
-	if v.Kind != jsonx.Array {
-		return errors.New("prep: events: want an array, got " + v.Kind.String())
-	}
-	for i, ev := range v.Arr {
-		if err := p.stepOne(ev); err != nil {
-			p.errs = append(p.errs, "event "+strconv.Itoa(i)+": "+err.Error())
-		}
-	}
-	return nil
+	return stepEach("prep", batch, &p.errs, p.stepOne)
 }
 
 func (p *Prep) stepOne(v jsonx.Value) error {

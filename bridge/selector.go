@@ -143,19 +143,7 @@ func NewSelector(config []byte) (*Selector, error) {
 
 // Step implements Service.
 func (s *Selector) Step(batch []byte) error {
-	v, err := jsonx.Parse(batch)
-	if err != nil {
-		return errors.New("selector: events: " + err.Error())
-	}
-	if v.Kind != jsonx.Array {
-		return errors.New("selector: events: want an array, got " + v.Kind.String())
-	}
-	for i, ev := range v.Arr {
-		if err := s.stepOne(ev); err != nil {
-			s.errs = append(s.errs, "event "+strconv.Itoa(i)+": "+err.Error())
-		}
-	}
-	return nil
+	return stepEach("selector", batch, &s.errs, s.stepOne)
 }
 
 func (s *Selector) stepOne(ev jsonx.Value) error {

@@ -3,6 +3,8 @@ package bridge
 import (
 	"errors"
 	"strconv"
+
+	"ramfarm/bridge/internal/jsonx"
 )
 
 // Service is one engine role as the module serves it to a script: a batch
@@ -41,4 +43,24 @@ func NewService(role string, config []byte) (Service, error) {
 		return NewSelector(config)
 	}
 	return nil, errors.New(ErrUnknownRole.Error() + " " + strconv.Quote(role))
+}
+
+// stepEach decodes a service's batch of events (a JSON array) and steps
+// each with one. An event one rejects is reported in errs by its index and
+// changes nothing; the others still run. Only a batch that is no array is
+// an error.
+func stepEach(role string, batch []byte, errs *[]string, one func(jsonx.Value) error) error {
+	v, err := jsonx.Parse(batch)
+	if err != nil {
+		return errors.New(role + ": events: " + err.Error())
+	}
+	if v.Kind != jsonx.Array {
+		return errors.New(role + ": events: want an array, got " + v.Kind.String())
+	}
+	for i, ev := range v.Arr {
+		if err := one(ev); err != nil {
+			*errs = append(*errs, "event "+strconv.Itoa(i)+": "+err.Error())
+		}
+	}
+	return nil
 }
