@@ -1,7 +1,6 @@
 package discovery
 
 import (
-	"flag"
 	"slices"
 	"strings"
 	"testing"
@@ -10,8 +9,6 @@ import (
 	"ramfarm/internal/scenariotest"
 )
 
-var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
-
 // The scenario files (run by internal/scenariotest) keep a small model of
 // the game: the servers a scan lists, and the programs the player owns.
 // "done" carries out the opens and nukes the engine asked for against that
@@ -19,7 +16,7 @@ var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with th
 // NUKE.exe and enough open ports), so a wrong decision shows up as a failed
 // nuke.
 func TestEngine_Step_scenarios(t *testing.T) {
-	scenariotest.Run(t, *rewrite, func(t *testing.T) func(string) []string {
+	scenariotest.Run(t, func(t *testing.T) func(string) []string {
 		s := &scenario{t: t}
 		return s.run
 	})

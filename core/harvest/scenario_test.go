@@ -2,7 +2,6 @@ package harvest
 
 import (
 	"cmp"
-	"flag"
 	"math"
 	"slices"
 	"strconv"
@@ -14,8 +13,6 @@ import (
 	"ramfarm/internal/scenariotest"
 )
 
-var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
-
 // The scenario files (run by internal/scenariotest) play the shell, the
 // allocator and the game around the engine (see world): workers land at
 // the time the game's formulas give, the target changes by the game's
@@ -24,7 +21,7 @@ var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with th
 // worker, no overcommit) is checked on the way. A broken rule prints a
 // "VIOLATION" line and fails the test whatever the expectation says.
 func TestEngine_Step_scenarios(t *testing.T) {
-	scenariotest.Run(t, *rewrite, func(t *testing.T) func(string) []string {
+	scenariotest.Run(t, func(t *testing.T) func(string) []string {
 		w := &world{t: t}
 		return w.run
 	})

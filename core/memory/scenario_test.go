@@ -1,7 +1,6 @@
 package memory
 
 import (
-	"flag"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,10 +10,8 @@ import (
 	"ramfarm/internal/scenariotest"
 )
 
-var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
-
 func TestEngine_Step_scenarios(t *testing.T) {
-	scenariotest.Run(t, *rewrite, func(t *testing.T) func(string) []string {
+	scenariotest.Run(t, func(t *testing.T) func(string) []string {
 		s := &scenario{t: t}
 		return s.run
 	})

@@ -1,7 +1,6 @@
 package prep
 
 import (
-	"flag"
 	"math"
 	"slices"
 	"strconv"
@@ -13,8 +12,6 @@ import (
 	"ramfarm/core/ram"
 	"ramfarm/internal/scenariotest"
 )
-
-var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
 
 // Scenario files (run by internal/scenariotest): the scenario plays the shell (the loop of jsglue/lib/prep.js), the
 // memory daemon (one allocation, grown on hosts in name order at each
@@ -37,7 +34,7 @@ var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with th
 //	run until=ms          the system runs: the allocator ticks and the shell loops each second, the shell also wakes at each landing
 //	state                 the engine and the world
 func TestEngine_Step_scenarios(t *testing.T) {
-	scenariotest.Run(t, *rewrite, func(t *testing.T) func(string) []string {
+	scenariotest.Run(t, func(t *testing.T) func(string) []string {
 		w := &world{t: t}
 		return w.run
 	})

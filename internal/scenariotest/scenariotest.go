@@ -7,12 +7,14 @@
 //
 // separated by blank lines; lines starting with # are comments. Every
 // command prints "ok" or what it produced, so no expectation is empty.
-// With rewrite set, the files are written back with the actual output, for
+// With -rewrite on the test's command line (go test ./core/selector
+// -rewrite), the files are written back with the actual output, for
 // review as a diff. Each engine package supplies only its commands, and
 // reads their arguments with ParseArgs.
 package scenariotest
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,11 +57,15 @@ func parse(t *testing.T, path string) (cases []scenarioCase, tail []string) {
 	return cases, pre
 }
 
+// rewrite is the -rewrite flag of every test binary that runs scenario
+// files.
+var rewrite = flag.Bool("rewrite", false, "rewrite testdata expectations with the actual output")
+
 // Run runs every testdata/*.txt file as a subtest. newRun starts one
 // file's run and returns the function that executes one command line. A
 // file with no cases, or no files at all, fails: a stale expectation
 // cannot pass silently.
-func Run(t *testing.T, rewrite bool, newRun func(t *testing.T) func(cmd string) []string) {
+func Run(t *testing.T, newRun func(t *testing.T) func(cmd string) []string) {
 	t.Helper()
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -82,14 +88,14 @@ func Run(t *testing.T, rewrite bool, newRun func(t *testing.T) func(cmd string) 
 					out.WriteString(p + "\n")
 				}
 				out.WriteString(c.cmd + "\n----\n" + strings.Join(got, "\n") + "\n")
-				if !rewrite && !slices.Equal(got, c.want) {
+				if !*rewrite && !slices.Equal(got, c.want) {
 					t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", path, c.line, c.cmd, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 				}
 			}
 			for _, p := range tail {
 				out.WriteString(p + "\n")
 			}
-			if rewrite {
+			if *rewrite {
 				if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
 					t.Fatal(err)
 				}
