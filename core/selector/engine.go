@@ -269,12 +269,16 @@ func (e *Engine) fail(t *task, why string) {
 	e.remove(t)
 }
 
+// open reports whether the memory daemon may grant on h: it is neither
+// cordoned nor being vacated.
+func (e *Engine) open(h HostRAM) bool { return !h.Cordoned && e.vacating[h.Host] == nil }
+
 // pool is the RAM the memory daemon can grant: usable and free RAM on
 // hosts not cordoned, and everything allocated anywhere.
 func (e *Engine) pool() (usable, free, allocated ram.Amount) {
 	for _, h := range e.hosts {
 		allocated += h.Allocated
-		if h.Cordoned || e.vacating[h.Host] != nil {
+		if !e.open(h) {
 			continue
 		}
 		usable += h.Usable

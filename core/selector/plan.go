@@ -136,7 +136,7 @@ func (e *Engine) leftover(growable bool) ram.Amount {
 	least := min(e.cfg.HackRAM, e.cfg.GrowRAM, e.cfg.WeakenRAM)
 	var free ram.Amount
 	for _, h := range e.hosts {
-		if f := h.Usable - h.Allocated; f >= least && !h.Cordoned && e.vacating[h.Host] == nil {
+		if f := h.Usable - h.Allocated; f >= least && e.open(h) {
 			free += f
 		}
 	}
@@ -150,7 +150,7 @@ func (e *Engine) leftover(growable bool) ram.Amount {
 func (e *Engine) fitFree(chunk ram.Amount) ram.Amount {
 	var fit ram.Amount
 	for _, h := range e.hosts {
-		if h.Cordoned || e.vacating[h.Host] != nil {
+		if !e.open(h) {
 			continue
 		}
 		if f := h.Usable - h.Allocated; f >= chunk {
@@ -287,9 +287,7 @@ func (e *Engine) makeHome(c candidate, room ram.Amount) {
 			victims = append(victims, t)
 		}
 	}
-	slices.SortStableFunc(victims, func(a, b *task) int {
-		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.tgt.value, b.tgt.value), cmp.Compare(a.prio, b.prio))
-	})
+	slices.SortStableFunc(victims, leastValuableFirst)
 	for _, v := range victims {
 		if need <= 0 {
 			return
@@ -348,9 +346,7 @@ func (e *Engine) makeRoom(c candidate, left ram.Amount) {
 			victims = append(victims, t)
 		}
 	}
-	slices.SortStableFunc(victims, func(a, b *task) int {
-		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.tgt.value, b.tgt.value), cmp.Compare(a.prio, b.prio))
-	})
+	slices.SortStableFunc(victims, leastValuableFirst)
 	why := "room for " + c.kind.String() + " " + c.tgt.host + " (value " + ftoa(c.tgt.value) + ")"
 	for _, v := range victims {
 		if need <= 0 {
@@ -373,6 +369,12 @@ func (e *Engine) makeRoom(c candidate, left ram.Amount) {
 			e.stop(v, why)
 		}
 	}
+}
+
+// leastValuableFirst orders the tasks that could give way: earlier phases
+// first, then the targets worth least per GB.
+func leastValuableFirst(a, b *task) int {
+	return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.tgt.value, b.tgt.value), cmp.Compare(a.prio, b.prio))
 }
 
 // yields reports whether running task t gives way (RAM, or its place on
@@ -515,7 +517,7 @@ func (e *Engine) decideRestart() {
 func (e *Engine) largestFree() ram.Amount {
 	var best ram.Amount
 	for _, h := range e.hosts {
-		if h.Cordoned || e.vacating[h.Host] != nil {
+		if !e.open(h) {
 			continue
 		}
 		best = max(best, h.Usable-h.Allocated)
