@@ -40,13 +40,12 @@ var taskScripts = map[selector.Kind]string{
 //
 //	{"do":[{"op":"launch","id","script","args":[...]} | {"op":"kill","pid"} |
 //	       {"op":"send","port","msg"}...],
-//	 "log":[text...],"watch":[pid...],"room":GB,"errors":[text...]}
+//	 "log":[text...],"watch":[pid...],"errors":[text...]}
 //
 // "watch" replaces the task pids the script checks each tick; a watched
-// pid found not running is reported in the next tick's "dead". "room" is
-// the RAM home can give new task processes without touching any chunk
-// (its set-aside less the foreign use there, as of memd's last report):
-// a launch that does not fit is not started, and reported as failed.
+// pid found not running is reported in the next tick's "dead". Launches
+// are only of tasks whose script fits the room memd's last report leaves
+// on home (with "taskRam" in the config).
 type Selector struct {
 	eng     *selector.Engine
 	targets []selector.Target
@@ -345,10 +344,6 @@ func (s *Selector) Ready() []byte {
 		w.EndArray()
 	}
 	w.StringList("log", r.Logs)
-	if s.room >= 0 {
-		w.Key("room")
-		w.Num(s.room.GB())
-	}
 	if s.tasksChanged {
 		jsonx.IntList(w, "watch", s.tasks)
 	}

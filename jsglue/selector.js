@@ -74,15 +74,10 @@ export async function main(ns) {
       engine.step(events);
       events = [];
       const out = engine.ready();
-      let room = out.room ?? 0;
       for (const c of out.do ?? []) {
         if (c.op === "send") ns.tryWritePort(c.port, c.msg);
         else if (c.op === "kill") ns.kill(c.pid);
-        else if (c.op === "launch") {
-          const ev = launch(ns, c, room);
-          room -= ev.need;
-          events.push(ev.result);
-        }
+        else if (c.op === "launch") events.push(launch(ns, c));
       }
       for (const line of out.log ?? []) ns.print(line);
       for (const e of out.errors ?? []) ns.print("selector: rejected: " + e);
@@ -105,18 +100,16 @@ export async function main(ns) {
 }
 
 /**
- * Starts a task on home if it fits in the room memd leaves there for
- * processes outside its chunks (so no chunk's worker is ever crowded
- * out); the result goes back to the engine before any message the task
- * could send.
- * @param {NS} ns @param {{id: number, script: string, args: (string|number)[]}} c @param {number} room GB
+ * Starts a task on home. The module launches only what fits the room memd
+ * leaves there outside its chunks; memd's view is a tick old, so the
+ * game's own free RAM has the last word. The result goes back to the
+ * engine before any message the task could send.
+ * @param {NS} ns @param {{id: number, script: string, args: (string|number)[]}} c
  */
-function launch(ns, c, room) {
+function launch(ns, c) {
   const need = ns.getScriptRam(c.script, HOME);
-  const fail = (/** @type {string} */ reason) => ({ need: 0, result: { k: "launched", id: c.id, pid: 0, reason } });
+  const fail = (/** @type {string} */ reason) => ({ k: "launched", id: c.id, pid: 0, reason });
   if (need === 0) return fail(`${c.script} is missing or cannot run`);
-  if (need > room) return fail(`home has ${room} GB outside memd's chunks; ${c.script} needs ${need} GB`);
-  // memd's view is a tick old: the game's own free RAM has the last word.
   if (ns.getServerMaxRam(HOME) - ns.getServerUsedRam(HOME) < need) return fail(`home is full; ${c.script} needs ${need} GB`);
-  return { need, result: { k: "launched", id: c.id, pid: ns.exec(c.script, HOME, 1, ...c.args) } };
+  return { k: "launched", id: c.id, pid: ns.exec(c.script, HOME, 1, ...c.args) };
 }
