@@ -23,7 +23,8 @@ type HackStats struct {
 // Stats returns the hacking totals so far.
 func (g *Game) Stats() HackStats { return g.stats }
 
-func targetOf(s *world.Server) formulas.Server {
+// TargetOf is s as the game's formulas read it.
+func TargetOf(s *world.Server) formulas.Server {
 	return formulas.Server{
 		HackDifficulty:       s.HackDifficulty,
 		MinDifficulty:        s.MinDifficulty,
@@ -36,7 +37,9 @@ func targetOf(s *world.Server) formulas.Server {
 	}
 }
 
-func (g *Game) hacker() formulas.Player {
+// Hacker is the player as the game's formulas read it: level and
+// multipliers now.
+func (g *Game) Hacker() formulas.Player {
 	pl := g.World.Player()
 	m := pl.Mults()
 	return formulas.Player{Hacking: pl.HackingLevel(), Mults: formulas.Mults{
@@ -91,7 +94,7 @@ func (b *nsBuilder) hacking() {
 		if fn == "hack" && g.World.Player().HackingLevel() < s.RequiredHackingSkill {
 			b.throw(fn, errors.New("Cannot hack this server ("+host+") because user's hacking skill is not high enough"))
 		}
-		delay := formulas.DelayMs(timeOf(targetOf(s), g.hacker(), bn), extra)
+		delay := formulas.DelayMs(timeOf(TargetOf(s), g.Hacker(), bn), extra)
 		promise, resolve, _ := vm.NewPromise()
 		p.after(delay, func() {
 			target := g.World.Server(host)
@@ -105,7 +108,7 @@ func (b *nsBuilder) hacking() {
 	}
 	b.fn("hack", func(c goja.FunctionCall) goja.Value {
 		return start("hack", c, formulas.HackTime, func(s *world.Server, threads float64) float64 {
-			r := formulas.HackOutcome(targetOf(s), g.hacker(), threads, g.rng.Float64(), bn)
+			r := formulas.HackOutcome(TargetOf(s), g.Hacker(), threads, g.rng.Float64(), bn)
 			settle(s, r.Server)
 			pl := g.World.Player()
 			pl.GainMoney(r.Gained)
@@ -125,7 +128,7 @@ func (b *nsBuilder) hacking() {
 			if h := g.World.Server(p.Host); h != nil {
 				cores = float64(h.Cores)
 			}
-			r := formulas.GrowOutcome(targetOf(s), threads, g.hacker(), cores, bn)
+			r := formulas.GrowOutcome(TargetOf(s), threads, g.Hacker(), cores, bn)
 			settle(s, r.Server)
 			g.World.Player().GainHackingExp(r.Exp)
 			g.stats.Grows++
@@ -139,7 +142,7 @@ func (b *nsBuilder) hacking() {
 			if h == nil {
 				return 0
 			}
-			r := formulas.WeakenOutcome(targetOf(s), threads, g.hacker(), float64(h.Cores), bn)
+			r := formulas.WeakenOutcome(TargetOf(s), threads, g.Hacker(), float64(h.Cores), bn)
 			settle(s, r.Server)
 			g.World.Player().GainHackingExp(r.Exp)
 			g.stats.Weaken++
@@ -150,7 +153,7 @@ func (b *nsBuilder) hacking() {
 	for _, t := range []op{{"getHackTime", formulas.HackTime}, {"getGrowTime", formulas.GrowTime}, {"getWeakenTime", formulas.WeakenTime}} {
 		b.fn(t.name, func(c goja.FunctionCall) goja.Value {
 			s := b.server(t.name, c.Argument(0).String())
-			return vm.ToValue(formulas.Millis(t.time(targetOf(s), g.hacker(), bn)))
+			return vm.ToValue(formulas.Millis(t.time(TargetOf(s), g.Hacker(), bn)))
 		})
 	}
 }

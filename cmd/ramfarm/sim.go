@@ -146,23 +146,48 @@ func validPolicy(p string) bool {
 
 func scenarioHasSelector(sc *scenario.Scenario) bool {
 	for _, s := range sc.Scripts {
-		if s.Script == "ramfarm/selector.js" {
+		if sim.TakesPolicy(s.Script) {
 			return true
 		}
 	}
 	return false
 }
 
-// printTable prints one line per run, and each RAM jump's response.
+// wellUsed is the share of the RAM that could work below which a window
+// that is not saturated counts as idle for no good reason.
+const wellUsed = 0.90
+
+// printTable prints one line per run, its money over time and RAM use,
+// and each RAM jump's response.
 func printTable(w io.Writer, results []sim.Result) {
-	fmt.Fprintf(w, "\n%-8s %16s %14s %6s %6s %6s %6s %12s\n", "policy", "money", "income $/s", "execF", "overC", "leakA", "leakP", "speed")
+	fmt.Fprintf(w, "\n%-8s %16s %14s %6s %6s %6s %6s %6s %12s\n", "policy", "money", "income $/s", "execF", "overC", "leakA", "leakP", "ovszA", "speed")
 	for _, r := range results {
-		policy := r.Policy
-		if policy == "" {
-			policy = "-"
+		fmt.Fprintf(w, "%-8s %16s %14s %6d %6d %6d %6d %6d %11.0f×\n", orDash(r.Policy), money(r.MoneyTotal), money(r.IncomeEnd),
+			r.ExecFailures, r.Overcommits, r.LeakedAllocations, r.LeakedPorts, r.OversizedAllocs, r.SimSeconds/r.WallSeconds)
+	}
+	marks := []float64{10, 20, 40, 60}
+	fmt.Fprintf(w, "\n%-8s", "policy")
+	for _, m := range marks {
+		fmt.Fprintf(w, " %14s", fmt.Sprintf("money@%.0fm", m))
+	}
+	fmt.Fprintf(w, " %8s %9s\n", "first$", "use≥10m")
+	for _, r := range results {
+		fmt.Fprintf(w, "%-8s", orDash(r.Policy))
+		for _, m := range marks {
+			fmt.Fprintf(w, " %14s", moneyAt(r, m))
 		}
-		fmt.Fprintf(w, "%-8s %16s %14s %6d %6d %6d %6d %11.0f×\n", policy, money(r.MoneyTotal), money(r.IncomeEnd),
-			r.ExecFailures, r.Overcommits, r.LeakedAllocations, r.LeakedPorts, r.SimSeconds/r.WallSeconds)
+		first, use := "never", "-"
+		if r.FirstMoneyS != nil {
+			first = fmt.Sprintf("%d:%02d", int(*r.FirstMoneyS)/60, int(*r.FirstMoneyS)%60)
+		}
+		if r.UseMinAfter10 != nil {
+			use = fmt.Sprintf("%.2f", *r.UseMinAfter10)
+		}
+		fmt.Fprintf(w, " %8s %9s\n", first, use)
+	}
+	fmt.Fprintf(w, "\nRAM at work / RAM that could work, per 10 min (* saturated: every target at full depth with its prep)\n")
+	for _, r := range results {
+		printUse(w, r)
 	}
 	for _, r := range results {
 		if len(r.Jumps) == 0 {
@@ -177,6 +202,39 @@ func printTable(w io.Writer, results []sim.Result) {
 			fmt.Fprintf(w, "  %7.0fs  +%6.0f GB  %s\n", j.T, j.NewGB, to)
 		}
 	}
+}
+
+// printUse prints a run's use per window, and the windows where RAM was
+// idle while a target could have used it.
+func printUse(w io.Writer, r sim.Result) {
+	var means, idle []string
+	for _, u := range r.UseWindows {
+		if u.Mean == nil {
+			means = append(means, "-")
+			continue
+		}
+		m := fmt.Sprintf("%.2f", *u.Mean)
+		if u.Saturated {
+			m += "*"
+		} else if *u.Mean < wellUsed {
+			idle = append(idle, fmt.Sprintf("%g-%g min (%.2f, %.0f GB idle)", u.FromMin, u.ToMin, *u.Mean, u.IdleGB))
+		}
+		means = append(means, m)
+	}
+	fmt.Fprintf(w, "  %-8s %s\n", orDash(r.Policy), strings.Join(means, " "))
+	if len(idle) > 0 {
+		fmt.Fprintf(w, "  %-8s RAM idle though targets could use it: %s\n", "", strings.Join(idle, ", "))
+	}
+}
+
+// moneyAt is the money a run had made by minute mark, "-" past its end.
+func moneyAt(r sim.Result, mark float64) string {
+	for _, m := range r.MoneyAt {
+		if m.TMin == mark {
+			return money(m.Money)
+		}
+	}
+	return "-"
 }
 
 func orDash(s string) string {

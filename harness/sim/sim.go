@@ -36,8 +36,8 @@ type Options struct {
 	SampleMs float64
 	// WasmCache keeps the compiled module between runs of one process.
 	WasmCache wazero.CompilationCache
-	// Policy, when set, is passed to the selector (--policy), overriding
-	// the scenario's own argument.
+	// Policy, when set, is passed to the script that starts the selector
+	// (--policy), overriding the scenario's own argument.
 	Policy string
 }
 
@@ -52,15 +52,39 @@ type Jump struct {
 // Result is a run's measurements; its JSON form is the simulation's
 // summary.
 type Result struct {
-	Scenario     string       `json:"scenario"`
-	Policy       string       `json:"policy,omitempty"`
-	Seed         uint64       `json:"seed"`
-	MoneyTotal   float64      `json:"money_total"`
-	IncomeEnd    float64      `json:"income_end"`
-	RAMUtil      [][3]float64 `json:"ram_util"`
-	Jumps        []Jump       `json:"jumps"`
-	ExecFailures int          `json:"exec_failures"`
-	Overcommits  int          `json:"overcommits"`
+	Scenario   string  `json:"scenario"`
+	Policy     string  `json:"policy,omitempty"`
+	Seed       uint64  `json:"seed"`
+	MoneyTotal float64 `json:"money_total"`
+	IncomeEnd  float64 `json:"income_end"`
+	// MoneyAt is the hacking money made by 10, 20, 40 and 60 minutes
+	// (those within the run) and by the end.
+	MoneyAt []MoneyMark `json:"money_at"`
+	// FirstMoneyS is the game time, s, of the first sample with hacking
+	// money; null if none had any.
+	FirstMoneyS *float64 `json:"first_money_s"`
+	// RAMUtil has one entry per sample: [t s, used, usable, useful GB].
+	// Used is the RAM of ramfarm's processes at work in allocations,
+	// usable what ramfarm may allocate, both from the memory daemon's
+	// report; useful is what the best plan could put to work (see
+	// useful).
+	RAMUtil [][4]float64 `json:"ram_util"`
+	// UseWindows rate each ten minutes of the run; UseMinAfter10 is the
+	// lowest mean of those from ten minutes on.
+	UseWindows    []UseWindow `json:"use_windows"`
+	UseMinAfter10 *float64    `json:"use_min_after_10"`
+	// MaxAllocGB is the largest size an allocation desired (desired
+	// chunks × chunk size) at any sample, and NetworkGB the RAM of every
+	// server, home included, at that sample. OversizedAllocs counts the
+	// (sample, allocation) pairs whose desired size exceeded the
+	// network's RAM; OversizedLog says where the first were.
+	MaxAllocGB      float64  `json:"max_alloc_gb"`
+	NetworkGB       float64  `json:"network_gb"`
+	OversizedAllocs int      `json:"oversized_allocs"`
+	OversizedLog    []string `json:"oversized_log,omitempty"`
+	Jumps           []Jump   `json:"jumps"`
+	ExecFailures    int      `json:"exec_failures"`
+	Overcommits     int      `json:"overcommits"`
 	// OvercommitLog says where and when the first overcommits were.
 	OvercommitLog     []string `json:"overcommit_log,omitempty"`
 	LeakedAllocations int      `json:"leaked_allocations"`
@@ -71,11 +95,13 @@ type Result struct {
 
 const (
 	maxOvercommitLog = 20
+	maxOversizedLog  = 20
 	workerDir        = "ramfarm/w/"
 	memdPort         = 100
 	statusPort       = 998
 	memdScript       = "ramfarm/memd.js"
 	selectorScript   = "ramfarm/selector.js"
+	startScript      = "ramfarm/start.js" // boots ramfarm; passes --policy on to the selector
 	// A rise of usable RAM below this is noise (a foreign script ending),
 	// not a jump.
 	jumpMinGB = 2
@@ -124,10 +150,11 @@ func Run(opts Options) (Result, error) {
 	if err := g.Install("home", jsglue.Files(opts.Wasm)); err != nil {
 		return Result{}, err
 	}
-	r := &runner{g: g, opts: opts, res: Result{Scenario: sc.Name, Seed: seed, Policy: opts.Policy}, seen: map[int64]string{}}
+	r := &runner{g: g, opts: opts, res: Result{Scenario: sc.Name, Seed: seed, Policy: opts.Policy}, seen: map[int64]string{},
+		useful: newUseful(), oversized: map[int64]float64{}}
 	for _, s := range sc.Scripts {
 		args := s.Args
-		if s.Script == selectorScript {
+		if TakesPolicy(s.Script) {
 			args = withPolicy(args, opts.Policy)
 			r.res.Policy = policyOf(args)
 		}
@@ -156,7 +183,7 @@ func Run(opts Options) (Result, error) {
 		}
 		r.sample()
 	}
-	r.finish()
+	r.finish(end)
 	r.res.SimSeconds = end / 1000
 	r.res.WallSeconds = time.Since(started).Seconds()
 	if f := g.Faults(); len(f) > 0 {
@@ -171,13 +198,18 @@ type runner struct {
 	res  Result
 	memd int64
 	seen map[int64]string // alloc id → last printed holding
-	// income: money totals sampled, for income over the last 5 minutes.
-	money []struct{ t, m float64 }
-	last  *report
+	// money: money totals sampled, for income over the last 5 minutes
+	// and the money marks.
+	money  []moneySample
+	useful *useful
+	last   *report
 	// rooted is the max RAM of the registered, rooted servers at the last
 	// sample.
 	rooted float64
 	over   map[string]bool // hosts overcommitted at the last sample
+	// oversized is the desired GB last logged of each oversized
+	// allocation.
+	oversized map[int64]float64
 }
 
 func (r *runner) printf(t float64, format string, a ...any) {
@@ -236,7 +268,11 @@ func (r *runner) workerRAM(host string) float64 {
 func (r *runner) sample() {
 	now := r.g.Now()
 	st := r.g.Stats()
-	r.money = append(r.money, struct{ t, m float64 }{now, st.Money})
+	r.money = append(r.money, moneySample{now, st.Money})
+	if st.Money > 0 && r.res.FirstMoneyS == nil {
+		s := round(now / 1000)
+		r.res.FirstMoneyS = &s
+	}
 	rep := r.status()
 	if rep == nil {
 		return
@@ -271,7 +307,13 @@ func (r *runner) sample() {
 		}
 	}
 	r.over = over
-	r.res.RAMUtil = append(r.res.RAMUtil, [3]float64{round(now / 1000), round(used), round(usable)})
+	useful := r.useful.gb(r.g.World.Servers(), r.g.Hacker())
+	r.res.RAMUtil = append(r.res.RAMUtil, [4]float64{round(now / 1000), round(used), round(usable), round(useful)})
+	var network float64
+	for _, s := range r.g.World.Servers() {
+		network += s.MaxRAM
+	}
+	r.checkAllocSizes(now, rep, network)
 	// A jump is new RAM on registered, rooted servers (new roots, bought
 	// servers, upgrades), read from the game: usable RAM also moves when
 	// scripts start and stop, which is no jump.
@@ -301,6 +343,29 @@ func (r *runner) sample() {
 	}
 	r.last = rep
 	r.printAllocs(now, rep)
+}
+
+// checkAllocSizes finds allocations that desire more RAM than the whole
+// network holds (network GB, home included): no chunks could ever fill
+// them.
+func (r *runner) checkAllocSizes(now float64, rep *report, network float64) {
+	for _, a := range rep.Allocs {
+		gb := float64(a.Desired) * a.Chunk
+		if gb > r.res.MaxAllocGB {
+			r.res.MaxAllocGB, r.res.NetworkGB = round(gb), round(network)
+		}
+		if gb > network+0.005 { // RAM is counted in 0.01 GB
+			r.res.OversizedAllocs++
+			// One line per allocation and size: the same one repeats on
+			// every sample.
+			if len(r.res.OversizedLog) < maxOversizedLog && r.oversized[a.Alloc] != gb {
+				r.oversized[a.Alloc] = gb
+				r.res.OversizedLog = append(r.res.OversizedLog, fmt.Sprintf(
+					"%.0fs allocation %d (%s): %d chunks of %g GB desired, %g GB, the network holds %g GB",
+					now/1000, a.Alloc, a.Script, a.Desired, a.Chunk, gb, network))
+			}
+		}
+	}
 }
 
 // printAllocs prints each allocation whose holding changed: how many
@@ -344,11 +409,14 @@ func (r *runner) printAllocs(now float64, rep *report) {
 	}
 }
 
-// finish measures the end state: income over the last five minutes, RAM
-// refusals, and what stays allocated once every task is gone.
-func (r *runner) finish() {
+// finish measures the end state of a run of end ms: income over the last
+// five minutes, the money marks and use windows, RAM refusals, and what
+// stays allocated once every task is gone.
+func (r *runner) finish(end float64) {
 	st := r.g.Stats()
 	r.res.MoneyTotal = round(st.Money)
+	r.res.MoneyAt = moneyAt(r.money, end)
+	r.res.UseWindows, r.res.UseMinAfter10 = useWindows(r.res.RAMUtil, end)
 	if n := len(r.money); n > 0 {
 		end := r.money[n-1]
 		for _, m := range r.money {
@@ -382,7 +450,12 @@ func (r *runner) finish() {
 
 func round(x float64) float64 { return math.Round(x*1000) / 1000 }
 
-// withPolicy sets --policy in a selector's args (unchanged if policy is "").
+// TakesPolicy reports whether script takes the selector's --policy: the
+// selector itself, or the boot script that passes it on.
+func TakesPolicy(script string) bool { return script == selectorScript || script == startScript }
+
+// withPolicy sets --policy in the args of a script that takes it
+// (unchanged if policy is "").
 func withPolicy(args []any, policy string) []any {
 	if policy == "" {
 		return args
@@ -398,8 +471,8 @@ func withPolicy(args []any, policy string) []any {
 	return append(out, "--policy", policy)
 }
 
-// policyOf reads --policy from a selector's args; the selector's default
-// is grow.
+// policyOf reads --policy from the args of a script that takes it; the
+// selector's default is grow.
 func policyOf(args []any) string {
 	for i := 0; i+1 < len(args); i++ {
 		if args[i] == "--policy" {

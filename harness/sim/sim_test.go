@@ -3,12 +3,20 @@ package sim
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
 
+	"ramfarm/core/formulas"
+	"ramfarm/core/harvest"
+	"ramfarm/harness"
 	"ramfarm/harness/scenario"
+	"ramfarm/harness/world"
 	"ramfarm/internal/coretest"
 )
 
@@ -56,8 +64,12 @@ func TestRun_deterministic(t *testing.T) {
 	if h1 != h2 {
 		t.Errorf("same seed, different event logs: %s vs %s", h1, h2)
 	}
-	if res1.MoneyTotal != res2.MoneyTotal || len(res1.RAMUtil) != len(res2.RAMUtil) {
-		t.Errorf("same seed, different results: %+v vs %+v", res1.MoneyTotal, res2.MoneyTotal)
+	// The whole summary, but for the wall time it took.
+	res1.WallSeconds, res2.WallSeconds = 0, 0
+	if !reflect.DeepEqual(res1, res2) {
+		j1, _ := json.Marshal(res1)
+		j2, _ := json.Marshal(res2)
+		t.Errorf("same seed, different summaries:\n%s\n%s", j1, j2)
 	}
 	if res1.MoneyTotal == 0 {
 		t.Fatal("no money hacked: the run does not exercise hack rolls")
@@ -87,6 +99,293 @@ func TestOvercommitted(t *testing.T) {
 	} {
 		if got := overcommitted(tt.max, tt.allocated, tt.other); got != tt.want {
 			t.Errorf("%s: overcommitted(%v, %v, %v) = %v, want %v", tt.name, tt.max, tt.allocated, tt.other, got, tt.want)
+		}
+	}
+}
+
+func ptr(x float64) *float64 { return &x }
+
+// samples returns one [t, used, usable, useful] sample per second over
+// (from, to] s.
+func samples(from, to int, used, usable, useful float64) [][4]float64 {
+	var out [][4]float64
+	for t := from + 1; t <= to; t++ {
+		out = append(out, [4]float64{float64(t), used, usable, useful})
+	}
+	return out
+}
+
+func TestUseWindows(t *testing.T) {
+	cat := func(parts ...[][4]float64) [][4]float64 {
+		var out [][4]float64
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name   string
+		util   [][4]float64
+		endMin float64
+		want   []UseWindow
+		low    *float64
+	}{
+		{
+			name:   "usable bounds, then useful bounds and saturates",
+			util:   cat(samples(0, 600, 50, 100, 1e6), samples(600, 1200, 40, 100, 50)),
+			endMin: 20,
+			want: []UseWindow{
+				{FromMin: 0, ToMin: 10, Mean: ptr(0.5), IdleGB: 50},
+				{FromMin: 10, ToMin: 20, Mean: ptr(0.8), Saturated: true, IdleGB: 10},
+			},
+			low: ptr(0.8),
+		},
+		{
+			name: "saturated on a minority of samples is not saturated",
+			util: cat(samples(0, 300, 100, 100, 1e6), samples(300, 400, 50, 100, 50),
+				samples(400, 600, 100, 100, 1e6)),
+			endMin: 10,
+			want:   []UseWindow{{FromMin: 0, ToMin: 10, Mean: ptr(1), IdleGB: 0}},
+		},
+		{
+			name:   "samples with nothing that could work count for idle only",
+			util:   cat(samples(0, 300, 0, 0, 1e6), samples(300, 600, 30, 60, 1e6)),
+			endMin: 10,
+			want:   []UseWindow{{FromMin: 0, ToMin: 10, Mean: ptr(0.5), IdleGB: 15}},
+		},
+		{
+			name:   "an empty window has no mean, a partial last window ends with the run",
+			util:   cat(samples(0, 600, 10, 20, 1e6), samples(1200, 1500, 20, 20, 1e6)),
+			endMin: 25,
+			want: []UseWindow{
+				{FromMin: 0, ToMin: 10, Mean: ptr(0.5), IdleGB: 10},
+				{FromMin: 10, ToMin: 20},
+				{FromMin: 20, ToMin: 25, Mean: ptr(1)},
+			},
+			low: ptr(1),
+		},
+		{
+			name:   "the lowest window after ten minutes",
+			util:   cat(samples(0, 600, 0, 10, 1e6), samples(600, 1200, 9, 10, 1e6), samples(1200, 1800, 7, 10, 1e6)),
+			endMin: 30,
+			want: []UseWindow{
+				{FromMin: 0, ToMin: 10, Mean: ptr(0), IdleGB: 10},
+				{FromMin: 10, ToMin: 20, Mean: ptr(0.9), IdleGB: 1},
+				{FromMin: 20, ToMin: 30, Mean: ptr(0.7), IdleGB: 3},
+			},
+			low: ptr(0.7),
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, low := useWindows(tt.util, tt.endMin*60000)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("windows:\n got %s\nwant %s", describeWindows(got), describeWindows(tt.want))
+			}
+			if !reflect.DeepEqual(low, tt.low) {
+				t.Errorf("lowest after 10 min = %v, want %v", deref(low), deref(tt.low))
+			}
+		})
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func describeWindows(ws []UseWindow) string {
+	var b strings.Builder
+	for _, w := range ws {
+		fmt.Fprintf(&b, "[%g-%g mean %v sat %v idle %g] ", w.FromMin, w.ToMin, deref(w.Mean), w.Saturated, w.IdleGB)
+	}
+	return b.String()
+}
+
+func TestMoneyAt(t *testing.T) {
+	// every returns money = t s at one sample every period s over (0, to].
+	every := func(period, to int) []moneySample {
+		var out []moneySample
+		for s := period; s <= to; s += period {
+			out = append(out, moneySample{float64(s) * 1000, float64(s)})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name    string
+		samples []moneySample
+		endMin  float64
+		want    []MoneyMark
+	}{
+		{"a mark on the run's end is the end", every(1, 2400), 40,
+			[]MoneyMark{{10, 600, false}, {20, 1200, false}, {40, 2400, true}}},
+		{"an end between marks", every(1, 2700), 45,
+			[]MoneyMark{{10, 600, false}, {20, 1200, false}, {40, 2400, false}, {45, 2700, true}}},
+		{"every mark, past an hour", every(60, 7800), 130,
+			[]MoneyMark{{10, 600, false}, {20, 1200, false}, {40, 2400, false}, {60, 3600, false}, {130, 7800, true}}},
+		{"the last sample at or before a mark", every(7, 1260), 21,
+			[]MoneyMark{{10, 595, false}, {20, 1197, false}, {21, 1260, true}}},
+		{"a run shorter than the first mark", every(1, 300), 5, []MoneyMark{{5, 300, true}}},
+		{"no samples", nil, 5, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := moneyAt(tt.samples, tt.endMin*60000); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("moneyAt = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUseful_gb(t *testing.T) {
+	// A target as the game builds n00dles, then tilled and sown.
+	prepared := func(name string, req float64) *world.Server {
+		s := world.NewServer(world.ServerParams{Hostname: name, MoneyAvailable: 70000, HackDifficulty: 1,
+			RequiredHackingSkill: req, ServerGrowth: 3000, AdminRights: true})
+		s.MoneyAvailable = s.MoneyMax
+		return s
+	}
+	planner := func(s *world.Server, level float64) *harvest.Planner {
+		p, err := harvest.NewPlanner(harvest.Model{Target: harness.TargetOf(s), Player: formulas.NewPlayer(level), BitNode: formulas.BN1()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// batches is the RAM, GB, of full overlap of batches stealing 90%.
+	batches := func(s *world.Server, level float64) float64 {
+		p := planner(s, level)
+		return p.Batch(p.HackThreads(0.9), 1, false).RAM.Times(p.Depth()).GB()
+	}
+	target := prepared("n00dles", 1)
+	above := prepared("foodnstuff", 50)
+	unrooted := prepared("sigma-cosmetics", 1)
+	unrooted.HasRoot = false
+	home := prepared("home", 1)
+	home.IsHome, home.Purchased = true, true
+	bought := prepared("pserv-0", 1)
+	bought.Purchased = true
+	drained := prepared("joesguns", 1)
+	drained.MoneyAvailable, drained.HackDifficulty = drained.MoneyMax/4, drained.MinDifficulty+3
+	prep := func(level float64) float64 {
+		p := planner(drained, level)
+		return (p.Till(drained.HackDifficulty, 1).RAM + p.Sow(drained.MoneyAvailable, 1).RAM).GB()
+	}
+	for _, tt := range []struct {
+		name    string
+		servers []*world.Server
+		level   float64
+		want    float64
+	}{
+		{"one prepared target: its batches", []*world.Server{target}, 1, batches(target, 1)},
+		{"the player's own, unrooted and above the level: nothing", []*world.Server{above, unrooted, home, bought}, 1, 0},
+		{"a target within a higher level", []*world.Server{target, above}, 60, batches(target, 60) + batches(above, 60)},
+		{"a target off min security and max money: with its prep", []*world.Server{drained}, 1, batches(drained, 1) + prep(1)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			u := newUseful()
+			got := u.gb(tt.servers, formulas.NewPlayer(tt.level))
+			if math.Abs(got-tt.want) > 1e-9 {
+				t.Errorf("useful = %v GB, want %v", got, tt.want)
+			}
+			// Computed again from the cache, the same.
+			if again := u.gb(tt.servers, formulas.NewPlayer(tt.level)); again != got {
+				t.Errorf("useful from the cache = %v GB, first %v", again, got)
+			}
+		})
+	}
+	if b := batches(target, 1); b <= 0 {
+		t.Fatalf("n00dles at level 1 has %v GB of batches", b)
+	}
+	// A level change plans again: the batches at level 60 differ.
+	u := newUseful()
+	u.gb([]*world.Server{target}, formulas.NewPlayer(1))
+	if got, want := u.gb([]*world.Server{target}, formulas.NewPlayer(60)), batches(target, 60); got != want || want == batches(target, 1) {
+		t.Errorf("useful after a level change = %v GB, want %v (level 1: %v)", got, want, batches(target, 1))
+	}
+}
+
+// TestUseful_n00dles checks the planner's numbers the useful RAM rests on
+// against a hand computation from the game's formulas for n00dles at
+// level 1: depth is weaken time over the 200 ms period, and the batch
+// steals the most hack threads that take no more than 90%.
+func TestUseful_n00dles(t *testing.T) {
+	s := world.NewServer(world.ServerParams{Hostname: "n00dles", MoneyAvailable: 70000, HackDifficulty: 1, ServerGrowth: 3000, AdminRights: true})
+	s.MoneyAvailable = s.MoneyMax
+	target, pl := harness.TargetOf(s), formulas.NewPlayer(1)
+	p, err := harvest.NewPlanner(harvest.Model{Target: target, Player: pl, BitNode: formulas.BN1()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	depth := int(formulas.Millis(formulas.WeakenTime(target, pl, formulas.BN1())) / 200)
+	hack := int(0.9 / formulas.HackPercent(target, pl, formulas.BN1()))
+	b := p.Batch(hack, 1, false)
+	if p.Depth() != depth || p.HackThreads(0.9) != hack || b.Fraction > 0.9 {
+		t.Fatalf("planner: depth %d, hack threads %d, fraction %v; by hand: depth %d, hack threads %d",
+			p.Depth(), p.HackThreads(0.9), b.Fraction, depth, hack)
+	}
+	want := b.RAM.Times(depth).GB()
+	if got := newUseful().gb([]*world.Server{s}, pl); got != want {
+		t.Errorf("useful = %v GB, want %d batches of %v GB = %v GB", got, depth, b.RAM.GB(), want)
+	}
+	t.Logf("n00dles at level 1: %d batches in flight of %d hack threads, %v GB each: %v GB useful", depth, hack, b.RAM.GB(), want)
+}
+
+func TestRunner_checkAllocSizes(t *testing.T) {
+	var rep report
+	if err := json.Unmarshal([]byte(`{"allocs":[
+		{"alloc":1,"script":"ramfarm/till.js","chunk":1.75,"desired":10},
+		{"alloc":2,"script":"ramfarm/harvest.js","chunk":8.7,"desired":797},
+		{"alloc":3,"script":"ramfarm/sow.js","chunk":2,"desired":50}]}`), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name      string
+		network   float64
+		oversized int
+		max       float64
+	}{
+		{"all fit", 10000, 0, 6933.9},
+		{"one exceeds the network", 4156, 1, 6933.9},
+		{"exactly the network fits", 100, 1, 6933.9},
+		{"all but the smallest exceed", 99.99, 2, 6933.9},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &runner{oversized: map[int64]float64{}}
+			// Two samples: the count is per sample, the log per
+			// allocation.
+			r.checkAllocSizes(1000, &rep, tt.network)
+			r.checkAllocSizes(2000, &rep, tt.network)
+			if r.res.OversizedAllocs != 2*tt.oversized || len(r.res.OversizedLog) != tt.oversized {
+				t.Errorf("oversized %d, %d log lines; want %d, %d: %q", r.res.OversizedAllocs, len(r.res.OversizedLog),
+					2*tt.oversized, tt.oversized, r.res.OversizedLog)
+			}
+			if r.res.MaxAllocGB != tt.max || r.res.NetworkGB != tt.network {
+				t.Errorf("max alloc %v GB of network %v GB, want %v of %v", r.res.MaxAllocGB, r.res.NetworkGB, tt.max, tt.network)
+			}
+		})
+	}
+}
+
+func TestTakesPolicy(t *testing.T) {
+	for _, tt := range []struct {
+		script string
+		args   []any
+		want   bool
+		policy string
+	}{
+		{"ramfarm/selector.js", []any{"--policy", "greedy"}, true, "restart"},
+		{"ramfarm/start.js", []any{"--reserve", 8}, true, "restart"},
+		{"ramfarm/memd.js", nil, false, ""},
+		{"ramfarm/harvest.js", nil, false, ""},
+	} {
+		if got := TakesPolicy(tt.script); got != tt.want {
+			t.Errorf("TakesPolicy(%s) = %v, want %v", tt.script, got, tt.want)
+		}
+		if tt.want {
+			if got := policyOf(withPolicy(tt.args, tt.policy)); got != tt.policy {
+				t.Errorf("%s %v: policy %s after the override, want %s", tt.script, tt.args, got, tt.policy)
+			}
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"ramfarm/core/formulas"
+	"ramfarm/harness"
 	"ramfarm/harness/scenario"
 	"ramfarm/internal/coretest"
 	"ramfarm/scenarios"
@@ -44,4 +46,56 @@ func TestSpeed_bn1StartDaemons(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("bn1-start, memd + discovery: %.0f game s in %.1f wall s = %.0f× real time", res.SimSeconds, res.WallSeconds, res.SimSeconds/res.WallSeconds)
+}
+
+// BenchmarkUseful_gb measures the useful RAM of one sample on bn1-start's
+// network with every server rooted and every target half drained and 5
+// above min security, so each needs its prep planned: with the batches
+// cached (the level unchanged since the last sample) and planned again
+// (the level changed), at level 100 and at a level that makes every
+// server with money a target.
+func BenchmarkUseful_gb(b *testing.B) {
+	bs, _ := scenarios.Get("bn1-start")
+	sc, err := scenario.Parse(bs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := harness.New(harness.Config{Seed: sc.Seed})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer g.Close()
+	if err := sc.Setup(g.World); err != nil {
+		b.Fatal(err)
+	}
+	servers := g.World.Servers()
+	for _, s := range servers {
+		s.HasRoot = true
+		s.MoneyAvailable, s.HackDifficulty = s.MoneyMax/2, s.MinDifficulty+5
+	}
+	for _, bb := range []struct {
+		name   string
+		levels []float64
+	}{
+		{"level100/cached", []float64{100}}, {"level100/replanned", []float64{100, 101}},
+		{"level3000/cached", []float64{3000}}, {"level3000/replanned", []float64{3000, 3001}},
+	} {
+		targets := 0
+		for _, s := range servers {
+			if isTarget(s, bb.levels[0]) {
+				targets++
+			}
+		}
+		b.Run(bb.name, func(b *testing.B) {
+			u := newUseful()
+			var gb float64
+			i := 0
+			for b.Loop() {
+				gb = u.gb(servers, formulas.NewPlayer(bb.levels[i%len(bb.levels)]))
+				i++
+			}
+			b.ReportMetric(float64(targets), "targets")
+			b.ReportMetric(gb, "GB")
+		})
+	}
 }
