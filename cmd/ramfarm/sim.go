@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -181,7 +182,7 @@ func printTable(w io.Writer, results []sim.Result) {
 			first = fmt.Sprintf("%d:%02d", int(*r.FirstMoneyS)/60, int(*r.FirstMoneyS)%60)
 		}
 		if r.UseMinAfter10 != nil {
-			use = fmt.Sprintf("%.2f", *r.UseMinAfter10)
+			use = share(*r.UseMinAfter10)
 		}
 		fmt.Fprintf(w, " %8s %9s\n", first, use)
 	}
@@ -213,11 +214,11 @@ func printUse(w io.Writer, r sim.Result) {
 			means = append(means, "-")
 			continue
 		}
-		m := fmt.Sprintf("%.2f", *u.Mean)
+		m := share(*u.Mean)
 		if u.Saturated {
 			m += "*"
 		} else if *u.Mean < wellUsed {
-			idle = append(idle, fmt.Sprintf("%g-%g min (%.2f, %.0f GB idle)", u.FromMin, u.ToMin, *u.Mean, u.IdleGB))
+			idle = append(idle, fmt.Sprintf("%g-%g min (%s, %.0f GB idle)", u.FromMin, u.ToMin, m, u.IdleGB))
 		}
 		means = append(means, m)
 	}
@@ -226,6 +227,11 @@ func printUse(w io.Writer, r sim.Result) {
 		fmt.Fprintf(w, "  %-8s RAM idle though targets could use it: %s\n", "", strings.Join(idle, ", "))
 	}
 }
+
+// share prints a share with two decimals, rounded down so that one below
+// wellUsed never reads as wellUsed (the 1e-9 keeps 0.29, stored as
+// 0.28999…, at 0.29).
+func share(x float64) string { return fmt.Sprintf("%.2f", math.Floor(x*100+1e-9)/100) }
 
 // moneyAt is the money a run had made by minute mark, "-" past its end.
 func moneyAt(r sim.Result, mark float64) string {
