@@ -307,10 +307,11 @@ func (r *runner) sample() {
 		}
 	}
 	r.over = over
-	useful := r.useful.gb(r.g.World.Servers(), r.g.Hacker())
+	servers := r.g.World.Servers()
+	useful := r.useful.gb(servers, r.g.Hacker())
 	r.res.RAMUtil = append(r.res.RAMUtil, [4]float64{round(now / 1000), round(used), round(usable), round(useful)})
 	var network float64
-	for _, s := range r.g.World.Servers() {
+	for _, s := range servers {
 		network += s.MaxRAM
 	}
 	r.checkAllocSizes(now, rep, network)
