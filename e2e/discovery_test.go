@@ -76,7 +76,7 @@ func startBN1(t *testing.T) *bn1Run {
 	if r.memd, err = r.g.Exec(memd.Script, memd.Host, memd.Threads, memd.Args...); err != nil {
 		t.Fatal(err)
 	}
-	sc.Schedule(r.g.Clock, r.g.World, func(e scenario.TimedEvent, err error) {
+	sc.Schedule(r.g.Clock, r.g.World, sc.Seed, func(e scenario.TimedEvent, err error) {
 		if err != nil {
 			t.Errorf("%v: %v", e, err)
 		}

@@ -311,7 +311,7 @@ func parseEvents(top *object, hosts []string, duration time.Duration) ([]TimedEv
 			return nil, err
 		}
 		var kind string
-		te := TimedEvent{Index: i}
+		te := TimedEvent{Source: fmt.Sprintf("events[%d]", i)}
 		if err := firstErr(o.duration("at", &te.At), o.str("do", &kind)); err != nil {
 			return nil, err
 		}
@@ -336,6 +336,14 @@ func parseEvents(top *object, hosts []string, duration time.Duration) ([]TimedEv
 		out = append(out, te)
 	}
 	return out, nil
+}
+
+// checkPrefix checks the name bought servers are given.
+func checkPrefix(o *object, prefix string) error {
+	if prefix == "" || strings.IndexFunc(prefix, unicode.IsSpace) >= 0 {
+		return o.bad("prefix", "want a name without white space, got %q", prefix)
+	}
+	return nil
 }
 
 func parseEvent(o *object, kind string, hosts []string) (Event, error) {
@@ -364,8 +372,8 @@ func parseEvent(o *object, kind string, hosts []string) (Event, error) {
 		if !powerOf2(e.RAM, 1, world.PurchasedServerMaxRAM) {
 			return nil, o.bad("ram", "want a power of 2 from 1 to %d GB, got %v", world.PurchasedServerMaxRAM, e.RAM)
 		}
-		if e.Prefix == "" || strings.IndexFunc(e.Prefix, unicode.IsSpace) >= 0 {
-			return nil, o.bad("prefix", "want a name without white space, got %q", e.Prefix)
+		if err := checkPrefix(o, e.Prefix); err != nil {
+			return nil, err
 		}
 		return e, nil
 	case "upgrade-home":

@@ -241,3 +241,79 @@ func (o *object) args(key string, dst *[]any) error {
 	*dst = out
 	return nil
 }
+
+// span reads the object's from and to: a range of game time within a run
+// of the given duration.
+func (o *object) span(duration time.Duration, dst *Span) error {
+	if err := firstErr(o.duration("from", &dst.From), o.duration("to", &dst.To)); err != nil {
+		return err
+	}
+	switch {
+	case dst.To < dst.From:
+		return o.bad("to", "%v is before from's %v", dst.To, dst.From)
+	case dst.To > duration:
+		return o.bad("to", "%v is after the run ends at %v", dst.To, duration)
+	}
+	return nil
+}
+
+// intRange reads a whole number n (the range n to n) or a list [min,
+// max] of whole numbers with lo ≤ min ≤ max ≤ hi.
+func (o *object) intRange(key string, lo, hi int, dst *[2]int) error {
+	var xs []float64
+	if err := o.choices(key, &xs); err != nil || xs == nil {
+		return err
+	}
+	if !o.isList(key) {
+		xs = append(xs, xs[0])
+	}
+	if len(xs) != 2 {
+		return o.bad(key, "want a whole number or a list [min, max], got %d numbers", len(xs))
+	}
+	for _, x := range xs {
+		if x != math.Trunc(x) || x < float64(lo) || x > float64(hi) {
+			return o.bad(key, "want whole numbers from %d to %d, got %v", lo, hi, x)
+		}
+	}
+	if xs[0] > xs[1] {
+		return o.bad(key, "min %v is more than max %v", xs[0], xs[1])
+	}
+	*dst = [2]int{int(xs[0]), int(xs[1])}
+	return nil
+}
+
+// choices reads a number or a non-empty list of numbers to draw from.
+func (o *object) choices(key string, dst *[]float64) error {
+	if !o.has(key) {
+		return nil
+	}
+	if !o.isList(key) {
+		var x float64
+		if err := o.number(key, &x); err != nil {
+			return err
+		}
+		*dst = []float64{x}
+		return nil
+	}
+	items, err := o.list(key)
+	if err != nil {
+		return err
+	}
+	if len(items) == 0 {
+		return o.bad(key, "want at least one number to draw from")
+	}
+	out := make([]float64, len(items))
+	for i, it := range items {
+		elem := &object{path: o.path, vals: map[string]json.RawMessage{fmt.Sprintf("%s[%d]", key, i): it}}
+		if err := elem.number(fmt.Sprintf("%s[%d]", key, i), &out[i]); err != nil {
+			return err
+		}
+	}
+	*dst = out
+	return nil
+}
+
+func (o *object) isList(key string) bool {
+	v := bytes.TrimSpace(o.vals[key])
+	return len(v) > 0 && v[0] == '['
+}

@@ -29,7 +29,8 @@ type Scenario struct {
 	Network  Network
 	Start    Start
 	Scripts  []Script     // started at t=0, in this order
-	Events   []TimedEvent // in time order, ties in file order
+	Events   []TimedEvent // the file's events, in time order, ties in file order
+	Draw     *Draw        // events drawn from the run's seed; nil: none
 }
 
 // NetworkKind says where a scenario's servers come from.
@@ -90,9 +91,9 @@ type Script struct {
 
 // TimedEvent is an event and when it happens.
 type TimedEvent struct {
-	At    time.Duration // game time from the start of the run
-	Index int           // position in the file's events list
-	Event Event
+	At     time.Duration // game time from the start of the run
+	Source string        // where in the file it comes from: "events[3]", "draw.home[1]"
+	Event  Event
 }
 
 // AtMs returns the event's game time in milliseconds, the virtual
@@ -103,7 +104,7 @@ func (e TimedEvent) AtMs() float64 { return float64(e.At) / float64(time.Millise
 // index, time and kind.
 func (e TimedEvent) Apply(w *world.World) error {
 	if err := e.Event.Apply(w); err != nil {
-		return fmt.Errorf("%w: events[%d] at %v (%s): %w", ErrEvent, e.Index, e.At, e.Event.Kind(), err)
+		return fmt.Errorf("%w: %s at %v (%s): %w", ErrEvent, e.Source, e.At, e.Event.Kind(), err)
 	}
 	return nil
 }
@@ -135,7 +136,7 @@ func Parse(b []byte) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := top.allow("name", "story", "seed", "duration", "network", "start", "scripts", "events"); err != nil {
+	if err := top.allow("name", "story", "seed", "duration", "network", "start", "scripts", "events", "draw"); err != nil {
 		return nil, err
 	}
 	if err := top.require("name", "story", "seed", "duration"); err != nil {
@@ -175,6 +176,9 @@ func Parse(b []byte) (*Scenario, error) {
 		return nil, err
 	}
 	if s.Events, err = parseEvents(top, hosts, s.Duration); err != nil {
+		return nil, err
+	}
+	if s.Draw, err = parseDraw(top, s); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"ramfarm/harness/vclock"
 	"ramfarm/harness/world"
+	"ramfarm/scenarios"
 )
 
 func newWorld(t *testing.T) *world.World {
@@ -98,7 +100,7 @@ func TestParse_full(t *testing.T) {
 		t.Fatalf("%d events", len(s.Events))
 	}
 	for i, e := range s.Events {
-		if e.Index != i || !reflect.DeepEqual(e.Event, wantEvents[i]) {
+		if e.Source != fmt.Sprintf("events[%d]", i) || !reflect.DeepEqual(e.Event, wantEvents[i]) {
 			t.Errorf("event %d = %+v, want %+v", i, e, wantEvents[i])
 		}
 	}
@@ -248,6 +250,24 @@ func TestShipped(t *testing.T) {
 				t.Errorf("home %v GB, money %v, level %v", w.Home().MaxRAM, w.Player().Money(), w.Player().HackingLevel())
 			}
 		}},
+		{"bn1-fresh.json", func(t *testing.T, w *world.World) {
+			for _, p := range []string{"NUKE.exe", "BruteSSH.exe", "FTPCrack.exe", "relaySMTP.exe", "HTTPWorm.exe", "SQLInject.exe"} {
+				if !w.HasProgram(p) {
+					t.Errorf("%s not owned", p)
+				}
+			}
+			if got := w.PurchasedServers(); len(got) != 8 || got[7] != "pserv-7" || w.Server("pserv-3").MaxRAM != 32 || w.Server("pserv-4").MaxRAM != 64 {
+				t.Errorf("bought %v", got)
+			}
+			if w.Home().MaxRAM != 128 || w.Player().Money() != 1000 || w.Player().HackingLevel() != 1 {
+				t.Errorf("home %v GB, money %v, level %v", w.Home().MaxRAM, w.Player().Money(), w.Player().HackingLevel())
+			}
+		}},
+		{"bn1-drawn.json", func(t *testing.T, w *world.World) {
+			if !w.HasProgram("SQLInject.exe") || w.Home().MaxRAM != 128 || len(w.PurchasedServers()) < 4 || w.Player().Money() != 1000 {
+				t.Errorf("home %v GB, bought %v, money %v", w.Home().MaxRAM, w.PurchasedServers(), w.Player().Money())
+			}
+		}},
 		{"alloc-demo.json", func(t *testing.T, w *world.World) {
 			for _, h := range []string{"alpha", "beta", "gamma", "delta", "pserv-0", "pserv-1"} {
 				if s := w.Server(h); s == nil || !s.HasRoot {
@@ -259,7 +279,9 @@ func TestShipped(t *testing.T) {
 			}
 		}},
 	}
+	checked := map[string]bool{}
 	for _, tt := range tests {
+		checked[tt.file] = true
 		t.Run(tt.file, func(t *testing.T) {
 			s, err := Load("../../scenarios/" + tt.file)
 			if err != nil {
@@ -277,13 +299,23 @@ func TestShipped(t *testing.T) {
 					t.Errorf("script host %s: %v", sc.Host, err)
 				}
 			}
-			for _, e := range s.Events {
+			for _, e := range s.EventsFor(s.Seed) {
 				if err := e.Apply(w); err != nil {
 					t.Fatal(err)
 				}
 			}
 			tt.check(t, w)
 		})
+	}
+	// Every embedded scenario is one of the files checked above.
+	for _, name := range scenarios.Names() {
+		b, _ := scenarios.Get(name)
+		if !checked[name+".json"] {
+			t.Errorf("scenario %s is shipped but not checked here", name)
+		}
+		if _, err := Parse(b); err != nil {
+			t.Errorf("embedded %s: %v", name, err)
+		}
 	}
 }
 
@@ -412,7 +444,7 @@ func TestEvent_Apply(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(w)
 			}
-			te := TimedEvent{At: time.Minute, Index: 4, Event: tt.e}
+			te := TimedEvent{At: time.Minute, Source: "events[4]", Event: tt.e}
 			err := te.Apply(w)
 			switch {
 			case tt.err == nil && err != nil:
@@ -469,7 +501,7 @@ func TestScenario_Schedule(t *testing.T) {
 	}
 	loop := vclock.New()
 	var log []string
-	s.Schedule(loop, w, func(e TimedEvent, err error) {
+	s.Schedule(loop, w, 1, func(e TimedEvent, err error) {
 		log = append(log, e.String()+" @"+time.Duration(loop.Now()*float64(time.Millisecond)).String()+" err="+errText(err))
 	})
 	loop.RunUntil(90000)
@@ -495,7 +527,7 @@ func TestScenario_Schedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	loop2 := vclock.New()
-	s.Schedule(loop2, w2, nil)
+	s.Schedule(loop2, w2, 1, nil)
 	loop2.RunUntil(3600000)
 	if !w2.HasProgram("FTPCrack.exe") {
 		t.Error("events not applied without a report")

@@ -85,12 +85,13 @@ type Clock interface {
 	After(delayMs float64, fn func()) vclock.TimerID
 }
 
-// Schedule puts every event on c, to be applied to w at its game time
-// (counted from game time 0, so call it before the clock runs). report,
-// if not nil, receives each event and the error its Apply returned (nil
-// on success); what a failure means for the run is the caller's choice.
-func (s *Scenario) Schedule(c Clock, w *world.World, report func(TimedEvent, error)) {
-	for _, e := range s.Events {
+// Schedule puts the run's events for seed (EventsFor) on c, to be
+// applied to w at their game times (counted from game time 0, so call it
+// before the clock runs). report, if not nil, receives each event and the
+// error its Apply returned (nil on success); what a failure means for the
+// run is the caller's choice.
+func (s *Scenario) Schedule(c Clock, w *world.World, seed uint64, report func(TimedEvent, error)) {
+	for _, e := range s.EventsFor(seed) {
 		c.After(e.AtMs()-c.Now(), func() {
 			err := e.Apply(w)
 			if report != nil {

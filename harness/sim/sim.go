@@ -169,7 +169,7 @@ func Run(opts Options) (Result, error) {
 	if r.memd == 0 {
 		return Result{}, errors.New("sim: the scenario does not start " + memdScript)
 	}
-	sc.Schedule(g.Clock, g.World, func(ev scenario.TimedEvent, err error) {
+	sc.Schedule(g.Clock, g.World, seed, func(ev scenario.TimedEvent, err error) {
 		if err != nil {
 			r.printf(g.Now(), "event %s failed: %v", ev, err)
 			return
