@@ -56,7 +56,7 @@ func Codes() []string {
 
 // memdTypes are the messages the memory daemon serves.
 var memdTypes = map[string]bool{
-	TypeAlloc: true, TypeResize: true, TypeRelease: true, TypeClaim: true, TypeUnclaim: true,
+	TypeAlloc: true, TypeResize: true, TypeRelease: true, TypeClaim: true, TypeUnclaim: true, TypeGive: true,
 	TypeStatus: true, TypeWorker: true, TypeForget: true, TypePort: true, TypeUnport: true, TypeCordon: true,
 }
 
@@ -162,6 +162,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 				Contiguous:    f.Bool("contiguous"),
 				CoreDependent: f.Bool("coreDependent"),
 				LongRunning:   f.Bool("longRunning"),
+				Seat:          f.Bool("seat"),
 				Shrinkable:    f.Bool("shrinkable"),
 				Growable:      f.Bool("growable"),
 			},
@@ -195,6 +196,11 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		ev = memory.Unclaim{Rid: ridV, Pid: pidV, Reply: replyV,
 			Alloc:  memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			Worker: proc.Pid(f.Int(fWorker, true, 0, maxInt)),
+		}
+	case TypeGive:
+		ev = memory.Give{Rid: ridV, Pid: pidV, Reply: replyV,
+			Alloc: memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
+			To:    proc.Pid(f.Int("to", true, 0, maxInt)),
 		}
 	case TypeCordon:
 		host := f.Str(fHost, true)
@@ -325,6 +331,10 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 			w.String(a.Script)
 			w.Key(fPrio)
 			w.Int(int64(a.Priority))
+			if a.Seat {
+				w.Key("seat")
+				w.Bool(true)
+			}
 			encodeGranted(w, a.Granted)
 			w.EndObject()
 		}

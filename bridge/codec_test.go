@@ -28,6 +28,8 @@ func TestDecodeRequest(t *testing.T) {
 			memory.DescribeEvent(memory.Claim{Rid: 4, Pid: 5, Reply: 101, Alloc: 1, Host: "a", Worker: 9, RAM: 350})},
 		{"unclaim", `{"t":"unclaim","rid":5,"pid":5,"reply":101,"alloc":1,"worker":9}`,
 			memory.DescribeEvent(memory.Unclaim{Rid: 5, Pid: 5, Reply: 101, Alloc: 1, Worker: 9})},
+		{"give", `{"t":"give","rid":5,"pid":5,"reply":101,"alloc":1,"to":77}`,
+			memory.DescribeEvent(memory.Give{Rid: 5, Pid: 5, Reply: 101, Alloc: 1, To: 77})},
 		{"status", `{"t":"status","rid":6,"pid":5,"reply":300}`,
 			memory.DescribeEvent(memory.Status{Rid: 6, Pid: 5, Reply: 300})},
 		{"port", `{"t":"port","rid":7,"pid":5,"reply":1099511627781}`,

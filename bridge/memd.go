@@ -69,7 +69,11 @@ type ownSend struct {
 // MemdConfig is the memory daemon's configuration, decoded from JSON:
 //
 //	{"home":"home","homeReserve":GB,"setAside":{"host":GB},"useHacknet":bool,
-//	 "firstPort":n,"lastPort":n}
+//	 "firstPort":n,"lastPort":n,"selfHost":host,"selfRam":GB}
+//
+// selfHost and selfRam are the daemon's own process (ns.getHostname, its
+// script's RAM): that RAM is neither granted nor counted against the
+// player's homeReserve.
 type MemdConfig struct {
 	Home      string // hostname of home, registered at start (default "home")
 	Memory    memory.Config
@@ -90,7 +94,7 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 	f := jsonx.NewFields(v)
 	for _, m := range v.Obj {
 		switch m.Key {
-		case "home", "homeReserve", "setAside", "useHacknet", "firstPort", "lastPort":
+		case "home", "homeReserve", "setAside", "useHacknet", "firstPort", "lastPort", "selfHost", "selfRam":
 		default:
 			return cfg, errors.New("memd config: unknown key " + strconv.Quote(m.Key))
 		}
@@ -122,6 +126,10 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 		}
 	}
 	cfg.Memory.UseHacknet = f.Bool("useHacknet")
+	cfg.Memory.SelfHost = f.Str("selfHost", false)
+	if f.Has("selfRam") {
+		cfg.Memory.SelfRAM = gb("selfRam", f.Num("selfRam", true))
+	}
 	cfg.Portalloc.First = proc.Port(f.Int("firstPort", false, 0, int64(proc.MaxPort)))
 	cfg.Portalloc.Last = proc.Port(f.Int("lastPort", false, 0, int64(proc.MaxPort)))
 	if err := f.Err(); err != nil {

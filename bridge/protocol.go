@@ -97,6 +97,7 @@ const (
 	TypeRelease   = "release"
 	TypeClaim     = "claim"
 	TypeUnclaim   = "unclaim"
+	TypeGive      = "give"
 	TypeStatus    = "status"
 	TypeWorker    = "worker"
 	TypeForget    = "forget"
@@ -132,6 +133,7 @@ var Schema = []Message{
 		{"contiguous", TBool, false, "one host if any can hold all chunks"},
 		{"coreDependent", TBool, false, "prefer hosts with more cores (home)"},
 		{"longRunning", TBool, false, "avoid home, then purchased servers"},
+		{"seat", TBool, false, "a script's own process: home first, purchased servers last"},
 		{"shrinkable", TBool, false, "accept fewer chunks (at least one)"},
 		{"growable", TBool, false, "keep growing to count chunks as RAM appears"},
 	}},
@@ -156,6 +158,10 @@ var Schema = []Message{
 	{TypeUnclaim, ToDaemon, "End a claim before its worker dies. Owner only. Answer: done.", []Field{
 		rid, pid, reply, alloc,
 		{fWorker, TInt, true, "the worker's pid"},
+	}},
+	{TypeGive, ToDaemon, "Hand the allocation to process to, which owns it from now on (it dies with to). A launcher seats a script this way: one chunk of its RAM, exec there, claim it, give it. Owner only. Answer: done.", []Field{
+		rid, pid, reply, alloc,
+		{"to", TInt, true, "the new owner's pid"},
 	}},
 	{TypeStatus, ToDaemon, "Ask for every worker and allocation. Answer: report.", []Field{rid, pid, reply}},
 	{TypeWorker, ToDaemon, "Register a server the memory daemon should watch and allocate on (again to update it).", []Field{
@@ -194,7 +200,7 @@ var Schema = []Message{
 	{TypeReport, FromDaemon, "Every worker and allocation.", []Field{
 		rid,
 		{"workers", TArray, true, "{host, max, usable, allocated, claimed, foreign} in GB"},
-		{"allocs", TArray, true, "{alloc, pid, script, prio, chunk, desired, held, seq}"},
+		{"allocs", TArray, true, "{alloc, pid, script, prio, seat, chunk, desired, held, seq}; seat: the owner's own process runs in it"},
 		{"ports", TInt, true, "private ports leased"},
 	}},
 	{TypeAssigned, FromDaemon, "A private port, now the requester's alone.", []Field{

@@ -14,9 +14,6 @@ import (
 // RoleSelector is the task selector daemon.
 const RoleSelector = "selector"
 
-// homeHost is where the selector starts tasks.
-const homeHost = "home"
-
 // Task scripts, by kind.
 var taskScripts = map[selector.Kind]string{
 	selector.KindTill:    "ramfarm/till.js",
@@ -38,24 +35,23 @@ var taskScripts = map[selector.Kind]string{
 // Commands (one JSON object; "do" runs in order — a kill always comes
 // before the launch that replaces its task):
 //
-//	{"do":[{"op":"launch","id","script","args":[...]} | {"op":"kill","pid"} |
+//	{"do":[{"op":"launch","id","script","ram","prio","args":[...]} | {"op":"kill","pid"} |
 //	       {"op":"send","port","msg"}...],
 //	 "log":[text...],"watch":[pid...],"errors":[text...]}
 //
 // "watch" replaces the task pids the script checks each tick; a watched
-// pid found not running is reported in the next tick's "dead". Launches
-// are only of tasks whose script fits the room memd's last report leaves
-// on home (with "taskRam" in the config).
+// pid found not running is reported in the next tick's "dead". A launch
+// seats its script (jsglue/lib/seat.js): "ram" GB from the memory daemon
+// at priority "prio", wherever it grants them.
 type Selector struct {
 	eng     *selector.Engine
 	targets []selector.Target
 	hosts   []selector.HostRAM
+	seats   []selector.Seat
 	seenTgt int64 // seq of the target list held
-
-	// room is how much RAM more processes may take on home without
-	// eating into chunks: its set-aside less the foreign use already
-	// there, from memd's last report (-1 until one arrives).
-	room ram.Amount
+	// seat is each task script's RAM, by kind: the seat a launch asks
+	// the memory daemon for.
+	seat [selector.KindHarvest + 1]ram.Amount
 
 	tasks        []proc.Pid // sorted; watched
 	tasksChanged bool
@@ -68,8 +64,8 @@ type Selector struct {
 //	{"policy":"grow"|"greedy"|"restart","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB,
 //	 "maxHackFraction":x,"taskRam":{"till":GB,"sow":GB,"harvest":GB}}
 //
-// "taskRam" is each task script's RAM (ns.getScriptRam): with it, the
-// engine starts only the tasks that fit the room memd leaves on home.
+// "taskRam" is each task script's RAM (ns.getScriptRam): the seat each
+// launch asks the memory daemon for, which the engine counts.
 func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	var cfg selector.Config
 	if len(b) == 0 {
@@ -137,7 +133,7 @@ func NewSelector(config []byte) (*Selector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Selector{eng: eng, tasksChanged: true, room: -1}, nil
+	return &Selector{eng: eng, seat: cfg.TaskRAM, tasksChanged: true}, nil
 }
 
 // Step implements Service.
@@ -175,7 +171,7 @@ func (s *Selector) stepOne(ev jsonx.Value) error {
 				}
 			}
 		}
-		return s.eng.Step(selector.Observe{Now: now, Hacking: hacking, Targets: s.targets, Hosts: s.hosts, Room: s.room})
+		return s.eng.Step(selector.Observe{Now: now, Hacking: hacking, Targets: s.targets, Hosts: s.hosts, Seats: s.seats})
 	case "launched":
 		id := f.Int("id", true, 1, 1<<53)
 		pid := proc.Pid(f.Int("pid", true, 0, 1<<53))
@@ -282,11 +278,10 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 		for _, wv := range f.Arr("workers", true) {
 			wf := jsonx.NewFields(wv)
 			h := selector.HostRAM{Host: wf.Str(fHost, true), Cordoned: wf.Bool("cordoned")}
-			var maxRAM, foreign ram.Amount
 			for _, x := range []struct {
 				name string
 				dst  *ram.Amount
-			}{{"usable", &h.Usable}, {"allocated", &h.Allocated}, {"max", &maxRAM}, {"foreign", &foreign}} {
+			}{{"usable", &h.Usable}, {"allocated", &h.Allocated}} {
 				a, err := ram.FromGB(wf.Num(x.name, true))
 				if err != nil && wf.Err() == nil {
 					wf.Fail(x.name, err, "GB")
@@ -296,18 +291,29 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 			if err := wf.Err(); err != nil {
 				return errors.New("report: " + err.Error())
 			}
-			if h.Host == homeHost {
-				// usable = max − max(set-aside, foreign), so what a new
-				// process may take without touching a chunk is
-				// max − usable − foreign.
-				s.room = max(0, maxRAM-h.Usable-foreign)
-			}
 			hs = append(hs, h)
+		}
+		// Seats: where each process runs that sits in an allocation of its
+		// own (the engine moves tasks off a host being vacated).
+		var seats []selector.Seat
+		for _, av := range f.Arr("allocs", true) {
+			af := jsonx.NewFields(av)
+			if !af.Bool("seat") {
+				continue
+			}
+			pid := proc.Pid(af.Int(fPid, true, 1, 1<<53))
+			held := af.Arr("held", true)
+			if err := af.Err(); err != nil {
+				return errors.New("report: allocs: " + err.Error())
+			}
+			if len(held) > 0 && len(held[0].Arr) > 0 && held[0].Arr[0].Kind == jsonx.String {
+				seats = append(seats, selector.Seat{Pid: pid, Host: held[0].Arr[0].Str})
+			}
 		}
 		if err := f.Err(); err != nil {
 			return errors.New("report: " + err.Error())
 		}
-		s.hosts = hs
+		s.hosts, s.seats = hs, seats
 		return nil
 	}
 	return errors.New("unexpected message type " + strconv.Quote(typ.Str))
@@ -376,6 +382,10 @@ func (s *Selector) encodeCommand(c selector.Command) {
 		w.Int(c.ID)
 		w.Key("script")
 		w.String(taskScripts[c.Kind])
+		w.Key(fRAM)
+		w.Num(s.seat[c.Kind].GB())
+		w.Key(fPrio)
+		w.Int(int64(c.Priority))
 		w.Key("args")
 		w.BeginArray()
 		w.String(c.Target)

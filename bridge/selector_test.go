@@ -28,28 +28,29 @@ func TestParseSelectorConfig(t *testing.T) {
 	}
 }
 
-// The room memd's report leaves on home reaches the engine: a task whose
-// script does not fit is not launched until the room is there.
-func TestSelector_room(t *testing.T) {
+// A launch asks for a seat: the task script's RAM on one host. It waits
+// while no host in memd's report has that much free, and the launch
+// names the seat's size and priority.
+func TestSelector_seat(t *testing.T) {
 	s, err := NewSelector([]byte(`{"policy":"grow","taskRam":{"till":4.4,"sow":4.7,"harvest":5.35}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	targets := `{"k":"msg","body":{"t":"targets","seq":1,"targets":[` +
 		`{"host":"alpha","maxMoney":2e6,"money":2e6,"minSec":2,"baseSec":4,"sec":4,"growth":20,"level":1}]}}`
-	report := func(foreign string) string {
+	report := func(free string) string {
 		return `{"k":"msg","body":{"t":"report","rid":1,"allocs":[],"workers":[` +
-			`{"host":"home","max":32,"usable":4,"allocated":0,"claimed":0,"foreign":` + foreign + `},` +
-			`{"host":"w","max":64,"usable":64,"allocated":0,"claimed":0,"foreign":0}]}}`
+			`{"host":"a","max":64,"usable":64,"allocated":` + free + `,"claimed":0,"foreign":0},` +
+			`{"host":"b","max":64,"usable":64,"allocated":` + free + `,"claimed":0,"foreign":0}]}}`
 	}
 	// Grace: the first tick only learns the time.
-	stepJSON(t, s, `[`+targets+`,`+report("24.6")+`,{"k":"tick","now":0,"hacking":10}]`)
-	// 28 − 24.6 = 3.4 GB of room: the till (4.4 GB) waits.
-	if got := stepJSON(t, s, `[`+report("24.6")+`,{"k":"tick","now":20000,"hacking":10}]`); strings.Contains(got, `"op":"launch"`) {
-		t.Fatalf("launched into 3.4 GB of room: %s", got)
+	stepJSON(t, s, `[`+targets+`,`+report("60.6")+`,{"k":"tick","now":0,"hacking":10}]`)
+	// 3.4 GB free on each host: 6.8 GB in all, but no seat for the till (4.4 GB).
+	if got := stepJSON(t, s, `[`+report("60.6")+`,{"k":"tick","now":20000,"hacking":10}]`); strings.Contains(got, `"op":"launch"`) {
+		t.Fatalf("launched with no host holding its seat: %s", got)
 	}
-	got := stepJSON(t, s, `[`+report("20")+`,{"k":"tick","now":21000,"hacking":10}]`)
-	if !strings.Contains(got, `"op":"launch"`) || !strings.Contains(got, `"script":"ramfarm/till.js"`) {
-		t.Fatalf("no till launched into 8 GB of room: %s", got)
+	got := stepJSON(t, s, `[`+report("40")+`,{"k":"tick","now":21000,"hacking":10}]`)
+	if !strings.Contains(got, `"op":"launch"`) || !strings.Contains(got, `"script":"ramfarm/till.js","ram":4.4,"prio":`) {
+		t.Fatalf("no till launched into a seat of 4.4 GB: %s", got)
 	}
 }

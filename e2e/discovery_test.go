@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +29,7 @@ type bn1Run struct {
 	sc         *scenario.Scenario
 	memd       int64
 	reserve    float64            // memd's home reserve, GB
+	memdRAM    float64            // memd's own RAM on home, GB
 	registered map[string]float64 // host → game time of its latest "worker" log line
 }
 
@@ -51,29 +51,15 @@ func startBN1(t *testing.T) *bn1Run {
 	if err := r.g.Install("home", jsglue.Files(coretest.Wasm(t))); err != nil {
 		t.Fatal(err)
 	}
-	// Only the two daemons run, with the scenario's arguments: the run
-	// measures them alone. discover.js starts half a tick late, so that
-	// programs, acquired on whole minutes, arrive mid-tick: a scan that
-	// acted a tick late would show.
-	var memd, discover *scenario.Script
-	for i, s := range sc.Scripts {
-		switch s.Script {
-		case "ramfarm/memd.js":
-			memd = &sc.Scripts[i]
-		case "ramfarm/discover.js":
-			discover = &sc.Scripts[i]
-		}
+	// Only the two daemons run, as start.js starts them: the run measures
+	// them alone. discover.js starts half a tick late, so that programs,
+	// acquired on whole minutes, arrive mid-tick: a scan that acted a
+	// tick late would show.
+	r.reserve = 8
+	if r.memd, err = r.g.Exec("ramfarm/memd.js", "home", 1, "--reserve", r.reserve); err != nil {
+		t.Fatal(err)
 	}
-	if memd == nil || discover == nil {
-		t.Fatal("bn1-start does not start both memd.js and discover.js")
-	}
-	if len(discover.Args) > 0 {
-		t.Fatalf("discover.js args %v: the test assumes the default tick", discover.Args)
-	}
-	if i := slices.Index(memd.Args, any("--reserve")); i >= 0 {
-		r.reserve = memd.Args[i+1].(float64)
-	}
-	if r.memd, err = r.g.Exec(memd.Script, memd.Host, memd.Threads, memd.Args...); err != nil {
+	if r.memdRAM, err = r.g.ScriptRAM("home", "ramfarm/memd.js"); err != nil {
 		t.Fatal(err)
 	}
 	sc.Schedule(r.g.Clock, r.g.World, sc.Seed, func(e scenario.TimedEvent, err error) {
@@ -82,7 +68,7 @@ func startBN1(t *testing.T) *bn1Run {
 		}
 	})
 	r.runUntil(discoverTickMs / 2)
-	if _, err := r.g.Exec(discover.Script, discover.Host, discover.Threads); err != nil {
+	if _, err := r.g.Exec("ramfarm/discover.js", "home", 1); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -143,7 +129,7 @@ func openersOwned(w *world.World) int {
 // checkWorkers compares the allocator's workers with the game: exactly
 // the rooted servers with RAM, each with the game's usable RAM, max RAM
 // less the larger of the set-aside (memd's reserve, on home) and the RAM
-// already in use (the daemons, on home).
+// already in use (discover.js, on home), and on home less memd itself.
 func (r *bn1Run) checkWorkers(when string) {
 	r.t.Helper()
 	rep := status(r.t, r.g, r.memd)
@@ -163,11 +149,13 @@ func (r *bn1Run) checkWorkers(when string) {
 			}
 			continue
 		}
-		aside := 0.0
+		// memd's own RAM is neither usable nor foreign: the reserve is
+		// the player's alone.
+		aside, self := 0.0, 0.0
 		if s.IsHome {
-			aside = r.reserve
+			aside, self = r.reserve, r.memdRAM
 		}
-		want := math.Round(math.Max(s.MaxRAM-math.Max(aside, s.RAMUsed), 0)*100) / 100
+		want := math.Round(math.Max(s.MaxRAM-self-math.Max(aside, s.RAMUsed-self), 0)*100) / 100
 		usable, ok := got[s.Hostname]
 		switch {
 		case !ok:

@@ -13,24 +13,36 @@ import (
 )
 
 // tasksByTarget lists the running till/sow/harvest tasks by target, and
-// their pids.
+// their pids: tasks are seated on any server.
 func tasksByTarget(t *testing.T, g *harness.Game) (map[string][]string, []int64) {
 	t.Helper()
-	ps, err := g.World.PS("home")
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]string{}
 	var pids []int64
-	for _, p := range ps {
-		switch p.Filename {
-		case "ramfarm/till.js", "ramfarm/sow.js", "ramfarm/harvest.js":
-			target, _ := p.Args[0].(string)
-			out[target] = append(out[target], p.Filename)
-			pids = append(pids, p.Pid)
+	for _, s := range g.World.Servers() {
+		ps, _ := g.World.PS(s.Hostname) // a server off the network has none
+		for _, p := range ps {
+			switch p.Filename {
+			case "ramfarm/till.js", "ramfarm/sow.js", "ramfarm/harvest.js":
+				target, _ := p.Args[0].(string)
+				out[target] = append(out[target], p.Filename)
+				pids = append(pids, p.Pid)
+			}
 		}
 	}
 	return out, pids
+}
+
+// pidOf is the pid of the process running script on any server, or 0.
+func pidOf(g *harness.Game, script string) int64 {
+	for _, s := range g.World.Servers() {
+		ps, _ := g.World.PS(s.Hostname)
+		for _, p := range ps {
+			if p.Filename == script {
+				return p.Pid
+			}
+		}
+	}
+	return 0
 }
 
 func describeTasks(m map[string][]string) string {
@@ -42,8 +54,8 @@ func describeTasks(m map[string][]string) string {
 	return strings.Join(lines, "; ")
 }
 
-// TestSelectorRestart: the selector is killed mid-run and started again.
-// The tasks keep running, the new selector adopts them from their
+// TestSelectorRestart: the selector is killed mid-run and start.js is run
+// again, which starts it anew and leaves the rest alone. The tasks keep running, the new selector adopts them from their
 // heartbeats, and it neither loses nor duplicates a task: one task per
 // target, the same ones as before, and the run goes on making money.
 func TestSelectorRestart(t *testing.T) {
@@ -62,17 +74,13 @@ func TestSelectorRestart(t *testing.T) {
 	if err := g.Install("home", jsglue.Files(coretest.Wasm(t))); err != nil {
 		t.Fatal(err)
 	}
-	var selector int64
 	for _, s := range sc.Scripts {
-		pid, err := g.Exec(s.Script, s.Host, s.Threads, s.Args...)
-		if err != nil {
+		if _, err := g.Exec(s.Script, s.Host, s.Threads, s.Args...); err != nil {
 			t.Fatal(err)
-		}
-		if s.Script == "ramfarm/selector.js" {
-			selector = pid
 		}
 	}
 	run(t, g, 5*60*1000)
+	selector := pidOf(g, "ramfarm/selector.js")
 	before, pids := tasksByTarget(t, g)
 	if len(before) == 0 {
 		t.Fatal("no tasks after five minutes")
@@ -89,7 +97,8 @@ func TestSelectorRestart(t *testing.T) {
 		t.Fatalf("selector not killed: %v %v", r, ok)
 	}
 	run(t, g, 3000)
-	if _, err := g.Exec("ramfarm/selector.js", "home", 1, "--policy", "grow"); err != nil {
+	// The player runs start.js again: it starts what is missing.
+	if _, err := g.Exec("ramfarm/start.js", "home", 1); err != nil {
 		t.Fatal(err)
 	}
 	// Through the new selector's grace period (its heartbeat timeout) and

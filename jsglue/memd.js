@@ -9,12 +9,13 @@ import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
 
 const HELP = `usage: run ramfarm/memd.js [--reserve GB] [--tick ms] [--use-hacknet] [--first-port N]
 
-The ramfarm memory daemon. It hands out RAM to ramfarm's tasks in chunks
-and keeps growing each task's allocation until it holds what it asked
-for, as new servers are rooted or upgraded. It also hands out private
-ports. Start it once, on home, before any other ramfarm script.
+The ramfarm memory daemon. It hands out RAM to ramfarm's daemons, tasks
+and workers in chunks and keeps growing each task's allocation until it
+holds what it asked for, as new servers are rooted or upgraded. It also
+hands out private ports. ramfarm/start.js starts it on home.
 
-  --reserve GB     RAM on home kept free for your own scripts (default 8)
+  --reserve GB     RAM on home kept free for your own scripts (default 8;
+                   ramfarm's own scripts never use it)
   --tick ms        how often it looks at the servers (default 1000)
   --use-hacknet    also use hacknet servers
   --first-port N   first private port it hands out (default 101)
@@ -38,11 +39,15 @@ export async function main(ns) {
     ns.tprint("memd: --tick must be at least 10 ms");
     return;
   }
+  const self = ns.getHostname();
   const config = {
     home: "home",
     homeReserve: Number(flags.reserve),
     useHacknet: Boolean(flags["use-hacknet"]), // not flags.hacknet: that name costs 4 GB
     firstPort: Number(flags["first-port"]),
+    // This script's own RAM is not the player's reserve, nor grantable.
+    selfHost: self,
+    selfRam: ns.getScriptRam(ns.getScriptName(), self),
   };
   ns.disableLog("ALL");
 

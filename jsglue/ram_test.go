@@ -12,13 +12,14 @@ import (
 // the budgets, computed the way the game computes them; a change that
 // raises one must raise it here, in review.
 var ramBudget = map[string]float64{
-	"ramfarm/memd.js":     1.85, // base + isRunning, hasRootAccess, getServerMaxRam, getServerUsedRam
+	"ramfarm/start.js":    4.8,  // base + exec, scp, ps, kill, nuke, scan, hasRootAccess, getScriptRam, and alloc.js's fileExists, isRunning; with memd (2.0) within a fresh 8 GB home
+	"ramfarm/memd.js":     2.0,  // base + isRunning, hasRootAccess, getServerMaxRam, getServerUsedRam, and its own RAM (getHostname, getScriptRam)
 	"ramfarm/fill.js":     4.3,  // base + exec, scp, kill, fileExists, isRunning, getScriptRam
 	"ramfarm/discover.js": 4.35, // base + getServer (cores come from nothing else), scan, fileExists, isRunning, getHackingLevel, nuke, 5 openers
 	"ramfarm/harvest.js":  5.35, // base + exec, scp, kill, fileExists, isRunning, getPlayer, the target getters
 	"ramfarm/till.js":     4.4,  // base + exec, scp, kill, fileExists, isRunning, getServerSecurityLevel, getServerMinSecurityLevel
 	"ramfarm/sow.js":      4.7,  // till's + getServerMoneyAvailable, getServerMaxMoney, getServerGrowth
-	"ramfarm/selector.js": 3.75, // base + exec, kill, isRunning, getScriptRam, getServerMaxRam, getServerUsedRam, getHackingLevel
+	"ramfarm/selector.js": 4.35, // base + exec, scp, kill, isRunning, fileExists, getScriptRam, getHackingLevel: it seats tasks anywhere
 	"ramfarm/w/hack.js":   1.7,
 	"ramfarm/w/grow.js":   1.75,
 	"ramfarm/w/weaken.js": 1.75,

@@ -5,16 +5,19 @@
 // in the core module; this script moves messages, observes, and carries
 // out execs, kills and port writes.
 
+import { MemClient } from "/ramfarm/lib/alloc.js";
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
-import { Mailbox, deliver } from "/ramfarm/lib/ports.js";
+import { deliver } from "/ramfarm/lib/ports.js";
 import { DISCOVERY_PORT, MEMD_PORT, SELECTOR_PORT, T, TASK_SCRIPTS } from "/ramfarm/lib/protocol.js";
+import { seat } from "/ramfarm/lib/seat.js";
 
 const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart] [--tick ms]
 
 The ramfarm task selector. It takes hack targets from the discovery daemon
-and RAM from the memory daemon (start both first), and runs, for each
-target, a till task (weaken to min security), then a sow task (grow to max
-money), then a harvest task (HWGW batches), on home.
+and RAM from the memory daemon (ramfarm/start.js starts all three), and
+runs, for each target, a till task (weaken to min security), then a sow
+task (grow to max money), then a harvest task (HWGW batches), each on a
+seat of RAM the memory daemon grants, on any server.
 
   --policy P   grow (default): new RAM first grows the running tasks, the
                most valuable first; greedy: new RAM starts new tasks of a
@@ -44,30 +47,30 @@ export async function main(ns) {
     ns.tprint("selector: --tick must be at least 100 ms");
     return;
   }
-  // Each task script's RAM: the module starts only the tasks that fit the
-  // room memd leaves on home.
+  // Each task script's RAM: the seat a launch asks the memory daemon for.
   /** @type {Record<string, number>} */
   const taskRam = {};
   for (const [kind, script] of Object.entries(TASK_SCRIPTS)) taskRam[kind] = ns.getScriptRam(script, HOME);
   const config = { policy: String(flags.policy), taskRam };
   ns.disableLog("ALL");
 
-  const mb = await Mailbox.open(ns);
+  const client = await MemClient.open(ns);
   let core = await Core.open();
   let engine = core.engine("selector", config); // the module rejects a bad policy
   const inbox = ns.getPortHandle(SELECTOR_PORT);
-  const own = ns.getPortHandle(mb.port);
-  await deliver(ns, DISCOVERY_PORT, { t: T.subscribe, rid: 1, pid: ns.pid, reply: mb.port });
-  ns.print(`selector: policy ${config.policy}, reading port ${SELECTOR_PORT}`);
-
   /** @type {object[]} */
   let events = [];
+  // Our port also carries discovery's targets and memd's reports (both
+  // sent with rid 0): every message that answers no request of ours.
+  client.onOther = (m) => events.push({ k: "msg", body: m });
+  await deliver(ns, DISCOVERY_PORT, { t: T.subscribe, rid: 0, pid: ns.pid, reply: client.mb.port });
+  ns.print(`selector: policy ${config.policy}, reading port ${SELECTOR_PORT}`);
+
   /** @type {number[]} */
   let watch = [];
-  let rid = 1;
   for (;;) {
     while (!inbox.empty()) events.push({ k: "msg", body: inbox.read() });
-    while (!own.empty()) events.push({ k: "msg", body: own.read() });
+    client.mb.drain();
     const dead = watch.filter((pid) => !ns.isRunning(pid));
     events.push({ k: "tick", now: Math.floor(performance.now()), hacking: ns.getHackingLevel(), dead });
     try {
@@ -77,7 +80,7 @@ export async function main(ns) {
       for (const c of out.do ?? []) {
         if (c.op === "send") ns.tryWritePort(c.port, c.msg);
         else if (c.op === "kill") ns.kill(c.pid);
-        else if (c.op === "launch") events.push(launch(ns, c));
+        else if (c.op === "launch") events.push(await launch(ns, client, c));
       }
       for (const line of out.log ?? []) ns.print(line);
       for (const e of out.errors ?? []) ns.print("selector: rejected: " + e);
@@ -92,7 +95,7 @@ export async function main(ns) {
       engine = core.engine("selector", config);
     }
     // Ask memd for its status; the report arrives on our port by the next tick.
-    ns.tryWritePort(MEMD_PORT, { t: T.status, rid: ++rid, pid: ns.pid, reply: mb.port });
+    ns.tryWritePort(MEMD_PORT, { t: T.status, rid: 0, pid: ns.pid, reply: client.mb.port });
     // A fixed pace: tasks' heartbeats wait in the port until the next
     // decision, so a burst of messages never becomes a burst of decisions.
     await ns.asleep(tickMs);
@@ -100,16 +103,16 @@ export async function main(ns) {
 }
 
 /**
- * Starts a task on home. The module launches only what fits the room memd
- * leaves there outside its chunks; memd's view is a tick old, so the
- * game's own free RAM has the last word. The result goes back to the
- * engine before any message the task could send.
- * @param {NS} ns @param {{id: number, script: string, args: (string|number)[]}} c
+ * Starts a task in a seat the memory daemon grants (lib/seat.js). The
+ * result goes back to the engine before any message the task could send.
+ * @param {NS} ns @param {MemClient} client
+ * @param {{id: number, script: string, ram: number, prio: number, args: (string|number)[]}} c
  */
-function launch(ns, c) {
-  const need = ns.getScriptRam(c.script, HOME);
-  const fail = (/** @type {string} */ reason) => ({ k: "launched", id: c.id, pid: 0, reason });
-  if (need === 0) return fail(`${c.script} is missing or cannot run`);
-  if (ns.getServerMaxRam(HOME) - ns.getServerUsedRam(HOME) < need) return fail(`home is full; ${c.script} needs ${need} GB`);
-  return { k: "launched", id: c.id, pid: ns.exec(c.script, HOME, 1, ...c.args) };
+async function launch(ns, client, c) {
+  try {
+    const { pid } = await seat(ns, client, c.script, c.ram, c.args, c.prio);
+    return { k: "launched", id: c.id, pid };
+  } catch (e) {
+    return { k: "launched", id: c.id, pid: 0, reason: e instanceof Error ? e.message : String(e) };
+  }
 }

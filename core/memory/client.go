@@ -85,6 +85,9 @@ func (e *Engine) stepResize(ev Resize) error {
 	e.logf(line)
 	a.size = size
 	a.desired = ev.Count
+	if a.reply == 0 {
+		a.reply = ev.Reply // given: the new owner names its port
+	}
 	e.offer(a, ev.Reply, ev.Rid)
 	return nil
 }
@@ -185,6 +188,38 @@ func (e *Engine) stepUnclaim(ev Unclaim) error {
 	return nil
 }
 
+func (e *Engine) stepGive(ev Give) error {
+	if !ev.Reply.Valid() {
+		return ErrBadReply
+	}
+	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc)
+	if a == nil {
+		return nil
+	}
+	if ev.To <= 0 || ev.To == ev.Pid {
+		e.reject(ev.Pid, ev.Reply, ev.Rid, CodeBadMessage, "cannot give allocation "+itoa(int64(a.id))+" to pid "+itoa(int64(ev.To)))
+		return nil
+	}
+	if e.owners[a.owner]--; e.owners[a.owner] <= 0 {
+		delete(e.owners, a.owner)
+	}
+	e.watch.remove(a.owner)
+	// Growth news now goes to the new owner's port, which its first
+	// Resize names; until then none is sent.
+	a.owner, a.reply = ev.To, 0
+	for _, s := range a.streams {
+		s.given = true // answers the old owner is owed still go; growth news does not
+		if s.pending != nil && s.pending.Rid == 0 {
+			s.pending = nil
+		}
+	}
+	e.owners[a.owner]++
+	e.watch.add(a.owner)
+	e.logf("give alloc=" + itoa(int64(a.id)) + " pid=" + itoa(int64(ev.Pid)) + " to pid=" + itoa(int64(ev.To)))
+	e.post(ev.Pid, ev.Reply, Done{Rid: ev.Rid, Alloc: a.id})
+	return nil
+}
+
 // endClaim ends a claim. Unless its worker died, the worker may still
 // run: its RAM counts as foreign until the host is observed again, since
 // a host's last observed used RAM may predate the worker.
@@ -245,7 +280,7 @@ func (e *Engine) report(rid int64) StatusReport {
 	}
 	for _, a := range e.order {
 		r.Allocs = append(r.Allocs, AllocReport{
-			Alloc: a.id, Pid: a.owner, Script: a.script, Priority: a.prio, Granted: a.snapshot(0),
+			Alloc: a.id, Pid: a.owner, Script: a.script, Priority: a.prio, Seat: a.opts.Seat, Granted: a.snapshot(0),
 		})
 	}
 	return r

@@ -3,6 +3,7 @@ package memory
 import (
 	"maps"
 	"slices"
+	"strconv"
 
 	"ramfarm/core/ram"
 )
@@ -22,6 +23,11 @@ type Config struct {
 	// UseHacknet lets chunks go to hacknet servers. Off by default: RAM a
 	// hacknet server lends to scripts is RAM its hash production loses.
 	UseHacknet bool
+	// SelfHost and SelfRAM are the daemon's own process: its RAM on
+	// SelfHost is neither granted nor foreign, so it does not eat the
+	// player's HomeReserve (which is for the player's own scripts).
+	SelfHost string
+	SelfRAM  ram.Amount
 }
 
 // validate rejects what the engine cannot honour and returns a private
@@ -29,6 +35,9 @@ type Config struct {
 func (c Config) validate() (Config, error) {
 	if c.HomeReserve < 0 || c.HomeReserve > ram.Max {
 		return c, wrap(ErrBadConfig, "home reserve "+c.HomeReserve.String()+" is out of range")
+	}
+	if c.SelfRAM < 0 || c.SelfRAM > ram.Max || (c.SelfRAM > 0 && c.SelfHost == "") {
+		return c, wrap(ErrBadConfig, "own RAM "+c.SelfRAM.String()+" on host "+strconv.Quote(c.SelfHost)+" is invalid")
 	}
 	// Sorted, so the first bad entry reported is always the same one.
 	for _, name := range slices.Sorted(maps.Keys(c.SetAside)) {

@@ -30,6 +30,9 @@ type stream struct {
 	blocked  bool     // the last send failed: wait for the next tick
 	due      bool     // listed in Engine.due
 	dead     bool     // the allocation ended
+	// given: the allocation was given away since this stream opened; its
+	// port is the old owner's, owed answers but no more growth news.
+	given bool
 }
 
 // sendRec is what a Send in flight was, for its Delivered.
@@ -136,7 +139,7 @@ func (e *Engine) stepDelivered(ev Delivered) error {
 		if s.dead {
 			return nil
 		}
-		if !ev.OK {
+		if !ev.OK && !(s.given && rec.g.Rid == 0) {
 			if s.pending == nil {
 				g := rec.g
 				s.pending = &g

@@ -64,7 +64,7 @@ func held(cs []Chunks) string {
 }
 
 func (o Options) describe(l *describe.Line) {
-	l.Flag("contiguous", o.Contiguous).Flag("core-dependent", o.CoreDependent).Flag("long-running", o.LongRunning).
+	l.Flag("contiguous", o.Contiguous).Flag("core-dependent", o.CoreDependent).Flag("long-running", o.LongRunning).Flag("seat", o.Seat).
 		Flag("shrinkable", o.Shrinkable).Flag("growable", o.Growable)
 }
 
@@ -96,6 +96,9 @@ func DescribeEvent(ev Event) string {
 	case Claim:
 		return describe.New("Claim").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).I("alloc", int64(ev.Alloc)).
 			S("host", ev.Host).I("worker", int64(ev.Worker)).R("ram", ev.RAM).String()
+	case Give:
+		return describe.New("Give").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).I("alloc", int64(ev.Alloc)).
+			I("to", int64(ev.To)).String()
 	case Unclaim:
 		return describe.New("Unclaim").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).I("alloc", int64(ev.Alloc)).
 			I("worker", int64(ev.Worker)).String()

@@ -23,6 +23,8 @@ type Engine struct {
 	homeReserve ram.Amount
 	setAside    map[string]ram.Amount
 	useHacknet  bool
+	selfHost    string
+	selfRAM     ram.Amount
 
 	hosts    map[string]*host
 	hostList []*host // sorted by name: the only order hosts are visited in
@@ -62,6 +64,8 @@ func New(cfg Config) (*Engine, error) {
 		homeReserve: c.HomeReserve,
 		setAside:    c.SetAside,
 		useHacknet:  c.UseHacknet,
+		selfHost:    c.SelfHost,
+		selfRAM:     c.SelfRAM,
 		hosts:       map[string]*host{},
 		allocs:      map[AllocID]*alloc{},
 		owners:      map[Pid]int{},
@@ -100,6 +104,10 @@ func (e *Engine) Step(ev Event) error {
 		return e.stepUnclaim(ev)
 	case *Unclaim:
 		return stepPtr(ev, e.stepUnclaim)
+	case Give:
+		return e.stepGive(ev)
+	case *Give:
+		return stepPtr(ev, e.stepGive)
 	case Cordon:
 		return e.stepCordon(ev)
 	case *Cordon:

@@ -48,6 +48,10 @@ type Options struct {
 	// Shrinkable accepts fewer chunks than asked (at least one) instead of
 	// a refusal.
 	Shrinkable bool
+	// Seat is a script's own process (a daemon, a task): long-lived, and
+	// its files are on home. Home first, then ordinary servers; purchased
+	// servers last, since the player vacates them to upgrade them.
+	Seat bool
 	// Growable keeps the allocation's desired count: the allocator sends
 	// more chunks on every tick until the allocation holds that many.
 	// A growable request is never refused for lack of RAM; it may start
@@ -127,6 +131,22 @@ type Unclaim struct {
 	Worker Pid
 }
 
+// Give hands an allocation to another process, which owns it from then
+// on: the allocation dies with To, not with the giver, and only To may
+// resize, release or claim in it. A launcher (the task selector, the boot
+// script) asks for a one-chunk allocation, starts a process in that chunk,
+// claims the process's RAM there and gives the allocation to it: the
+// process's own RAM is then accounted like any worker's, and returns to
+// the pool the tick the process ends, whoever launched it. Only the owner
+// may give. Answer: Done.
+type Give struct {
+	Rid   int64
+	Pid   Pid
+	Reply Port
+	Alloc AllocID
+	To    Pid
+}
+
 // Status asks for a snapshot of every worker and allocation; the answer,
 // a StatusReport, goes to Reply. Anyone may ask; Pid names the asker, so a
 // report its full port cannot take is dropped when it dies instead of
@@ -187,6 +207,7 @@ func (Request) isEvent()   {}
 func (Resize) isEvent()    {}
 func (Release) isEvent()   {}
 func (Claim) isEvent()     {}
+func (Give) isEvent()      {}
 func (Unclaim) isEvent()   {}
 func (Status) isEvent()    {}
 func (Tick) isEvent()      {}

@@ -58,7 +58,7 @@ type Error struct {
 	Reason string
 }
 
-// Done acknowledges a Claim, an Unclaim or the release of a whole
+// Done acknowledges a Claim, an Unclaim, a Give or the release of a whole
 // allocation.
 type Done struct {
 	Rid   int64
@@ -89,6 +89,7 @@ type AllocReport struct {
 	Pid      Pid
 	Script   string
 	Priority int
+	Seat     bool // asked for as a seat: the owner's own process runs in it
 	Granted
 }
 

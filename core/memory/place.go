@@ -23,6 +23,16 @@ func class(h *host, o Options) int {
 			return 2
 		}
 		return 3
+	case o.Seat:
+		switch h.kind {
+		case HostHome:
+			return 0
+		case HostDefault:
+			return 1
+		case HostPurchased:
+			return 2
+		}
+		return 3
 	case o.CoreDependent:
 		return 0 // cores decide
 	case h.kind == HostHome:

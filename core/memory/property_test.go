@@ -84,15 +84,17 @@ type world struct {
 	unacked   []Delivered
 	paUnacked []portalloc.Delivered
 
-	rid         int64
-	letterWant  map[int64]Pid      // rid -> recipient: this exact rid must arrive
-	snapWant    map[int64]snapWant // rid answered by a snapshot on a stream
-	recipient   map[int64]Pid      // rid -> whose port the answer must go to
-	allocOwner  map[AllocID]Pid
-	got         map[int64]bool
-	lastSnapRid map[snapWant]int64
-	lastSeq     map[snapWant]int64
-	paAcquire   map[int64]Pid
+	rid        int64
+	letterWant map[int64]Pid      // rid -> recipient: this exact rid must arrive
+	snapWant   map[int64]snapWant // rid answered by a snapshot on a stream
+	recipient  map[int64]Pid      // rid -> whose port the answer must go to
+	allocOwner map[AllocID]Pid
+	// formerOwners gave the allocation away (Give)
+	formerOwners map[AllocID][]Pid
+	got          map[int64]bool
+	lastSnapRid  map[snapWant]int64
+	lastSeq      map[snapWant]int64
+	paAcquire    map[int64]Pid
 
 	stats map[string]int // what the run exercised, for -v
 }
@@ -102,7 +104,7 @@ func newWorld(t *testing.T, seed uint64) *world {
 		t: t, rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)),
 		owners: map[Pid]*mOwner{}, workers: map[Pid]*mHost{}, dead: map[Pid]bool{}, lessee: map[Port]Pid{},
 		letterWant: map[int64]Pid{}, snapWant: map[int64]snapWant{}, recipient: map[int64]Pid{},
-		allocOwner: map[AllocID]Pid{}, got: map[int64]bool{}, lastSnapRid: map[snapWant]int64{},
+		allocOwner: map[AllocID]Pid{}, formerOwners: map[AllocID][]Pid{}, got: map[int64]bool{}, lastSnapRid: map[snapWant]int64{},
 		lastSeq: map[snapWant]int64{}, paAcquire: map[int64]Pid{}, stats: map[string]int{},
 	}
 	w.cfg = Config{HomeReserve: ram.Amount(w.rng.IntN(3)) * 4 * ram.GB, UseHacknet: w.rng.IntN(2) == 0}
@@ -278,7 +280,16 @@ func (w *world) step() {
 		w.garbage(rid)
 	case r < 80:
 		w.ports(rid)
-	case r < 81:
+	case r < 82: // a launcher seats a new process: the allocation is its now
+		if a := w.liveAlloc(); a != nil {
+			o, p := w.owners[a.owner], w.newPid()
+			w.owners[p] = &mOwner{pid: p, port: bootstrap + Port(p), known: map[AllocID]bool{a.id: true}}
+			delete(o.known, a.id)
+			w.allocOwner[a.id] = p
+			w.formerOwners[a.id] = append(w.formerOwners[a.id], o.pid)
+			w.client(o.pid, rid, Give{Rid: rid, Pid: o.pid, Reply: o.port, Alloc: a.id, To: p}, nil)
+		}
+	case r < 83:
 		if o := w.randomOwner(); o != nil {
 			w.client(o.pid, rid, Status{Rid: rid, Pid: o.pid, Reply: o.port}, nil)
 		}
@@ -469,7 +480,9 @@ func (w *world) notOwner(rid int64) {
 	}
 	o := os[w.pick(len(os))]
 	var ev Event
-	switch w.pick(5) {
+	switch w.pick(6) {
+	case 5:
+		ev = Give{Rid: rid, Pid: o.pid, Reply: o.port, Alloc: a.id, To: o.pid}
 	case 0:
 		ev = Resize{Rid: rid, Pid: o.pid, Reply: o.port, Alloc: a.id, Count: 3}
 	case 1:
@@ -491,7 +504,9 @@ func (w *world) mistake(rid int64) {
 		return
 	}
 	o := w.owners[a.owner]
-	switch w.pick(4) {
+	switch w.pick(5) {
+	case 4:
+		w.unchanged(o.pid, rid, Give{Rid: rid, Pid: o.pid, Reply: o.port, Alloc: a.id, To: o.pid}, CodeBadMessage)
 	case 0:
 		if len(a.held) > 0 {
 			c := a.held[w.pick(len(a.held))]
@@ -646,6 +661,11 @@ func (w *world) perform(okRate float64) {
 					o.port = m.Port
 				}
 			case portalloc.Done:
+				// A return stepped before the lease's Assigned was read
+				// leaves the owner on its bootstrap port.
+				if o := w.owners[w.lessee[m.Port]]; o != nil && o.port == m.Port {
+					o.port = bootstrap + Port(o.pid)
+				}
 				delete(w.lessee, m.Port)
 			}
 		}
@@ -703,7 +723,13 @@ func (w *world) perform(okRate float64) {
 		if rid != 0 {
 			want = w.recipient[rid]
 		}
-		if r := w.reader(s.Port); r != want && !w.dead[want] {
+		r := w.reader(s.Port)
+		if g, ok := s.Msg.(Granted); ok && g.Rid == 0 && slices.Contains(w.formerOwners[g.Alloc], r) {
+			// growth news handed to the shell before the allocation was
+			// given away: the old owner ignores it
+			continue
+		}
+		if r != want && !w.dead[want] {
 			w.fatalf("%s lands in port %d read by %d, meant for %d", DescribeSend(s), s.Port, r, want)
 		}
 		if ok && rid != 0 {

@@ -34,7 +34,8 @@ func (s *scenario) run(cmd string) []string {
 	}
 	switch fields[0] {
 	case "config":
-		cfg := Config{HomeReserve: a.RAM(s.t, "home-reserve", 0), UseHacknet: a.Has("hacknet")}
+		cfg := Config{HomeReserve: a.RAM(s.t, "home-reserve", 0), UseHacknet: a.Has("hacknet"),
+			SelfHost: a["self-host"], SelfRAM: a.RAM(s.t, "self-ram", 0)}
 		if v, ok := a["set-aside"]; ok {
 			cfg.SetAside = map[string]ram.Amount{}
 			for _, kv := range strings.Split(v, ",") {
@@ -67,7 +68,7 @@ func (s *scenario) run(cmd string) []string {
 			Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Script: a["script"], Reply: Port(a.Int(s.t, "reply", 0)),
 			ChunkSize: a.RAM(s.t, "size", 0), Count: int(a.Int(s.t, "count", 0)), Priority: int(a.Int(s.t, "prio", 0)),
 			Options: Options{Contiguous: a.Has("contiguous"), CoreDependent: a.Has("core-dependent"),
-				LongRunning: a.Has("long-running"), Shrinkable: a.Has("shrinkable"), Growable: a.Has("growable")},
+				LongRunning: a.Has("long-running"), Shrinkable: a.Has("shrinkable"), Growable: a.Has("growable"), Seat: a.Has("seat")},
 		})
 	case "resize":
 		ev := Resize{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0)),
@@ -86,6 +87,9 @@ func (s *scenario) run(cmd string) []string {
 	case "unclaim":
 		return s.step(Unclaim{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0)),
 			Alloc: AllocID(a.Int(s.t, "alloc", 0)), Worker: Pid(a.Int(s.t, "worker", 0))})
+	case "give":
+		return s.step(Give{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0)),
+			Alloc: AllocID(a.Int(s.t, "alloc", 0)), To: Pid(a.Int(s.t, "to", 0))})
 	case "status-msg":
 		return s.step(Status{Rid: a.Int(s.t, "rid", 0), Pid: Pid(a.Int(s.t, "pid", 0)), Reply: Port(a.Int(s.t, "reply", 0))})
 	case "delivered":

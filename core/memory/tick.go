@@ -35,7 +35,7 @@ func (e *Engine) stepTick(ev Tick) error {
 	}
 	e.grow()
 	for _, a := range e.order {
-		if a.changed {
+		if a.changed && a.reply != 0 {
 			a.changed = false
 			e.offer(a, a.reply, 0)
 		}
@@ -155,8 +155,15 @@ func (e *Engine) remove(name string) {
 // RAM no live claim explains; a host not observed this tick keeps at least
 // its last foreign RAM, since a claim made since then may be for a worker
 // its stale used RAM does not show yet.
+//
+// The daemon's own RAM on its host is taken off first: it is neither
+// foreign (it would eat the player's reserve) nor grantable.
 func (e *Engine) refresh(h *host) {
-	f := max(h.used-h.claimed, 0)
+	var self ram.Amount
+	if h.name == e.selfHost {
+		self = e.selfRAM
+	}
+	f := max(h.used-h.claimed-self, 0)
 	h.foreign = max(f, h.foreign)
 	if !h.rooted || (h.kind == HostHacknet && !e.useHacknet) {
 		h.usable = 0
@@ -166,7 +173,7 @@ func (e *Engine) refresh(h *host) {
 	if h.kind == HostHome {
 		aside = max(aside, e.homeReserve)
 	}
-	h.usable = max(h.max-max(aside, h.foreign), 0)
+	h.usable = max(h.max-self-max(aside, h.foreign), 0)
 }
 
 // revoke takes chunks off an over-committed host until it fits: from the

@@ -70,10 +70,10 @@ type Config struct {
 	// Default 200, core/harvest's default period.
 	BatchGap int64
 	// TaskRAM is the RAM of each task kind's script (till.js, sow.js,
-	// harvest.js), indexed by Kind. When set, the engine launches only the
-	// tasks that fit Observe.Room, and PolicyGrow stops a task of an
-	// earlier phase (or a much less valuable one) to give a waiting task
-	// its place on home. All zero: launches are not limited by room.
+	// harvest.js), indexed by Kind: a task runs in a seat of that size the
+	// memory daemon grants, anywhere, so a launch needs that much free on
+	// one host besides the RAM of its work. All zero: seats are not
+	// counted.
 	TaskRAM [KindHarvest + 1]ram.Amount
 	// MaxHackFraction is the largest share of a target's money one batch
 	// takes; it bounds how far harvest grows its batch size, and so a

@@ -52,11 +52,8 @@ type Engine struct {
 	targets  map[string]*target
 	seen     []*target // targets in the latest Observe, sorted by host
 	hosts    []HostRAM // the latest status, sorted by host
+	seats    map[Pid]string
 	usable   ram.Amount
-	room     ram.Amount // Observe.Room; -1 not known
-	// exits are the tasks that ended within Resend: memd's report may
-	// still count their scripts on home.
-	exits []exit
 
 	tasks    []*task // every task not gone, oldest first
 	byPid    map[Pid]*task
@@ -74,12 +71,6 @@ type Engine struct {
 	out    Ready
 }
 
-// exit is a task process that ended, and when.
-type exit struct {
-	at   int64
-	kind Kind
-}
-
 // vacate is a host being emptied.
 type vacate struct {
 	replies []Port
@@ -93,7 +84,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg: c, model: c.model(), room: -1,
+		cfg: c, model: c.model(),
 		targets:  map[string]*target{},
 		byPid:    map[Pid]*task{},
 		byLaunch: map[int64]*task{},
@@ -213,9 +204,6 @@ func (e *Engine) target(host string) *target {
 
 // remove forgets a task that ended.
 func (e *Engine) remove(t *task) {
-	if t.pid > 0 {
-		e.exits = append(e.exits, exit{at: e.now, kind: t.kind})
-	}
 	t.become(stGone, e.now)
 	if i := slices.Index(e.tasks, t); i >= 0 {
 		e.tasks = slices.Delete(e.tasks, i, i+1)

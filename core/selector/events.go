@@ -53,6 +53,13 @@ type HostRAM struct {
 	Cordoned bool
 }
 
+// Seat is where a task's own script runs: the host of the one-chunk
+// allocation it was given (the memory daemon's report lists them).
+type Seat struct {
+	Pid  Pid
+	Host string
+}
+
 // Observe is the world as of Now: the player's hacking level, every
 // target the discovery daemon knows (a target not listed is not
 // launched for) and every worker host in the memory daemon's last status.
@@ -62,11 +69,10 @@ type Observe struct {
 	Hacking float64
 	Targets []Target
 	Hosts   []HostRAM
-	// Room is the RAM home has for new task processes outside the memory
-	// daemon's chunks, as of its last status; negative when not known.
-	// With Config.TaskRAM set, a task whose script does not fit waits:
-	// tasks run on home, and home's set-aside holds only a few of them.
-	Room ram.Amount
+	// Seats are the hosts task scripts run on. A task seated on a host
+	// being vacated is stopped: a running script cannot move, and its
+	// target gets a new task elsewhere.
+	Seats []Seat
 }
 
 // Tick passes time: timeouts and backoffs expire, commands a task has not

@@ -41,7 +41,6 @@ func (e *Engine) expire() {
 			delete(e.killed, pid)
 		}
 	}
-	e.exits = slices.DeleteFunc(e.exits, func(x exit) bool { return e.now-x.at >= e.cfg.Resend })
 }
 
 // checkVacates answers each vacate whose host the memory status shows
@@ -58,6 +57,11 @@ func (e *Engine) checkVacates() {
 		i, listed := slices.BinarySearchFunc(e.hosts, host, func(h HostRAM, name string) int { return cmp.Compare(h.Host, name) })
 		if listed && (!e.hosts[i].Cordoned || e.hosts[i].Allocated > 0) {
 			e.leave(host)
+			for _, t := range e.tasks {
+				if t.state == stRunning && e.seats[t.pid] == host {
+					e.stop(t, "its seat is on "+host+", which is being vacated")
+				}
+			}
 			continue
 		}
 		v.done = true
@@ -160,21 +164,13 @@ func (e *Engine) fitFree(chunk ram.Amount) ram.Amount {
 	return fit
 }
 
-// roomLeft is the RAM home has for more task processes: the last
-// observed room less the scripts of tasks launched since memd's report
-// could have counted them (not heard from yet, or launched within
-// Resend). limited is false when launches are not limited by room.
-func (e *Engine) roomLeft() (room ram.Amount, limited bool) {
-	if e.room < 0 || e.cfg.TaskRAM == ([KindHarvest + 1]ram.Amount{}) {
-		return 0, false
-	}
-	room = e.room
-	for _, t := range e.tasks {
-		if t.state == stLaunching || t.state == stStarting || (t.launch != 0 && e.now-t.born < e.cfg.Resend) {
-			room -= e.cfg.TaskRAM[t.kind]
-		}
-	}
-	return room, true
+// seat is the RAM a task of kind needs for its own script, on one host.
+func (e *Engine) seat(kind Kind) ram.Amount { return e.cfg.TaskRAM[kind] }
+
+// seated reports whether a seat of size fits: in the RAM no task waits
+// for (left), and whole on one open host.
+func (e *Engine) seated(size, left ram.Amount) bool {
+	return size == 0 || (left >= size && e.largestFree() >= size)
 }
 
 // waits is the free RAM task t waits for: its unmet demand, but no more
@@ -218,6 +214,12 @@ func (e *Engine) launch(c candidate, size ram.Amount, growable bool) {
 // their priorities, and by raising the caps of tasks held below their
 // need), only RAM no task waits for starts new ones, and a much better
 // waiting target makes the least valuable tasks give way.
+//
+// A new task needs a seat for its script on one host besides the RAM of
+// its work. The memory daemon grants seats after it grew every running
+// allocation, so a seat comes only out of RAM no task waits for; the
+// work's allocation, at the task's priority, then grows ahead of the
+// tasks it outranks.
 func (e *Engine) decideGrow() {
 	e.reconcile()
 	if e.now < e.graceEnd {
@@ -225,75 +227,25 @@ func (e *Engine) decideGrow() {
 	}
 	cands := e.candidates()
 	left := e.restore(e.leftover(true), cands)
-	room, limited := e.roomLeft()
 	n := e.starting()
-	var blocked *candidate  // the best target waiting for RAM
-	var homeless *candidate // the best target waiting for room on home
+	var blocked *candidate // the best target waiting for RAM
 	for _, c := range cands {
 		if n >= e.cfg.MaxStarting {
 			return // RAM left waits for the next launch slot
 		}
-		script := e.cfg.TaskRAM[c.kind]
-		if limited && room < script {
-			if homeless == nil {
-				homeless = &c
-			}
-			continue
-		}
-		if limited && e.evictable(c, cands, room) {
-			continue
-		}
-		// Tasks of lower priority wait behind this one in the memory
-		// daemon: their unmet demand is RAM this one would get first.
-		if left+e.outranked(c.prio) < c.least {
+		seat := e.seat(c.kind)
+		if !e.seated(seat, left) || left-seat+e.outranked(c.prio) < c.least {
 			if blocked == nil {
 				blocked = &c
 			}
 			continue
 		}
-		// A better target waiting for RAM or room keeps the room on home
-		// it needs: a lesser task started there would soon be stopped.
-		if w := cmp.Or(blocked, homeless); limited && w != nil && room-script < e.cfg.TaskRAM[w.kind] {
-			continue
-		}
 		e.launch(c, c.most, true)
-		left -= c.most
-		room -= script
+		left -= c.most + seat
 		n++
 	}
 	if blocked != nil {
 		e.makeRoom(*blocked, left)
-	}
-	if homeless != nil {
-		e.makeHome(*homeless, room)
-	}
-}
-
-// makeHome stops the running tasks that give c their place on home (see
-// yields) until c's script would fit once they exit. Tasks stopping,
-// and tasks that just ended (memd's report may not show it yet), count
-// as room coming back.
-func (e *Engine) makeHome(c candidate, room ram.Amount) {
-	need := e.cfg.TaskRAM[c.kind] - room
-	for _, x := range e.exits {
-		need -= e.cfg.TaskRAM[x.kind]
-	}
-	var victims []*task
-	for _, t := range e.tasks {
-		switch {
-		case t.state == stStopping:
-			need -= e.cfg.TaskRAM[t.kind]
-		case t.state == stRunning && t.tgt.task == t && yields(t, c, e.cfg.ShrinkRatio):
-			victims = append(victims, t)
-		}
-	}
-	slices.SortStableFunc(victims, leastValuableFirst)
-	for _, v := range victims {
-		if need <= 0 {
-			return
-		}
-		e.stop(v, "home's room for "+c.kind.String()+" "+c.tgt.host+" (value "+ftoa(c.tgt.value)+")")
-		need -= e.cfg.TaskRAM[v.kind]
 	}
 }
 
@@ -329,7 +281,7 @@ func (e *Engine) sendCap(t *task) {
 // left once they released. It counts RAM already on its way back, so it
 // never frees twice for the same wait.
 func (e *Engine) makeRoom(c candidate, left ram.Amount) {
-	need := c.least - left
+	need := c.least + e.seat(c.kind) - left
 	for _, t := range e.tasks {
 		need -= t.releasing()
 	}
@@ -390,20 +342,6 @@ func placeYields(kind Kind, value float64, c candidate, ratio float64) bool {
 	return (kind < c.kind && value < ratio*c.tgt.value) || value*ratio <= c.tgt.value
 }
 
-// evictable reports whether another candidate still waiting (not started
-// in this pass) would take c's place on home right after c started there,
-// because the room left after c would not hold it: c is better left
-// waiting.
-func (e *Engine) evictable(c candidate, cands []candidate, room ram.Amount) bool {
-	for _, d := range cands {
-		if d.tgt != c.tgt && d.tgt.task == nil && room-e.cfg.TaskRAM[c.kind] < e.cfg.TaskRAM[d.kind] &&
-			placeYields(c.kind, c.tgt.value, d, e.cfg.ShrinkRatio) {
-			return true
-		}
-	}
-	return false
-}
-
 func (e *Engine) shrink(t *task, to ram.Amount, why string) {
 	e.logf("shrink " + t.name() + " from " + t.held.String() +
 		" to " + to.String() + " (value " + ftoa(t.tgt.value) + "): " + why)
@@ -451,41 +389,26 @@ func (e *Engine) restore(left ram.Amount, cands []candidate) ram.Amount {
 }
 
 // decideGreedy is PolicyGreedy: free RAM starts the next task, sized to
-// what is free, and nothing ever grows.
+// what is free, and nothing ever grows. Its seat comes out of that RAM.
 func (e *Engine) decideGreedy() {
 	if e.now < e.graceEnd {
 		return
 	}
 	left := e.leftover(false)
-	room, limited := e.roomLeft()
 	n := e.starting()
-	var homeless *candidate // the best target waiting for room on home
 	for _, c := range e.candidates() {
 		if n >= e.cfg.MaxStarting {
 			return
 		}
+		seat := e.seat(c.kind)
 		// A harvest's batch is one chunk on one host: scattered free RAM
 		// that no host can hold a batch of is no room for it.
-		script := e.cfg.TaskRAM[c.kind]
-		if limited && room < script {
-			// The next task in line waits for its room on home: a
-			// smaller script must not take it first (tills, the
-			// smallest, would keep a harvest out for good).
-			if homeless == nil {
-				homeless = &c
-			}
+		if left < c.least+seat || !e.seated(seat, left) || (c.kind == KindHarvest && e.largestFree() < c.least) {
 			continue
 		}
-		if homeless != nil && room-script < e.cfg.TaskRAM[homeless.kind] {
-			continue
-		}
-		if left < c.least || (c.kind == KindHarvest && e.largestFree() < c.least) {
-			continue
-		}
-		size := min(c.most, left)
+		size := min(c.most, left-seat)
 		e.launch(c, size, false)
-		left -= size
-		room -= script
+		left -= size + seat
 		n++
 	}
 }

@@ -26,12 +26,13 @@ type scenario struct {
 	e       *Engine
 	targets map[string]Target
 	hosts   map[string]HostRAM
+	seats   map[Pid]string
 }
 
 func (s *scenario) run(cmd string) []string {
 	fields := strings.Fields(cmd)
 	a := scenariotest.ParseArgs(fields[1:])
-	if fields[0] != "config" && fields[0] != "target" && fields[0] != "host" && s.e == nil {
+	if fields[0] != "config" && fields[0] != "target" && fields[0] != "host" && fields[0] != "seat" && s.e == nil {
 		s.t.Fatalf("%q before config", cmd)
 	}
 	switch fields[0] {
@@ -70,16 +71,25 @@ func (s *scenario) run(cmd string) []string {
 		s.hosts[fields[1]] = HostRAM{Host: fields[1], Usable: a.RAM(s.t, "usable", 0), Allocated: a.RAM(s.t, "alloc", 0),
 			Cordoned: a.Has("cordoned")}
 		return nil
+	case "seat":
+		if s.seats == nil {
+			s.seats = map[Pid]string{}
+		}
+		s.seats[Pid(a.Int(s.t, "pid", 0))] = a["host"]
+		return nil
 	case "unhost":
 		delete(s.hosts, fields[1])
 		return nil
 	case "observe":
-		ev := Observe{Now: a.Int(s.t, "now", 0), Hacking: a.Float(s.t, "hacking", 10), Room: a.RAM(s.t, "room", -1)}
+		ev := Observe{Now: a.Int(s.t, "now", 0), Hacking: a.Float(s.t, "hacking", 10)}
 		for _, k := range slices.Sorted(maps.Keys(s.targets)) {
 			ev.Targets = append(ev.Targets, s.targets[k])
 		}
 		for _, k := range slices.Sorted(maps.Keys(s.hosts)) {
 			ev.Hosts = append(ev.Hosts, s.hosts[k])
+		}
+		for _, pid := range slices.Sorted(maps.Keys(s.seats)) {
+			ev.Seats = append(ev.Seats, Seat{Pid: pid, Host: s.seats[pid]})
 		}
 		return s.step(ev)
 	case "tick":
@@ -158,9 +168,6 @@ func describeState(e *Engine) []string {
 	usable, free, _ := e.pool()
 	out := []string{"now=" + itoa(e.now) + " grace-end=" + itoa(e.graceEnd) + " usable=" + usable.String() + " free=" +
 		free.String() + " leftover=" + e.leftover(e.cfg.Policy == PolicyGrow).String()}
-	if room, limited := e.roomLeft(); limited {
-		out[0] += " room=" + room.String()
-	}
 	for _, host := range slices.Sorted(maps.Keys(e.targets)) {
 		g := e.targets[host]
 		if !g.seen && g.task == nil && g.fails == 0 {

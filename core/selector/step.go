@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 
 	"ramfarm/core/ram"
 )
@@ -69,8 +70,10 @@ func checkObserve(ev Observe) error {
 		}
 		names[h.Host] = true
 	}
-	if ev.Room > ram.Max {
-		return bad("room " + ev.Room.String() + " on home is out of range")
+	for _, st := range ev.Seats {
+		if st.Pid <= 0 || st.Host == "" {
+			return bad("seat of pid " + itoa(int64(st.Pid)) + " on " + strconv.Quote(st.Host) + " is invalid")
+		}
 	}
 	return nil
 }
@@ -97,7 +100,13 @@ func (e *Engine) stepObserve(ev Observe) error {
 	}
 	slices.SortFunc(e.seen, byHost)
 	e.hosts = slices.SortedFunc(slices.Values(ev.Hosts), func(a, b HostRAM) int { return cmp.Compare(a.Host, b.Host) })
-	e.room = max(-1, ev.Room)
+	clear(e.seats)
+	for _, st := range ev.Seats {
+		if e.seats == nil {
+			e.seats = map[Pid]string{}
+		}
+		e.seats[st.Pid] = st.Host
+	}
 
 	usable, _, _ := e.pool()
 	if e.hold {

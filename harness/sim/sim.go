@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -93,6 +94,14 @@ type Result struct {
 	WallSeconds       float64  `json:"wall_seconds"`
 }
 
+// policyScripts take the selector's --policy: the selector itself, and the
+// boot script that starts it.
+var policyScripts = []string{"ramfarm/selector.js", "ramfarm/start.js"}
+
+// TakesPolicy reports whether a scenario's script takes the selector's
+// --policy, so that a run can vary it.
+func TakesPolicy(script string) bool { return slices.Contains(policyScripts, script) }
+
 const (
 	maxOvercommitLog = 20
 	maxOversizedLog  = 20
@@ -100,8 +109,6 @@ const (
 	memdPort         = 100
 	statusPort       = 998
 	memdScript       = "ramfarm/memd.js"
-	selectorScript   = "ramfarm/selector.js"
-	startScript      = "ramfarm/start.js" // boots ramfarm; passes --policy on to the selector
 	// A rise of usable RAM below this is noise (a foreign script ending),
 	// not a jump.
 	jumpMinGB = 2
@@ -158,16 +165,9 @@ func Run(opts Options) (Result, error) {
 			args = withPolicy(args, opts.Policy)
 			r.res.Policy = policyOf(args)
 		}
-		pid, err := g.Exec(s.Script, s.Host, s.Threads, args...)
-		if err != nil {
+		if _, err := g.Exec(s.Script, s.Host, s.Threads, args...); err != nil {
 			return Result{}, fmt.Errorf("sim: start %s: %w", s.Script, err)
 		}
-		if s.Script == memdScript {
-			r.memd = pid
-		}
-	}
-	if r.memd == 0 {
-		return Result{}, errors.New("sim: the scenario does not start " + memdScript)
 	}
 	sc.Schedule(g.Clock, g.World, seed, func(ev scenario.TimedEvent, err error) {
 		if err != nil {
@@ -178,6 +178,16 @@ func Run(opts Options) (Result, error) {
 	})
 	end := float64(sc.Duration.Milliseconds())
 	for g.Now() < end {
+		if r.memd == 0 {
+			// A boot script starts memd in its first moments.
+			if err := g.RunFor(math.Min(100, end-g.Now())); err != nil {
+				return Result{}, err
+			}
+			if r.memd = findScript(g, "home", memdScript); r.memd == 0 && g.Now() >= 10000 {
+				return Result{}, errors.New("sim: " + memdScript + " is not running on home 10 s into the run")
+			}
+			continue
+		}
 		if err := g.RunFor(math.Min(opts.SampleMs, end-g.Now())); err != nil {
 			return Result{}, err
 		}
@@ -221,6 +231,17 @@ func (r *runner) printf(t float64, format string, a ...any) {
 func clock(ms float64) string {
 	s := int64(ms / 1000)
 	return fmt.Sprintf("[%d:%02d:%02d]", s/3600, s/60%60, s%60)
+}
+
+// findScript is the pid of a process running script on host, or 0.
+func findScript(g *harness.Game, host, script string) int64 {
+	ps, _ := g.World.PS(host)
+	for _, p := range ps {
+		if p.Filename == script {
+			return p.Pid
+		}
+	}
+	return 0
 }
 
 // status asks memd for its report; the answer arrives on the next tick,
@@ -450,10 +471,6 @@ func (r *runner) finish(end float64) {
 }
 
 func round(x float64) float64 { return math.Round(x*1000) / 1000 }
-
-// TakesPolicy reports whether script takes the selector's --policy: the
-// selector itself, or the boot script that passes it on.
-func TakesPolicy(script string) bool { return script == selectorScript || script == startScript }
 
 // withPolicy sets --policy in the args of a script that takes it
 // (unchanged if policy is "").

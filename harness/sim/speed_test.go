@@ -25,13 +25,11 @@ func TestSpeed_bn1StartDaemons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var daemons []scenario.Script
-	for _, s := range sc.Scripts {
-		if s.Script == memdScript || (s.Script == "ramfarm/discover.js" && os.Getenv("NODISC") == "") {
-			daemons = append(daemons, s)
-		}
+	// The two daemons as start.js starts them.
+	sc.Scripts = []scenario.Script{{Script: memdScript, Host: "home", Threads: 1, Args: []any{"--reserve", 8.0}}}
+	if os.Getenv("NODISC") == "" {
+		sc.Scripts = append(sc.Scripts, scenario.Script{Script: "ramfarm/discover.js", Host: "home", Threads: 1})
 	}
-	sc.Scripts = daemons
 	cache := wazero.NewCompilationCache()
 	wasm := coretest.Wasm(t)
 	// A short warm-up run compiles the module, so the measured run is the

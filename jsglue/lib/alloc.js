@@ -19,6 +19,8 @@ const cgb = (gb) => Math.round(gb * 100);
  * @property {boolean} [contiguous] one host if any can hold all
  * @property {boolean} [coreDependent] prefer more cores
  * @property {boolean} [longRunning] avoid home and purchased servers
+ * @property {boolean} [seat] a script's own process: home first, purchased servers last
+ * @property {string} [script] the script the RAM is for, in memd's logs (default: the caller's)
  */
 
 /** A connection to the memory daemon over this script's private port. */

@@ -24,6 +24,7 @@ export const T = Object.freeze({
   release: "release",
   claim: "claim",
   unclaim: "unclaim",
+  give: "give",
   status: "status",
   worker: "worker",
   forget: "forget",
@@ -78,6 +79,7 @@ export const CODES = Object.freeze([
  * @property {boolean} [contiguous] one host if any can hold all chunks
  * @property {boolean} [coreDependent] prefer hosts with more cores (home)
  * @property {boolean} [longRunning] avoid home, then purchased servers
+ * @property {boolean} [seat] a script's own process: home first, purchased servers last
  * @property {boolean} [shrinkable] accept fewer chunks (at least one)
  * @property {boolean} [growable] keep growing to count chunks as RAM appears
  */
@@ -130,6 +132,17 @@ export const CODES = Object.freeze([
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
  * @property {number} worker the worker's pid
+ */
+
+/**
+ * Hand the allocation to process to, which owns it from now on (it dies with to). A launcher seats a script this way: one chunk of its RAM, exec there, claim it, give it. Owner only. Answer: done. (client → daemon)
+ * @typedef {object} GiveMsg
+ * @property {"give"} t
+ * @property {number} rid request id chosen by the sender, echoed in the answer
+ * @property {number} pid the sender's pid (ns.pid)
+ * @property {number} reply port the answer goes to
+ * @property {number} alloc allocation id
+ * @property {number} to the new owner's pid
  */
 
 /**
@@ -230,7 +243,7 @@ export const CODES = Object.freeze([
  * @property {"report"} t
  * @property {number} rid request id chosen by the sender, echoed in the answer
  * @property {Array<object>} workers {host, max, usable, allocated, claimed, foreign} in GB
- * @property {Array<object>} allocs {alloc, pid, script, prio, chunk, desired, held, seq}
+ * @property {Array<object>} allocs {alloc, pid, script, prio, seat, chunk, desired, held, seq}; seat: the owner's own process runs in it
  * @property {number} ports private ports leased
  */
 
