@@ -59,6 +59,15 @@ type Config struct {
 	// per GB than a running task before PolicyGrow shrinks or stops that
 	// task to make room. At least 1; default 1.5.
 	ShrinkRatio float64
+	// Horizon is the time over which a target's worth is averaged, ms:
+	// preparing a better target pays only if it ends early enough within
+	// it to earn back the time it earns nothing (see Worth). Default
+	// 3600000 (an hour).
+	Horizon int64
+	// Settle is how long a task runs before it may be stopped or shrunk
+	// to make room, ms: a task is not started only to give way a minute
+	// later. Default 120000.
+	Settle int64
 	// RestartJump is the relative rise of usable RAM between two
 	// observations that makes PolicyRestart start over. Default 0.25.
 	RestartJump float64
@@ -101,6 +110,8 @@ func (c Config) validate() (Config, error) {
 		{"backoff base", &c.BackoffBase, 500},
 		{"backoff cap", &c.BackoffCap, 10000},
 		{"batch gap", &c.BatchGap, 200},
+		{"horizon", &c.Horizon, 3600000},
+		{"settle", &c.Settle, 120000},
 	} {
 		if *d.v < 0 {
 			return bad(d.name + " " + itoa(*d.v) + "ms is negative")

@@ -88,7 +88,7 @@ func TestEngine_fixture(t *testing.T) {
 	e := fixture(t, Config{})
 	want := []string{
 		"now=100 grace-end=1 usable=64GB free=64GB leftover=49GB",
-		"target alpha phase=till value=3.402 rank=2",
+		"target alpha phase=till value=3.085 rank=2", // its harvest per GB·s, less the hour till and sow take
 		"target beta phase=harvest value=0 rank=1",
 		"task pid=11 launch=1 kind=till target=alpha state=running held=20GB want=35GB cap=35GB prio=1002",
 	}
@@ -110,10 +110,11 @@ func TestEngine_Step(t *testing.T) {
 		ev     Event
 		want   []string
 	}{
-		{name: "observe launches a waiting target with RAM no task waits for",
+		{name: "observe launches a waiting target into the RAM no task waits for",
 			ev:   obs(200, []Target{alpha, beta}, home(20*ram.GB)),
-			want: []string{`Launch id=2 kind=harvest target="beta" prio=3001 ram=3640824.45GB growable`}},
+			want: []string{`Launch id=2 kind=harvest target="beta" prio=3001 ram=44GB growable`}},
 		{name: "a harvest below its smallest size shrinks an earlier phase's task on a target worth less",
+			cfg: Config{Settle: 1},
 			ev: obs(200, []Target{alpha, {Host: "beta", MoneyMax: 4e6, MoneyAvailable: 4e6, MinSecurity: 1, Security: 1, Growth: 20,
 				RequiredHacking: 1, Rooted: true}}, HostRAM{Host: "home", Usable: 64 * ram.GB, Allocated: 58 * ram.GB}),
 			want: []string{"SetPriority id=2 pid=11 port=1011 prio=1001", "Resize id=3 pid=11 port=1011 ram=8.55GB"}},
@@ -302,6 +303,8 @@ func TestNew(t *testing.T) {
 		{"jump negative", Config{RestartJump: -0.1}, false},
 		{"fraction above 1", Config{MaxHackFraction: 1.5}, false},
 		{"fraction 1", Config{MaxHackFraction: 1}, true},
+		{"negative horizon", Config{Horizon: -1}, false},
+		{"negative settle", Config{Settle: -1}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.cfg)
@@ -318,8 +321,8 @@ func TestNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Policy: PolicyGrow, HeartbeatTimeout: 3000, Grace: 3000, Resend: 2000, BackoffBase: 500, BackoffCap: 10000,
-		MaxStarting: 4, ShrinkRatio: 1.5, RestartJump: 0.25, HackRAM: 170, GrowRAM: 175, WeakenRAM: 175, BatchGap: 200,
-		MaxHackFraction: 0.9}
+		MaxStarting: 4, ShrinkRatio: 1.5, Horizon: 3600000, Settle: 120000, RestartJump: 0.25, HackRAM: 170, GrowRAM: 175,
+		WeakenRAM: 175, BatchGap: 200, MaxHackFraction: 0.9}
 	if c != want {
 		t.Errorf("defaults:\ngot  %+v\nwant %+v", c, want)
 	}

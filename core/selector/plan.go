@@ -228,25 +228,108 @@ func (e *Engine) decideGrow() {
 	cands := e.candidates()
 	left := e.restore(e.leftover(true), cands)
 	n := e.starting()
+	ripening := e.ripening()
 	var blocked *candidate // the best target waiting for RAM
 	for _, c := range cands {
 		if n >= e.cfg.MaxStarting {
 			return // RAM left waits for the next launch slot
 		}
+		if c.tgt.past && ripening {
+			continue
+		}
 		seat := e.seat(c.kind)
-		if !e.seated(seat, left) || left-seat+e.outranked(c.prio) < c.least {
-			if blocked == nil {
+		room := left - seat + e.outranked(c.prio)
+		if !e.seated(seat, left) || room < c.least {
+			if blocked == nil && !c.tgt.past {
 				blocked = &c
 			}
 			continue
 		}
-		e.launch(c, c.most, true)
-		left -= c.most + seat
+		// The task asks for the RAM there is now, at most what it can
+		// use; restore raises its cap as more appears, unless a better
+		// target wants it. So RAM a task frees is never swallowed by
+		// another's growth before the selector could give it to a
+		// better target.
+		size := max(c.least, min(c.most, room))
+		e.launch(c, size, true)
+		left -= size + seat
 		n++
 	}
 	if blocked != nil {
-		e.makeRoom(*blocked, left)
+		e.makeRoom(*blocked, blocked.least+e.seat(blocked.kind)-left)
+		return
 	}
+	// A running task held at its cap below what it could use takes the
+	// RAM of tasks worth much less (a harvest launched into the little
+	// RAM there was, next to preparations of targets past the horizon).
+	if t := e.shortest(cands); t != nil {
+		need := t.chunk // room on one host for its next chunk
+		if t.held+max(t.chunk, 1) > t.cap {
+			_, most := e.need(t.tgt, t.kind)
+			need = min(most, e.usable) - t.cap - max(left, 0)
+		}
+		e.makeRoom(candidate{tgt: t.tgt, kind: t.kind, prio: t.prio}, need)
+	}
+}
+
+// ripening reports whether a target worth preparing will be ready to
+// harvest within Settle: its harvest will want RAM then, and a task
+// past the horizon started now would be in its way, still protected
+// by Settle (its work lands only after a weaken time).
+func (e *Engine) ripening() bool {
+	for _, t := range e.tasks {
+		if t.state != stRunning || t.kind == KindHarvest || t.tgt.past {
+			continue
+		}
+		// Timed from its start: the target's readings lag its work.
+		end := t.born + int64(1000*PrepTime(t.kind, t.tgt.obs, e.hacking, max(t.held, 1), e.model))
+		if end-e.now <= e.cfg.Settle {
+			return true
+		}
+	}
+	return false
+}
+
+// heldBack reports whether t's cap stays where it is: a waiting
+// candidate, or a running task still short of RAM, would cut it again.
+func (e *Engine) heldBack(t *task, cands []candidate) bool {
+	for _, c := range cands {
+		if yields(t, c, e.cfg.ShrinkRatio) {
+			return true
+		}
+	}
+	for _, o := range e.tasks {
+		if o != t && o.state == stRunning && o.unmet(true) > 0 &&
+			yields(t, candidate{tgt: o.tgt, kind: o.kind}, e.cfg.ShrinkRatio) {
+			return true
+		}
+	}
+	return false
+}
+
+// shortest is the most valuable running task that could use more RAM and
+// cannot get it: it holds its cap, or no host has room for its next
+// chunk. nil if none, or if the best such task is held back.
+func (e *Engine) shortest(cands []candidate) *task {
+	var best *task
+	for _, t := range e.tasks {
+		if t.state != stRunning || t.tgt.task != t || t.tgt.past {
+			continue
+		}
+		if t.held+max(t.chunk, 1) <= t.cap && (t.chunk <= 0 || e.fitFree(t.chunk) >= t.chunk) {
+			continue // still growing towards its cap
+		}
+		if _, most := e.need(t.tgt, t.kind); min(most, e.usable) <= t.cap {
+			continue
+		}
+		if best == nil || t.tgt.value > best.tgt.value {
+			best = t
+		}
+	}
+	if best != nil && e.heldBack(best, cands) {
+		return nil
+	}
+	return best
 }
 
 // reconcile sends each running task its priority and cap again until its
@@ -277,24 +360,20 @@ func (e *Engine) sendCap(t *task) {
 }
 
 // makeRoom shrinks or stops the least valuable running tasks, each worth
-// at most 1/ShrinkRatio of c per GB, until c's smallest size would be
-// left once they released. It counts RAM already on its way back, so it
-// never frees twice for the same wait.
-func (e *Engine) makeRoom(c candidate, left ram.Amount) {
-	need := c.least + e.seat(c.kind) - left
+// at most 1/ShrinkRatio of c per GB, until need would be left once they
+// released. It counts RAM already on its way back, so it never frees
+// twice for the same wait.
+func (e *Engine) makeRoom(c candidate, need ram.Amount) {
 	for _, t := range e.tasks {
 		need -= t.releasing()
 	}
 	if need <= 0 {
 		return
 	}
-	// Victims: tasks of an earlier phase (a target further along earns
-	// sooner: harvest before sow before till), and tasks of the same phase
-	// on targets worth ShrinkRatio times less per GB. A later phase is
-	// never cut for an earlier one: a harvest earns now.
+	// Victims: see yields; tasks that ran less than Settle are left alone.
 	var victims []*task
 	for _, t := range e.tasks {
-		if t.state == stRunning && t.tgt.task == t && yields(t, c, e.cfg.ShrinkRatio) {
+		if t.state == stRunning && t.tgt.task == t && e.now-t.born >= e.cfg.Settle && yields(t, c, e.cfg.ShrinkRatio) {
 			victims = append(victims, t)
 		}
 	}
@@ -306,11 +385,19 @@ func (e *Engine) makeRoom(c candidate, left ram.Amount) {
 		}
 		// Capping at what it holds ends its growth; below that it
 		// releases chunks as their work lands. What it already
-		// releases was counted above.
+		// releases was counted above. A harvest keeps half of what it
+		// holds for a target that still has to be prepared: it earns
+		// now, and the other does not yet.
 		base := min(v.held, v.cap)
 		need -= v.unmet(true)
 		least, _ := e.need(v.tgt, v.kind)
 		switch {
+		case v.kind == KindHarvest && c.kind != KindHarvest:
+			to := max(base-need, base/2, least)
+			if to < v.cap {
+				need -= base - min(base, to)
+				e.shrink(v, min(base, to), why)
+			}
 		case need <= 0:
 			e.shrink(v, base, why)
 		case base-need >= max(least, 1):
@@ -329,11 +416,13 @@ func leastValuableFirst(a, b *task) int {
 	return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.tgt.value, b.tgt.value), cmp.Compare(a.prio, b.prio))
 }
 
-// yields reports whether running task t gives way (RAM, or its place on
-// home) to waiting candidate c: a task of an earlier phase to a target not
-// worth ShrinkRatio times more than c's (a target further along earns
-// sooner, but tilling a much better target beats sowing a poor one), and
-// any task, a harvest too, to a target worth ShrinkRatio times more.
+// yields reports whether running task t gives way to waiting candidate
+// c: a task of an earlier phase to a target not worth ShrinkRatio times
+// more than c's (a target further along earns sooner, but tilling a much
+// better target beats sowing a poor one), and any task to a target worth
+// ShrinkRatio times more. Values are Worth, so a target still to be
+// prepared is worth what it earns after its preparation; and a harvest
+// gives way to one only by not growing (see makeRoom).
 func yields(t *task, c candidate, ratio float64) bool {
 	return placeYields(t.kind, t.tgt.value, c, ratio)
 }
@@ -357,15 +446,12 @@ func (e *Engine) shrink(t *task, to ram.Amount, why string) {
 func (e *Engine) restore(left ram.Amount, cands []candidate) ram.Amount {
 	var capped []*task
 	for _, t := range e.tasks {
-		if t.state != stRunning || t.tgt.task != t || !t.tgt.seen {
+		// Only a task that holds its cap is held back by it; one still
+		// growing towards it needs no higher cap yet.
+		if t.state != stRunning || t.tgt.task != t || !t.tgt.seen || t.held+max(t.chunk, 1) <= t.cap {
 			continue
 		}
-		// A task that a waiting candidate would cut again stays capped.
-		cut := false
-		for _, c := range cands {
-			cut = cut || yields(t, c, e.cfg.ShrinkRatio)
-		}
-		if !cut {
+		if !e.heldBack(t, cands) {
 			capped = append(capped, t)
 		}
 	}
@@ -375,7 +461,7 @@ func (e *Engine) restore(left ram.Amount, cands []candidate) ram.Amount {
 			break
 		}
 		least, most := e.need(t.tgt, t.kind)
-		raise := min(most-t.cap, left)
+		raise := min(min(most, e.usable)-t.cap, left)
 		if raise < max(least, 1) {
 			continue
 		}

@@ -110,6 +110,7 @@ func (s *scenario) run(cmd string) []string {
 		ev.Cap = a.RAM(s.t, "cap", ev.Cap)
 		ev.Priority = int(a.Int(s.t, "prio", int64(ev.Priority)))
 		ev.Held = a.RAM(s.t, "held", 0)
+		ev.Chunk = a.RAM(s.t, "chunk", 0)
 		ev.Want = a.RAM(s.t, "want", ev.Cap)
 		ev.Stopping = a.Has("stopping")
 		return s.step(ev)

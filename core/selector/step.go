@@ -124,18 +124,21 @@ func (e *Engine) stepObserve(ev Observe) error {
 	return nil
 }
 
-// rank values every seen target at the size of the RAM pool and orders
-// them: rank 1 is the least valuable.
+// rank values every seen target (Worth, at the size of the RAM pool) and
+// orders them: rank 1 is the least valuable.
 func (e *Engine) rank() {
 	for _, g := range e.seen {
 		if !e.eligible(g) {
-			g.value, g.valued = 0, valueKey{}
+			g.value, g.yield, g.valued = 0, 0, valueKey{}
 			continue
 		}
 		k := valueKey{g.obs.MoneyMax, g.obs.MinSecurity, g.obs.Growth, g.obs.RequiredHacking, e.hacking, e.usable}
 		if k != g.valued {
-			g.value, g.valued = HarvestYield(g.obs, e.hacking, e.usable, e.model).PerGBs, k
+			g.yield, g.valued = HarvestYield(g.obs, e.hacking, e.usable, e.model).PerGBs, k
 		}
+		// Its preparation is timed as if it had the whole pool: a target
+		// worth preparing gets RAM from the tasks worth less (makeRoom).
+		g.value, g.past = worth(g.yield, g.phase, g.obs, e.hacking, e.usable, e.cfg.Horizon, e.model)
 	}
 	// Ties rank by name, the first name highest, so they launch in
 	// alphabetical order.

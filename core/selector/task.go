@@ -128,9 +128,13 @@ func (t *task) releasing() ram.Amount {
 type target struct {
 	host  string
 	obs   Target
-	seen  bool                  // listed in the latest Observe
-	phase Kind                  // KindNone until known; only ever moves forward
-	value float64               // harvest money per GB·s at the RAM pool's size
+	seen  bool    // listed in the latest Observe
+	phase Kind    // KindNone until known; only ever moves forward
+	value float64 // Worth: money per GB·s over the horizon, preparation counted
+	yield float64 // harvest money per GB·s at the RAM pool's size, once prepared
+	// past: its preparation outlasts the horizon (see Worth). Such a
+	// target takes only RAM no other task wants: it makes no room.
+	past  bool
 	rank  int                   // 1 = least valuable seen target; 0 unseen
 	task  *task                 // its one task process, stopping included
 	fails int                   // failed launches in a row

@@ -94,6 +94,9 @@ type Result struct {
 	WallSeconds       float64  `json:"wall_seconds"`
 }
 
+// outsideChunks are the ramfarm scripts that do not run in chunks.
+var outsideChunks = []string{memdScript, "ramfarm/start.js"}
+
 // policyScripts take the selector's --policy: the selector itself, and the
 // boot script that starts it.
 var policyScripts = []string{"ramfarm/selector.js", "ramfarm/start.js"}
@@ -105,7 +108,7 @@ func TakesPolicy(script string) bool { return slices.Contains(policyScripts, scr
 const (
 	maxOvercommitLog = 20
 	maxOversizedLog  = 20
-	workerDir        = "ramfarm/w/"
+	ramfarmDir       = "ramfarm/"
 	memdPort         = 100
 	statusPort       = 998
 	memdScript       = "ramfarm/memd.js"
@@ -269,15 +272,18 @@ func overcommitted(maxRAM, allocated, other float64) bool {
 	return other > maxRAM-allocated+0.005 // RAM is counted in 0.01 GB
 }
 
-// workerRAM is the RAM the worker scripts (ramfarm/w/*) use on host.
-func (r *runner) workerRAM(host string) float64 {
+// chunkRAM is the RAM that ramfarm's processes in chunks use on host:
+// every ramfarm script but memd (which runs on its own RAM) and the boot
+// script (which runs in the player's reserve). Workers run in their
+// task's chunks, tasks and daemons in seats.
+func (r *runner) chunkRAM(host string) float64 {
 	ps, err := r.g.World.PS(host)
 	if err != nil {
 		return 0
 	}
 	var sum float64
 	for _, p := range ps {
-		if strings.HasPrefix(p.Filename, workerDir) {
+		if strings.HasPrefix(p.Filename, ramfarmDir) && !slices.Contains(outsideChunks, p.Filename) {
 			if proc := r.g.World.Process(p.Pid); proc != nil {
 				sum += proc.RAMPerThread * float64(proc.Threads)
 			}
@@ -306,14 +312,14 @@ func (r *runner) sample() {
 		used += w.Claimed
 		// An overcommit is chunk RAM that processes outside the chunks
 		// hold in the game: a worker started in that chunk would fail.
-		// Workers run only in chunks, so everything else on a host must
+		// ramfarm runs in chunks (but memd), so everything else on a host must
 		// fit in the RAM not allocated. Both sides are read from the game
 		// now; the allocator's claims lag the workers a harvest starts
 		// and ends every few hundred ms. A chunk granted or released
 		// since the report looks wrong for a moment, so an overcommit
 		// counts only if it outlasts a sample (a second).
 		if s := r.g.World.Server(w.Host); s != nil {
-			other := s.RAMUsed - r.workerRAM(w.Host)
+			other := s.RAMUsed - r.chunkRAM(w.Host)
 			if overcommitted(s.MaxRAM, w.Allocated, other) {
 				over[w.Host] = true
 				if r.over[w.Host] {
