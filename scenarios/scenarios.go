@@ -12,7 +12,7 @@ import (
 var files embed.FS
 
 // Default is the scenario `ramfarm sim` runs when none is named.
-const Default = "bn1-start"
+const Default = "bn1-fresh"
 
 // Get returns a shipped scenario's file by name ("bn1-start").
 func Get(name string) ([]byte, bool) {

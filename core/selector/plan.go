@@ -344,6 +344,11 @@ func (e *Engine) reconcile() {
 				itoa(int64(t.prio)) + " -> " + itoa(int64(p)) + " (value " + ftoa(t.tgt.value) + ")")
 			t.prio = p
 		}
+		// No cap above the pool: hosts shrink, are cordoned or vanish. (A
+		// cap of 0 would lift it.)
+		if e.usable > 0 {
+			t.cap = min(t.cap, e.usable)
+		}
 		if t.gotPrio != t.prio && (t.sentPrio != t.prio || e.now-t.prioAt >= e.cfg.Resend) {
 			t.sentPrio, t.prioAt = t.prio, e.now
 			e.emit(SetPriority{ID: e.id(), Pid: t.pid, Port: t.port, Priority: t.prio})
@@ -432,6 +437,9 @@ func placeYields(kind Kind, value float64, c candidate, ratio float64) bool {
 }
 
 func (e *Engine) shrink(t *task, to ram.Amount, why string) {
+	if e.usable > 0 {
+		to = min(to, e.usable) // hosts may have shrunk below what it holds
+	}
 	e.logf("shrink " + t.name() + " from " + t.held.String() +
 		" to " + to.String() + " (value " + ftoa(t.tgt.value) + "): " + why)
 	t.cap = to

@@ -25,6 +25,8 @@ import (
 //     heartbeat timeout, heartbeating, or gone, killed (requeued) or
 //     failed with a backoff between the base and the cap;
 //   - nothing launches during grace after a (re)start;
+//   - no launch and no cap asks for more RAM than the hosts held at the
+//     engine's last look;
 //   - Step never returns an error on well-formed input.
 
 type pproc struct {
@@ -151,9 +153,16 @@ func isObserve(ev Event) bool { _, ok := ev.(Observe); return ok }
 func (w *pworld) drain() {
 	rd := w.e.Ready()
 	w.e.Advance()
+	network := w.e.usable // what the hosts held at the engine's last look
 	var results []Launched
 	for _, c := range rd.Commands {
 		w.record(c)
+		if l, ok := c.(Launch); ok && l.RAM > network {
+			w.fail("launch asks for " + l.RAM.String() + " of the hosts' " + network.String())
+		}
+		if r, ok := c.(Resize); ok && r.RAM > network {
+			w.fail("cap of " + r.RAM.String() + " above the hosts' " + network.String())
+		}
 		lost := w.rng.IntN(10) == 0 // a full port
 		switch c := c.(type) {
 		case Launch:
