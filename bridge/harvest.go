@@ -8,6 +8,7 @@ import (
 	"ramfarm/bridge/internal/jsonx"
 	"ramfarm/core/formulas"
 	"ramfarm/core/harvest"
+	"ramfarm/core/hwgw"
 	"ramfarm/core/proc"
 	"ramfarm/core/ram"
 )
@@ -142,7 +143,7 @@ func ParseHarvestConfig(b []byte) (harvest.Config, error) {
 	m.WeakenRAM = gbField(f, "weakenRam", false)
 	m.Spacing = f.Int("spacing", false, 0, 1<<31)
 	m.Period = f.Int("period", false, 0, 1<<40)
-	m.GrowSafety = int(f.Int("growSafety", false, harvest.NoGrowSafety, 1<<20))
+	m.GrowSafety = int(f.Int("growSafety", false, hwgw.NoGrowSafety, 1<<20))
 	cfg.Fraction = f.Num("fraction", false)
 	cfg.MaxFraction = f.Num("maxFraction", false)
 	cfg.MaxChunk = gbField(f, "maxChunk", false)

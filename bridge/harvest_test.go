@@ -6,6 +6,7 @@ import (
 
 	"ramfarm/core/formulas"
 	"ramfarm/core/harvest"
+	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
 )
 
@@ -25,11 +26,11 @@ func TestParseHarvestConfig(t *testing.T) {
 	mults := formulas.DefaultMults()
 	mults.HackingSpeed = 1.5
 	want := harvest.Config{
-		Model: harvest.Model{
+		Model: hwgw.Model{
 			Target:  formulas.Server{MoneyMax: 2.5e6, MinDifficulty: 5, BaseDifficulty: 15, ServerGrowth: 20, RequiredHackingSkill: 10},
 			Player:  formulas.Player{Hacking: 100, Intelligence: 3, Mults: mults},
 			BitNode: formulas.BN1(), HackRAM: 170, GrowRAM: 175, WeakenRAM: 175,
-			Spacing: 40, Period: 400, GrowSafety: harvest.NoGrowSafety,
+			Spacing: 40, Period: 400, GrowSafety: hwgw.NoGrowSafety,
 		},
 		Fraction: 0.1, MaxFraction: 0.5, MaxChunk: 64 * ram.GB, Budget: 51250, ReshapeGain: 0.5, Guard: 5,
 		SecurityTolerance: 0.01, MoneyTolerance: 0.02, Heartbeat: 500,

@@ -3,6 +3,7 @@ package harvest
 import (
 	"cmp"
 	"math"
+	"ramfarm/core/hwgw"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,10 +73,10 @@ func capsOf(set []*chunk) []ram.Amount {
 // takes as many hack threads as its host's cores leave room for; a
 // divided one keeps the shape's hack threads, with fewer grow and weaken
 // threads where every chunk has more cores.
-func (e *Engine) planFor(set []*chunk) (Batch, []piece, bool) {
+func (e *Engine) planFor(set []*chunk) (hwgw.Batch, []hwgw.Piece, bool) {
 	p := e.planner
 	cores := minCores(set)
-	var b Batch
+	var b hwgw.Batch
 	if e.shape.split {
 		b = p.Batch(e.shape.hack, cores, true)
 	} else {
@@ -84,34 +85,34 @@ func (e *Engine) planFor(set []*chunk) (Batch, []piece, bool) {
 			return b, nil, false
 		}
 	}
-	pieces, ok := p.packInto(b.Threads, capsOf(set))
+	pieces, ok := p.Pack(b.Threads, capsOf(set))
 	if !ok && cores > 1 && e.shape.split {
 		b = p.Batch(e.shape.hack, 1, true)
-		pieces, ok = p.packInto(b.Threads, capsOf(set))
+		pieces, ok = p.Pack(b.Threads, capsOf(set))
 	}
 	return b, pieces, ok
 }
 
 // launch starts a planned batch at the next free landing slot: one
 // StartOp per piece, all starting now.
-func (e *Engine) launch(plan Batch, set []*chunk, pieces []piece, correction bool) {
+func (e *Engine) launch(plan hwgw.Batch, set []*chunk, pieces []hwgw.Piece, correction bool) {
 	spacing := e.cfg.Spacing
 	slot := e.nextSlot(float64(e.now) + float64(e.cfg.Guard) + plan.Lead)
 	b := &batch{id: e.nextBatch, slot: slot, plan: plan, correction: correction}
 	e.nextBatch++
 	used := make([]bool, len(set))
 	for _, pc := range pieces {
-		c := set[pc.bin]
-		used[pc.bin] = true
-		land := b.land(pc.op, spacing)
+		c := set[pc.Bin]
+		used[pc.Bin] = true
+		land := b.land(pc.Op, spacing)
 		id := e.id()
-		e.starting[id] = &part{b: b, op: pc.op, host: c.host, threads: pc.threads}
+		e.starting[id] = &part{b: b, op: pc.Op, host: c.host, threads: pc.Threads}
 		b.open++
 		e.emit(StartOp{
-			ID: id, Batch: b.id, Op: pc.op, Host: c.host, Threads: pc.threads,
-			RAM:      e.planner.perThreads()[pc.op].Times(pc.threads),
-			Delay:    float64(land-e.now) - plan.Duration[pc.op],
-			Duration: plan.Duration[pc.op],
+			ID: id, Batch: b.id, Op: pc.Op, Host: c.host, Threads: pc.Threads,
+			RAM:      e.planner.PerThread()[pc.Op].Times(pc.Threads),
+			Delay:    float64(land-e.now) - plan.Duration[pc.Op],
+			Duration: plan.Duration[pc.Op],
 			Land:     float64(land),
 		})
 	}
@@ -127,8 +128,8 @@ func (e *Engine) launch(plan Batch, set []*chunk, pieces []piece, correction boo
 		kind = "correction"
 	}
 	t := plan.Threads
-	e.logf("start " + kind + "=" + itoa(b.id) + " slot=" + itoa(slot) + " threads=" + strconv.Itoa(t[OpHack]) + "/" +
-		strconv.Itoa(t[OpWeaken1]) + "/" + strconv.Itoa(t[OpGrow]) + "/" + strconv.Itoa(t[OpWeaken2]) +
+	e.logf("start " + kind + "=" + itoa(b.id) + " slot=" + itoa(slot) + " threads=" + strconv.Itoa(t[hwgw.OpHack]) + "/" +
+		strconv.Itoa(t[hwgw.OpWeaken1]) + "/" + strconv.Itoa(t[hwgw.OpGrow]) + "/" + strconv.Itoa(t[hwgw.OpWeaken2]) +
 		" cores=" + strconv.Itoa(plan.Cores) + " chunks=" + describeChunks(b.chunks))
 }
 
@@ -201,35 +202,35 @@ func (e *Engine) startCorrection() {
 	}
 	p := e.planner
 	cores, caps := minCores(set), capsOf(set)
-	b := p.correction(e.money, e.security, cores, -1)
-	pieces, ok := p.packInto(b.Threads, caps)
+	b := p.CorrectionUpTo(e.money, e.security, cores, -1)
+	pieces, ok := p.Pack(b.Threads, caps)
 	if !ok {
 		fits := func(g int) bool {
-			_, ok := p.packInto(p.correction(e.money, e.security, cores, g-1).Threads, caps)
+			_, ok := p.Pack(p.CorrectionUpTo(e.money, e.security, cores, g-1).Threads, caps)
 			return ok
 		}
 		// largestWhere counts from 1; g-1 grow threads maps 1 to none.
-		if g, found := largestWhere(b.Threads[OpGrow]+1, fits); found {
-			b = p.correction(e.money, e.security, cores, g-1)
+		if g, found := largestWhere(b.Threads[hwgw.OpGrow]+1, fits); found {
+			b = p.CorrectionUpTo(e.money, e.security, cores, g-1)
 		} else {
 			room := 0
 			for _, c := range caps {
-				room += int(c / p.m.WeakenRAM)
+				room += int(c / p.Model().WeakenRAM)
 			}
-			w := min(room, b.Threads[OpWeaken1])
+			w := min(room, b.Threads[hwgw.OpWeaken1])
 			if w == 0 {
 				e.logf("no room to correct the target")
 				return
 			}
-			b = p.finish(Batch{Threads: [numOps]int{OpWeaken1: w}}, b.Duration, cores, true)
+			b = p.WithThreads(b, [hwgw.NumOps]int{hwgw.OpWeaken1: w})
 		}
-		pieces, ok = p.packInto(b.Threads, caps)
+		pieces, ok = p.Pack(b.Threads, caps)
 		if !ok {
 			return
 		}
 	}
 	e.emit(Rebalance{ID: e.id(), Reason: e.reason, Money: e.money, Security: e.security,
-		Weaken: b.Threads[OpWeaken1] + b.Threads[OpWeaken2], Grow: b.Threads[OpGrow]})
+		Weaken: b.Threads[hwgw.OpWeaken1] + b.Threads[hwgw.OpWeaken2], Grow: b.Threads[hwgw.OpGrow]})
 	e.launch(b, set, pieces, true)
 }
 
@@ -313,7 +314,7 @@ func (e *Engine) Want() ram.Amount {
 	fits := func(h int) bool { _, ok := e.shapeFor(h, m); return ok }
 	if h, ok := largestWhere(e.planner.HackThreads(e.cfg.MaxFraction), fits); ok {
 		s, _ := e.shapeFor(h, m)
-		w = max(w, s.batchRAM().Times(e.planner.depth))
+		w = max(w, s.batchRAM().Times(e.planner.Depth()))
 	}
 	return min(w, e.budget.RAM)
 }

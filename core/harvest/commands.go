@@ -1,6 +1,9 @@
 package harvest
 
-import "ramfarm/core/ram"
+import (
+	"ramfarm/core/hwgw"
+	"ramfarm/core/ram"
+)
 
 // Command is something the engine wants done. Every command carries an ID,
 // counting from 1; a StartOp's result comes back as Started with that ID,
@@ -16,7 +19,7 @@ type Command interface{ isCommand() }
 type StartOp struct {
 	ID       int64
 	Batch    int64
-	Op       Op
+	Op       hwgw.Op
 	Host     string
 	Threads  int
 	RAM      ram.Amount // Threads × the worker's RAM per thread: what to claim

@@ -1,12 +1,19 @@
 package harvest
 
-import "ramfarm/core/ram"
+import (
+	"math"
+	"strconv"
+
+	"ramfarm/core/hwgw"
+	"ramfarm/core/internal/detail"
+	"ramfarm/core/ram"
+)
 
 // Config configures an Engine: one harvest task on one target.
 type Config struct {
 	// Model is the target, the player at the start, the BitNode, the
 	// worker RAM and the landing timing; see Model for its defaults.
-	Model
+	hwgw.Model
 	// Fraction is the hack fraction of the first batches (capped at
 	// MaxFraction); 0 selects the smallest batch, one hack thread, which
 	// spreads the least RAM over the most batches.
@@ -45,9 +52,9 @@ type Config struct {
 // validate fills in defaults and rejects contradictions; it returns a
 // private copy.
 func (c Config) validate() (Config, error) {
-	m, err := c.Model.normalize()
+	m, err := c.Model.Normalize()
 	if err != nil {
-		return c, err
+		return c, wrap(ErrBadConfig, detail.Of(err))
 	}
 	c.Model = m
 	bad := func(s string) (Config, error) { return c, wrap(ErrBadConfig, s) }
@@ -89,3 +96,7 @@ func (c Config) validate() (Config, error) {
 	}
 	return c, nil
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+func ftoa(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+func itoa(n int64) string   { return strconv.FormatInt(n, 10) }

@@ -1,13 +1,11 @@
-// Package harvest plans HWGW batches and runs one harvest task.
+// Package harvest runs one harvest task: HWGW batches against one target,
+// planned by core/hwgw.
 //
-// The planner (Planner) is pure arithmetic over the game's formulas: the
-// thread counts of a batch for a hack fraction, the landing delays, the
-// overlap depth, the largest batch that fits some RAM, and the till and
-// sow sizes. The Engine is a deterministic state machine (see DESIGN.md)
-// that runs batches on one target in the chunks of a growable allocation,
-// one batch per chunk set: it fills the pipeline up to full overlap, then
-// reshapes to larger batches, corrects the target when it drifts, and
-// drains on shutdown. It never reads a clock: time arrives in Ticks.
+// The Engine is a deterministic state machine (see DESIGN.md) that runs
+// batches in the chunks of a growable allocation, one batch per chunk
+// set: it fills the pipeline up to full overlap, then reshapes to larger
+// batches, corrects the target when it drifts, and drains on shutdown. It
+// never reads a clock: time arrives in Ticks.
 //
 // Landing order is the invariant everything else serves. Every batch gets
 // a landing slot on one grid, strictly later than every earlier batch's,
@@ -20,6 +18,8 @@ package harvest
 
 import (
 	"cmp"
+	"ramfarm/core/hwgw"
+	"ramfarm/core/internal/detail"
 	"slices"
 
 	"ramfarm/core/ram"
@@ -28,7 +28,7 @@ import (
 // Engine runs one harvest task. It is not safe for concurrent use.
 type Engine struct {
 	cfg     Config
-	planner *Planner
+	planner *hwgw.Planner
 	level   float64
 
 	mode Mode
@@ -41,8 +41,8 @@ type Engine struct {
 
 	shape  shape
 	budget Budget
-	plans  map[int]Batch // one-chunk batches by cores, for the shape and level
-	ref    *Batch        // the shape's batch on a 1-core host
+	plans  map[int]hwgw.Batch // one-chunk batches by cores, for the shape and level
+	ref    *hwgw.Batch        // the shape's batch on a 1-core host
 	fitted fitMemo
 
 	chunks   []*chunk        // sorted by host, then size
@@ -81,7 +81,7 @@ func (c *chunk) idle() bool { return c.batch == nil && c.release == 0 }
 type batch struct {
 	id         int64
 	slot       int64 // when its hack lands (or would), ms
-	plan       Batch
+	plan       hwgw.Batch
 	chunks     []*chunk
 	open       int // parts not yet exited or failed to start
 	correction bool
@@ -89,12 +89,12 @@ type batch struct {
 }
 
 // land is when op lands, ms.
-func (b *batch) land(op Op, spacing int64) int64 { return b.slot + int64(op)*spacing }
+func (b *batch) land(op hwgw.Op, spacing int64) int64 { return b.slot + int64(op)*spacing }
 
 // part is one worker process of a batch.
 type part struct {
 	b       *batch
-	op      Op
+	op      hwgw.Op
 	host    string
 	threads int
 }
@@ -119,9 +119,9 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := NewPlanner(c.Model)
+	p, err := hwgw.NewPlanner(c.Model)
 	if err != nil {
-		return nil, err
+		return nil, wrap(ErrBadConfig, detail.Of(err))
 	}
 	e := &Engine{
 		cfg:       c,
@@ -148,7 +148,7 @@ func New(cfg Config) (*Engine, error) {
 func (e *Engine) Mode() Mode { return e.mode }
 
 // Planner is the planner for the player's current level.
-func (e *Engine) Planner() *Planner { return e.planner }
+func (e *Engine) Planner() *hwgw.Planner { return e.planner }
 
 // Step applies one event. It returns an error only when the shell broke
 // the contract; then nothing changed.
@@ -318,11 +318,11 @@ func (e *Engine) observe(t Tick) {
 	}
 	m := e.cfg.Model
 	m.Player.Hacking = t.Hacking
-	p, err := NewPlanner(m)
+	p, err := hwgw.NewPlanner(m)
 	if err != nil {
-		return // check rejected every level NewPlanner would
+		return // check rejected every level hwgw.NewPlanner would
 	}
-	e.logf("level " + ftoa(e.level) + " -> " + ftoa(t.Hacking) + " depth " + itoa(int64(e.planner.depth)) + " -> " + itoa(int64(p.depth)))
+	e.logf("level " + ftoa(e.level) + " -> " + ftoa(t.Hacking) + " depth " + itoa(int64(e.planner.Depth())) + " -> " + itoa(int64(p.Depth())))
 	e.level, e.planner = t.Hacking, p
 	e.cfg.Player.Hacking = t.Hacking
 	if e.mode == ModeDraining || e.mode == ModeDone {

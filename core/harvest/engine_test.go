@@ -3,6 +3,8 @@ package harvest
 import (
 	"errors"
 	"math"
+	"ramfarm/core/hwgw"
+	"ramfarm/internal/testservers"
 	"slices"
 	"strings"
 	"testing"
@@ -63,7 +65,7 @@ func TestEngine_transitions(t *testing.T) {
 // fields.
 func newEngine(t *testing.T, cfg Config) *Engine {
 	t.Helper()
-	cfg.Model = Model{Target: server(t, "joesguns"), Player: formulas.NewPlayer(100), BitNode: formulas.BN1(), Period: 10000}
+	cfg.Model = hwgw.Model{Target: testservers.Server(t, "joesguns"), Player: formulas.NewPlayer(100), BitNode: formulas.BN1(), Period: 10000}
 	e, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +91,7 @@ func TestNew_config(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.cfg.Model = Model{Target: server(t, "joesguns"), Player: formulas.NewPlayer(100), BitNode: formulas.BN1()}
+			tt.cfg.Model = hwgw.Model{Target: testservers.Server(t, "joesguns"), Player: formulas.NewPlayer(100), BitNode: formulas.BN1()}
 			e, err := New(tt.cfg)
 			switch {
 			case tt.err == "" && err != nil:
@@ -324,7 +326,7 @@ func TestDescribe(t *testing.T) {
 		{DescribeEvent(Shutdown{}), "Shutdown"},
 		{DescribeEvent(nil), "<nil>"},
 		{DescribeEvent(struct{ Event }{}), "<unknown event>"},
-		{DescribeCommand(StartOp{ID: 1, Batch: 2, Op: OpGrow, Host: "h", Threads: 3, RAM: 525, Delay: 1.5, Duration: 2, Land: 3.5}),
+		{DescribeCommand(StartOp{ID: 1, Batch: 2, Op: hwgw.OpGrow, Host: "h", Threads: 3, RAM: 525, Delay: 1.5, Duration: 2, Land: 3.5}),
 			"StartOp id=1 batch=2 op=G action=grow host=h threads=3 ram=5.25GB delay=1.500 duration=2.000 land=3.500"},
 		{DescribeCommand(Resize{ID: 1, ChunkSize: 175, Count: 4}), "Resize id=1 size=1.75GB count=4"},
 		{DescribeCommand(Release{ID: 1, Host: "h", Size: 175, Count: 4}), "Release id=1 host=h size=1.75GB count=4"},
@@ -335,8 +337,8 @@ func TestDescribe(t *testing.T) {
 			"Rebalance id=1 reason=exec-failed money=2 security=3 weaken=4 grow=5"},
 		{DescribeCommand(Done{ID: 1, Reason: ReasonShutdown}), "Done id=1 reason=shutdown"},
 		{DescribeCommand(nil), "<nil>"},
-		{Op(7).String() + " " + Action(7).String() + " " + Mode(7).String() + " " + Reason(7).String(), "op7 action7 mode7 reason7"},
-		{OpWeaken1.Action().String() + " " + OpHack.Action().String() + " " + ReasonNone.String() + " " + ReasonDrift.String(), "weaken hack none drift"},
+		{Mode(7).String() + " " + Reason(7).String(), "mode7 reason7"},
+		{ReasonNone.String() + " " + ReasonDrift.String(), "none drift"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -352,7 +354,7 @@ func TestEngine_Want(t *testing.T) {
 	if got, want := e.Want(), e.shape.total(); got != want {
 		t.Errorf("no budget: want %s, wanted %s", got, want)
 	}
-	big := e.planner.Batch(e.planner.HackThreads(0.9), 1, false).RAM.Times(e.planner.depth)
+	big := e.planner.Batch(e.planner.HackThreads(0.9), 1, false).RAM.Times(e.planner.Depth())
 	for _, tt := range []struct {
 		budget, want ram.Amount
 	}{

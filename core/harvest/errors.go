@@ -1,10 +1,14 @@
 package harvest
 
-import "errors"
+import (
+	"errors"
 
-// Errors returned by NewPlanner, New and Step. Step returns one only when
-// the shell broke the contract (a malformed event, or one naming nothing
-// the engine issued), and then nothing changed. Match them with errors.Is.
+	"ramfarm/core/internal/detail"
+)
+
+// Errors returned by New and Step. Step returns one only when the shell
+// broke the contract (a malformed event, or one naming nothing the engine
+// issued), and then nothing changed. Match them with errors.Is.
 var (
 	ErrBadConfig    = errors.New("harvest: config is invalid")
 	ErrNilEvent     = errors.New("harvest: event is nil")
@@ -15,13 +19,4 @@ var (
 	ErrTimeBackward = errors.New("harvest: tick goes back in time")
 )
 
-// detailError adds what exactly was wrong to a sentinel, without fmt.
-type detailError struct {
-	err    error
-	detail string
-}
-
-func (d *detailError) Error() string { return d.err.Error() + ": " + d.detail }
-func (d *detailError) Unwrap() error { return d.err }
-
-func wrap(err error, detail string) error { return &detailError{err, detail} }
+func wrap(err error, s string) error { return detail.Wrap(err, s) }

@@ -56,7 +56,7 @@ type Budget struct {
 	RAM ram.Amount // total RAM the task may hold; 0 withdraws the budget
 	// MaxChunk is the largest chunk to ask for: what one host can hold. A
 	// batch larger than that is divided over chunks of MaxChunk (see the
-	// placement rule). 0 means no limit.
+	// placement rule in core/hwgw). 0 means no limit.
 	MaxChunk ram.Amount
 }
 

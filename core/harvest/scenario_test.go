@@ -3,6 +3,8 @@ package harvest
 import (
 	"cmp"
 	"math"
+	"ramfarm/core/hwgw"
+	"ramfarm/internal/testservers"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,7 +52,7 @@ type world struct {
 
 	lastLand  float64
 	lastBatch int64
-	lastOp    Op
+	lastOp    hwgw.Op
 	landings  int
 }
 
@@ -76,7 +78,7 @@ type falloc struct {
 
 type worker struct {
 	pid     Pid
-	op      Op
+	op      hwgw.Op
 	batch   int64
 	host    string
 	threads int
@@ -155,12 +157,12 @@ func (w *world) run(cmd string) []string {
 
 func (w *world) config(a scenariotest.Args) []string {
 	name := a["target"]
-	w.target = server(w.t, name)
+	w.target = testservers.Server(w.t, name)
 	w.player = formulas.NewPlayer(a.Float(w.t, "level", 100))
 	w.bn = formulas.BN1()
 	w.roll = a.Float(w.t, "roll", 0)
 	cfg := Config{
-		Model: Model{Target: w.target, Player: w.player, BitNode: w.bn, Spacing: a.Int(w.t, "spacing", 0),
+		Model: hwgw.Model{Target: w.target, Player: w.player, BitNode: w.bn, Spacing: a.Int(w.t, "spacing", 0),
 			Period: a.Int(w.t, "period", 0), GrowSafety: int(a.Int(w.t, "grow-safety", 0))},
 		Fraction: a.Float(w.t, "fraction", 0), MaxFraction: a.Float(w.t, "max-fraction", 0),
 		MaxChunk: a.RAM(w.t, "max-chunk", 0), Budget: a.RAM(w.t, "budget", 0), Guard: a.Int(w.t, "guard", 0),
@@ -269,11 +271,11 @@ func (w *world) land() []string {
 		h := w.host(wk.host)
 		cores := float64(h.cores)
 		switch wk.op.Action() {
-		case ActionHack:
+		case hwgw.ActionHack:
 			w.target = formulas.HackOutcome(w.target, w.player, float64(wk.threads), w.roll, w.bn).Server
-		case ActionGrow:
+		case hwgw.ActionGrow:
 			w.target = formulas.GrowOutcome(w.target, float64(wk.threads), w.player, cores, w.bn).Server
-		case ActionWeaken:
+		case hwgw.ActionWeaken:
 			w.target = formulas.WeakenOutcome(w.target, float64(wk.threads), w.player, cores, w.bn).Server
 		}
 		h.claimed -= wk.ram
@@ -395,9 +397,9 @@ func (w *world) perform(c Command, verbose bool) []string {
 		s := w.target
 		dur := 0.0
 		switch c.Op.Action() {
-		case ActionHack:
+		case hwgw.ActionHack:
 			dur = formulas.Millis(formulas.HackTime(s, w.player, w.bn))
-		case ActionGrow:
+		case hwgw.ActionGrow:
 			dur = formulas.Millis(formulas.GrowTime(s, w.player, w.bn))
 		default:
 			dur = formulas.Millis(formulas.WeakenTime(s, w.player, w.bn))

@@ -1,6 +1,9 @@
 package harvest
 
-import "ramfarm/core/ram"
+import (
+	"ramfarm/core/hwgw"
+	"ramfarm/core/ram"
+)
 
 // shapeFor is the shape of a batch of hack threads on 1-core hosts: one
 // chunk of its RAM, or, when that is more than maxChunk (0: no limit),
@@ -11,10 +14,10 @@ func (e *Engine) shapeFor(hack int, maxChunk ram.Amount) (shape, bool) {
 	p := e.planner
 	b := p.Batch(hack, 1, false)
 	if maxChunk == 0 || b.RAM <= maxChunk {
-		return shape{size: b.RAM, per: 1, hack: b.Threads[OpHack]}, true
+		return shape{size: b.RAM, per: 1, hack: b.Threads[hwgw.OpHack]}, true
 	}
 	sb := p.Batch(hack, 1, true)
-	n, ok := p.binsNeeded(sb.Threads, maxChunk)
+	n, ok := p.BinsNeeded(sb.Threads, maxChunk)
 	if !ok {
 		return shape{}, false
 	}
@@ -46,7 +49,7 @@ func largestWhere(hi int, ok func(int) bool) (int, bool) {
 // countFor is how many batches of s the task wants: the depth, or fewer
 // when the budget cannot hold that many (at least one).
 func (e *Engine) countFor(s shape) int {
-	c := e.planner.depth
+	c := e.planner.Depth()
 	if e.budget.RAM > 0 && s.batchRAM() > 0 {
 		c = min(c, max(1, int(e.budget.RAM/s.batchRAM())))
 	}
@@ -65,7 +68,7 @@ func (e *Engine) initialShape() (shape, bool) {
 		return shape{}, false
 	}
 	s, _ := e.shapeFor(h, m)
-	s.count = e.planner.depth
+	s.count = e.planner.Depth()
 	if e.budget.RAM > 0 && s.total() > e.budget.RAM {
 		if t, ok := e.fitShape(); ok {
 			return t, true
@@ -89,7 +92,7 @@ func (e *Engine) fitShape() (shape, bool) {
 // fitMemo remembers the last fitShape: the engine asks on every tick,
 // and the answer changes only with the budget or the level.
 type fitMemo struct {
-	planner *Planner
+	planner *hwgw.Planner
 	budget  Budget
 	s       shape
 	ok      bool
@@ -98,13 +101,13 @@ type fitMemo struct {
 func (e *Engine) fitShapeNow() (shape, bool) {
 	p := e.planner
 	m := e.budget.MaxChunk
-	perBatch := e.budget.RAM / ram.Amount(p.depth)
+	perBatch := e.budget.RAM / ram.Amount(p.Depth())
 	hi := p.HackThreads(e.cfg.MaxFraction)
 	var s shape
 	found := false
 	if m == 0 || perBatch <= m {
 		if b, ok := p.Fit(perBatch, 1, e.cfg.MaxFraction); ok {
-			s, found = shape{size: b.RAM, per: 1, hack: b.Threads[OpHack]}, true
+			s, found = shape{size: b.RAM, per: 1, hack: b.Threads[hwgw.OpHack]}, true
 		}
 	} else if h, ok := largestWhere(hi, func(h int) bool {
 		s, ok := e.shapeFor(h, m)
@@ -158,13 +161,13 @@ func (e *Engine) refit() {
 	hi := p.HackThreads(e.cfg.MaxFraction)
 	var ok bool
 	if !s.split {
-		var b Batch
+		var b hwgw.Batch
 		if b, ok = p.Fit(s.size, 1, e.cfg.MaxFraction); ok {
-			s.hack = b.Threads[OpHack]
+			s.hack = b.Threads[hwgw.OpHack]
 		}
 	} else {
 		s.hack, ok = largestWhere(hi, func(h int) bool {
-			n, ok := p.binsNeeded(p.Batch(h, 1, true).Threads, s.size)
+			n, ok := p.BinsNeeded(p.Batch(h, 1, true).Threads, s.size)
 			return ok && n <= s.per
 		})
 	}
@@ -221,7 +224,7 @@ func (e *Engine) hasOldChunks() bool {
 
 // singlePlan is the largest one-chunk batch for the shape's chunk on a
 // host with cores cores.
-func (e *Engine) singlePlan(cores int) (Batch, bool) {
+func (e *Engine) singlePlan(cores int) (hwgw.Batch, bool) {
 	if b, ok := e.plans[cores]; ok {
 		return b, true
 	}
@@ -230,16 +233,16 @@ func (e *Engine) singlePlan(cores int) (Batch, bool) {
 		return b, false
 	}
 	if e.plans == nil {
-		e.plans = map[int]Batch{}
+		e.plans = map[int]hwgw.Batch{}
 	}
 	e.plans[cores] = b
 	return b, true
 }
 
 // refPlan is the shape's batch on 1-core hosts, for heartbeats.
-func (e *Engine) refPlan() Batch {
+func (e *Engine) refPlan() hwgw.Batch {
 	if e.ref == nil {
-		var b Batch
+		var b hwgw.Batch
 		if e.shape.split {
 			b = e.planner.Batch(e.shape.hack, 1, true)
 		} else {

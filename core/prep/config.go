@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"ramfarm/core/formulas"
-	"ramfarm/core/harvest"
+	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
 )
 
@@ -64,8 +64,8 @@ type Config struct {
 
 // validate fills in defaults and rejects contradictions; it returns a
 // private copy and the planner's model.
-func (c Config) validate() (Config, harvest.Model, error) {
-	bad := func(s string) (Config, harvest.Model, error) { return c, harvest.Model{}, wrap(ErrBadConfig, s) }
+func (c Config) validate() (Config, hwgw.Model, error) {
+	bad := func(s string) (Config, hwgw.Model, error) { return c, hwgw.Model{}, wrap(ErrBadConfig, s) }
 	switch {
 	case c.Kind != KindTill && c.Kind != KindSow:
 		return bad("kind " + strconv.Itoa(int(c.Kind)) + " is neither till nor sow")
@@ -83,10 +83,10 @@ func (c Config) validate() (Config, harvest.Model, error) {
 		return bad("heartbeat and retry times must not be negative")
 	}
 	if c.WeakenRAM == 0 {
-		c.WeakenRAM = harvest.DefaultWeakenRAM
+		c.WeakenRAM = hwgw.DefaultWeakenRAM
 	}
 	if c.GrowRAM == 0 {
-		c.GrowRAM = harvest.DefaultGrowRAM
+		c.GrowRAM = hwgw.DefaultGrowRAM
 	}
 	if c.Player.Mults == (formulas.Mults{}) {
 		c.Player.Mults = formulas.DefaultMults()
@@ -119,7 +119,7 @@ func (c Config) validate() (Config, harvest.Model, error) {
 		return bad("target required skill " + ftoa(t.RequiredHackingSkill) + " is invalid")
 	}
 	p.Hacking = math.Max(math.Max(p.Hacking, t.RequiredHackingSkill), 1)
-	m := harvest.Model{Target: t, Player: p, BitNode: c.BitNode, WeakenRAM: c.WeakenRAM, GrowRAM: c.GrowRAM}
+	m := hwgw.Model{Target: t, Player: p, BitNode: c.BitNode, WeakenRAM: c.WeakenRAM, GrowRAM: c.GrowRAM}
 	return c, m, nil
 }
 

@@ -15,14 +15,15 @@ import (
 	"cmp"
 	"slices"
 
-	"ramfarm/core/harvest"
+	"ramfarm/core/hwgw"
+	"ramfarm/core/internal/detail"
 	"ramfarm/core/ram"
 )
 
 // Engine runs one till or sow task. It is not safe for concurrent use.
 type Engine struct {
 	cfg     Config
-	planner *harvest.Planner
+	planner *hwgw.Planner
 	size    ram.Amount // chunk size: one thread of either worker
 
 	mode Mode
@@ -78,9 +79,9 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := harvest.NewPlanner(m)
+	p, err := hwgw.NewPlanner(m)
 	if err != nil {
-		return nil, wrap(ErrBadConfig, err.Error())
+		return nil, wrap(ErrBadConfig, detail.Of(err))
 	}
 	return &Engine{
 		cfg:      c,

@@ -1,6 +1,10 @@
 package prep
 
-import "errors"
+import (
+	"errors"
+
+	"ramfarm/core/internal/detail"
+)
 
 // Errors returned by New and Step. Step returns one only when the shell
 // broke the contract (a malformed event, or one naming nothing the engine
@@ -16,13 +20,4 @@ var (
 	ErrTimeBackward = errors.New("prep: observation goes back in time")
 )
 
-// detailError adds what exactly was wrong to a sentinel, without fmt.
-type detailError struct {
-	err    error
-	detail string
-}
-
-func (d *detailError) Error() string { return d.err.Error() + ": " + d.detail }
-func (d *detailError) Unwrap() error { return d.err }
-
-func wrap(err error, detail string) error { return &detailError{err, detail} }
+func wrap(err error, s string) error { return detail.Wrap(err, s) }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 
+	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
 )
 
@@ -142,9 +143,9 @@ func (c Config) validate() (Config, error) {
 		v    *ram.Amount
 		def  ram.Amount
 	}{
-		{"hack RAM", &c.HackRAM, 170},
-		{"grow RAM", &c.GrowRAM, 175},
-		{"weaken RAM", &c.WeakenRAM, 175},
+		{"hack RAM", &c.HackRAM, hwgw.DefaultHackRAM},
+		{"grow RAM", &c.GrowRAM, hwgw.DefaultGrowRAM},
+		{"weaken RAM", &c.WeakenRAM, hwgw.DefaultWeakenRAM},
 	} {
 		if *r.v < 0 || *r.v > ram.Max {
 			return bad(r.name + " " + r.v.String() + " is out of range")

@@ -13,7 +13,7 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"ramfarm/core/formulas"
-	"ramfarm/core/harvest"
+	"ramfarm/core/hwgw"
 	"ramfarm/harness"
 	"ramfarm/harness/scenario"
 	"ramfarm/harness/world"
@@ -245,8 +245,8 @@ func TestUseful_gb(t *testing.T) {
 		s.MoneyAvailable = s.MoneyMax
 		return s
 	}
-	planner := func(s *world.Server, level float64) *harvest.Planner {
-		p, err := harvest.NewPlanner(harvest.Model{Target: harness.TargetOf(s), Player: formulas.NewPlayer(level), BitNode: formulas.BN1()})
+	planner := func(s *world.Server, level float64) *hwgw.Planner {
+		p, err := hwgw.NewPlanner(hwgw.Model{Target: harness.TargetOf(s), Player: formulas.NewPlayer(level), BitNode: formulas.BN1()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +313,7 @@ func TestUseful_n00dles(t *testing.T) {
 	s := world.NewServer(world.ServerParams{Hostname: "n00dles", MoneyAvailable: 70000, HackDifficulty: 1, ServerGrowth: 3000, AdminRights: true})
 	s.MoneyAvailable = s.MoneyMax
 	target, pl := harness.TargetOf(s), formulas.NewPlayer(1)
-	p, err := harvest.NewPlanner(harvest.Model{Target: target, Player: pl, BitNode: formulas.BN1()})
+	p, err := hwgw.NewPlanner(hwgw.Model{Target: target, Player: pl, BitNode: formulas.BN1()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@ package sim
 
 import (
 	"ramfarm/core/formulas"
-	"ramfarm/core/harvest"
+	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
 	"ramfarm/harness"
 	"ramfarm/harness/world"
@@ -27,8 +27,8 @@ type useful struct {
 type targetPlan struct {
 	player  formulas.Player
 	fixed   formulas.Server
-	planner *harvest.Planner // nil: no batch can be planned
-	batches ram.Amount       // depth × the RAM of one batch
+	planner *hwgw.Planner // nil: no batch can be planned
+	batches ram.Amount    // depth × the RAM of one batch
 }
 
 func newUseful() *useful { return &useful{plans: map[string]targetPlan{}} }
@@ -74,7 +74,7 @@ func (u *useful) plan(s *world.Server, pl formulas.Player) targetPlan {
 	tp := targetPlan{player: pl, fixed: fixed}
 	// An error means no batch exists (a hack takes nothing at this
 	// level): the target has no useful RAM.
-	if p, err := harvest.NewPlanner(harvest.Model{Target: fixed, Player: pl, BitNode: formulas.BN1()}); err == nil {
+	if p, err := hwgw.NewPlanner(hwgw.Model{Target: fixed, Player: pl, BitNode: formulas.BN1()}); err == nil {
 		tp.planner = p
 		tp.batches = p.Batch(p.HackThreads(usefulFraction), 1, false).RAM.Times(p.Depth())
 	}

@@ -1,10 +1,11 @@
-package harvest
+package hwgw
 
 import (
 	"math/rand/v2"
 	"testing"
 
 	"ramfarm/core/formulas"
+	"ramfarm/internal/testservers"
 )
 
 // apply lands a batch on a target at min security and max money, in
@@ -55,8 +56,8 @@ func apply(rng *rand.Rand, s formulas.Server, pl formulas.Player, b Batch, roll 
 func TestPlanner_Batch_restoresTarget(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2))
 	n := 0
-	for _, name := range serverNames(t) {
-		s := server(t, name)
+	for _, name := range testservers.Names(t) {
+		s := testservers.Server(t, name)
 		for _, level := range []float64{s.RequiredHackingSkill, s.RequiredHackingSkill + 17, 2*s.RequiredHackingSkill + 50, 2500} {
 			level = max(level, 1)
 			pl := formulas.NewPlayer(level)
@@ -99,8 +100,8 @@ func TestPlanner_Batch_restoresTarget(t *testing.T) {
 // grow thread, not just those the planned growth needed.
 func TestPlanner_Batch_levelRise(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	for _, name := range serverNames(t) {
-		s := server(t, name)
+	for _, name := range testservers.Names(t) {
+		s := testservers.Server(t, name)
 		level := max(1, s.RequiredHackingSkill)
 		p := planner(t, Model{Target: s, Player: formulas.NewPlayer(level), BitNode: formulas.BN1()})
 		for _, fraction := range []float64{0.01, 0.2, 0.6} {
@@ -117,8 +118,8 @@ func TestPlanner_Batch_levelRise(t *testing.T) {
 // returns the target to min security and max money.
 func TestPlanner_Correction(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 9))
-	for _, name := range serverNames(t) {
-		s := server(t, name)
+	for _, name := range testservers.Names(t) {
+		s := testservers.Server(t, name)
 		pl := formulas.NewPlayer(max(1, s.RequiredHackingSkill) + 30)
 		p := planner(t, Model{Target: s, Player: pl, BitNode: formulas.BN1()})
 		for range 5 {

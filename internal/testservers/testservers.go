@@ -1,4 +1,9 @@
-package harvest
+// Package testservers gives core tests the game's hackable servers as
+// servers.json has them (default values), prepared and rooted: the targets
+// the planners and engines are checked against. It lives outside core/
+// because it reads a file once per test binary (sync), which core/ may
+// not.
+package testservers
 
 import (
 	"encoding/json"
@@ -10,9 +15,8 @@ import (
 	"ramfarm/gamedata"
 )
 
-// gameServers loads the hackable servers of servers.json (default values)
-// once per test binary.
-var gameServers = sync.OnceValues(func() (map[string]formulas.Server, error) {
+// all loads the hackable servers of servers.json once per test binary.
+var all = sync.OnceValues(func() (map[string]formulas.Server, error) {
 	raw, err := gamedata.Read("servers.json")
 	if err != nil {
 		return nil, err
@@ -44,42 +48,31 @@ var gameServers = sync.OnceValues(func() (map[string]formulas.Server, error) {
 	return out, nil
 })
 
-func server(t testing.TB, name string) formulas.Server {
-	t.Helper()
-	all, err := gameServers()
+// Server is the hackable server name at min security and max money.
+func Server(tb testing.TB, name string) formulas.Server {
+	tb.Helper()
+	m, err := all()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	s, ok := all[name]
+	s, ok := m[name]
 	if !ok {
-		t.Fatalf("no hackable server %q in servers.json", name)
+		tb.Fatalf("no hackable server %q in servers.json", name)
 	}
 	return s
 }
 
-func serverNames(t testing.TB) []string {
-	t.Helper()
-	all, err := gameServers()
+// Names is every hackable server's name, sorted.
+func Names(tb testing.TB) []string {
+	tb.Helper()
+	m, err := all()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	names := make([]string, 0, len(all))
-	for n := range all {
+	names := make([]string, 0, len(m))
+	for n := range m {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	return names
-}
-
-func model(t testing.TB, target string, level float64) Model {
-	return Model{Target: server(t, target), Player: formulas.NewPlayer(level), BitNode: formulas.BN1()}
-}
-
-func planner(t testing.TB, m Model) *Planner {
-	t.Helper()
-	p, err := NewPlanner(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }

@@ -1,4 +1,4 @@
-package harvest
+package hwgw
 
 import "ramfarm/core/ram"
 
@@ -18,17 +18,17 @@ import "ramfarm/core/ram"
 //   - every part of an operation gets the same landing time, and the
 //     batch is planned for the fewest cores among its chunks.
 
-// piece is the threads of one operation placed in one bin.
-type piece struct {
-	op      Op
-	bin     int
-	threads int
+// Piece is the threads of one operation placed in one bin (a chunk).
+type Piece struct {
+	Op      Op
+	Bin     int
+	Threads int
 }
 
 // packer fills bins: caps gives each bin's capacity, or false past the
 // last bin.
 type packer struct {
-	per  [numOps]ram.Amount
+	per  [NumOps]ram.Amount
 	caps func(i int) (ram.Amount, bool)
 }
 
@@ -36,8 +36,8 @@ type packer struct {
 // the hack and the weakens in landing order, divided as needed. It
 // returns the pieces (ordered by op, then bin), how many bins were used,
 // and false if they do not fit.
-func (k packer) pack(threads [numOps]int) ([]piece, int, bool) {
-	var out []piece
+func (k packer) pack(threads [NumOps]int) ([]Piece, int, bool) {
+	var out []Piece
 	bin := 0
 	free, ok := k.caps(0)
 	if !ok {
@@ -52,7 +52,7 @@ func (k packer) pack(threads [numOps]int) ([]piece, int, bool) {
 		free -= need
 		used = 1
 	}
-	var rest []piece
+	var rest []Piece
 	for _, op := range [...]Op{OpHack, OpWeaken1, OpWeaken2} {
 		t := threads[op]
 		per := k.per[op]
@@ -65,7 +65,7 @@ func (k packer) pack(threads [numOps]int) ([]piece, int, bool) {
 				}
 				continue
 			}
-			rest = append(rest, piece{op: op, bin: bin, threads: n})
+			rest = append(rest, Piece{Op: op, Bin: bin, Threads: n})
 			used = bin + 1
 			free -= per.Times(n)
 			t -= n
@@ -74,24 +74,26 @@ func (k packer) pack(threads [numOps]int) ([]piece, int, bool) {
 	// Landing order: the hack's pieces, the first weaken's, the grow,
 	// the second weaken's.
 	for _, pc := range rest {
-		if pc.op == OpHack || pc.op == OpWeaken1 {
+		if pc.Op == OpHack || pc.Op == OpWeaken1 {
 			out = append(out, pc)
 		}
 	}
 	if g := threads[OpGrow]; g > 0 {
-		out = append(out, piece{op: OpGrow, bin: 0, threads: g})
+		out = append(out, Piece{Op: OpGrow, Bin: 0, Threads: g})
 	}
 	for _, pc := range rest {
-		if pc.op == OpWeaken2 {
+		if pc.Op == OpWeaken2 {
 			out = append(out, pc)
 		}
 	}
 	return out, used, true
 }
 
-// packInto packs threads into the given bins.
-func (p *Planner) packInto(threads [numOps]int, caps []ram.Amount) ([]piece, bool) {
-	k := packer{per: p.perThreads(), caps: func(i int) (ram.Amount, bool) {
+// Pack places threads into the bins whose capacities caps gives, by the
+// placement rule: the pieces ordered by landing, and false if they do not
+// fit.
+func (p *Planner) Pack(threads [NumOps]int, caps []ram.Amount) ([]Piece, bool) {
+	k := packer{per: p.PerThread(), caps: func(i int) (ram.Amount, bool) {
 		if i < len(caps) {
 			return caps[i], true
 		}
@@ -101,10 +103,10 @@ func (p *Planner) packInto(threads [numOps]int, caps []ram.Amount) ([]piece, boo
 	return pieces, ok
 }
 
-// binsNeeded is how many chunks of size a divided batch takes, and false
+// BinsNeeded is how many chunks of size a divided batch takes, and false
 // if its grow does not fit one.
-func (p *Planner) binsNeeded(threads [numOps]int, size ram.Amount) (int, bool) {
-	k := packer{per: p.perThreads(), caps: func(int) (ram.Amount, bool) { return size, true }}
+func (p *Planner) BinsNeeded(threads [NumOps]int, size ram.Amount) (int, bool) {
+	k := packer{per: p.PerThread(), caps: func(int) (ram.Amount, bool) { return size, true }}
 	if p.m.GrowRAM.Times(threads[OpGrow]) > size || size < max(p.m.HackRAM, p.m.WeakenRAM) {
 		return 0, false
 	}
@@ -112,6 +114,7 @@ func (p *Planner) binsNeeded(threads [numOps]int, size ram.Amount) (int, bool) {
 	return n, ok
 }
 
-func (p *Planner) perThreads() [numOps]ram.Amount {
-	return [numOps]ram.Amount{p.m.HackRAM, p.m.WeakenRAM, p.m.GrowRAM, p.m.WeakenRAM}
+// PerThread is each op's worker RAM per thread.
+func (p *Planner) PerThread() [NumOps]ram.Amount {
+	return [NumOps]ram.Amount{p.m.HackRAM, p.m.WeakenRAM, p.m.GrowRAM, p.m.WeakenRAM}
 }

@@ -1,10 +1,18 @@
-package harvest
+// Package hwgw plans the hack, grow and weaken threads of one target: the
+// threads of an HWGW batch for a hack fraction, its landing delays and
+// overlap depth, the largest batch that fits some RAM, where a batch's
+// operations go when it is divided over several chunks, the correction
+// of a drifted target, and the till and sow sizes. It is pure arithmetic
+// over the game's formulas; the harvest and prep engines run what it
+// plans.
+package hwgw
 
 import (
 	"math"
 	"strconv"
 
 	"ramfarm/core/formulas"
+	"ramfarm/core/internal/detail"
 	"ramfarm/core/ram"
 )
 
@@ -21,7 +29,8 @@ const (
 	OpWeaken2           // cancels the grow's security rise
 )
 
-const numOps = 4
+// NumOps is the number of a batch's operations.
+const NumOps = 4
 
 // Action is the worker script an operation runs.
 type Action uint8
@@ -87,10 +96,10 @@ type Model struct {
 	GrowSafety int
 }
 
-// normalize fills in defaults and rejects what no batch can be planned
+// Normalize fills in defaults and rejects what no batch can be planned
 // from.
-func (m Model) normalize() (Model, error) {
-	bad := func(s string) (Model, error) { return m, wrap(ErrBadConfig, s) }
+func (m Model) Normalize() (Model, error) {
+	bad := func(s string) (Model, error) { return m, detail.Wrap(ErrBadModel, s) }
 	t := m.Target
 	switch {
 	case !finite(t.MoneyMax) || t.MoneyMax <= 0:
@@ -149,14 +158,14 @@ type Planner struct {
 	base    formulas.Server // the target at min security and max money, rooted
 	percent float64         // hack percent per thread at min security
 	chance  float64
-	times   [numOps]float64 // ms at min security
+	times   [NumOps]float64 // ms at min security
 	depth   int
 }
 
 // NewPlanner checks m, fills in its defaults and precomputes what every
 // batch shares.
 func NewPlanner(m Model) (*Planner, error) {
-	m, err := m.normalize()
+	m, err := m.Normalize()
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +175,7 @@ func NewPlanner(m Model) (*Planner, error) {
 	p.base.HasAdminRights = true
 	p.percent = formulas.HackPercent(p.base, m.Player, m.BitNode)
 	if !(p.percent > 0) {
-		return nil, wrap(ErrBadConfig, "hack percent at min security is 0")
+		return nil, detail.Wrap(ErrBadModel, "hack percent at min security is 0")
 	}
 	p.chance = formulas.HackChance(p.base, m.Player)
 	p.times = p.timesAt(p.base)
@@ -174,11 +183,11 @@ func NewPlanner(m Model) (*Planner, error) {
 	return p, nil
 }
 
-func (p *Planner) timesAt(s formulas.Server) [numOps]float64 {
+func (p *Planner) timesAt(s formulas.Server) [NumOps]float64 {
 	h := formulas.Millis(formulas.HackTime(s, p.m.Player, p.m.BitNode))
 	g := formulas.Millis(formulas.GrowTime(s, p.m.Player, p.m.BitNode))
 	w := formulas.Millis(formulas.WeakenTime(s, p.m.Player, p.m.BitNode))
-	return [numOps]float64{h, w, g, w}
+	return [NumOps]float64{h, w, g, w}
 }
 
 // Model returns the model with its defaults filled in.
@@ -208,17 +217,17 @@ func (p *Planner) HackThreads(fraction float64) int {
 
 // Batch is one planned HWGW batch.
 type Batch struct {
-	Threads  [numOps]int // by Op; 0 for an op the batch does not run
+	Threads  [NumOps]int // by Op; 0 for an op the batch does not run
 	RAM      ram.Amount  // every thread of every op
 	Fraction float64     // of max money the hack takes
 	Cores    int         // the grow and weaken threads are planned for hosts with at least this many
 	Split    bool        // planned for hack and weaken divided over several hosts
 	// Duration is each op's run time, ms, as the game computes it from the
 	// security the batch starts at (min, except for a correction).
-	Duration [numOps]float64
+	Duration [NumOps]float64
 	// Delay is each op's additionalMsec when all four start together: op
 	// i lands Lead + i·Spacing ms after the start.
-	Delay   [numOps]float64
+	Delay   [NumOps]float64
 	Lead    float64 // ms from the start to the hack's landing slot
 	Spacing int64   // ms between landings
 	Period  int64   // ms between batches
@@ -270,18 +279,24 @@ func (p *Planner) Batch(hack, cores int, split bool) Batch {
 	return p.finish(b, p.times, cores, split)
 }
 
+// WithThreads is b with other thread counts: its durations, cores and
+// split stay, and what follows from the counts is worked out again.
+func (p *Planner) WithThreads(b Batch, threads [NumOps]int) Batch {
+	return p.finish(Batch{Threads: threads}, b.Duration, b.Cores, b.Split)
+}
+
 // finish fills in what follows from the thread counts and durations.
-func (p *Planner) finish(b Batch, times [numOps]float64, cores int, split bool) Batch {
+func (p *Planner) finish(b Batch, times [NumOps]float64, cores int, split bool) Batch {
 	b.Cores, b.Split, b.Duration = cores, split, times
-	b.Lead, b.Delay = 0, [numOps]float64{}
+	b.Lead, b.Delay = 0, [NumOps]float64{}
 	b.Spacing, b.Period, b.Depth = p.m.Spacing, p.m.Period, p.depth
 	b.RAM = p.ramOf(b.Threads)
-	for op := range Op(numOps) {
+	for op := range Op(NumOps) {
 		if b.Threads[op] > 0 {
 			b.Lead = math.Max(b.Lead, times[op]-float64(int64(op)*p.m.Spacing))
 		}
 	}
-	for op := range Op(numOps) {
+	for op := range Op(NumOps) {
 		if b.Threads[op] > 0 {
 			b.Delay[op] = b.Land(op) - times[op]
 		}
@@ -293,7 +308,7 @@ func (p *Planner) finish(b Batch, times [numOps]float64, cores int, split bool) 
 	return b
 }
 
-func (p *Planner) ramOf(t [numOps]int) ram.Amount {
+func (p *Planner) ramOf(t [NumOps]int) ram.Amount {
 	return p.m.HackRAM.Times(t[OpHack]) + p.m.WeakenRAM.Times(t[OpWeaken1]+t[OpWeaken2]) + p.m.GrowRAM.Times(t[OpGrow])
 }
 
@@ -404,12 +419,12 @@ func (p *Planner) Sow(money float64, cores int) Prep {
 // observed security, so its durations are the ones at that security; its
 // weakens may be divided over hosts.
 func (p *Planner) Correction(money, security float64, cores int) Batch {
-	return p.correction(money, security, cores, -1)
+	return p.CorrectionUpTo(money, security, cores, -1)
 }
 
-// correction is Correction with at most grow grow threads (all it needs
-// when grow < 0).
-func (p *Planner) correction(money, security float64, cores, grow int) Batch {
+// CorrectionUpTo is Correction with at most grow grow threads (all it
+// needs when grow < 0), and the weakens that go with them.
+func (p *Planner) CorrectionUpTo(money, security float64, cores, grow int) Batch {
 	cores = max(cores, 1)
 	s := p.base
 	s.HackDifficulty = clampSecurity(security, p.base.MinDifficulty)

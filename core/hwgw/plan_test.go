@@ -1,4 +1,4 @@
-package harvest
+package hwgw
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 
 	"ramfarm/core/formulas"
 	"ramfarm/core/ram"
+	"ramfarm/internal/testservers"
 )
 
 // Hand-computed batches at min security and max money (FACTS.md §2).
@@ -37,14 +38,14 @@ func TestPlanner_Batch_handComputed(t *testing.T) {
 		target         string
 		level          float64
 		hack           int
-		threads        [numOps]int
+		threads        [NumOps]int
 		ram            ram.Amount
 		hackMs, weakMs float64
 		depth          int // at a 20 s period
 	}{
-		{"n00dles", 50, 12, [numOps]int{12, 1, 2, 1}, ram.MustGB(27.4), 25125, 100500, 5},
-		{"joesguns", 100, 13, [numOps]int{13, 1, 70, 6}, ram.MustGB(156.85), 20833.333333333336, 83333.33333333334, 4},
-		{"foodnstuff", 50, 1, [numOps]int{1, 1, 25, 2}, ram.MustGB(50.7), 25375, 101500, 5},
+		{"n00dles", 50, 12, [NumOps]int{12, 1, 2, 1}, ram.MustGB(27.4), 25125, 100500, 5},
+		{"joesguns", 100, 13, [NumOps]int{13, 1, 70, 6}, ram.MustGB(156.85), 20833.333333333336, 83333.33333333334, 4},
+		{"foodnstuff", 50, 1, [NumOps]int{1, 1, 25, 2}, ram.MustGB(50.7), 25375, 101500, 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
@@ -64,7 +65,7 @@ func TestPlanner_Batch_handComputed(t *testing.T) {
 			if b.Depth != tt.depth || p.Depth() != tt.depth || b.Period != 20000 {
 				t.Errorf("depth %d/%d period %d, want %d", b.Depth, p.Depth(), b.Period, tt.depth)
 			}
-			s := server(t, tt.target)
+			s := testservers.Server(t, tt.target)
 			wantFrac := float64(tt.hack) * p.HackPercent()
 			if math.Abs(b.Fraction-wantFrac) > 1e-15 {
 				t.Errorf("fraction %v, want %v", b.Fraction, wantFrac)
@@ -87,10 +88,10 @@ func TestPlanner_Batch_handComputed(t *testing.T) {
 func TestPlanner_Batch_landingOrder(t *testing.T) {
 	for _, spacing := range []int64{5, 50, 200} {
 		for _, name := range []string{"n00dles", "joesguns", "foodnstuff", "phantasy"} {
-			p := planner(t, Model{Target: server(t, name), Player: formulas.NewPlayer(150), BitNode: formulas.BN1(), Spacing: spacing})
+			p := planner(t, Model{Target: testservers.Server(t, name), Player: formulas.NewPlayer(150), BitNode: formulas.BN1(), Spacing: spacing})
 			b := p.Batch(10, 1, false)
 			zero := false
-			for op := range Op(numOps) {
+			for op := range Op(NumOps) {
 				if b.Delay[op] < 0 {
 					t.Errorf("%s %s delay %v", name, op, b.Delay[op])
 				}
@@ -167,7 +168,7 @@ func TestPlanner_Fit(t *testing.T) {
 func TestPlanner_TillSow(t *testing.T) {
 	for _, name := range []string{"n00dles", "foodnstuff", "joesguns", "phantasy", "omega-net"} {
 		for _, cores := range []int{1, 3, 8} {
-			s := server(t, name)
+			s := testservers.Server(t, name)
 			pl := formulas.NewPlayer(300)
 			p := planner(t, Model{Target: s, Player: pl, BitNode: formulas.BN1()})
 			c := float64(cores)
@@ -219,7 +220,7 @@ func TestNewPlanner_errors(t *testing.T) {
 	for _, tt := range tests {
 		m := ok
 		tt.edit(&m)
-		if _, err := NewPlanner(m); !errors.Is(err, ErrBadConfig) {
+		if _, err := NewPlanner(m); !errors.Is(err, ErrBadModel) {
 			t.Errorf("%s: err %v", tt.name, err)
 		}
 	}
@@ -232,5 +233,32 @@ func TestNewPlanner_errors(t *testing.T) {
 	none.GrowSafety = NoGrowSafety
 	if a, b := planner(t, ok).Batch(10, 1, false), planner(t, none).Batch(10, 1, false); a.Threads[OpGrow] != b.Threads[OpGrow]+1 {
 		t.Errorf("safety: %v vs %v", a.Threads, b.Threads)
+	}
+}
+
+func model(t testing.TB, target string, level float64) Model {
+	return Model{Target: testservers.Server(t, target), Player: formulas.NewPlayer(level), BitNode: formulas.BN1()}
+}
+
+func planner(t testing.TB, m Model) *Planner {
+	t.Helper()
+	p, err := NewPlanner(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestOp_String(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{OpHack.String() + " " + OpWeaken1.String() + " " + OpGrow.String() + " " + OpWeaken2.String(), "H W1 G W2"},
+		{OpHack.Action().String() + " " + OpWeaken1.Action().String() + " " + OpGrow.Action().String() + " " + OpWeaken2.Action().String(),
+			"hack weaken grow weaken"},
+		{Op(7).String() + " " + Action(7).String(), "op7 action7"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
 	}
 }

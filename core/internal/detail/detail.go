@@ -1,0 +1,28 @@
+// Package detail adds what exactly was wrong to a package's sentinel
+// error, without fmt: the sentinel still matches with errors.Is, and the
+// text reads "sentinel: detail".
+package detail
+
+import "errors"
+
+// Error is a sentinel with the detail of one occurrence.
+type Error struct {
+	Err    error
+	Detail string
+}
+
+func (d *Error) Error() string { return d.Err.Error() + ": " + d.Detail }
+func (d *Error) Unwrap() error { return d.Err }
+
+// Wrap adds detail to err.
+func Wrap(err error, detail string) error { return &Error{err, detail} }
+
+// Of is the detail err carries, or its whole text when it carries none: a
+// package that reports another's error under its own sentinel says what
+// was wrong once, not behind two prefixes.
+func Of(err error) string {
+	if d := (*Error)(nil); errors.As(err, &d) {
+		return d.Detail
+	}
+	return err.Error()
+}
