@@ -6,9 +6,11 @@ import (
 
 	"ramfarm/bridge/internal/jsonx"
 	"ramfarm/core/formulas"
+	"ramfarm/core/hwgw"
 	"ramfarm/core/prep"
 	"ramfarm/core/proc"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 // RolePrep is a till or sow task: the weaken (till) or grow and weaken
@@ -63,7 +65,7 @@ type Prep struct {
 	target string
 	pid    proc.Pid
 	port   proc.Port
-	script [2]string // by prep.Op
+	script [2]string // weaken, grow
 	errs   []string
 	w      jsonx.Writer
 }
@@ -81,14 +83,14 @@ type PrepConfig struct {
 	Target string
 	Pid    proc.Pid
 	Port   proc.Port
-	Script [2]string // worker script by prep.Op
+	Script [2]string // worker script: weaken, grow
 	Engine prep.Config
 }
 
 // ParsePrepConfig decodes and checks a prep config; unknown keys are
 // rejected by name. The engine checks the numbers.
 func ParsePrepConfig(b []byte) (PrepConfig, error) {
-	cfg := PrepConfig{Script: [2]string{prep.OpWeaken: WeakenWorker, prep.OpGrow: GrowWorker}}
+	cfg := PrepConfig{Script: [2]string{WeakenWorker, GrowWorker}}
 	fail := func(s string) (PrepConfig, error) { return cfg, errors.New("prep config: " + s) }
 	v, err := jsonx.Parse(b)
 	if err != nil {
@@ -135,17 +137,17 @@ func ParsePrepConfig(b []byte) (PrepConfig, error) {
 		ServerGrowth:  f.Num("growth", cfg.Engine.Kind == prep.KindSow),
 	}
 	if f.Has("weakenScript") {
-		cfg.Script[prep.OpWeaken] = f.Str("weakenScript", true)
+		cfg.Script[0] = f.Str("weakenScript", true)
 	}
 	if f.Has("growScript") {
-		cfg.Script[prep.OpGrow] = f.Str("growScript", true)
+		cfg.Script[1] = f.Str("growScript", true)
 	}
 	cfg.Engine.WeakenRAM = gb("weakenRam", true)
 	cfg.Engine.GrowRAM = gb("growRam", true)
-	cfg.Engine.Priority = int(f.Int("prio", false, -1<<31, 1<<31-1))
-	cfg.Engine.Cap = gb("cap", false)
-	cfg.Engine.Fixed = f.Bool("fixed")
-	cfg.Engine.Heartbeat = f.Int("heartbeat", false, 0, 1<<53-1)
+	cfg.Engine.Task.Priority = int(f.Int("prio", false, -1<<31, 1<<31-1))
+	cfg.Engine.Task.Cap = gb("cap", false)
+	cfg.Engine.Task.Fixed = f.Bool("fixed")
+	cfg.Engine.Task.Heartbeat = f.Int("heartbeat", false, 0, 1<<53-1)
 	if err := f.Err(); err != nil {
 		return fail(err.Error())
 	}
@@ -192,14 +194,14 @@ func (p *Prep) stepOne(v jsonx.Value) error {
 
 // decodePrepEvent turns one event into an engine event; nil means there
 // is nothing to step (a worker's landed message).
-func decodePrepEvent(kind string, v jsonx.Value) (prep.Event, error) {
+func decodePrepEvent(kind string, v jsonx.Value) (task.Event, error) {
 	f := jsonx.NewFields(v)
-	var ev prep.Event
+	var ev task.Event
 	switch kind {
 	case "observe":
-		ev = prep.Observe{Now: int64(f.Num("now", true)), Money: f.Num("money", false), Security: f.Num("sec", true)}
+		ev = task.Tick{Now: int64(f.Num("now", true)), Money: f.Num("money", false), Security: f.Num("sec", true)}
 	case "held":
-		h := prep.Held{Seq: f.Int("seq", true, 0, 1<<53-1), Desired: int(f.Int("desired", true, 0, 1<<31-1))}
+		h := task.Held{Seq: f.Int("seq", true, 0, 1<<53-1), Desired: int(f.Int("desired", true, 0, 1<<31-1))}
 		for i, c := range f.Arr("held", true) {
 			if c.Kind != jsonx.Array || len(c.Arr) != 3 || c.Arr[0].Kind != jsonx.String || c.Arr[1].Kind != jsonx.Number ||
 				c.Arr[2].Kind != jsonx.Number || c.Arr[2].Num != float64(int(c.Arr[2].Num)) {
@@ -209,15 +211,15 @@ func decodePrepEvent(kind string, v jsonx.Value) (prep.Event, error) {
 			if err != nil {
 				return nil, errors.New(`field "held": entry ` + strconv.Itoa(i) + ": " + err.Error())
 			}
-			h.Chunks = append(h.Chunks, prep.Chunk{Host: c.Arr[0].Str, Size: size, Count: int(c.Arr[2].Num)})
+			h.Chunks = append(h.Chunks, task.Chunk{Host: c.Arr[0].Str, Size: size, Count: int(c.Arr[2].Num)})
 		}
 		ev = h
 	case "refused":
-		ev = prep.Refused{Reason: f.Str("reason", false)}
+		ev = task.Refused{Reason: f.Str("reason", false)}
 	case "started":
-		ev = prep.Started{Cmd: f.Int("id", true, 1, 1<<53-1), Pid: proc.Pid(f.Int("pid", true, 0, 1<<53-1))}
+		ev = task.Started{Cmd: f.Int("id", true, 1, 1<<53-1), Pid: proc.Pid(f.Int("pid", true, 0, 1<<53-1))}
 	case "exited":
-		ev = prep.Exited{Pid: proc.Pid(f.Int("pid", true, 1, 1<<53-1))}
+		ev = task.Exited{Pid: proc.Pid(f.Int("pid", true, 1, 1<<53-1))}
 	case "msg":
 		body, ok := v.Get("body")
 		if !ok {
@@ -237,7 +239,7 @@ func decodePrepEvent(kind string, v jsonx.Value) (prep.Event, error) {
 // selector command, or a worker's landed message (nil: it only wakes the
 // script, which then finds the worker gone). Unknown keys are rejected by
 // name.
-func decodeTaskCommand(v jsonx.Value) (prep.Event, error) {
+func decodeTaskCommand(v jsonx.Value) (task.Event, error) {
 	h := readHeader(v)
 	if v.Kind != jsonx.Object {
 		return nil, errors.New("message is a " + v.Kind.String() + ", want an object")
@@ -257,20 +259,20 @@ func decodeTaskCommand(v jsonx.Value) (prep.Event, error) {
 		}
 	}
 	f := jsonx.NewFields(v)
-	var ev prep.Event
+	var ev task.Event
 	switch h.typ {
 	case TypePrio:
-		ev = prep.SetPriority{Priority: int(f.Int(fPrio, true, -1<<31, 1<<31-1))}
+		ev = task.SetPriority{Priority: int(f.Int(fPrio, true, -1<<31, 1<<31-1))}
 	case TypeCap:
 		a, err := ram.FromGB(f.Num(fRAM, true))
 		if err != nil && f.Err() == nil {
 			f.Fail(fRAM, err, "GB, a multiple of 0.01")
 		}
-		ev = prep.SetCap{RAM: a}
+		ev = task.SetCap{RAM: a}
 	case TypeStop:
-		ev = prep.Stop{}
+		ev = task.Stop{}
 	case TypeLeave:
-		ev = prep.Leave{Host: f.Str(fHost, true)}
+		ev = task.Leave{Host: f.Str(fHost, true)}
 	}
 	if err := f.Err(); err != nil {
 		return nil, errors.New(h.typ + ": " + err.Error())
@@ -282,34 +284,34 @@ func decodeTaskCommand(v jsonx.Value) (prep.Event, error) {
 func (p *Prep) Ready() []byte {
 	rd := p.eng.Ready()
 	var kills, unclaims []int64
-	var releases []prep.Release
-	var starts []prep.Start
-	var alloc *prep.Alloc
-	var resize *prep.Resize
-	var beat *prep.Heartbeat
-	var fin *prep.Finished
+	var releases []task.Release
+	var starts []task.Start
+	var alloc *task.Alloc
+	var resize *task.Resize
+	var beat *task.Heartbeat
+	var fin *task.Finished
 	closeAll := false
 	for _, c := range rd.Commands {
 		switch c := c.(type) {
-		case prep.Kill:
+		case task.Kill:
 			kills = append(kills, int64(c.Pid))
-		case prep.Unclaim:
+		case task.Unclaim:
 			unclaims = append(unclaims, int64(c.Pid))
-		case prep.Release:
+		case task.Release:
 			if c.Host == "" {
 				closeAll = true
 			} else {
 				releases = append(releases, c)
 			}
-		case prep.Alloc:
+		case task.Alloc:
 			alloc = &c
-		case prep.Resize:
+		case task.Resize:
 			resize = &c // a later one supersedes: it carries the whole state
-		case prep.Start:
+		case task.Start:
 			starts = append(starts, c)
-		case prep.Heartbeat:
+		case task.Heartbeat:
 			beat = &c
-		case prep.Finished:
+		case task.Finished:
 			fin = &c
 		}
 	}
@@ -389,19 +391,23 @@ func (p *Prep) Ready() []byte {
 // encodeStart writes one worker start: the worker's arguments are
 // TARGET DELAY_MS LOOP PORT (jsglue/w/*.js): no delay, one operation, and
 // the task's port for its landed message.
-func (p *Prep) encodeStart(s prep.Start) {
+func (p *Prep) encodeStart(s task.Start) {
 	w := &p.w
 	w.BeginObject()
 	w.Key("id")
 	w.Int(s.ID)
 	w.Key("script")
-	w.String(p.script[s.Op])
+	script := p.script[0]
+	if s.Action == hwgw.ActionGrow {
+		script = p.script[1]
+	}
+	w.String(script)
 	w.Key(fHost)
 	w.String(s.Host)
 	w.Key("threads")
 	w.Int(int64(s.Threads))
 	w.Key(fRAM)
-	w.Num(s.RAM.GB())
+	w.Num(s.RAM.GB() / float64(s.Threads))
 	w.Key("args")
 	w.BeginArray()
 	w.String(p.target)
@@ -412,7 +418,7 @@ func (p *Prep) encodeStart(s prep.Start) {
 	w.EndObject()
 }
 
-func (p *Prep) encodeHeartbeat(b prep.Heartbeat) {
+func (p *Prep) encodeHeartbeat(b task.Heartbeat) {
 	w := &p.w
 	w.BeginObject()
 	w.Key(fType)
@@ -438,7 +444,7 @@ func (p *Prep) encodeHeartbeat(b prep.Heartbeat) {
 	w.EndObject()
 }
 
-func (p *Prep) encodeFinished(f prep.Finished) {
+func (p *Prep) encodeFinished(f task.Finished) {
 	w := &p.w
 	w.BeginObject()
 	w.Key(fType)
@@ -450,7 +456,7 @@ func (p *Prep) encodeFinished(f prep.Finished) {
 	w.Key("target")
 	w.String(p.target)
 	w.Key("done")
-	w.Bool(f.Done)
+	w.Bool(f.Done())
 	w.EndObject()
 }
 

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
-	"ramfarm/core/prep"
 )
 
 const tillConfigJSON = `{"kind":"till","target":"n00dles","pid":7,"port":101,"minSec":3,"prio":1001}`
@@ -62,8 +60,8 @@ func TestParsePrepConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Script != [2]string{prep.OpWeaken: WeakenWorker, prep.OpGrow: "g.js"} || cfg.Engine.GrowRAM != 180 ||
-		cfg.Engine.WeakenRAM != 0 || cfg.Engine.Heartbeat != 500 || cfg.Engine.Target.MoneyMax != 1e6 {
+	if cfg.Script != [2]string{WeakenWorker, "g.js"} || cfg.Engine.GrowRAM != 180 ||
+		cfg.Engine.WeakenRAM != 0 || cfg.Engine.Task.Heartbeat != 500 || cfg.Engine.Target.MoneyMax != 1e6 {
 		t.Errorf("config = %+v", cfg)
 	}
 }
@@ -86,7 +84,7 @@ func TestPrep_flow(t *testing.T) {
 				`"beat":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"cap":0,"prio":2001,"stopping":false}}`},
 		{`[{"k":"exited","pid":42},{"k":"observe","now":30,"sec":3}]`,
 			`{"unclaim":[42],"close":true,"finished":{"t":"finished","pid":7,"kind":"till","target":"n00dles","done":true},"exit":true,` +
-				`"log":["target is ready","mode working -> done"]}`},
+				`"log":["target is ready","mode working -> done","finished: ready"]}`},
 	}
 	for i, st := range steps {
 		if got := stepReady(t, s, st.events); got != st.want {
@@ -107,7 +105,7 @@ func TestPrep_selectorCommands(t *testing.T) {
 	// would be granted again.
 	want := `{"unclaim":[51],"resize":{"count":4,"prio":1001},"release":[["beta",1.75,6]],` +
 		`"beat":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":7,"want":7,"cap":7,"prio":1001,"stopping":false},` +
-		`"log":["release 6 on beta"]}`
+		`"log":["leaving beta","release 6 on beta"]}`
 	if got != want {
 		t.Fatalf("cap and leave:\ngot  %s\nwant %s", got, want)
 	}
@@ -142,7 +140,7 @@ func TestPrep_errors(t *testing.T) {
 		t.Fatal(err)
 	}
 	wants := []string{`event 0: observe: field "sec"`, `event 1: nope: unknown event kind`, `event 2: msg: cap: unknown key "x"`,
-		`event 3: msg: unexpected message type "granted"`, `event 4: msg: field "body" missing`, `event 5: exited: prep: worker pid is unknown`,
+		`event 3: msg: unexpected message type "granted"`, `event 4: msg: field "body" missing`, `event 5: exited: task: worker pid is unknown`,
 		`event 6: held: field "held": entry 0 is not [host, GB, count]`, `event 7: started: field "id"`}
 	if len(out.Errors) != len(wants) {
 		t.Fatalf("errors = %q, want %d", out.Errors, len(wants))

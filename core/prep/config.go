@@ -6,7 +6,9 @@ import (
 
 	"ramfarm/core/formulas"
 	"ramfarm/core/hwgw"
+	"ramfarm/core/internal/detail"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 // Kind is the task's phase of its target.
@@ -41,22 +43,15 @@ type Config struct {
 	// WeakenRAM and GrowRAM are the workers' RAM per thread; 0 selects
 	// 1.75 GB.
 	WeakenRAM, GrowRAM ram.Amount
-	// Priority is the allocation's priority at the start.
-	Priority int
-	// Cap is the most RAM the task may hold at the start; 0 means no cap.
-	Cap ram.Amount
-	// Fixed asks once for Cap (shrinkable, not growable) and never grows:
-	// the selector's greedy policy. It needs a Cap.
-	Fixed bool
+	// Task is the selector's word at launch: priority, cap, fixed, and the
+	// heartbeat period.
+	Task task.Config
 	// SecurityTolerance is how far above min security counts as min; 0
 	// selects 1e-6.
 	SecurityTolerance float64
 	// MoneyTolerance is the fraction below max money that counts as max;
 	// 0 means exactly max (grow threads are planned to reach it exactly).
 	MoneyTolerance float64
-	// Heartbeat is the most time between heartbeats, ms; 0 selects 2000.
-	// A change of what a heartbeat says sends one at once.
-	Heartbeat int64
 	// RetryAfter is how long no worker starts on a host after an exec
 	// there failed, ms; 0 selects 2000.
 	RetryAfter int64
@@ -71,17 +66,18 @@ func (c Config) validate() (Config, hwgw.Model, error) {
 		return bad("kind " + strconv.Itoa(int(c.Kind)) + " is neither till nor sow")
 	case c.WeakenRAM < 0 || c.GrowRAM < 0 || c.WeakenRAM > ram.Max || c.GrowRAM > ram.Max:
 		return bad("worker RAM is out of range")
-	case c.Cap < 0 || c.Cap > ram.Max:
-		return bad("cap " + c.Cap.String() + " is out of range")
-	case c.Fixed && c.Cap == 0:
-		return bad("a fixed task needs a cap: the RAM it asks for")
 	case !finite(c.SecurityTolerance) || c.SecurityTolerance < 0:
 		return bad("security tolerance " + ftoa(c.SecurityTolerance) + " is invalid")
 	case !finite(c.MoneyTolerance) || c.MoneyTolerance < 0 || c.MoneyTolerance >= 1:
 		return bad("money tolerance " + ftoa(c.MoneyTolerance) + " is outside [0, 1)")
-	case c.Heartbeat < 0 || c.RetryAfter < 0:
-		return bad("heartbeat and retry times must not be negative")
+	case c.RetryAfter < 0:
+		return bad("retry time " + itoa(c.RetryAfter) + "ms is negative")
 	}
+	t, err := c.Task.Validate()
+	if err != nil {
+		return bad(detail.Of(err))
+	}
+	c.Task = t
 	if c.WeakenRAM == 0 {
 		c.WeakenRAM = hwgw.DefaultWeakenRAM
 	}
@@ -97,29 +93,26 @@ func (c Config) validate() (Config, hwgw.Model, error) {
 	if c.SecurityTolerance == 0 {
 		c.SecurityTolerance = 1e-6
 	}
-	if c.Heartbeat == 0 {
-		c.Heartbeat = 2000
-	}
 	if c.RetryAfter == 0 {
 		c.RetryAfter = 2000
 	}
-	t := c.Target
+	tg := c.Target
 	if c.Kind == KindTill {
 		// A till never reads money or growth; the shared planner insists
 		// on a target it could grow.
-		if t.MoneyMax == 0 {
-			t.MoneyMax = 1
+		if tg.MoneyMax == 0 {
+			tg.MoneyMax = 1
 		}
-		if t.ServerGrowth == 0 {
-			t.ServerGrowth = 1
+		if tg.ServerGrowth == 0 {
+			tg.ServerGrowth = 1
 		}
 	}
 	p := c.Player
-	if !finite(t.RequiredHackingSkill) {
-		return bad("target required skill " + ftoa(t.RequiredHackingSkill) + " is invalid")
+	if !finite(tg.RequiredHackingSkill) {
+		return bad("target required skill " + ftoa(tg.RequiredHackingSkill) + " is invalid")
 	}
-	p.Hacking = math.Max(math.Max(p.Hacking, t.RequiredHackingSkill), 1)
-	m := hwgw.Model{Target: t, Player: p, BitNode: c.BitNode, WeakenRAM: c.WeakenRAM, GrowRAM: c.GrowRAM}
+	p.Hacking = math.Max(math.Max(p.Hacking, tg.RequiredHackingSkill), 1)
+	m := hwgw.Model{Target: tg, Player: p, BitNode: c.BitNode, WeakenRAM: c.WeakenRAM, GrowRAM: c.GrowRAM}
 	return c, m, nil
 }
 

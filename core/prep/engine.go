@@ -2,13 +2,14 @@
 // target to min security (till), or the grow threads that take it to max
 // money and the weaken threads that keep it at min security (sow).
 //
-// The Engine is a deterministic state machine (see DESIGN.md). It asks for
-// a growable allocation sized to all the work at once, starts work in
-// every chunk it holds, and starts more in each chunk that arrives or
-// frees up. Workers do one operation each and exit; the next observation
-// of the target decides what the freed chunk does next, so the task
-// steers by what the game reports, not by what it predicted. It never
-// reads a clock: time arrives in Observe events.
+// The Engine is a deterministic state machine (see DESIGN.md) speaking
+// the task contract of core/task. It asks for a growable allocation sized
+// to all the work at once, starts work in every chunk it holds, and
+// starts more in each chunk that arrives or frees up. Workers do one
+// operation each and exit; the next observation of the target decides
+// what the freed chunk does next, so the task steers by what the game
+// reports, not by what it predicted. It never reads a clock: time arrives
+// in Ticks.
 package prep
 
 import (
@@ -18,10 +19,13 @@ import (
 	"ramfarm/core/hwgw"
 	"ramfarm/core/internal/detail"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 // Engine runs one till or sow task. It is not safe for concurrent use.
 type Engine struct {
+	task.Base[*worker]
+
 	cfg     Config
 	planner *hwgw.Planner
 	size    ram.Amount // chunk size: one thread of either worker
@@ -29,31 +33,11 @@ type Engine struct {
 	mode Mode
 	step stepFunc
 
-	observed bool
-	now      int64
-	money    float64
-	security float64
-
-	hosts    []*host // sorted by name
-	workers  map[Pid]*worker
-	starting map[int64]*worker // by Start ID
-	seq      int64             // last snapshot stepped
-	held     bool              // a snapshot arrived: the allocation exists
-
-	prio    int
-	cap     ram.Amount
-	asked   int // desired count the allocator has
-	askPrio int // priority the allocator has
-	want    int // threads the task would run, within its cap
-	leaving map[string]bool
-
-	beat   Heartbeat // the last one sent
-	beatAt int64
-	beaten bool
-
-	nextID int64
-	out    Ready
+	hosts []*host // sorted by name
+	want  int     // threads the task would run, within its cap
 }
+
+var _ task.Engine = (*Engine)(nil)
 
 // host is what the task holds and runs on one host, in chunks (= threads).
 type host struct {
@@ -67,12 +51,18 @@ func (h *host) idle() int { return max(0, h.held-h.busy) }
 
 // worker is one worker process, started or starting.
 type worker struct {
-	op      Op
+	pid     task.Pid // 0 while starting
+	action  hwgw.Action
 	host    string
 	threads int
 }
 
-// New builds an Engine for cfg. Its first Observe asks for the allocation
+// look is how often the engine wants to look at its target, ms: workers
+// tell the task when they land, but a message may be lost, and a look
+// shows the target's state.
+const look = 1000
+
+// New builds an Engine for cfg. Its first Tick asks for the allocation
 // (or finishes at once if the target is already ready).
 func New(cfg Config) (*Engine, error) {
 	c, m, err := cfg.validate()
@@ -84,17 +74,12 @@ func New(cfg Config) (*Engine, error) {
 		return nil, wrap(ErrBadConfig, detail.Of(err))
 	}
 	return &Engine{
-		cfg:      c,
-		planner:  p,
-		size:     max(c.WeakenRAM, c.GrowRAM),
-		mode:     ModeIdle,
-		step:     stepIdle,
-		workers:  map[Pid]*worker{},
-		starting: map[int64]*worker{},
-		prio:     c.Priority,
-		cap:      c.Cap,
-		leaving:  map[string]bool{},
-		nextID:   1,
+		Base:    task.NewBase[*worker](c.Task),
+		cfg:     c,
+		planner: p,
+		size:    max(c.WeakenRAM, c.GrowRAM),
+		mode:    ModeIdle,
+		step:    stepIdle,
 	}, nil
 }
 
@@ -104,130 +89,42 @@ func (e *Engine) Mode() Mode { return e.mode }
 // ChunkSize is the allocation's chunk size: one thread.
 func (e *Engine) ChunkSize() ram.Amount { return e.size }
 
-// Step applies one event. It returns an error only when the shell broke
-// the contract; then nothing changed. Once done, every event is ignored:
-// the shell stops, and late snapshots or exits change nothing.
-func (e *Engine) Step(ev Event) error {
-	if ev == nil {
-		return ErrNilEvent
-	}
-	if e.mode == ModeDone {
-		return nil
-	}
-	if err := e.check(ev); err != nil {
+// Step applies one event (see task.Engine).
+func (e *Engine) Step(ev task.Event) error {
+	ev, w, err := e.Accept(ev, e.check)
+	if err != nil || ev == nil {
 		return err
 	}
 	switch ev := ev.(type) {
-	case Observe:
-		e.observed, e.now, e.money, e.security = true, ev.Now, ev.Money, ev.Security
-	case Held:
-		if ev.Seq <= e.seq {
-			return nil
-		}
+	case task.Held:
 		e.applyHeld(ev)
-	case Started:
-		e.started(ev)
-	case Exited:
-		e.exited(ev)
-	case SetPriority:
-		e.prio = ev.Priority
-	case SetCap:
-		e.cap = ev.RAM
-	case Leave:
-		e.leaving[ev.Host] = true
+	case task.Started:
+		e.started(ev, w)
+	case task.Exited:
+		e.host(w.host).busy -= w.threads
 	}
 	e.step(e, ev)
-	if _, ok := ev.(Observe); ok && e.mode != ModeDone {
-		e.heartbeat()
+	if _, ok := ev.(task.Tick); ok {
+		e.AfterTick(task.Status{Held: e.size.Times(e.totalHeld()), Want: e.size.Times(e.want), Chunk: e.size, Mode: e.mode.String()})
 	}
 	return nil
 }
 
-// check rejects a malformed or out-of-turn event before anything changes.
-func (e *Engine) check(ev Event) error {
-	bad := func(s string) error { return wrap(ErrBadEvent, s) }
-	switch ev := ev.(type) {
-	case Observe:
-		switch {
-		case e.observed && ev.Now < e.now:
-			return wrap(ErrTimeBackward, itoa(ev.Now)+" < "+itoa(e.now))
-		case !finite(ev.Money) || ev.Money < 0:
-			return bad("money " + ftoa(ev.Money) + " is invalid")
-		case !finite(ev.Security) || ev.Security < 1 || ev.Security > 100:
-			return bad("security " + ftoa(ev.Security) + " is outside [1, 100]")
-		}
-	case Held:
-		if e.mode == ModeIdle {
-			return wrap(ErrUnexpected, "a snapshot before the allocation was asked for")
-		}
-		if ev.Seq < 1 || ev.Desired < 0 {
-			return bad("seq " + itoa(ev.Seq) + " is below 1 or desired " + itoa(int64(ev.Desired)) + " is negative")
-		}
-		seen := map[string]bool{}
-		for _, c := range ev.Chunks {
-			switch {
-			case c.Host == "":
-				return bad("chunk has no host")
-			case c.Size != e.size:
-				return bad("chunks of " + c.Size.String() + " on " + c.Host + ", the allocation's are " + e.size.String())
-			case c.Count < 0:
-				return bad("chunk count on " + c.Host + " is negative")
-			case seen[c.Host]:
-				return bad("chunks on " + c.Host + " are listed twice")
+// check rejects what only a till or sow cannot take: chunks of another
+// size than its one thread.
+func (e *Engine) check(ev task.Event) error {
+	if h, ok := ev.(task.Held); ok {
+		for _, c := range h.Chunks {
+			if c.Size != e.size {
+				return wrap(task.ErrBadEvent, "chunks of "+c.Size.String()+" on "+c.Host+", the allocation's are "+e.size.String())
 			}
-			seen[c.Host] = true
 		}
-	case Refused:
-		if (e.mode != ModeAsking && e.mode != ModeStopping) || e.held {
-			return wrap(ErrUnexpected, "no allocation request awaits an answer")
-		}
-	case Started:
-		if _, ok := e.starting[ev.Cmd]; !ok {
-			return wrap(ErrUnknownCmd, "no Start "+itoa(ev.Cmd)+" awaits its result")
-		}
-		if ev.Pid < 0 {
-			return bad("pid " + itoa(int64(ev.Pid)) + " is negative")
-		}
-		if _, dup := e.workers[ev.Pid]; dup && ev.Pid != 0 {
-			return bad("pid " + itoa(int64(ev.Pid)) + " is already running")
-		}
-	case Exited:
-		if _, ok := e.workers[ev.Pid]; !ok {
-			return wrap(ErrUnknownPid, itoa(int64(ev.Pid)))
-		}
-	case SetCap:
-		if ev.RAM < 0 || ev.RAM > ram.Max {
-			return bad("cap " + ev.RAM.String() + " is out of range")
-		}
-	case Leave:
-		if ev.Host == "" {
-			return bad("leave names no host")
-		}
-	case SetPriority, Stop:
-	default:
-		return ErrUnknownEvent
 	}
 	return nil
 }
 
-// Ready returns what the engine wants done since the last Advance. It
-// does not clear anything: call Advance once it is done.
-func (e *Engine) Ready() Ready { return e.out }
-
-// HasReady reports whether Ready has commands or logs.
-func (e *Engine) HasReady() bool { return len(e.out.Commands) > 0 || len(e.out.Logs) > 0 }
-
-// Advance tells the engine that the shell did everything Ready returned.
-func (e *Engine) Advance() { e.out = Ready{} }
-
-func (e *Engine) emit(c Command) { e.out.Commands = append(e.out.Commands, c) }
-func (e *Engine) logf(s string)  { e.out.Logs = append(e.out.Logs, s) }
-
-func (e *Engine) id() int64 {
-	id := e.nextID
-	e.nextID++
-	return id
-}
+// Ready returns what the engine wants done since the last Advance.
+func (e *Engine) Ready() task.Ready { return e.Base.Ready(e.Now() + look) }
 
 // find returns the index of name in hosts, or where it would go.
 func (e *Engine) find(name string) (int, bool) {
@@ -246,8 +143,7 @@ func (e *Engine) host(name string) *host {
 // applyHeld takes the allocator's word on what is held where. Chunks it
 // took back under running workers simply leave those hosts without idle
 // chunks: the workers finish, and there is nothing to give back.
-func (e *Engine) applyHeld(h Held) {
-	e.seq, e.held, e.asked = h.Seq, true, h.Desired
+func (e *Engine) applyHeld(h task.Held) {
 	got := map[string]int{}
 	for _, c := range h.Chunks {
 		got[c.Host] = c.Count
@@ -256,9 +152,9 @@ func (e *Engine) applyHeld(h Held) {
 	for _, x := range e.hosts {
 		if n := got[x.name]; n != x.held {
 			if n > x.held {
-				e.logf("granted " + itoa(int64(n-x.held)) + " on " + x.name)
+				e.Logf("granted " + itoa(int64(n-x.held)) + " on " + x.name)
 			} else {
-				e.logf("lost " + itoa(int64(x.held-n)) + " on " + x.name)
+				e.Logf("lost " + itoa(int64(x.held-n)) + " on " + x.name)
 			}
 			x.held = n
 		}
@@ -269,47 +165,30 @@ func (e *Engine) applyHeld(h Held) {
 // prune forgets hosts where nothing is held or running.
 func (e *Engine) prune() {
 	e.hosts = slices.DeleteFunc(e.hosts, func(h *host) bool {
-		return h.held == 0 && h.busy == 0 && h.retryAt <= e.now
+		return h.held == 0 && h.busy == 0 && h.retryAt <= e.Now()
 	})
 }
 
-// started records a worker's pid; a failed exec frees its chunks and
-// keeps new work off that host for a while.
-func (e *Engine) started(ev Started) {
-	w := e.starting[ev.Cmd]
-	delete(e.starting, ev.Cmd)
-	if ev.Pid != 0 {
-		e.workers[ev.Pid] = w
+// started notes a failed exec: its chunks are free again, and no new
+// work goes to that host for a while.
+func (e *Engine) started(ev task.Started, w *worker) {
+	if w.pid = ev.Pid; w.pid != 0 {
 		return
 	}
 	h := e.host(w.host)
 	h.busy -= w.threads
-	h.retryAt = e.now + e.cfg.RetryAfter
-	e.logf("exec failed: " + w.op.String() + " x" + itoa(int64(w.threads)) + " on " + w.host)
+	h.retryAt = e.Now() + e.cfg.RetryAfter
+	e.Logf("exec failed: " + w.action.String() + " x" + itoa(int64(w.threads)) + " on " + w.host)
 }
 
-// exited frees a worker's chunks; its claim ends first.
-func (e *Engine) exited(ev Exited) {
-	w := e.workers[ev.Pid]
-	delete(e.workers, ev.Pid)
-	e.host(w.host).busy -= w.threads
-	e.emit(Unclaim{ID: e.id(), Pid: ev.Pid})
-}
-
-// inFlight counts the threads running or starting, per op.
+// inFlight counts the threads running or starting, per action.
 func (e *Engine) inFlight() (weaken, grow int) {
-	count := func(w *worker) {
-		if w.op == OpGrow {
+	for w := range e.Workers() {
+		if w.action == hwgw.ActionGrow {
 			grow += w.threads
 		} else {
 			weaken += w.threads
 		}
-	}
-	for _, w := range e.workers {
-		count(w)
-	}
-	for _, w := range e.starting {
-		count(w)
 	}
 	return weaken, grow
 }
@@ -321,23 +200,4 @@ func (e *Engine) totalHeld() int {
 		n += h.held
 	}
 	return n
-}
-
-// heartbeat sends the task's state when it changed or is due.
-func (e *Engine) heartbeat() {
-	b := Heartbeat{
-		Held:     e.size.Times(e.totalHeld()),
-		Want:     e.size.Times(e.want),
-		Cap:      e.cap,
-		Priority: e.prio,
-		Stopping: e.mode == ModeStopping,
-	}
-	last := e.beat
-	last.ID = 0
-	if e.beaten && b == last && e.now < e.beatAt+e.cfg.Heartbeat {
-		return
-	}
-	b.ID = e.id()
-	e.beat, e.beatAt, e.beaten = b, e.now, true
-	e.emit(b)
 }

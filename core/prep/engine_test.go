@@ -8,6 +8,7 @@ import (
 
 	"ramfarm/core/formulas"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 func tillConfig() Config {
@@ -27,12 +28,13 @@ func TestConfig_validate(t *testing.T) {
 		{"till", func(*Config) {}, ""},
 		{"no kind", func(c *Config) { c.Kind = KindNone }, "neither till nor sow"},
 		{"negative RAM", func(c *Config) { c.WeakenRAM = -1 }, "worker RAM"},
-		{"negative cap", func(c *Config) { c.Cap = -1 }, "cap"},
-		{"fixed without cap", func(c *Config) { c.Fixed = true }, "needs a cap"},
-		{"fixed with cap", func(c *Config) { c.Fixed, c.Cap = true, ram.GB }, ""},
+		{"negative cap", func(c *Config) { c.Task.Cap = -1 }, "cap"},
+		{"fixed without cap", func(c *Config) { c.Task.Fixed = true }, "needs a cap"},
+		{"fixed with cap", func(c *Config) { c.Task.Fixed, c.Task.Cap = true, ram.GB }, ""},
 		{"NaN tolerance", func(c *Config) { c.SecurityTolerance = nan() }, "security tolerance"},
 		{"money tolerance 1", func(c *Config) { c.MoneyTolerance = 1 }, "money tolerance"},
-		{"negative heartbeat", func(c *Config) { c.Heartbeat = -1 }, "heartbeat"},
+		{"negative heartbeat", func(c *Config) { c.Task.Heartbeat = -1 }, "heartbeat"},
+		{"negative retry", func(c *Config) { c.RetryAfter = -1 }, "retry"},
 		{"bad min security", func(c *Config) { c.Target.MinDifficulty = 0 }, "min security"},
 		{"sow without money", func(c *Config) { c.Kind = KindSow }, "max money"},
 		{"sow", func(c *Config) { *c = sowConfig() }, ""},
@@ -51,7 +53,7 @@ func TestConfig_validate(t *testing.T) {
 				t.Fatalf("New: err = %v, want ErrBadConfig with %q", err, tt.bad)
 			case tt.bad == "":
 				c := e.cfg
-				if c.WeakenRAM != 175 || c.GrowRAM != 175 || c.Heartbeat != 2000 || c.RetryAfter != 2000 ||
+				if c.WeakenRAM != 175 || c.GrowRAM != 175 || c.Task.Heartbeat != task.DefaultHeartbeat || c.RetryAfter != 2000 ||
 					c.SecurityTolerance != 1e-6 || c.Player.Mults != formulas.DefaultMults() || c.BitNode != formulas.BN1() {
 					t.Errorf("defaults not applied: %+v", c)
 				}
@@ -109,14 +111,9 @@ func TestStateTransition(t *testing.T) {
 // changed nothing.
 func dump(e *Engine) string {
 	var b strings.Builder
-	b.WriteString(e.mode.String() + " " + itoa(e.now) + " " + ftoa(e.security) + " " + itoa(e.seq) + " " + itoa(e.nextID) +
-		" " + itoa(int64(e.asked)) + " " + itoa(int64(e.want)) + " " + e.cap.String() + " " + itoa(int64(e.prio)))
+	b.WriteString(e.mode.String() + " want=" + itoa(int64(e.want)) + " " + e.Base.String())
 	for _, h := range e.hosts {
-		b.WriteString(" " + h.name + ":" + itoa(int64(h.held)) + "/" + itoa(int64(h.busy)))
-	}
-	b.WriteString(" workers=" + itoa(int64(len(e.workers))) + " starting=" + itoa(int64(len(e.starting))))
-	for _, c := range e.out.Commands {
-		b.WriteString(" " + DescribeCommand(c))
+		b.WriteString(" " + h.name + ":" + itoa(int64(h.held)) + "/" + itoa(int64(h.busy)) + "/" + itoa(h.retryAt))
 	}
 	return b.String()
 }
@@ -129,22 +126,22 @@ func working(t *testing.T) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ev := range []Event{
-		Observe{Now: 1000, Security: 5},
-		Held{Seq: 1, Desired: 40, Chunks: []Chunk{{"alpha", 175, 4}}},
-		Observe{Now: 1000, Security: 5},
+	for _, ev := range []task.Event{
+		task.Tick{Now: 1000, Security: 5},
+		task.Held{Seq: 1, Desired: 40, Chunks: []task.Chunk{{Host: "alpha", Size: 175, Count: 4}}},
+		task.Tick{Now: 1000, Security: 5},
 	} {
 		if err := e.Step(ev); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := ev.(Held); !ok {
+		if _, ok := ev.(task.Held); !ok {
 			continue
 		}
 		e.Advance() // the Alloc was carried out
 	}
-	start := e.Ready().Commands[0].(Start)
+	start := e.Ready().Commands[0].(task.Start)
 	e.Advance()
-	if err := e.Step(Started{Cmd: start.ID, Pid: 7}); err != nil {
+	if err := e.Step(task.Started{Cmd: start.ID, Pid: 7}); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -153,31 +150,21 @@ func working(t *testing.T) *Engine {
 func TestEngine_Step_errors(t *testing.T) {
 	tests := []struct {
 		name string
-		ev   Event
+		ev   task.Event
 		want error
 	}{
-		{"nil", nil, ErrNilEvent},
-		{"unknown", struct{ Event }{}, ErrUnknownEvent},
-		{"time backward", Observe{Now: 999, Security: 5}, ErrTimeBackward},
-		{"NaN money", Observe{Now: 1000, Money: nan(), Security: 5}, ErrBadEvent},
-		{"security below 1", Observe{Now: 1000, Security: 0.5}, ErrBadEvent},
-		{"chunk of another size", Held{Seq: 2, Chunks: []Chunk{{"alpha", 400, 1}}}, ErrBadEvent},
-		{"host twice", Held{Seq: 2, Chunks: []Chunk{{"alpha", 175, 1}, {"alpha", 175, 1}}}, ErrBadEvent},
-		{"no host", Held{Seq: 2, Chunks: []Chunk{{"", 175, 1}}}, ErrBadEvent},
-		{"seq 0", Held{}, ErrBadEvent},
-		{"negative count", Held{Seq: 2, Chunks: []Chunk{{"alpha", 175, -1}}}, ErrBadEvent},
-		{"refused when held", Refused{Reason: "x"}, ErrUnexpected},
-		{"unknown start", Started{Cmd: 99, Pid: 8}, ErrUnknownCmd},
-		{"unknown pid", Exited{Pid: 8}, ErrUnknownPid},
-		{"negative cap", SetCap{RAM: -1}, ErrBadEvent},
-		{"leave no host", Leave{}, ErrBadEvent},
+		{"nil", nil, task.ErrNilEvent},
+		{"chunk of another size", task.Held{Seq: 2, Chunks: []task.Chunk{{Host: "alpha", Size: 400, Count: 1}}}, task.ErrBadEvent},
+		{"time backward", task.Tick{Now: 999, Security: 5}, task.ErrTimeBackward},
+		{"refused when held", task.Refused{Reason: "x"}, task.ErrUnexpected},
+		{"unknown pid", task.Exited{Pid: 8}, task.ErrUnknownPid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := working(t)
 			before := dump(e)
 			if err := e.Step(tt.ev); !errors.Is(err, tt.want) {
-				t.Fatalf("Step(%s) = %v, want %v", DescribeEvent(tt.ev), err, tt.want)
+				t.Fatalf("Step(%s) = %v, want %v", task.DescribeEvent(tt.ev), err, tt.want)
 			}
 			if after := dump(e); after != before {
 				t.Errorf("a refused event changed the engine:\nbefore %s\nafter  %s", before, after)
@@ -188,10 +175,10 @@ func TestEngine_Step_errors(t *testing.T) {
 
 func TestEngine_Step_outOfTurn(t *testing.T) {
 	e, _ := New(tillConfig())
-	if err := e.Step(Held{Seq: 1}); !errors.Is(err, ErrUnexpected) {
+	if err := e.Step(task.Held{Seq: 1}); !errors.Is(err, task.ErrUnexpected) {
 		t.Errorf("a snapshot before any Alloc: %v, want ErrUnexpected", err)
 	}
-	if err := e.Step(Refused{}); !errors.Is(err, ErrUnexpected) {
+	if err := e.Step(task.Refused{}); !errors.Is(err, task.ErrUnexpected) {
 		t.Errorf("a refusal before any Alloc: %v, want ErrUnexpected", err)
 	}
 }
@@ -200,11 +187,11 @@ func TestEngine_Step_outOfTurn(t *testing.T) {
 // release the engine already made.
 func TestEngine_Step_staleSnapshot(t *testing.T) {
 	e := working(t)
-	if err := e.Step(Held{Seq: 2, Desired: 40, Chunks: []Chunk{{"alpha", 175, 4}, {"beta", 175, 2}}}); err != nil {
+	if err := e.Step(task.Held{Seq: 2, Desired: 40, Chunks: []task.Chunk{{Host: "alpha", Size: 175, Count: 4}, {Host: "beta", Size: 175, Count: 2}}}); err != nil {
 		t.Fatal(err)
 	}
 	before := dump(e)
-	if err := e.Step(Held{Seq: 1, Desired: 40, Chunks: []Chunk{{"alpha", 175, 4}}}); err != nil {
+	if err := e.Step(task.Held{Seq: 1, Desired: 40, Chunks: []task.Chunk{{Host: "alpha", Size: 175, Count: 4}}}); err != nil {
 		t.Fatal(err)
 	}
 	if after := dump(e); after != before {
@@ -215,21 +202,21 @@ func TestEngine_Step_staleSnapshot(t *testing.T) {
 // Once done, the engine ignores everything and asks for nothing more.
 func TestEngine_Step_done(t *testing.T) {
 	e := working(t)
-	if err := e.Step(Observe{Now: 2000, Security: 3}); err != nil {
+	if err := e.Step(task.Tick{Now: 2000, Security: 3}); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, c := range e.Ready().Commands {
-		got = append(got, DescribeCommand(c))
+		got = append(got, task.DescribeCommand(c))
 	}
-	want := []string{"Kill id=5 pid=7", "Release id=6 all", "Finished id=7 done=true"}
+	want := []string{"Kill id=5 pid=7", "Release id=6 all", "Finished id=7 reason=ready"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("commands = %q, want %q", got, want)
 	}
 	e.Advance()
-	for _, ev := range []Event{Exited{Pid: 7}, Observe{Now: 1, Security: 9}, Held{Seq: 9}, Stop{}, Started{Cmd: 42}} {
+	for _, ev := range []task.Event{task.Exited{Pid: 7}, task.Tick{Now: 1, Security: 9}, task.Held{Seq: 9}, task.Stop{}, task.Started{Cmd: 42}} {
 		if err := e.Step(ev); err != nil {
-			t.Errorf("Step(%s) after done: %v", DescribeEvent(ev), err)
+			t.Errorf("Step(%s) after done: %v", task.DescribeEvent(ev), err)
 		}
 	}
 	if e.HasReady() {
@@ -246,7 +233,9 @@ func TestEngine_split(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.security, e.money = sec, 5e5
+		if err := e.Step(task.Tick{Money: 5e5, Security: sec}); err != nil {
+			t.Fatal(err)
+		}
 		growLeft := e.growNeeded()
 		need := func(g int) int { return e.weakenFor(g) }
 		for free := 0; free <= growLeft+need(growLeft)+2; free++ {
@@ -267,22 +256,13 @@ func TestEngine_split(t *testing.T) {
 	}
 }
 
-func TestDescribe(t *testing.T) {
-	events := []Event{Observe{}, Held{}, Refused{}, Started{}, Exited{}, SetPriority{}, SetCap{}, Stop{}, Leave{}}
-	for _, ev := range events {
-		if d := DescribeEvent(ev); strings.HasPrefix(d, "<") {
-			t.Errorf("%T: %s", ev, d)
-		}
-	}
-	commands := []Command{Alloc{}, Resize{}, Release{}, Release{Host: "a"}, Unclaim{}, Start{}, Kill{}, Heartbeat{}, Finished{}}
-	for _, c := range commands {
-		if d := DescribeCommand(c); strings.HasPrefix(d, "<") {
-			t.Errorf("%T: %s", c, d)
-		}
-	}
+func TestMode_String(t *testing.T) {
 	for m := ModeIdle; m <= ModeDone; m++ {
 		if strings.HasPrefix(m.String(), "mode") {
 			t.Errorf("mode %d has no name", m)
 		}
+	}
+	if KindTill.String() != "till" || KindSow.String() != "sow" || Kind(9).String() != "kind9" {
+		t.Errorf("kind names: %s %s %s", KindTill, KindSow, Kind(9))
 	}
 }

@@ -1,10 +1,12 @@
 package prep
 
+import "ramfarm/core/task"
+
 // Mode is what the engine is doing.
 type Mode uint8
 
 const (
-	ModeIdle     Mode = iota // nothing asked yet; the first Observe decides
+	ModeIdle     Mode = iota // nothing asked yet; the first Tick decides
 	ModeAsking               // the Alloc awaits its answer
 	ModeWorking              // starting work in every free chunk
 	ModeStopping             // asked to stop: no new work; chunks go back as work lands
@@ -14,7 +16,7 @@ const (
 // stepFunc is one mode's rules. Step has checked the event and applied
 // what every mode shares (observations, snapshots, worker results and the
 // selector's settings) before it calls the mode's stepFunc.
-type stepFunc func(e *Engine, ev Event)
+type stepFunc func(e *Engine, ev task.Event)
 
 // canBecome reports whether mode from may become to. Anything else is a
 // bug in the engine, and become panics.
@@ -36,7 +38,7 @@ func (e *Engine) become(to Mode, step stepFunc) {
 	if !canBecome(e.mode, to) {
 		panic("prep: impossible transition " + e.mode.String() + " -> " + to.String())
 	}
-	e.logf("mode " + e.mode.String() + " -> " + to.String())
+	e.Logf("mode " + e.mode.String() + " -> " + to.String())
 	e.mode, e.step = to, step
 }
 
@@ -44,9 +46,7 @@ func (e *Engine) become(to Mode, step stepFunc) {
 // cap): growable, or for a fixed task shrinkable and asked once.
 func (e *Engine) becomeAsking(count int) {
 	e.become(ModeAsking, stepAsking)
-	e.asked, e.askPrio = count, e.prio
-	e.emit(Alloc{ID: e.id(), Size: e.size, Count: count, Priority: e.prio,
-		Growable: !e.cfg.Fixed, Shrinkable: e.cfg.Fixed})
+	e.Ask(e.size, count)
 }
 
 func (e *Engine) becomeWorking() { e.become(ModeWorking, stepWorking) }
@@ -60,96 +60,86 @@ func (e *Engine) becomeStopping() {
 
 // becomeDone kills work that is no longer needed, gives everything back
 // and reports. Work still running when the target is ready can only
-// overshoot what the game caps anyway (security at min, money at max).
-func (e *Engine) becomeDone(done bool) {
+// overshoot what the game caps anyway (security at min, money at max);
+// work still running after a stop would squat on RAM given back.
+func (e *Engine) becomeDone(r task.Reason) {
 	e.become(ModeDone, stepDone)
-	pids := make([]Pid, 0, len(e.workers))
-	for pid := range e.workers {
-		pids = append(pids, pid)
-	}
-	sortPids(pids)
-	for _, pid := range pids {
-		e.emit(Kill{ID: e.id(), Pid: pid})
-	}
-	if e.held {
-		e.emit(Release{ID: e.id()})
-	}
-	e.hosts, e.workers, e.want = nil, map[Pid]*worker{}, 0
-	e.emit(Finished{ID: e.id(), Done: done})
+	e.hosts, e.want = nil, 0
+	e.Finish(r, true)
 }
 
 // stepIdle waits for the first observation: a target already ready
 // finishes at once; otherwise it asks for RAM for all the work.
-func stepIdle(e *Engine, ev Event) {
+func stepIdle(e *Engine, ev task.Event) {
 	switch ev.(type) {
-	case Observe:
+	case task.Tick:
 		if e.ready() {
-			e.logf("target is ready")
-			e.becomeDone(true)
+			e.Logf("target is ready")
+			e.becomeDone(task.ReasonReady)
 			return
 		}
 		e.plan()
 		if e.want == 0 {
-			e.logf("cap " + e.cap.String() + " holds no thread")
-			e.becomeDone(false)
+			e.Logf("cap " + e.Cap().String() + " holds no thread")
+			e.becomeDone(task.ReasonNoRoom)
 			return
 		}
 		e.becomeAsking(e.want)
-	case Stop:
-		e.becomeDone(false)
+	case task.Stop:
+		e.becomeDone(task.ReasonStopped)
 	}
 }
 
-// stepAsking waits for the allocation; work starts at the next Observe.
-func stepAsking(e *Engine, ev Event) {
+// stepAsking waits for the allocation; work starts at the next Tick.
+func stepAsking(e *Engine, ev task.Event) {
 	switch ev := ev.(type) {
-	case Held:
+	case task.Held:
 		e.becomeWorking()
-	case Refused:
-		e.logf("allocation refused: " + ev.Reason)
-		e.becomeDone(false)
-	case Stop:
+	case task.Refused:
+		e.Logf("allocation refused: " + ev.Reason)
+		e.becomeDone(task.ReasonRefused)
+	case task.Stop:
 		e.becomeStopping()
 	}
 }
 
 // stepWorking starts work in every free chunk on each observation, until
 // the target is ready.
-func stepWorking(e *Engine, ev Event) {
+func stepWorking(e *Engine, ev task.Event) {
 	switch ev.(type) {
-	case Observe:
+	case task.Tick:
 		if e.ready() {
-			e.logf("target is ready")
-			e.becomeDone(true)
+			e.Logf("target is ready")
+			e.becomeDone(task.ReasonReady)
 			return
 		}
 		e.work()
-	case Stop:
+	case task.Stop:
 		e.becomeStopping()
 	}
 }
 
 // stepStopping starts nothing and gives chunks back as work lands. It
 // still finishes as done if the target becomes ready meanwhile.
-func stepStopping(e *Engine, ev Event) {
+func stepStopping(e *Engine, ev task.Event) {
 	switch ev.(type) {
-	case Observe:
+	case task.Tick:
 		switch {
 		case e.ready():
-			e.logf("target is ready")
-			e.becomeDone(true)
-		case !e.held:
+			e.Logf("target is ready")
+			e.becomeDone(task.ReasonReady)
+		case !e.Holding():
 			// The allocation's answer is still to come.
-		case len(e.workers)+len(e.starting) == 0:
-			e.becomeDone(false)
+		case e.Busy() == 0:
+			e.becomeDone(task.ReasonStopped)
 		default:
 			e.resize(0)
 			e.releaseIdle(0)
 		}
-	case Refused:
-		e.becomeDone(false)
+	case task.Refused:
+		e.becomeDone(task.ReasonStopped)
 	}
 }
 
 // stepDone ignores everything (Step returns before it is called).
-func stepDone(*Engine, Event) {}
+func stepDone(*Engine, task.Event) {}

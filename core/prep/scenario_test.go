@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"ramfarm/core/formulas"
+	"ramfarm/core/hwgw"
 	"ramfarm/core/internal/describe"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 	"ramfarm/internal/scenariotest"
 )
 
@@ -52,15 +54,17 @@ type world struct {
 	hosts []*fhost // sorted by name
 	alloc *falloc  // nil until the Alloc, and again once released
 
-	procs     []*gproc // running workers, by start order
-	dead      []Pid    // workers that ended and the shell has not reported
-	nextPid   Pid
+	procs     []*gproc   // running workers, by start order
+	dead      []task.Pid // workers that ended and the shell has not reported
+	nextPid   task.Pid
 	failExecs int
 
 	// The shell's state between rounds.
-	events   []Event // results and messages for the next round
-	stepped  int64   // the last snapshot seq stepped
-	finished *Finished
+	events   []task.Event // results and messages for the next round
+	stepped  int64        // the last snapshot seq stepped
+	answered int64        // the last Alloc, Resize or Release the allocator answered
+	told     int64        // the answered id last stepped with a snapshot
+	finished *task.Finished
 }
 
 type fhost struct {
@@ -75,7 +79,7 @@ type falloc struct {
 	size     ram.Amount
 	desired  int
 	held     map[string]int
-	claims   map[Pid]claim
+	claims   map[task.Pid]claim
 	seq      int64
 	changed  bool
 	growable bool
@@ -87,8 +91,8 @@ type claim struct {
 }
 
 type gproc struct {
-	pid     Pid
-	op      Op
+	pid     task.Pid
+	action  hwgw.Action
 	host    string
 	threads int
 	land    int64
@@ -134,13 +138,13 @@ func (w *world) run(cmd string) []string {
 	case "msg":
 		switch fields[1] {
 		case "prio":
-			w.events = append(w.events, SetPriority{Priority: int(a.Int(w.t, "prio", 0))})
+			w.events = append(w.events, task.SetPriority{Priority: int(a.Int(w.t, "prio", 0))})
 		case "cap":
-			w.events = append(w.events, SetCap{RAM: a.RAM(w.t, "ram", 0)})
+			w.events = append(w.events, task.SetCap{RAM: a.RAM(w.t, "ram", 0)})
 		case "stop":
-			w.events = append(w.events, Stop{})
+			w.events = append(w.events, task.Stop{})
 		case "leave":
-			w.events = append(w.events, Leave{Host: a["host"]})
+			w.events = append(w.events, task.Leave{Host: a["host"]})
 		default:
 			w.t.Fatalf("unknown message %q", fields[1])
 		}
@@ -167,8 +171,8 @@ func (w *world) config(a scenariotest.Args) []string {
 	}
 	w.player = formulas.NewPlayer(a.Float(w.t, "level", 100))
 	cfg := Config{Kind: scenariotest.Enum(w.t, a, "kind", KindTill, KindTill, KindSow), Target: w.target,
-		Cap: a.RAM(w.t, "cap", 0), Priority: int(a.Int(w.t, "prio", 0)), Fixed: a.Has("fixed"),
-		Heartbeat: a.Int(w.t, "heartbeat", 600000)}
+		Task: task.Config{Cap: a.RAM(w.t, "cap", 0), Priority: int(a.Int(w.t, "prio", 0)), Fixed: a.Has("fixed"),
+			Heartbeat: a.Int(w.t, "heartbeat", 600000)}}
 	e, err := New(cfg)
 	if err != nil {
 		return []string{"error: " + err.Error()}
@@ -232,10 +236,10 @@ func (w *world) land() {
 		if p.land > w.now {
 			return false
 		}
-		switch p.op {
-		case OpGrow:
+		switch p.action {
+		case hwgw.ActionGrow:
 			w.target = formulas.GrowOutcome(w.target, float64(p.threads), w.player, 1, formulas.BN1()).Server
-		case OpWeaken:
+		case hwgw.ActionWeaken:
 			w.target = formulas.WeakenOutcome(w.target, float64(p.threads), w.player, 1, formulas.BN1()).Server
 		}
 		w.dead = append(w.dead, p.pid)
@@ -279,16 +283,16 @@ func (w *world) grow() {
 	}
 }
 
-func (w *world) running(pid Pid) bool {
+func (w *world) running(pid task.Pid) bool {
 	return slices.ContainsFunc(w.procs, func(p *gproc) bool { return p.pid == pid })
 }
 
-// round is one pass of the shell's loop, as jsglue/lib/prep.js runs it:
-// exits, the newest snapshot, an observation; then the commands. It goes
-// round again at once while commands had results or a snapshot changed.
+// round is one pass of the shell's loop, as jsglue/lib/task.js runs it:
+// exits, the newest snapshot, a tick; then the commands. It goes round
+// again at once while commands had results or a snapshot changed.
 func (w *world) round(verbose bool) []string {
 	var out []string
-	for first := true; first || len(w.events) > 0 || (w.alloc != nil && w.alloc.seqAfter() != w.stepped); first = false {
+	for first := true; first || len(w.events) > 0 || w.news(); first = false {
 		if w.finished != nil {
 			break
 		}
@@ -296,21 +300,23 @@ func (w *world) round(verbose bool) []string {
 		w.events = nil
 		slices.Sort(w.dead)
 		for _, pid := range w.dead {
-			evs = append(evs, Exited{Pid: pid})
+			evs = append(evs, task.Exited{Pid: pid})
 		}
 		w.dead = nil
-		if a := w.alloc; a != nil && a.seqAfter() != w.stepped {
-			w.stepped = a.seq
-			evs = append(evs, a.snapshot())
+		if w.news() {
+			w.stepped, w.told = w.alloc.seq, w.answered
+			h := w.alloc.snapshot()
+			h.Answered = w.answered
+			evs = append(evs, h)
 		}
-		evs = append(evs, Observe{Now: w.now, Money: w.target.MoneyAvailable, Security: w.target.HackDifficulty})
+		evs = append(evs, task.Tick{Now: w.now, Money: w.target.MoneyAvailable, Security: w.target.HackDifficulty})
 		for _, ev := range evs {
 			switch ev.(type) {
-			case Held, Refused, SetPriority, SetCap, Stop, Leave:
-				out = append(out, DescribeEvent(ev))
+			case task.Held, task.Refused, task.SetPriority, task.SetCap, task.Stop, task.Leave:
+				out = append(out, task.DescribeEvent(ev))
 			default:
 				if verbose {
-					out = append(out, DescribeEvent(ev))
+					out = append(out, task.DescribeEvent(ev))
 				}
 			}
 			if err := w.e.Step(ev); err != nil {
@@ -329,6 +335,12 @@ func (w *world) round(verbose bool) []string {
 	return out
 }
 
+// news reports whether the shell has a snapshot to step: a new one, or an
+// answer since the last.
+func (w *world) news() bool {
+	return w.alloc != nil && (w.alloc.seqAfter() != w.stepped || w.answered != w.told)
+}
+
 // seqAfter is the snapshot number with any pending change counted.
 func (a *falloc) seqAfter() int64 {
 	if a.changed {
@@ -338,8 +350,8 @@ func (a *falloc) seqAfter() int64 {
 	return a.seq
 }
 
-func (a *falloc) snapshot() Held {
-	h := Held{Seq: a.seq, Desired: a.desired}
+func (a *falloc) snapshot() task.Held {
+	h := task.Held{Seq: a.seq, Desired: a.desired}
 	var hosts []string
 	for name, n := range a.held {
 		if n > 0 {
@@ -348,7 +360,7 @@ func (a *falloc) snapshot() Held {
 	}
 	slices.Sort(hosts)
 	for _, name := range hosts {
-		h.Chunks = append(h.Chunks, Chunk{Host: name, Size: a.size, Count: a.held[name]})
+		h.Chunks = append(h.Chunks, task.Chunk{Host: name, Size: a.size, Count: a.held[name]})
 	}
 	return h
 }
@@ -365,15 +377,16 @@ func (a *falloc) claimedOn(host string) ram.Amount {
 
 // perform carries out a command as the shell and the daemon would; its
 // result goes into the next round's events.
-func (w *world) perform(c Command) []string {
-	out := []string{DescribeCommand(c)}
+func (w *world) perform(c task.Command) []string {
+	out := []string{task.DescribeCommand(c)}
 	a := w.alloc
 	switch c := c.(type) {
-	case Alloc:
+	case task.Alloc:
+		w.answered = c.ID
 		if a != nil {
 			return append(out, w.violation("a second Alloc"))
 		}
-		w.alloc = &falloc{size: c.Size, desired: c.Count, held: map[string]int{}, claims: map[Pid]claim{}, growable: c.Growable}
+		w.alloc = &falloc{size: c.Size, desired: c.Count, held: map[string]int{}, claims: map[task.Pid]claim{}, growable: c.Growable}
 		w.grow()
 		held := 0
 		for _, n := range w.alloc.held {
@@ -382,20 +395,25 @@ func (w *world) perform(c Command) []string {
 		if !c.Growable {
 			if held == 0 {
 				w.alloc = nil
-				w.events = append(w.events, Refused{Reason: "no room for " + itoa(int64(c.Count)) + "x" + c.Size.String()})
+				w.events = append(w.events, task.Refused{Reason: "no room for " + itoa(int64(c.Count)) + "x" + c.Size.String()})
 				return out
 			}
 			w.alloc.desired = held
 		}
 		w.alloc.changed = true
-	case Resize:
+	case task.Resize:
+		w.answered = c.ID
+		if c.Size != a.size {
+			return append(out, w.violation("a reshape to "+c.Size.String()))
+		}
 		if c.Count < 0 {
 			return append(out, w.violation("negative count"))
 		}
 		a.desired = c.Count
 		w.grow()
 		a.changed = true
-	case Release:
+	case task.Release:
+		w.answered = c.ID
 		if c.Host == "" {
 			w.alloc = nil
 			return out
@@ -408,33 +426,33 @@ func (w *world) perform(c Command) []string {
 		}
 		a.held[c.Host] -= c.Count
 		a.changed = true
-	case Unclaim:
+	case task.Unclaim:
 		delete(a.claims, c.Pid)
-	case Start:
-		need := c.RAM.Times(c.Threads)
+	case task.Start:
+		need := c.RAM
 		if a.claimedOn(c.Host)+need > a.size.Times(a.held[c.Host]) {
 			out = append(out, w.violation("start of "+need.String()+" on "+c.Host+" beyond the chunks held"))
 		}
 		if w.failExecs > 0 {
 			w.failExecs--
-			w.events = append(w.events, Started{Cmd: c.ID})
+			w.events = append(w.events, task.Started{Cmd: c.ID})
 			return out
 		}
 		s := w.target
 		d := formulas.WeakenTime(s, w.player, formulas.BN1())
-		if c.Op == OpGrow {
+		if c.Action == hwgw.ActionGrow {
 			d = formulas.GrowTime(s, w.player, formulas.BN1())
 		}
 		w.nextPid++
-		w.procs = append(w.procs, &gproc{pid: w.nextPid, op: c.Op, host: c.Host, threads: c.Threads, land: w.now + int64(math.Ceil(d*1000))})
+		w.procs = append(w.procs, &gproc{pid: w.nextPid, action: c.Action, host: c.Host, threads: c.Threads, land: w.now + int64(math.Ceil(d*1000))})
 		a.claims[w.nextPid] = claim{host: c.Host, ram: need}
-		w.events = append(w.events, Started{Cmd: c.ID, Pid: w.nextPid})
-	case Kill:
+		w.events = append(w.events, task.Started{Cmd: c.ID, Pid: w.nextPid})
+	case task.Kill:
 		if !w.running(c.Pid) {
 			out = append(out, w.violation("kill of pid "+itoa(int64(c.Pid))+", not running"))
 		}
 		w.procs = slices.DeleteFunc(w.procs, func(p *gproc) bool { return p.pid == c.Pid })
-	case Finished:
+	case task.Finished:
 		if w.alloc != nil {
 			out = append(out, w.violation("finished holding an allocation"))
 		}
@@ -468,25 +486,21 @@ func (w *world) summary() string {
 func (w *world) state() []string {
 	out := []string{w.summary()}
 	e := w.e
-	out = append(out, "engine: want="+itoa(int64(e.want))+" asked="+itoa(int64(e.asked))+" prio="+itoa(int64(e.prio))+" cap="+e.cap.String())
+	out = append(out, "engine: want="+itoa(int64(e.want))+" desired="+itoa(int64(e.Desired()))+" prio="+itoa(int64(e.Priority()))+" cap="+e.Cap().String())
 	for _, h := range e.hosts {
 		l := "host " + h.name + " held=" + itoa(int64(h.held)) + " busy=" + itoa(int64(h.busy))
-		if h.retryAt > e.now {
+		if h.retryAt > e.Now() {
 			l += " retry-at=" + itoa(h.retryAt)
 		}
-		if e.leaving[h.name] {
+		if e.Leaving(h.name) {
 			l += " leaving"
 		}
 		out = append(out, l)
 	}
-	pids := make([]Pid, 0, len(e.workers))
-	for pid := range e.workers {
-		pids = append(pids, pid)
-	}
-	slices.Sort(pids)
-	for _, pid := range pids {
-		wk := e.workers[pid]
-		out = append(out, "worker "+itoa(int64(pid))+" "+wk.op.String()+" x"+itoa(int64(wk.threads))+" on "+wk.host)
+	for wk := range e.Workers() {
+		if wk.pid != 0 {
+			out = append(out, "worker "+itoa(int64(wk.pid))+" "+wk.action.String()+" x"+itoa(int64(wk.threads))+" on "+wk.host)
+		}
 	}
 	return out
 }

@@ -2,18 +2,19 @@ package prep
 
 import (
 	"math"
-	"slices"
 
 	"ramfarm/core/formulas"
+	"ramfarm/core/hwgw"
+	"ramfarm/core/task"
 )
 
 // ready reports whether the target is where the task takes it.
 func (e *Engine) ready() bool {
 	t := e.cfg.Target
-	if e.security > math.Max(t.MinDifficulty, 1)+e.cfg.SecurityTolerance {
+	if e.Security() > math.Max(t.MinDifficulty, 1)+e.cfg.SecurityTolerance {
 		return false
 	}
-	return e.cfg.Kind == KindTill || e.money >= t.MoneyMax*(1-e.cfg.MoneyTolerance)
+	return e.cfg.Kind == KindTill || e.Money() >= t.MoneyMax*(1-e.cfg.MoneyTolerance)
 }
 
 // growNeeded is the grow threads that take the observed money to max at
@@ -23,7 +24,7 @@ func (e *Engine) growNeeded() int {
 	if e.cfg.Kind != KindSow {
 		return 0
 	}
-	return e.planner.Sow(e.money, 1).Grow
+	return e.planner.Sow(e.Money(), 1).Grow
 }
 
 // weakenFor is the weaken threads that take the target to min security
@@ -32,7 +33,7 @@ func (e *Engine) growNeeded() int {
 // flight are part of it.
 func (e *Engine) weakenFor(grow int) int {
 	rise := 2 * formulas.ServerFortifyAmount * float64(grow)
-	return e.planner.Till(e.security+rise, 1).Weaken
+	return e.planner.Till(e.Security()+rise, 1).Weaken
 }
 
 // plan sizes the task from the last observation: the work in flight plus
@@ -52,11 +53,11 @@ func (e *Engine) plan() (weakenIn, growIn, growLeft int) {
 
 // limit caps a thread count by the cap and a fixed task's grant.
 func (e *Engine) limit(n int) int {
-	if e.cap > 0 {
-		n = min(n, int(e.cap/e.size))
+	if c := e.Cap(); c > 0 {
+		n = min(n, int(c/e.size))
 	}
-	if e.cfg.Fixed && e.held {
-		n = min(n, e.asked)
+	if e.Fixed() && e.Holding() {
+		n = min(n, e.Desired())
 	}
 	return n
 }
@@ -75,8 +76,8 @@ func (e *Engine) work() {
 	}
 	free = min(free, max(0, e.want-weakenIn-growIn))
 	w, g := e.split(free, weakenIn, growIn, growLeft)
-	e.place(OpWeaken, w)
-	e.place(OpGrow, g)
+	e.place(hwgw.ActionWeaken, w)
+	e.place(hwgw.ActionGrow, g)
 	e.releaseIdle(e.want)
 }
 
@@ -107,13 +108,13 @@ func (e *Engine) split(free, weakenIn, growIn, growLeft int) (weaken, grow int) 
 }
 
 // usable reports whether new work may start on h.
-func (e *Engine) usable(h *host) bool { return !e.leaving[h.name] && h.retryAt <= e.now }
+func (e *Engine) usable(h *host) bool { return !e.Leaving(h.name) && h.retryAt <= e.Now() }
 
-// place starts n threads of op in idle chunks, host by host in name
+// place starts n threads of action in idle chunks, host by host in name
 // order, one worker per host.
-func (e *Engine) place(op Op, n int) {
+func (e *Engine) place(action hwgw.Action, n int) {
 	per := e.cfg.WeakenRAM
-	if op == OpGrow {
+	if action == hwgw.ActionGrow {
 		per = e.cfg.GrowRAM
 	}
 	for _, h := range e.hosts {
@@ -124,29 +125,27 @@ func (e *Engine) place(op Op, n int) {
 		if k == 0 || !e.usable(h) {
 			continue
 		}
-		id := e.id()
-		e.starting[id] = &worker{op: op, host: h.name, threads: k}
+		e.Start(&worker{action: action, host: h.name, threads: k},
+			task.Start{Action: action, Host: h.name, Threads: k, RAM: per.Times(k)})
 		h.busy += k
 		n -= k
-		e.emit(Start{ID: id, Op: op, Host: h.name, Threads: k, RAM: per})
-		e.logf("start " + op.String() + " x" + itoa(int64(k)) + " on " + h.name)
+		e.Logf("start " + action.String() + " x" + itoa(int64(k)) + " on " + h.name)
 	}
 }
 
-// resize tells the allocator a new desired count or priority.
+// resize tells the allocator a new desired count or priority, once it
+// answered the Alloc.
 func (e *Engine) resize(count int) {
-	if !e.held || (count == e.asked && e.prio == e.askPrio) {
-		return
+	if e.Holding() {
+		e.Ask(e.size, count)
 	}
-	e.asked, e.askPrio = count, e.prio
-	e.emit(Resize{ID: e.id(), Count: count, Priority: e.prio})
 }
 
 // releaseIdle gives back idle chunks: all of them on hosts being left,
 // and elsewhere whatever is held beyond keep.
 func (e *Engine) releaseIdle(keep int) {
 	for _, h := range e.hosts {
-		if e.leaving[h.name] {
+		if e.Leaving(h.name) {
 			e.release(h, h.idle())
 		}
 	}
@@ -155,7 +154,7 @@ func (e *Engine) releaseIdle(keep int) {
 		if surplus <= 0 {
 			break
 		}
-		if !e.leaving[h.name] {
+		if !e.Leaving(h.name) {
 			k := min(h.idle(), surplus)
 			e.release(h, k)
 			surplus -= k
@@ -168,20 +167,16 @@ func (e *Engine) release(h *host, n int) {
 		return
 	}
 	h.held -= n
-	e.emit(Release{ID: e.id(), Host: h.name, Size: e.size, Count: n})
-	e.logf("release " + itoa(int64(n)) + " on " + h.name)
+	e.Release(h.name, e.size, n)
+	e.Logf("release " + itoa(int64(n)) + " on " + h.name)
 }
 
 // forgetLeft drops a Leave once nothing of the task is on its host, so
 // that the host is used again when the allocator grants there later
 // (after an upgrade).
 func (e *Engine) forgetLeft() {
-	for name := range e.leaving {
+	e.ForgetLeft(func(name string) bool {
 		i, ok := e.find(name)
-		if !ok || (e.hosts[i].held == 0 && e.hosts[i].busy == 0) {
-			delete(e.leaving, name)
-		}
-	}
+		return ok && (e.hosts[i].held > 0 || e.hosts[i].busy > 0)
+	})
 }
-
-func sortPids(p []Pid) { slices.Sort(p) }

@@ -1,0 +1,430 @@
+package task
+
+import (
+	"iter"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"ramfarm/core/internal/describe"
+	"ramfarm/core/internal/detail"
+	"ramfarm/core/ram"
+)
+
+// Base is the part of a task's lifecycle every engine keeps alike: the
+// contract checks, the observations, the selector's word (priority, cap,
+// stop, hosts to leave), the allocation as the allocator has it, the
+// workers starting and running (W is the engine's record of one), command
+// ids, the outbox and the heartbeat. An engine embeds it, checks and
+// applies every event through Accept, and decides the rest on Ticks.
+type Base[W any] struct {
+	cfg Config
+
+	ticked   bool // a Tick arrived
+	now      int64
+	money    float64
+	security float64
+
+	prio     int
+	cap      ram.Amount
+	stopping bool
+	leaving  map[string]bool
+
+	// The allocation as the allocator has it.
+	asked    bool // the Alloc was given
+	held     bool // a snapshot arrived: the allocation exists
+	seq      int64
+	answered int64
+	size     ram.Amount
+	count    int // the allocator's desired count
+	askPrio  int
+
+	starting map[int64]W // by Start ID
+	running  map[Pid]W
+
+	beat   Heartbeat // the last one sent
+	beatAt int64
+	beaten bool
+
+	nextID   int64
+	finished bool
+	out      Ready
+}
+
+// NewBase is the Base of a task started with c, which Validate returned.
+func NewBase[W any](c Config) Base[W] {
+	return Base[W]{
+		cfg:      c,
+		prio:     c.Priority,
+		cap:      c.Cap,
+		leaving:  map[string]bool{},
+		starting: map[int64]W{},
+		running:  map[Pid]W{},
+		nextID:   1,
+	}
+}
+
+// Now is the game time of the last Tick, ms.
+func (b *Base[W]) Now() int64 { return b.now }
+
+// Ticked reports whether a Tick arrived.
+func (b *Base[W]) Ticked() bool { return b.ticked }
+
+// Money and Security are the target's, as the last Tick saw them.
+func (b *Base[W]) Money() float64    { return b.money }
+func (b *Base[W]) Security() float64 { return b.security }
+
+// Priority and Cap are the selector's word the task applies.
+func (b *Base[W]) Priority() int   { return b.prio }
+func (b *Base[W]) Cap() ram.Amount { return b.cap }
+
+// Fixed reports whether the task asked once and never grows.
+func (b *Base[W]) Fixed() bool { return b.cfg.Fixed }
+
+// Stopping reports whether the selector asked the task to stop.
+func (b *Base[W]) Stopping() bool { return b.stopping }
+
+// Leaving reports whether the task is moving off host.
+func (b *Base[W]) Leaving(host string) bool { return b.leaving[host] }
+
+// Holding reports whether the allocation exists: a snapshot arrived.
+func (b *Base[W]) Holding() bool { return b.held }
+
+// Desired is the allocator's desired count, as its last snapshot said
+// (for a fixed task: what it granted).
+func (b *Base[W]) Desired() int { return b.count }
+
+// Answered is the last command the allocator answered.
+func (b *Base[W]) Answered() int64 { return b.answered }
+
+// Finished reports whether the task gave its Finished.
+func (b *Base[W]) Finished() bool { return b.finished }
+
+// Accept checks ev, first by the rules of every task and then by the
+// engine's own check (nil for none), and applies what every task shares.
+// It returns the event to step (nil when there is nothing more to do: the
+// task finished, or the snapshot is old news) and, for a Started or an
+// Exited, the engine's record of the worker. An error means the event
+// broke the contract, and nothing changed.
+func (b *Base[W]) Accept(ev Event, check func(Event) error) (Event, W, error) {
+	var w W
+	ev, err := deref(ev)
+	if err != nil {
+		return nil, w, err
+	}
+	if b.finished {
+		return nil, w, nil
+	}
+	if err := b.check(ev); err != nil {
+		return nil, w, err
+	}
+	if check != nil {
+		if err := check(ev); err != nil {
+			return nil, w, err
+		}
+	}
+	switch ev := ev.(type) {
+	case Tick:
+		b.ticked, b.now, b.money, b.security = true, ev.Now, ev.Money, ev.Security
+	case Held:
+		if b.held && (ev.Seq < b.seq || (ev.Seq == b.seq && ev.Answered <= b.answered)) {
+			return nil, w, nil
+		}
+		b.held, b.seq, b.count = true, ev.Seq, ev.Desired
+		b.answered = max(b.answered, ev.Answered)
+	case Started:
+		w = b.starting[ev.Cmd]
+		delete(b.starting, ev.Cmd)
+		if ev.Pid != 0 {
+			b.running[ev.Pid] = w
+		}
+	case Exited:
+		w = b.running[ev.Pid]
+		delete(b.running, ev.Pid)
+		b.Emit(Unclaim{ID: b.ID(), Pid: ev.Pid})
+	case SetPriority:
+		b.prio = ev.Priority
+	case SetCap:
+		b.cap = ev.RAM
+		if b.cfg.Fixed && (b.cap == 0 || b.cap > b.cfg.Cap) {
+			b.cap = b.cfg.Cap
+		}
+	case Stop:
+		b.stopping = true
+	case Leave:
+		if !b.leaving[ev.Host] {
+			b.leaving[ev.Host] = true
+			b.Logf("leaving " + ev.Host)
+		}
+	}
+	return ev, w, nil
+}
+
+// check rejects an event that breaks the contract of every task.
+func (b *Base[W]) check(ev Event) error {
+	bad := func(s string) error { return detail.Wrap(ErrBadEvent, s) }
+	switch ev := ev.(type) {
+	case Tick:
+		switch {
+		case b.ticked && ev.Now < b.now:
+			return detail.Wrap(ErrTimeBackward, itoa(ev.Now)+" < "+itoa(b.now))
+		case !finite(ev.Money) || ev.Money < 0:
+			return bad("money " + ftoa(ev.Money) + " is invalid")
+		case !finite(ev.Security) || ev.Security < 1 || ev.Security > 100:
+			return bad("security " + ftoa(ev.Security) + " is outside [1, 100]")
+		case ev.Hacking != 0 && (!finite(ev.Hacking) || ev.Hacking < 1):
+			return bad("hacking level " + ftoa(ev.Hacking) + " is below 1")
+		}
+	case Held:
+		if !b.asked {
+			return detail.Wrap(ErrUnexpected, "a snapshot before the allocation was asked for")
+		}
+		switch {
+		case ev.Seq < 1 || ev.Desired < 0:
+			return bad("seq " + itoa(ev.Seq) + " is below 1 or desired " + strconv.Itoa(ev.Desired) + " is negative")
+		case ev.Answered < 0 || ev.Answered >= b.nextID:
+			return bad("answered " + itoa(ev.Answered) + " is no command of this task")
+		}
+		type key struct {
+			host string
+			size ram.Amount
+		}
+		seen := map[key]bool{}
+		for _, c := range ev.Chunks {
+			k := key{c.Host, c.Size}
+			switch {
+			case c.Host == "":
+				return bad("chunk has no host")
+			case c.Size <= 0 || c.Size > ram.Max:
+				return bad("chunk size " + c.Size.String() + " on " + c.Host + " is out of range")
+			case c.Count < 0 || c.Cores < 0:
+				return bad("chunk count or cores on " + c.Host + " is negative")
+			case seen[k]:
+				return bad("chunks " + c.Size.String() + " on " + c.Host + " are listed twice")
+			}
+			seen[k] = true
+		}
+	case Refused:
+		if !b.asked || b.held {
+			return detail.Wrap(ErrUnexpected, "no allocation request awaits an answer")
+		}
+	case Started:
+		if _, ok := b.starting[ev.Cmd]; !ok {
+			return detail.Wrap(ErrUnknownCmd, "no Start "+itoa(ev.Cmd)+" awaits its result")
+		}
+		if ev.Pid < 0 {
+			return bad("pid " + itoa(int64(ev.Pid)) + " is negative")
+		}
+		if _, dup := b.running[ev.Pid]; dup && ev.Pid != 0 {
+			return bad("pid " + itoa(int64(ev.Pid)) + " is already running")
+		}
+	case Exited:
+		if _, ok := b.running[ev.Pid]; !ok {
+			return detail.Wrap(ErrUnknownPid, itoa(int64(ev.Pid)))
+		}
+	case SetCap:
+		if ev.RAM < 0 || ev.RAM > ram.Max {
+			return bad("cap " + ev.RAM.String() + " is out of range")
+		}
+	case Leave:
+		if ev.Host == "" {
+			return bad("leave names no host")
+		}
+	}
+	return nil
+}
+
+// ID takes the next command id.
+func (b *Base[W]) ID() int64 {
+	id := b.nextID
+	b.nextID++
+	return id
+}
+
+// Emit queues a command; Logf a log line.
+func (b *Base[W]) Emit(c Command) { b.out.Commands = append(b.out.Commands, c) }
+func (b *Base[W]) Logf(s string)  { b.out.Logs = append(b.out.Logs, s) }
+
+// Ready returns what the engine wants done since the last Advance, with
+// Wake set to wake (see Wake). It does not clear anything: Advance does.
+func (b *Base[W]) Ready(wake int64) Ready {
+	rd := b.out
+	rd.Wake = b.Wake(wake)
+	return rd
+}
+
+// HasReady reports whether Ready has commands or logs.
+func (b *Base[W]) HasReady() bool { return len(b.out.Commands) > 0 || len(b.out.Logs) > 0 }
+
+// Advance tells the engine that the shell did everything Ready returned.
+func (b *Base[W]) Advance() { b.out = Ready{} }
+
+// Start gives a Start for worker w (its ID filled in) and returns the ID;
+// the worker counts as starting until its Started.
+func (b *Base[W]) Start(w W, s Start) int64 {
+	s.ID = b.ID()
+	b.starting[s.ID] = w
+	b.Emit(s)
+	return s.ID
+}
+
+// Busy is the number of workers starting or running.
+func (b *Base[W]) Busy() int { return len(b.starting) + len(b.running) }
+
+// Workers is every worker starting or running: the starting ones in start
+// order, then the running ones by pid.
+func (b *Base[W]) Workers() iter.Seq[W] {
+	return func(yield func(W) bool) {
+		for _, id := range slices.Sorted(maps.Keys(b.starting)) {
+			if !yield(b.starting[id]) {
+				return
+			}
+		}
+		for _, pid := range slices.Sorted(maps.Keys(b.running)) {
+			if !yield(b.running[pid]) {
+				return
+			}
+		}
+	}
+}
+
+// Ask tells the allocator the allocation's chunk size and desired count,
+// at the applied priority: the first time with the Alloc, later with a
+// Resize when anything differs from what the allocator has.
+func (b *Base[W]) Ask(size ram.Amount, count int) {
+	switch {
+	case !b.asked:
+		b.Emit(Alloc{ID: b.ID(), Size: size, Count: count, Priority: b.prio, Growable: !b.cfg.Fixed, Shrinkable: b.cfg.Fixed})
+		b.asked = true
+	case size != b.size || count != b.count || b.prio != b.askPrio:
+		b.Emit(Resize{ID: b.ID(), Size: size, Count: count, Priority: b.prio})
+	default:
+		return
+	}
+	b.size, b.count, b.askPrio = size, count, b.prio
+}
+
+// Release gives back count chunks of size on host and returns the
+// command's ID.
+func (b *Base[W]) Release(host string, size ram.Amount, count int) int64 {
+	id := b.ID()
+	b.Emit(Release{ID: id, Host: host, Size: size, Count: count})
+	return id
+}
+
+// ForgetLeft drops a Leave once occupied says nothing of the task is left
+// on its host, so that the host is used again when the allocator grants
+// there later (after an upgrade).
+func (b *Base[W]) ForgetLeft(occupied func(host string) bool) {
+	for host := range b.leaving {
+		if !occupied(host) {
+			delete(b.leaving, host)
+		}
+	}
+}
+
+// Finish ends the task: with kill, every running worker is killed first
+// (by pid); the allocation goes back whole, and Finished says why. Every
+// event after it is ignored.
+func (b *Base[W]) Finish(r Reason, kill bool) {
+	if kill {
+		for _, pid := range slices.Sorted(maps.Keys(b.running)) {
+			b.Emit(Kill{ID: b.ID(), Pid: pid})
+		}
+	}
+	if b.held {
+		b.Emit(Release{ID: b.ID()})
+	}
+	b.starting, b.running = map[int64]W{}, map[Pid]W{}
+	b.Emit(Finished{ID: b.ID(), Reason: r})
+	b.Logf("finished: " + r.String())
+	b.finished = true
+}
+
+// Status is what an engine reports in its heartbeat; the selector's word
+// it applies comes from Base.
+type Status struct {
+	Held  ram.Amount
+	Want  ram.Amount
+	Rate  float64
+	Chunk ram.Amount
+	Mode  string
+}
+
+// AfterTick ends the engine's handling of a Tick: a new priority reaches
+// the allocator if the engine's own Ask did not carry it, and the
+// heartbeat goes out when what it says changed (the rate aside: it moves
+// with every batch) or when one is due.
+func (b *Base[W]) AfterTick(s Status) {
+	if b.finished {
+		return
+	}
+	if b.held && b.prio != b.askPrio {
+		b.Ask(b.size, b.count)
+	}
+	h := Heartbeat{Held: s.Held, Want: s.Want, Cap: b.cap, Priority: b.prio, Rate: s.Rate, Chunk: s.Chunk,
+		Stopping: b.stopping, Mode: s.Mode}
+	last := b.beat
+	last.ID, last.Rate = 0, h.Rate
+	if b.beaten && h == last && b.now < b.beatAt+b.cfg.Heartbeat {
+		return
+	}
+	h.ID = b.ID()
+	b.beat, b.beatAt, b.beaten = h, b.now, true
+	b.Emit(h)
+}
+
+// Wake is the latest time the engine wants its next Tick: own (the
+// engine's own deadline, 0 for none) or the next heartbeat, whichever
+// comes first; now when no Tick arrived yet, and 0 once finished.
+func (b *Base[W]) Wake(own int64) int64 {
+	switch {
+	case b.finished:
+		return 0
+	case !b.ticked:
+		return b.now
+	}
+	w := b.beatAt + b.cfg.Heartbeat
+	if own != 0 {
+		w = min(w, own)
+	}
+	return w
+}
+
+// String is the reason's stable name.
+func (r Reason) String() string {
+	switch r {
+	case ReasonReady:
+		return "ready"
+	case ReasonStopped:
+		return "stopped"
+	case ReasonRefused:
+		return "refused"
+	case ReasonNoRoom:
+		return "no-room"
+	}
+	return "reason" + strconv.Itoa(int(r))
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+func ftoa(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+func itoa(n int64) string   { return strconv.FormatInt(n, 10) }
+
+// String is the state Base keeps, as one line: scenario tests print it,
+// and tests compare it to show that a refused event changed nothing.
+func (b *Base[W]) String() string {
+	l := describe.New("task").I("now", b.now).Fixed("money", b.money, -1).Fixed("security", b.security, -1).
+		N("prio", b.prio).R("cap", b.cap).T("stopping", b.stopping)
+	if len(b.leaving) > 0 {
+		l.S("leaving", strings.Join(slices.Sorted(maps.Keys(b.leaving)), ","))
+	}
+	l.T("asked", b.asked).T("held", b.held).I("seq", b.seq).I("answered", b.answered).R("size", b.size).
+		N("desired", b.count).N("ask-prio", b.askPrio).N("starting", len(b.starting)).N("running", len(b.running)).
+		I("next-id", b.nextID).T("finished", b.finished)
+	for _, c := range b.out.Commands {
+		l.S("cmd", DescribeCommand(c))
+	}
+	return l.String()
+}
