@@ -11,6 +11,7 @@ import (
 	"ramfarm/core/hwgw"
 	"ramfarm/core/proc"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 // RoleHarvest is one harvest task: HWGW batches against one target in
@@ -63,6 +64,7 @@ const RoleHarvest = "harvest"
 // the engine rejected, which changed nothing.
 type Harvest struct {
 	eng  *harvest.Engine
+	seq  int64 // the snapshots stepped: the script sends no seq
 	errs []string
 	w    jsonx.Writer
 }
@@ -147,12 +149,12 @@ func ParseHarvestConfig(b []byte) (harvest.Config, error) {
 	cfg.Fraction = f.Num("fraction", false)
 	cfg.MaxFraction = f.Num("maxFraction", false)
 	cfg.MaxChunk = gbField(f, "maxChunk", false)
-	cfg.Budget = gbField(f, "budget", false)
+	cfg.Task.Cap = gbField(f, "budget", false)
 	cfg.ReshapeGain = f.Num("reshapeGain", false)
 	cfg.Guard = f.Int("guard", false, 0, 1<<31)
 	cfg.SecurityTolerance = f.Num("securityTolerance", false)
 	cfg.MoneyTolerance = f.Num("moneyTolerance", false)
-	cfg.Heartbeat = f.Int("heartbeat", false, 0, 1<<40)
+	cfg.Task.Heartbeat = f.Int("heartbeat", false, 0, 1<<40)
 	if err := f.Err(); err != nil {
 		return fail(err)
 	}
@@ -213,16 +215,21 @@ func (h *Harvest) stepOne(v jsonx.Value) error {
 	if err != nil {
 		return err
 	}
+	if held, ok := ev.(task.Held); ok {
+		h.seq++
+		held.Seq = h.seq
+		ev = held
+	}
 	return h.eng.Step(ev)
 }
 
 // decodeHarvestEvent turns one wire event into an engine event.
-func decodeHarvestEvent(v jsonx.Value) (harvest.Event, error) {
+func decodeHarvestEvent(v jsonx.Value) (task.Event, error) {
 	if v.Kind != jsonx.Object {
 		return nil, errors.New("event is a " + v.Kind.String() + ", want an object")
 	}
 	kind, _ := v.Get("k")
-	var ev harvest.Event
+	var ev task.Event
 	f := jsonx.NewFields(v)
 	var keys []string
 	switch kind.Str {
@@ -232,10 +239,10 @@ func decodeHarvestEvent(v jsonx.Value) (harvest.Event, error) {
 		if f.Err() == nil && (now < 0 || now > 1<<53) {
 			f.Fail("now", jsonx.ErrRange, "ms in [0, 2^53]")
 		}
-		ev = harvest.Tick{Now: int64(math.Floor(now)), Money: f.Num("money", true), Security: f.Num("sec", true), Hacking: f.Num("level", false)}
+		ev = task.Tick{Now: int64(math.Floor(now)), Money: f.Num("money", true), Security: f.Num("sec", true), Hacking: f.Num("level", false)}
 	case "held":
-		keys = []string{"answered", "held"}
-		held := harvest.Held{Answered: f.Int("answered", true, 0, 1<<53-1)}
+		keys = []string{"answered", "desired", "held"}
+		held := task.Held{Answered: f.Int("answered", true, 0, 1<<53-1), Desired: int(f.Int("desired", false, 0, 1<<31-1))}
 		for i, c := range f.Arr("held", true) {
 			ch, err := decodeHeldChunk(c)
 			if err != nil {
@@ -246,18 +253,18 @@ func decodeHarvestEvent(v jsonx.Value) (harvest.Event, error) {
 		ev = held
 	case "budget":
 		keys = []string{"ram", "maxChunk"}
-		ev = harvest.Budget{RAM: gbField(f, "ram", true), MaxChunk: gbField(f, "maxChunk", false)}
+		ev = task.SetCap{RAM: gbField(f, "ram", true)}
 	case "started":
 		keys = []string{"id", "pid"}
-		ev = harvest.Started{Cmd: f.Int("id", true, 1, 1<<53-1), Pid: proc.Pid(f.Int("pid", true, 0, 1<<53-1))}
+		ev = task.Started{Cmd: f.Int("id", true, 1, 1<<53-1), Pid: proc.Pid(f.Int("pid", true, 0, 1<<53-1))}
 	case "exited":
 		keys = []string{"pid"}
-		ev = harvest.Exited{Pid: proc.Pid(f.Int("pid", true, 1, 1<<53-1))}
+		ev = task.Exited{Pid: proc.Pid(f.Int("pid", true, 1, 1<<53-1))}
 	case "shutdown":
-		ev = harvest.Shutdown{}
+		ev = task.Stop{}
 	case "leave":
 		keys = []string{fHost}
-		ev = harvest.Leave{Host: f.Str(fHost, true)}
+		ev = task.Leave{Host: f.Str(fHost, true)}
 	default:
 		return nil, errors.New("unknown event kind " + strconv.Quote(kind.Str))
 	}
@@ -273,8 +280,8 @@ func decodeHarvestEvent(v jsonx.Value) (harvest.Event, error) {
 // decodeHeldChunk reads [host, GB, count] or [host, GB, count, cores],
 // the form of the memory daemon's granted snapshots plus the host's cores
 // where the script knows them.
-func decodeHeldChunk(v jsonx.Value) (harvest.Chunk, error) {
-	var c harvest.Chunk
+func decodeHeldChunk(v jsonx.Value) (task.Chunk, error) {
+	var c task.Chunk
 	a := v.Arr
 	if v.Kind != jsonx.Array || len(a) < 3 || len(a) > 4 || a[0].Kind != jsonx.String {
 		return c, errors.New("want [host, GB, count] or [host, GB, count, cores]")
@@ -314,7 +321,9 @@ func (h *Harvest) Ready() []byte {
 		w.Key("cmds")
 		w.BeginArray()
 		for _, c := range rd.Commands {
-			h.encodeCommand(c)
+			if _, ok := c.(task.Unclaim); !ok { // the script unclaims before it steps an exit
+				h.encodeCommand(c)
+			}
 		}
 		w.EndArray()
 	}
@@ -328,7 +337,7 @@ func (h *Harvest) Ready() []byte {
 	return w.Bytes()
 }
 
-func (h *Harvest) encodeCommand(c harvest.Command) {
+func (h *Harvest) encodeCommand(c task.Command) {
 	w := &h.w
 	w.BeginObject()
 	head := func(kind string, id int64) {
@@ -338,12 +347,12 @@ func (h *Harvest) encodeCommand(c harvest.Command) {
 		w.Int(id)
 	}
 	switch c := c.(type) {
-	case harvest.StartOp:
+	case task.Start:
 		head("start", c.ID)
 		w.Key("batch")
 		w.Int(c.Batch)
 		w.Key("op")
-		w.String(c.Op.Action().String())
+		w.String(c.Action.String())
 		w.Key("part")
 		w.String(c.Op.String())
 		w.Key("host")
@@ -358,13 +367,19 @@ func (h *Harvest) encodeCommand(c harvest.Command) {
 		w.Num(c.Duration)
 		w.Key("land")
 		w.Num(c.Land)
-	case harvest.Resize:
+	case task.Alloc:
 		head("resize", c.ID)
 		w.Key("chunk")
-		w.Num(c.ChunkSize.GB())
+		w.Num(c.Size.GB())
 		w.Key("count")
 		w.Int(int64(c.Count))
-	case harvest.Release:
+	case task.Resize:
+		head("resize", c.ID)
+		w.Key("chunk")
+		w.Num(c.Size.GB())
+		w.Key("count")
+		w.Int(int64(c.Count))
+	case task.Release:
 		head("release", c.ID)
 		if c.Host != "" {
 			w.Key("host")
@@ -374,41 +389,19 @@ func (h *Harvest) encodeCommand(c harvest.Command) {
 			w.Key("count")
 			w.Int(int64(c.Count))
 		}
-	case harvest.Heartbeat:
+	case task.Heartbeat:
 		head("heartbeat", c.ID)
 		w.Key("mode")
-		w.String(c.Mode.String())
-		w.Key("inFlight")
-		w.Int(int64(c.InFlight))
-		w.Key("depth")
-		w.Int(int64(c.Depth))
+		w.String(c.Mode)
 		w.Key("chunk")
-		w.Num(c.ChunkSize.GB())
-		w.Key("perBatch")
-		w.Int(int64(c.PerBatch))
+		w.Num(c.Chunk.GB())
 		w.Key("held")
 		w.Num(c.Held.GB())
 		w.Key("want")
-		w.Num(h.eng.Want().GB())
+		w.Num(c.Want.GB())
 		w.Key("rate")
-		w.Num(c.MoneyPerSec)
-		w.Key("fraction")
-		w.Num(c.Fraction)
-		w.Key("landed")
-		w.Int(c.Landed)
-	case harvest.Rebalance:
-		head("rebalance", c.ID)
-		w.Key("reason")
-		w.String(c.Reason.String())
-		w.Key("money")
-		w.Num(c.Money)
-		w.Key("sec")
-		w.Num(c.Security)
-		w.Key("weaken")
-		w.Int(int64(c.Weaken))
-		w.Key("grow")
-		w.Int(int64(c.Grow))
-	case harvest.Done:
+		w.Num(c.Rate)
+	case task.Finished:
 		head("done", c.ID)
 		w.Key("reason")
 		w.String(c.Reason.String())

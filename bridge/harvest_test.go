@@ -8,6 +8,7 @@ import (
 	"ramfarm/core/harvest"
 	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 // n00dles as discovery reports it, at level 50 with a 20 s period: 5
@@ -32,8 +33,8 @@ func TestParseHarvestConfig(t *testing.T) {
 			BitNode: formulas.BN1(), HackRAM: 170, GrowRAM: 175, WeakenRAM: 175,
 			Spacing: 40, Period: 400, GrowSafety: hwgw.NoGrowSafety,
 		},
-		Fraction: 0.1, MaxFraction: 0.5, MaxChunk: 64 * ram.GB, Budget: 51250, ReshapeGain: 0.5, Guard: 5,
-		SecurityTolerance: 0.01, MoneyTolerance: 0.02, Heartbeat: 500,
+		Fraction: 0.1, MaxFraction: 0.5, MaxChunk: 64 * ram.GB, ReshapeGain: 0.5, Guard: 5,
+		SecurityTolerance: 0.01, MoneyTolerance: 0.02, Task: task.Config{Cap: 51250, Heartbeat: 500},
 	}
 	if cfg != want {
 		t.Fatalf("got  %+v\nwant %+v", cfg, want)
@@ -85,19 +86,20 @@ func TestHarvest_wire(t *testing.T) {
 		t.Fatalf("Ready changed without a Step:\n%s\n%s", a, b)
 	}
 	stepJSON(t, s, `[{"k":"tick","now":0.6,"money":1750000,"sec":1,"level":50}]`)
-	got := stepJSON(t, s, `[{"k":"held","answered":1,"held":[["alpha",27.4,1]]},{"k":"tick","now":10.2,"money":1750000,"sec":1}]`)
+	got := stepJSON(t, s, `[{"k":"held","answered":1,"desired":5,"held":[["alpha",27.4,1]]},{"k":"tick","now":10.2,"money":1750000,"sec":1}]`)
 	want := `{"cmds":[` +
 		`{"c":"start","id":3,"batch":1,"op":"hack","part":"H","host":"alpha","threads":12,"ram":20.4,"delay":75335,"duration":25125,"land":100470},` +
 		`{"c":"start","id":4,"batch":1,"op":"weaken","part":"W1","host":"alpha","threads":1,"ram":1.75,"delay":10,"duration":100500,"land":100520},` +
 		`{"c":"start","id":5,"batch":1,"op":"grow","part":"G","host":"alpha","threads":2,"ram":3.5,"delay":20160,"duration":80400,"land":100570},` +
-		`{"c":"start","id":6,"batch":1,"op":"weaken","part":"W2","host":"alpha","threads":1,"ram":1.75,"delay":110,"duration":100500,"land":100620}],` +
-		`"log":["granted 1x27.4GB on alpha","start batch=1 slot=100470 threads=12/1/2/1 cores=1 chunks=[alpha:27.4GB]"],"wake":1000}`
+		`{"c":"start","id":6,"batch":1,"op":"weaken","part":"W2","host":"alpha","threads":1,"ram":1.75,"delay":110,"duration":100500,"land":100620},` +
+		`{"c":"heartbeat","id":7,"mode":"filling","chunk":27.4,"held":27.4,"want":137,"rate":842.7301192842942}],` +
+		`"log":["granted 1x27.4GB on alpha","start batch=1 slot=100470 threads=12/1/2/1 cores=1 chunks=[alpha:27.4GB]"],"wake":2010}`
 	if got != want {
 		t.Fatalf("after the grant:\n%s\nwant:\n%s", got, want)
 	}
 	got = stepJSON(t, s, `[{"k":"started","id":3,"pid":11},{"k":"started","id":4,"pid":12},{"k":"started","id":5,"pid":13},`+
 		`{"k":"started","id":6,"pid":14},{"k":"budget","ram":200,"maxChunk":64},{"k":"tick","now":1000,"money":1750000,"sec":1}]`)
-	want = `{"cmds":[{"c":"heartbeat","id":7,"mode":"filling","inFlight":1,"depth":5,"chunk":27.4,"perBatch":1,"held":27.4,"want":200,`
+	want = `{"cmds":[{"c":"heartbeat","id":8,"mode":"filling","chunk":27.4,"held":27.4,"want":200,`
 	if !strings.HasPrefix(got, want) {
 		t.Fatalf("heartbeat:\n%s\nwant prefix:\n%s", got, want)
 	}
@@ -106,7 +108,7 @@ func TestHarvest_wire(t *testing.T) {
 		t.Errorf("leave: %s", got)
 	}
 	got = stepJSON(t, s, `[{"k":"shutdown"},{"k":"tick","now":1001,"money":1750000,"sec":1}]`)
-	for _, w := range []string{`{"c":"resize","id":8,"chunk":27.4,"count":0}`, `"mode":"draining"`, `"want":0,`} {
+	for _, w := range []string{`{"c":"resize","id":9,"chunk":27.4,"count":0}`, `"mode":"draining"`, `"want":0,`} {
 		if !strings.Contains(got, w) {
 			t.Errorf("shutdown: lacks %s\n%s", w, got)
 		}
@@ -114,7 +116,7 @@ func TestHarvest_wire(t *testing.T) {
 	// The batch lands; the chunk goes back, then everything, then done.
 	got = stepJSON(t, s, `[{"k":"exited","pid":11},{"k":"exited","pid":12},{"k":"exited","pid":13},{"k":"exited","pid":14},`+
 		`{"k":"tick","now":100700,"money":1750000,"sec":1}]`)
-	want = `{"cmds":[{"c":"release","id":10},{"c":"done","id":11,"reason":"shutdown"}],"log":["landed batch=1 slot=100470","mode draining -> done"]}`
+	want = `{"cmds":[{"c":"release","id":15},{"c":"done","id":16,"reason":"stopped"}],"log":["landed batch=1 slot=100470","mode draining -> done","finished: stopped"]}`
 	if got != want {
 		t.Fatalf("drained:\n%s\nwant:\n%s", got, want)
 	}
@@ -151,21 +153,21 @@ func TestHarvest_badInput(t *testing.T) {
 		`event 0: tick: field \"sec\" missing`,
 		`event 1: tick: unknown key \"extra\"`,
 		`event 2: tick: field \"now\" out of range`,
-		`event 3: harvest: event is malformed: security 0.5 is outside [1, 100]`,
-		`event 4: harvest: event is malformed: answered 9 is no command of this engine`,
+		`event 3: task: event is malformed: security 0.5 is outside [1, 100]`,
+		`event 4: task: event is malformed: answered 9 is no command of this task`,
 		`event 5: held: chunk 0: size: ram: amount is not a multiple of 0.01 GB`,
 		`event 6: held: chunk 0: want [host, GB, count] or [host, GB, count, cores]`,
 		`event 7: held: chunk 0: count 1.5 is not a whole number`,
 		`event 8: held: chunk 0: element 1 is a string, want a number`,
 		`event 9: budget: field \"ram\" missing`,
-		`event 10: harvest: command id is unknown: no StartOp 3 awaits its result`,
+		`event 10: task: command id is unknown: no Start 3 awaits its result`,
 		`event 11: exited: field \"pid\" out of range`,
-		`event 12: harvest: worker pid is unknown: 7`,
+		`event 12: task: worker pid is unknown: 7`,
 		`event 13: shutdown: unknown key \"now\"`,
 		`event 14: unknown event kind \"wake\"`,
 		`event 15: event is a array, want an object`,
 		`event 16: leave: field \"host\" missing`,
-		`event 17: harvest: event is malformed: leave names no host`,
+		`event 17: task: event is malformed: leave names no host`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("ready lacks %s\n%s", want, got)

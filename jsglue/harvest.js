@@ -163,14 +163,10 @@ export async function main(ns) {
           while (j < cmds.length && cmds[j].c === "start") j++;
           const group = cmds.slice(i, j);
           const pids = await Promise.all(group.map(launch));
-          /** @type {Map<number, string>} one log line per batch: which pid runs which landing */
-          const lines = new Map();
           group.forEach((s, k) => {
             events.push({ k: "started", id: s.id, pid: pids[k] });
             if (pids[k]) workers.set(pids[k], s.land);
-            lines.set(s.batch, `${lines.get(s.batch) ?? `pids batch=${s.batch}`} ${s.part}:${pids[k]}`);
           });
-          for (const line of lines.values()) ns.print(line);
           i = j - 1;
           break;
         }
@@ -250,7 +246,7 @@ export async function main(ns) {
       }
     }
     if (alloc && (alloc.seq !== seenSeq || answered !== seenAnswered)) {
-      events.push({ k: "held", answered, held: alloc.held });
+      events.push({ k: "held", answered, desired: alloc.desired, held: alloc.held });
       seenSeq = alloc.seq;
       seenAnswered = answered;
     }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"ramfarm/core/hwgw"
+	"ramfarm/core/task"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ import (
 // size, new ones start beside them at once: a later start could only get
 // a later slot, and the chunk is held either way.
 func (e *Engine) startBatches() {
-	if !e.safe() {
+	if !e.safe(e.Now()) {
 		return
 	}
 	for {
@@ -27,7 +28,7 @@ func (e *Engine) startBatches() {
 		}
 		plan, pieces, ok := e.planFor(set)
 		if !ok {
-			e.logf("no batch fits chunks " + describeChunks(set))
+			e.Logf("no batch fits chunks " + describeChunks(set))
 			return
 		}
 		e.launch(plan, set, pieces, false)
@@ -39,7 +40,7 @@ func (e *Engine) startBatches() {
 func (e *Engine) idleChunks(n int) []*chunk {
 	var set []*chunk
 	for _, c := range e.chunks {
-		if c.idle() && c.size == e.shape.size && !e.leaving[c.host] {
+		if c.idle() && c.size == e.shape.size && !e.Leaving(c.host) {
 			set = append(set, c)
 		}
 	}
@@ -94,10 +95,10 @@ func (e *Engine) planFor(set []*chunk) (hwgw.Batch, []hwgw.Piece, bool) {
 }
 
 // launch starts a planned batch at the next free landing slot: one
-// StartOp per piece, all starting now.
+// Start per piece, all starting now.
 func (e *Engine) launch(plan hwgw.Batch, set []*chunk, pieces []hwgw.Piece, correction bool) {
 	spacing := e.cfg.Spacing
-	slot := e.nextSlot(float64(e.now) + float64(e.cfg.Guard) + plan.Lead)
+	slot := e.nextSlot(float64(e.Now()) + float64(e.cfg.Guard) + plan.Lead)
 	b := &batch{id: e.nextBatch, slot: slot, plan: plan, correction: correction}
 	e.nextBatch++
 	used := make([]bool, len(set))
@@ -105,13 +106,15 @@ func (e *Engine) launch(plan hwgw.Batch, set []*chunk, pieces []hwgw.Piece, corr
 		c := set[pc.Bin]
 		used[pc.Bin] = true
 		land := b.land(pc.Op, spacing)
-		id := e.id()
-		e.starting[id] = &part{b: b, op: pc.Op, host: c.host, threads: pc.Threads}
+		pt := &part{b: b, op: pc.Op, host: c.host, threads: pc.Threads}
+		b.parts = append(b.parts, pt)
 		b.open++
-		e.emit(StartOp{
-			ID: id, Batch: b.id, Op: pc.Op, Host: c.host, Threads: pc.Threads,
-			RAM:      e.planner.PerThread()[pc.Op].Times(pc.Threads),
-			Delay:    float64(land-e.now) - plan.Duration[pc.Op],
+		b.starting++
+		e.Start(pt, task.Start{
+			Action: pc.Op.Action(), Host: c.host, Threads: pc.Threads,
+			RAM:   e.planner.PerThread()[pc.Op].Times(pc.Threads),
+			Batch: b.id, Op: pc.Op,
+			Delay:    float64(land-e.Now()) - plan.Duration[pc.Op],
 			Duration: plan.Duration[pc.Op],
 			Land:     float64(land),
 		})
@@ -128,7 +131,7 @@ func (e *Engine) launch(plan hwgw.Batch, set []*chunk, pieces []hwgw.Piece, corr
 		kind = "correction"
 	}
 	t := plan.Threads
-	e.logf("start " + kind + "=" + itoa(b.id) + " slot=" + itoa(slot) + " threads=" + strconv.Itoa(t[hwgw.OpHack]) + "/" +
+	e.Logf("start " + kind + "=" + itoa(b.id) + " slot=" + itoa(slot) + " threads=" + strconv.Itoa(t[hwgw.OpHack]) + "/" +
 		strconv.Itoa(t[hwgw.OpWeaken1]) + "/" + strconv.Itoa(t[hwgw.OpGrow]) + "/" + strconv.Itoa(t[hwgw.OpWeaken2]) +
 		" cores=" + strconv.Itoa(plan.Cores) + " chunks=" + describeChunks(b.chunks))
 }
@@ -157,17 +160,17 @@ func ceilDiv(n, d int64) int64 {
 	return (n + d - 1) / d
 }
 
-// safe reports whether operations may start now: no batch in flight is
-// within Guard of a landing or between a landing that raised security and
-// the weaken that lowers it. A batch late to report its landings keeps it
-// unsafe.
-func (e *Engine) safe() bool {
+// safe reports whether operations may start at now: no batch in flight
+// is within Guard of a landing or between a landing that raised security
+// and the weaken that lowers it. A batch late to report its landings
+// keeps it unsafe.
+func (e *Engine) safe(now int64) bool {
 	g, s := e.cfg.Guard, e.cfg.Spacing
 	for _, b := range e.batches { // by slot: the rest land later
-		if e.now < b.slot-g {
+		if now < b.slot-g {
 			break
 		}
-		if !(e.now > b.slot+s+g && e.now < b.slot+2*s-g) {
+		if !(now > b.slot+s+g && now < b.slot+2*s-g) {
 			return false
 		}
 	}
@@ -175,20 +178,20 @@ func (e *Engine) safe() bool {
 }
 
 // quiet reports whether the target should be at min security and max
-// money now: no batch in flight has begun to land.
-func (e *Engine) quiet() bool {
-	return len(e.batches) == 0 || e.now < e.batches[0].slot-e.cfg.Guard
+// money at now: no batch in flight has begun to land.
+func (e *Engine) quiet(now int64) bool {
+	return len(e.batches) == 0 || now < e.batches[0].slot-e.cfg.Guard
 }
 
 // off reports whether the last observation is away from min security or
 // max money by more than the tolerances.
 func (e *Engine) off() bool {
 	t := e.cfg.Target
-	return e.security > t.MinDifficulty+e.cfg.SecurityTolerance || e.money < t.MoneyMax*(1-e.cfg.MoneyTolerance)
+	return e.Security() > t.MinDifficulty+e.cfg.SecurityTolerance || e.Money() < t.MoneyMax*(1-e.cfg.MoneyTolerance)
 }
 
 // drifted reports whether the target is off when it should not be.
-func (e *Engine) drifted() bool { return e.quiet() && e.off() }
+func (e *Engine) drifted() bool { return e.quiet(e.Now()) && e.off() }
 
 // startCorrection plans a batch without a hack from the observed money
 // and security and runs it in the idle chunks of the current size: the
@@ -202,16 +205,16 @@ func (e *Engine) startCorrection() {
 	}
 	p := e.planner
 	cores, caps := minCores(set), capsOf(set)
-	b := p.CorrectionUpTo(e.money, e.security, cores, -1)
+	b := p.CorrectionUpTo(e.Money(), e.Security(), cores, -1)
 	pieces, ok := p.Pack(b.Threads, caps)
 	if !ok {
 		fits := func(g int) bool {
-			_, ok := p.Pack(p.CorrectionUpTo(e.money, e.security, cores, g-1).Threads, caps)
+			_, ok := p.Pack(p.CorrectionUpTo(e.Money(), e.Security(), cores, g-1).Threads, caps)
 			return ok
 		}
 		// largestWhere counts from 1; g-1 grow threads maps 1 to none.
 		if g, found := largestWhere(b.Threads[hwgw.OpGrow]+1, fits); found {
-			b = p.CorrectionUpTo(e.money, e.security, cores, g-1)
+			b = p.CorrectionUpTo(e.Money(), e.Security(), cores, g-1)
 		} else {
 			room := 0
 			for _, c := range caps {
@@ -219,7 +222,7 @@ func (e *Engine) startCorrection() {
 			}
 			w := min(room, b.Threads[hwgw.OpWeaken1])
 			if w == 0 {
-				e.logf("no room to correct the target")
+				e.Logf("no room to correct the target")
 				return
 			}
 			b = p.WithThreads(b, [hwgw.NumOps]int{hwgw.OpWeaken1: w})
@@ -229,8 +232,9 @@ func (e *Engine) startCorrection() {
 			return
 		}
 	}
-	e.emit(Rebalance{ID: e.id(), Reason: e.reason, Money: e.money, Security: e.security,
-		Weaken: b.Threads[hwgw.OpWeaken1] + b.Threads[hwgw.OpWeaken2], Grow: b.Threads[hwgw.OpGrow]})
+	e.Logf("correcting (" + e.reason.String() + "): money=" + strconv.FormatFloat(e.Money(), 'f', -1, 64) +
+		" security=" + strconv.FormatFloat(e.Security(), 'f', -1, 64) +
+		" weaken=" + strconv.Itoa(b.Threads[hwgw.OpWeaken1]+b.Threads[hwgw.OpWeaken2]) + " grow=" + strconv.Itoa(b.Threads[hwgw.OpGrow]))
 	e.launch(b, set, pieces, true)
 }
 
@@ -240,14 +244,14 @@ func (e *Engine) startCorrection() {
 func (e *Engine) releaseSurplus() {
 	kept := 0
 	for _, c := range e.chunks {
-		if c.size == e.shape.size && c.release == 0 && !e.leaving[c.host] {
+		if c.size == e.shape.size && c.release == 0 && !e.Leaving(c.host) {
 			kept++
 		}
 	}
 	surplus := kept - e.shape.desired()
 	var out []*chunk
 	for _, c := range e.chunks {
-		if c.idle() && (c.size != e.shape.size || e.leaving[c.host]) {
+		if c.idle() && (c.size != e.shape.size || e.Leaving(c.host)) {
 			out = append(out, c)
 		}
 	}
@@ -258,7 +262,7 @@ func (e *Engine) releaseSurplus() {
 			if surplus == 0 {
 				break
 			}
-			if c.idle() && c.size == e.shape.size && !e.leaving[c.host] {
+			if c.idle() && c.size == e.shape.size && !e.Leaving(c.host) {
 				out = append(out, c)
 				surplus--
 			}
@@ -270,17 +274,17 @@ func (e *Engine) releaseSurplus() {
 		for j < len(out) && cmpChunk(out[i], out[j]) == 0 {
 			j++
 		}
-		id := e.id()
+		id := e.Release(out[i].host, out[i].size, j-i)
 		for _, c := range out[i:j] {
 			c.release = id
 		}
-		e.emit(Release{ID: id, Host: out[i].host, Size: out[i].size, Count: j - i})
 		i = j
 	}
 }
 
-// heartbeat reports the task's state.
-func (e *Engine) heartbeat() {
+// status is what the heartbeat says: what the task holds and wants, the
+// income of the batches in flight, the chunk size and the mode.
+func (e *Engine) status() task.Status {
 	var held ram.Amount
 	for _, c := range e.chunks {
 		held += c.size
@@ -290,10 +294,7 @@ func (e *Engine) heartbeat() {
 	if busy := ref.Busy(); busy > 0 {
 		mps = ref.Money * float64(len(e.batches)) / (busy / 1000)
 	}
-	e.emit(Heartbeat{ID: e.id(), Mode: e.mode, InFlight: len(e.batches), Depth: e.shape.count,
-		ChunkSize: e.shape.size, PerBatch: e.shape.per, Held: held, Fraction: ref.Fraction,
-		MoneyPerSec: mps, Landed: e.landed})
-	e.beatAt, e.beatDue = e.now, false
+	return task.Status{Held: held, Want: e.Want(), Rate: mps, Chunk: e.shape.size, Mode: e.mode.String()}
 }
 
 // Want is the most RAM the task could use: the depth in batches of the
@@ -307,42 +308,41 @@ func (e *Engine) Want() ram.Amount {
 		return 0
 	}
 	w := e.shape.total()
-	if e.budget.RAM == 0 {
+	if e.Cap() == 0 {
 		return w
 	}
-	m := e.budget.MaxChunk
+	m := e.cfg.MaxChunk
 	fits := func(h int) bool { _, ok := e.shapeFor(h, m); return ok }
 	if h, ok := largestWhere(e.planner.HackThreads(e.cfg.MaxFraction), fits); ok {
 		s, _ := e.shapeFor(h, m)
 		w = max(w, s.batchRAM().Times(e.planner.Depth()))
 	}
-	return min(w, e.budget.RAM)
+	return min(w, e.Cap())
 }
 
-// wake is the latest time the engine wants a Tick: the next heartbeat, or
-// sooner the next moment a batch in flight starts or ends a landing
-// window.
-func (e *Engine) wake() int64 {
-	if e.mode == ModeDone {
-		return 0
-	}
-	w := e.beatAt + e.cfg.Heartbeat
-	if e.beatDue || !e.ticked {
-		w = e.now
+// wake is the latest time the engine wants a Tick for its batches, if
+// any: now when its mode changed since the last Tick (the heartbeat says
+// so at once), else the next moment a batch in flight starts or ends a
+// landing window. Base adds the next heartbeat.
+func (e *Engine) wake() (w int64, has bool) {
+	if e.changed {
+		return e.Now(), true
 	}
 	g, s := e.cfg.Guard, e.cfg.Spacing
 	for _, b := range e.batches {
 		for _, t := range [...]int64{b.slot - g, b.slot + s + g + 1, b.slot + 2*s - g, b.slot + 3*s + g + 1} {
-			if t > e.now {
-				w = min(w, t)
+			if t > e.Now() {
+				if !has || t < w {
+					w, has = t, true
+				}
 				break
 			}
 		}
-		if b.slot-g > e.now { // by slot: the rest come later
+		if b.slot-g > e.Now() { // by slot: the rest come later
 			break
 		}
 	}
-	return w
+	return w, has
 }
 
 func describeChunks(cs []*chunk) string {

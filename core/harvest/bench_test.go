@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ramfarm/core/formulas"
+	"ramfarm/core/task"
 	"ramfarm/internal/testservers"
 )
 
@@ -16,32 +17,32 @@ func BenchmarkEngine_Tick(b *testing.B) {
 		b.Fatal(err)
 	}
 	depth := e.Planner().Depth()
-	step := func(ev Event) {
+	step := func(ev task.Event) {
 		if err := e.Step(ev); err != nil {
 			b.Fatal(err)
 		}
 	}
-	step(Held{Answered: 1, Chunks: []Chunk{{Host: "big", Size: e.shape.size, Count: depth, Cores: 1}}})
+	step(task.Held{Seq: 1, Answered: 1, Chunks: []task.Chunk{{Host: "big", Size: e.shape.size, Count: depth, Cores: 1}}})
 	type worker struct {
-		pid  Pid
+		pid  task.Pid
 		land float64
 	}
 	var queue []worker
-	pid := Pid(1)
+	pid := task.Pid(1)
 	now := int64(0)
 	perform := func() {
 		rd := e.Ready()
 		e.Advance()
 		for _, c := range rd.Commands {
-			if s, ok := c.(StartOp); ok {
-				step(Started{Cmd: s.ID, Pid: pid})
+			if s, ok := c.(task.Start); ok {
+				step(task.Started{Cmd: s.ID, Pid: pid})
 				queue = append(queue, worker{pid, s.Land})
 				pid++
 			}
 		}
 	}
 	tick := func() {
-		step(Tick{Now: now, Money: 1750000, Security: 1})
+		step(task.Tick{Now: now, Money: 1750000, Security: 1})
 		perform()
 	}
 	for len(e.batches) < depth {
@@ -51,7 +52,7 @@ func BenchmarkEngine_Tick(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for len(queue) > 0 && queue[0].land <= float64(now) {
-			step(Exited{Pid: queue[0].pid})
+			step(task.Exited{Pid: queue[0].pid})
 			queue = queue[1:]
 		}
 		tick()

@@ -7,6 +7,7 @@ import (
 	"ramfarm/core/hwgw"
 	"ramfarm/core/internal/detail"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 // Config configures an Engine: one harvest task on one target.
@@ -21,12 +22,17 @@ type Config struct {
 	// MaxFraction caps the fraction of max money one batch takes; 0
 	// selects 0.9. Past it, grow costs rise steeply for little money.
 	MaxFraction float64
-	// MaxChunk is the largest chunk to ask for until a Budget says
-	// otherwise; 0 means no limit.
+	// MaxChunk is the largest chunk to ask for: what one host can hold. A
+	// batch larger than that is divided over chunks of MaxChunk (see the
+	// placement rule in core/hwgw). 0 means no limit.
 	MaxChunk ram.Amount
-	// Budget is the RAM the task may grow to until a Budget event says
-	// otherwise; 0 means none: no reshaping.
-	Budget ram.Amount
+	// Task is the selector's word at launch: priority, cap, fixed, and the
+	// heartbeat period. The cap is the task's budget: past full overlap
+	// the engine reshapes to the largest batches whose chunks fit it, and
+	// when it holds more it reshapes down at once; without a cap it never
+	// reshapes. A fixed task starts with the largest batches its RAM holds
+	// (Fraction 0 selects 1), since it never grows them later.
+	Task task.Config
 	// ReshapeGain is how much larger (as a fraction) a batch must get for
 	// the engine to reshape to it; 0 selects 0.25. Each reshape swaps
 	// every chunk, so small gains are not worth it.
@@ -45,8 +51,6 @@ type Config struct {
 	// MoneyTolerance is the fraction below max money the target may be
 	// after batches landed before the engine rebalances; 0 selects 0.01.
 	MoneyTolerance float64
-	// Heartbeat is the time between heartbeats, ms; 0 selects 1000.
-	Heartbeat int64
 }
 
 // validate fills in defaults and rejects contradictions; it returns a
@@ -63,17 +67,25 @@ func (c Config) validate() (Config, error) {
 		return bad("fraction " + ftoa(c.Fraction) + " is outside [0, 1]")
 	case !finite(c.MaxFraction) || c.MaxFraction < 0 || c.MaxFraction > 1:
 		return bad("max fraction " + ftoa(c.MaxFraction) + " is outside [0, 1]")
-	case c.MaxChunk < 0 || c.MaxChunk > ram.Max || c.Budget < 0 || c.Budget > ram.Max:
-		return bad("max chunk or budget is out of range")
+	case c.MaxChunk < 0 || c.MaxChunk > ram.Max:
+		return bad("max chunk " + c.MaxChunk.String() + " is out of range")
 	case !finite(c.ReshapeGain) || c.ReshapeGain < 0:
 		return bad("reshape gain " + ftoa(c.ReshapeGain) + " is negative")
-	case c.Guard < 0 || c.Heartbeat < 0:
-		return bad("guard and heartbeat must not be negative")
+	case c.Guard < 0:
+		return bad("guard " + itoa(c.Guard) + "ms is negative")
 	case !finite(c.SecurityTolerance) || c.SecurityTolerance < 0 || !finite(c.MoneyTolerance) || c.MoneyTolerance < 0 || c.MoneyTolerance >= 1:
 		return bad("tolerances must be finite and non-negative, money below 1")
 	}
+	t, err := c.Task.Validate()
+	if err != nil {
+		return bad(detail.Of(err))
+	}
+	c.Task = t
 	if c.MaxFraction == 0 {
 		c.MaxFraction = 0.9
+	}
+	if c.Task.Fixed && c.Fraction == 0 {
+		c.Fraction = 1
 	}
 	c.Fraction = min(c.Fraction, c.MaxFraction)
 	if c.ReshapeGain == 0 {
@@ -90,9 +102,6 @@ func (c Config) validate() (Config, error) {
 	}
 	if c.MoneyTolerance == 0 {
 		c.MoneyTolerance = 0.01
-	}
-	if c.Heartbeat == 0 {
-		c.Heartbeat = 1000
 	}
 	return c, nil
 }

@@ -1,11 +1,12 @@
 // Package harvest runs one harvest task: HWGW batches against one target,
 // planned by core/hwgw.
 //
-// The Engine is a deterministic state machine (see DESIGN.md) that runs
-// batches in the chunks of a growable allocation, one batch per chunk
-// set: it fills the pipeline up to full overlap, then reshapes to larger
-// batches, corrects the target when it drifts, and drains on shutdown. It
-// never reads a clock: time arrives in Ticks.
+// The Engine is a deterministic state machine (see DESIGN.md) speaking
+// the task contract of core/task. It runs batches in the chunks of a
+// growable allocation, one batch per chunk set: it fills the pipeline up
+// to full overlap, then reshapes to larger batches, corrects the target
+// when it drifts, and drains on a stop. It never reads a clock: time
+// arrives in Ticks.
 //
 // Landing order is the invariant everything else serves. Every batch gets
 // a landing slot on one grid, strictly later than every earlier batch's,
@@ -23,48 +24,39 @@ import (
 	"slices"
 
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 // Engine runs one harvest task. It is not safe for concurrent use.
 type Engine struct {
+	task.Base[*part]
+
 	cfg     Config
 	planner *hwgw.Planner
 	level   float64
 
-	mode Mode
-	step stepFunc
-
-	ticked   bool  // a Tick has arrived
-	now      int64 // ms, from the last Tick
-	money    float64
-	security float64
+	mode    Mode
+	step    stepFunc
+	changed bool // the mode changed since the last Tick
 
 	shape  shape
-	budget Budget
 	plans  map[int]hwgw.Batch // one-chunk batches by cores, for the shape and level
 	ref    *hwgw.Batch        // the shape's batch on a 1-core host
 	fitted fitMemo
 
-	chunks   []*chunk        // sorted by host, then size
-	leaving  map[string]bool // hosts being vacated: no new batch there
-	batches  []*batch        // in flight, by slot
-	starting map[int64]*part
-	running  map[Pid]*part
-	answered int64
+	chunks  []*chunk // sorted by host, then size
+	batches []*batch // in flight, by slot
 
-	nextID    int64
 	nextBatch int64
 	slotted   bool  // a slot was given out
 	anchor    int64 // the first slot: every slot is anchor + k·Period
 	lastSlot  int64
 
-	reason  Reason // why the engine is rebalancing
-	beatAt  int64
-	beatDue bool
-	landed  int64
-
-	out Ready
+	reason Reason // why the engine is rebalancing
+	landed int64
 }
+
+var _ task.Engine = (*Engine)(nil)
 
 // chunk is one chunk of the allocation.
 type chunk struct {
@@ -83,7 +75,9 @@ type batch struct {
 	slot       int64 // when its hack lands (or would), ms
 	plan       hwgw.Batch
 	chunks     []*chunk
-	open       int // parts not yet exited or failed to start
+	parts      []*part // in landing order
+	starting   int     // parts whose start awaits its result
+	open       int     // parts not yet exited or failed to start
 	correction bool
 	failed     bool // a part failed to start: the target may be off when it lands
 }
@@ -94,6 +88,7 @@ func (b *batch) land(op hwgw.Op, spacing int64) int64 { return b.slot + int64(op
 // part is one worker process of a batch.
 type part struct {
 	b       *batch
+	pid     task.Pid // 0 while starting, or when its start failed
 	op      hwgw.Op
 	host    string
 	threads int
@@ -113,7 +108,7 @@ func (s shape) batchRAM() ram.Amount { return s.size.Times(s.per) }
 func (s shape) total() ram.Amount    { return s.size.Times(s.desired()) }
 
 // New builds an Engine for cfg. Its first Ready asks for the allocation
-// (a Resize with ID 1).
+// (an Alloc with ID 1).
 func New(cfg Config) (*Engine, error) {
 	c, err := cfg.validate()
 	if err != nil {
@@ -124,16 +119,11 @@ func New(cfg Config) (*Engine, error) {
 		return nil, wrap(ErrBadConfig, detail.Of(err))
 	}
 	e := &Engine{
+		Base:      task.NewBase[*part](c.Task),
 		cfg:       c,
 		planner:   p,
 		level:     c.Player.Hacking,
-		starting:  map[int64]*part{},
-		running:   map[Pid]*part{},
-		leaving:   map[string]bool{},
-		nextID:    1,
 		nextBatch: 1,
-		beatDue:   true,
-		budget:    Budget{RAM: c.Budget, MaxChunk: c.MaxChunk},
 	}
 	s, ok := e.initialShape()
 	if !ok {
@@ -150,169 +140,44 @@ func (e *Engine) Mode() Mode { return e.mode }
 // Planner is the planner for the player's current level.
 func (e *Engine) Planner() *hwgw.Planner { return e.planner }
 
-// Step applies one event. It returns an error only when the shell broke
-// the contract; then nothing changed.
-func (e *Engine) Step(ev Event) error {
-	ev, err := deref(ev)
-	if err != nil {
-		return err
-	}
-	if err := e.check(ev); err != nil {
+// Step applies one event (see task.Engine).
+func (e *Engine) Step(ev task.Event) error {
+	ev, pt, err := e.Accept(ev, e.check)
+	if err != nil || ev == nil {
 		return err
 	}
 	switch ev := ev.(type) {
-	case Tick:
+	case task.Tick:
 		e.observe(ev)
-	case Held:
+	case task.Held:
 		e.applyHeld(ev)
-	case Budget:
-		e.budget = ev
-	case Started:
-		e.started(ev)
-	case Exited:
-		e.exited(ev)
-	case Leave:
-		if !e.leaving[ev.Host] {
-			e.leaving[ev.Host] = true
-			e.logf("leaving " + ev.Host)
-		}
+	case task.Started:
+		e.started(ev, pt)
+	case task.Exited:
+		e.partDone(pt)
 	}
 	e.step(e, ev)
-	if _, ok := ev.(Tick); ok && e.mode != ModeDone {
+	if _, ok := ev.(task.Tick); ok && !e.Finished() {
 		e.releaseSurplus()
-		if e.beatDue || e.now >= e.beatAt+e.cfg.Heartbeat {
-			e.heartbeat()
-		}
+		e.AfterTick(e.status())
+		e.changed = false
 	}
 	return nil
 }
 
-func deref(ev Event) (Event, error) {
-	switch p := ev.(type) {
-	case nil:
-		return nil, ErrNilEvent
-	case *Tick:
-		if p != nil {
-			return *p, nil
-		}
-	case *Held:
-		if p != nil {
-			return *p, nil
-		}
-	case *Budget:
-		if p != nil {
-			return *p, nil
-		}
-	case *Started:
-		if p != nil {
-			return *p, nil
-		}
-	case *Exited:
-		if p != nil {
-			return *p, nil
-		}
-	case *Shutdown:
-		if p != nil {
-			return *p, nil
-		}
-	case *Leave:
-		if p != nil {
-			return *p, nil
-		}
-	case Tick, Held, Budget, Started, Exited, Shutdown, Leave:
-		return ev, nil
-	default:
-		return nil, ErrUnknownEvent
-	}
-	return nil, ErrNilEvent
-}
-
-// check rejects a malformed event before anything changes.
-func (e *Engine) check(ev Event) error {
-	bad := func(s string) error { return wrap(ErrBadEvent, s) }
-	switch ev := ev.(type) {
-	case Tick:
-		switch {
-		case e.ticked && ev.Now < e.now:
-			return wrap(ErrTimeBackward, itoa(ev.Now)+" < "+itoa(e.now))
-		case !finite(ev.Money) || ev.Money < 0:
-			return bad("money " + ftoa(ev.Money) + " is invalid")
-		case !finite(ev.Security) || ev.Security < 1 || ev.Security > 100:
-			return bad("security " + ftoa(ev.Security) + " is outside [1, 100]")
-		case ev.Hacking != 0 && (!finite(ev.Hacking) || ev.Hacking < e.cfg.Target.RequiredHackingSkill || ev.Hacking < 1):
-			return bad("hacking level " + ftoa(ev.Hacking) + " is below 1 or the target's required skill")
-		}
-	case Held:
-		if ev.Answered < 0 || ev.Answered >= e.nextID {
-			return bad("answered " + itoa(ev.Answered) + " is no command of this engine")
-		}
-		seen := map[chunkKey]bool{}
-		for _, c := range ev.Chunks {
-			k := chunkKey{c.Host, c.Size}
-			switch {
-			case c.Host == "":
-				return bad("chunk has no host")
-			case c.Size <= 0 || c.Size > ram.Max:
-				return bad("chunk size " + c.Size.String() + " on " + c.Host + " is out of range")
-			case c.Count < 0 || c.Cores < 0:
-				return bad("chunk count or cores on " + c.Host + " is negative")
-			case seen[k]:
-				return bad("chunks " + c.Size.String() + " on " + c.Host + " are listed twice")
-			}
-			seen[k] = true
-		}
-	case Budget:
-		if ev.RAM < 0 || ev.RAM > ram.Max || ev.MaxChunk < 0 || ev.MaxChunk > ram.Max {
-			return bad("budget is out of range")
-		}
-	case Started:
-		if _, ok := e.starting[ev.Cmd]; !ok {
-			return wrap(ErrUnknownCmd, "no StartOp "+itoa(ev.Cmd)+" awaits its result")
-		}
-		if ev.Pid < 0 {
-			return bad("pid " + itoa(int64(ev.Pid)) + " is negative")
-		}
-		if _, dup := e.running[ev.Pid]; dup && ev.Pid != 0 {
-			return bad("pid " + itoa(int64(ev.Pid)) + " is already running")
-		}
-	case Exited:
-		if _, ok := e.running[ev.Pid]; !ok {
-			return wrap(ErrUnknownPid, itoa(int64(ev.Pid)))
-		}
-	case Leave:
-		if ev.Host == "" {
-			return bad("leave names no host")
-		}
+// check rejects a level the target cannot be hacked at.
+func (e *Engine) check(ev task.Event) error {
+	if t, ok := ev.(task.Tick); ok && t.Hacking != 0 && t.Hacking < e.cfg.Target.RequiredHackingSkill {
+		return wrap(task.ErrBadEvent, "hacking level "+ftoa(t.Hacking)+" is below the target's required skill")
 	}
 	return nil
 }
 
-// HasReady reports whether Ready has commands or logs.
-func (e *Engine) HasReady() bool { return len(e.out.Commands) > 0 || len(e.out.Logs) > 0 }
+// Ready returns what the engine wants done since the last Advance.
+func (e *Engine) Ready() task.Ready { return e.Base.Ready(e.wake()) }
 
-// Ready returns what the engine wants done since the last Advance. It
-// does not clear anything: call Advance once it is done.
-func (e *Engine) Ready() Ready {
-	rd := e.out
-	rd.Wake = e.wake()
-	return rd
-}
-
-// Advance tells the engine that the shell did everything Ready returned.
-func (e *Engine) Advance() { e.out = Ready{} }
-
-func (e *Engine) emit(c Command) { e.out.Commands = append(e.out.Commands, c) }
-func (e *Engine) logf(s string)  { e.out.Logs = append(e.out.Logs, s) }
-
-func (e *Engine) id() int64 {
-	id := e.nextID
-	e.nextID++
-	return id
-}
-
-// observe takes a Tick's time and observations; a new level replans.
-func (e *Engine) observe(t Tick) {
-	e.ticked, e.now, e.money, e.security = true, t.Now, t.Money, t.Security
+// observe takes a Tick's level: a new one replans.
+func (e *Engine) observe(t task.Tick) {
 	if t.Hacking == 0 || t.Hacking == e.level {
 		return
 	}
@@ -322,7 +187,7 @@ func (e *Engine) observe(t Tick) {
 	if err != nil {
 		return // check rejected every level hwgw.NewPlanner would
 	}
-	e.logf("level " + ftoa(e.level) + " -> " + ftoa(t.Hacking) + " depth " + itoa(int64(e.planner.Depth())) + " -> " + itoa(int64(p.Depth())))
+	e.Logf("level " + ftoa(e.level) + " -> " + ftoa(t.Hacking) + " depth " + itoa(int64(e.planner.Depth())) + " -> " + itoa(int64(p.Depth())))
 	e.level, e.planner = t.Hacking, p
 	e.cfg.Player.Hacking = t.Hacking
 	if e.mode == ModeDraining || e.mode == ModeDone {
@@ -332,22 +197,23 @@ func (e *Engine) observe(t Tick) {
 }
 
 // started records a worker's pid; a failed start leaves its batch short.
-func (e *Engine) started(ev Started) {
-	pt := e.starting[ev.Cmd]
-	delete(e.starting, ev.Cmd)
-	if ev.Pid == 0 {
-		pt.b.failed = true
-		e.logf("exec failed batch=" + itoa(pt.b.id) + " op=" + pt.op.String() + " host=" + pt.host)
-		e.partDone(pt)
-		return
+// Once every part of a batch has its result, the log says which pid runs
+// which landing.
+func (e *Engine) started(ev task.Started, pt *part) {
+	b := pt.b
+	pt.pid = ev.Pid
+	if b.starting--; b.starting == 0 {
+		l := "pids batch=" + itoa(b.id)
+		for _, p := range b.parts {
+			l += " " + p.op.String() + ":" + itoa(int64(p.pid))
+		}
+		e.Logf(l)
 	}
-	e.running[ev.Pid] = pt
-}
-
-func (e *Engine) exited(ev Exited) {
-	pt := e.running[ev.Pid]
-	delete(e.running, ev.Pid)
-	e.partDone(pt)
+	if ev.Pid == 0 {
+		b.failed = true
+		e.Logf("exec failed batch=" + itoa(b.id) + " op=" + pt.op.String() + " host=" + pt.host)
+		e.partDone(pt)
+	}
 }
 
 // partDone counts a part off; the last one lands the batch and frees its
@@ -370,7 +236,7 @@ func (e *Engine) partDone(pt *part) {
 	if b.failed {
 		l += " short"
 	}
-	e.logf(l)
+	e.Logf(l)
 }
 
 // chunkKey groups chunks as the allocator counts them.

@@ -2,6 +2,7 @@ package harvest
 
 import (
 	"cmp"
+	"ramfarm/core/task"
 	"slices"
 	"strconv"
 )
@@ -13,17 +14,16 @@ import (
 // released, and last ones with a batch, whose workers keep running (the
 // batch is never interrupted; there is just nothing to give back when it
 // lands).
-func (e *Engine) applyHeld(h Held) {
-	e.answered = max(e.answered, h.Answered)
+func (e *Engine) applyHeld(h task.Held) {
 	have := map[chunkKey][]*chunk{}
 	for _, c := range e.chunks {
-		if c.release != 0 && c.release <= e.answered {
+		if c.release != 0 && c.release <= e.Answered() {
 			continue
 		}
 		k := chunkKey{c.host, c.size}
 		have[k] = append(have[k], c)
 	}
-	want := map[chunkKey]Chunk{}
+	want := map[chunkKey]task.Chunk{}
 	for _, c := range h.Chunks {
 		want[chunkKey{c.Host, c.Size}] = c
 	}
@@ -51,17 +51,17 @@ func (e *Engine) applyHeld(h Held) {
 			for range n {
 				cs = append(cs, &chunk{host: k.host, size: k.size})
 			}
-			e.logf("granted " + strconv.Itoa(n) + "x" + k.size.String() + " on " + k.host)
+			e.Logf("granted " + strconv.Itoa(n) + "x" + k.size.String() + " on " + k.host)
 		case w.Count < len(cs):
 			n := len(cs) - w.Count
 			slices.SortStableFunc(cs, func(a, b *chunk) int { return cmp.Compare(dropRank(a), dropRank(b)) })
 			for _, c := range cs[:n] {
 				if c.batch != nil {
-					e.logf("taken back " + k.size.String() + " on " + k.host + " under batch=" + itoa(c.batch.id))
+					e.Logf("taken back " + k.size.String() + " on " + k.host + " under batch=" + itoa(c.batch.id))
 				}
 			}
 			cs = cs[n:]
-			e.logf("lost " + strconv.Itoa(n) + "x" + k.size.String() + " on " + k.host)
+			e.Logf("lost " + strconv.Itoa(n) + "x" + k.size.String() + " on " + k.host)
 		}
 		if w.Count > 0 {
 			for _, c := range cs {
@@ -73,11 +73,9 @@ func (e *Engine) applyHeld(h Held) {
 	e.chunks = out
 	// A host left and emptied is usable again: the allocator grants
 	// there only once it is reopened.
-	for host := range e.leaving {
-		if !slices.ContainsFunc(e.chunks, func(c *chunk) bool { return c.host == host }) {
-			delete(e.leaving, host)
-		}
-	}
+	e.ForgetLeft(func(host string) bool {
+		return slices.ContainsFunc(e.chunks, func(c *chunk) bool { return c.host == host })
+	})
 }
 
 // dropRank orders the chunks the allocator took back: idle first, then

@@ -1,20 +1,43 @@
 package harvest
 
+import "ramfarm/core/task"
+
+// Mode is what the engine is doing.
+type Mode uint8
+
+const (
+	ModeFilling     Mode = iota // adding batches, one per chunk set, up to the depth
+	ModeReshaping               // moving to another chunk size as old batches land
+	ModeRebalancing             // no new batches; correcting the target once they land
+	ModeDraining                // stopping; in-flight batches land
+	ModeDone                    // finished
+)
+
+// Reason says why the engine rebalances.
+type Reason uint8
+
+const (
+	ReasonNone       Reason = iota
+	ReasonDrift             // the target was off min security or max money
+	ReasonExecFailed        // a worker of a batch failed to start
+)
+
 // stepFunc is one mode's rules. Step has checked the event and applied
 // what every mode shares (time, observations, snapshots, worker results)
 // before it calls the mode's stepFunc.
-type stepFunc func(e *Engine, ev Event)
+type stepFunc func(e *Engine, ev task.Event)
 
 // canBecome reports whether mode from may become to. Anything else is a
-// bug in the engine, and become panics.
+// bug in the engine, and become panics. Draining ends the task, and so
+// does a refused allocation, in whatever mode the answer finds it.
 func canBecome(from, to Mode) bool {
 	switch from {
 	case ModeFilling:
-		return to == ModeReshaping || to == ModeRebalancing || to == ModeDraining
+		return to == ModeReshaping || to == ModeRebalancing || to == ModeDraining || to == ModeDone
 	case ModeReshaping:
-		return to == ModeFilling || to == ModeRebalancing || to == ModeDraining
+		return to == ModeFilling || to == ModeRebalancing || to == ModeDraining || to == ModeDone
 	case ModeRebalancing:
-		return to == ModeFilling || to == ModeReshaping || to == ModeDraining
+		return to == ModeFilling || to == ModeReshaping || to == ModeDraining || to == ModeDone
 	case ModeDraining:
 		return to == ModeDone
 	}
@@ -25,9 +48,9 @@ func (e *Engine) become(to Mode, step stepFunc) {
 	if !canBecome(e.mode, to) {
 		panic("harvest: impossible transition " + e.mode.String() + " -> " + to.String())
 	}
-	e.logf("mode " + e.mode.String() + " -> " + to.String())
+	e.Logf("mode " + e.mode.String() + " -> " + to.String())
 	e.mode, e.step = to, step
-	e.beatDue = true
+	e.changed = true
 }
 
 // becomeFilling resumes adding batches of the current shape.
@@ -52,19 +75,26 @@ func (e *Engine) becomeDraining() {
 	e.applyShape(s)
 }
 
-// becomeDone gives the allocation back and reports Done.
-func (e *Engine) becomeDone() {
+// becomeDone gives the allocation back and finishes. It kills nothing:
+// the batches have landed, or, refused, none started.
+func (e *Engine) becomeDone(r task.Reason) {
 	e.become(ModeDone, stepDone)
 	e.chunks = nil
-	e.emit(Release{ID: e.id()})
-	e.emit(Done{ID: e.id(), Reason: ReasonShutdown})
+	e.Finish(r, false)
+}
+
+// refused ends a task whose allocation was refused (a fixed one: no room
+// for what it asked).
+func (e *Engine) refused(ev task.Refused) {
+	e.Logf("allocation refused: " + ev.Reason)
+	e.becomeDone(task.ReasonRefused)
 }
 
 // stepFilling adds batches into idle chunk sets, up to the depth; at full
 // overlap with RAM to spare it reshapes to larger batches.
-func stepFilling(e *Engine, ev Event) {
+func stepFilling(e *Engine, ev task.Event) {
 	switch ev := ev.(type) {
-	case Tick:
+	case task.Tick:
 		if e.drifted() {
 			e.becomeRebalancing(ReasonDrift)
 			e.step(e, ev)
@@ -74,20 +104,22 @@ func stepFilling(e *Engine, ev Event) {
 			e.becomeReshaping()
 		}
 		e.startBatches()
-	case Started:
+	case task.Started:
 		if ev.Pid == 0 {
 			e.becomeRebalancing(ReasonExecFailed)
 		}
-	case Shutdown:
+	case task.Refused:
+		e.refused(ev)
+	case task.Stop:
 		e.becomeDraining()
 	}
 }
 
 // stepReshaping is filling in the new chunk size while chunks of the old
 // sizes go back as their batches land.
-func stepReshaping(e *Engine, ev Event) {
+func stepReshaping(e *Engine, ev task.Event) {
 	switch ev := ev.(type) {
-	case Tick:
+	case task.Tick:
 		if e.drifted() {
 			e.becomeRebalancing(ReasonDrift)
 			e.step(e, ev)
@@ -98,11 +130,13 @@ func stepReshaping(e *Engine, ev Event) {
 		if !e.hasOldChunks() {
 			e.becomeFilling()
 		}
-	case Started:
+	case task.Started:
 		if ev.Pid == 0 {
 			e.becomeRebalancing(ReasonExecFailed)
 		}
-	case Shutdown:
+	case task.Refused:
+		e.refused(ev)
+	case task.Stop:
 		e.becomeDraining()
 	}
 }
@@ -110,9 +144,9 @@ func stepReshaping(e *Engine, ev Event) {
 // stepRebalancing waits for the batches in flight to land, then corrects
 // the target in its own chunks (see startCorrection) until an observation
 // shows min security and max money, and resumes.
-func stepRebalancing(e *Engine, ev Event) {
-	switch ev.(type) {
-	case Tick:
+func stepRebalancing(e *Engine, ev task.Event) {
+	switch ev := ev.(type) {
+	case task.Tick:
 		if len(e.batches) > 0 {
 			return
 		}
@@ -126,19 +160,25 @@ func stepRebalancing(e *Engine, ev Event) {
 			return
 		}
 		e.startCorrection()
-	case Shutdown:
+	case task.Refused:
+		e.refused(ev)
+	case task.Stop:
 		e.becomeDraining()
 	}
 }
 
 // stepDraining waits for the batches in flight; the chunks go back as
 // they land (releaseSurplus), and the allocation ends with the last.
-func stepDraining(e *Engine, ev Event) {
-	if _, ok := ev.(Tick); ok && len(e.batches) == 0 {
-		e.becomeDone()
+func stepDraining(e *Engine, ev task.Event) {
+	switch ev := ev.(type) {
+	case task.Tick:
+		if len(e.batches) == 0 {
+			e.becomeDone(task.ReasonStopped)
+		}
+	case task.Refused:
+		e.refused(ev)
 	}
 }
 
-// stepDone ignores everything: the shell stops after Done, and late
-// snapshots or ticks change nothing.
-func stepDone(*Engine, Event) {}
+// stepDone ignores everything (Step returns before it is called).
+func stepDone(*Engine, task.Event) {}

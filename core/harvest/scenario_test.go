@@ -12,6 +12,7 @@ import (
 
 	"ramfarm/core/formulas"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 	"ramfarm/internal/scenariotest"
 )
 
@@ -46,7 +47,7 @@ type world struct {
 	alloc falloc
 
 	workers   []*worker // running, by start order
-	nextPid   Pid
+	nextPid   task.Pid
 	failExecs int // the next StartOps fail
 	cmdLand   map[int64]float64
 
@@ -70,14 +71,15 @@ type falloc struct {
 	size     ram.Amount
 	desired  int
 	held     map[chunkKey]int
+	seq      int64
 	answered int64
-	queue    []Command
+	queue    []task.Command
 	ended    bool
 	dirty    bool
 }
 
 type worker struct {
-	pid     Pid
+	pid     task.Pid
 	op      hwgw.Op
 	batch   int64
 	host    string
@@ -120,15 +122,17 @@ func (w *world) run(cmd string) []string {
 		}
 		w.alloc.dirty = true
 		return nil
-	case "budget":
-		return w.step(Budget{RAM: a.RAM(w.t, "ram", 0), MaxChunk: a.RAM(w.t, "max-chunk", 0)})
-	case "shutdown":
-		return w.step(Shutdown{})
+	case "cap":
+		return w.step(task.SetCap{RAM: a.RAM(w.t, "ram", 0)})
+	case "prio":
+		return w.step(task.SetPriority{Priority: int(a.Int(w.t, "prio", 0))})
+	case "stop":
+		return w.step(task.Stop{})
 	case "leave":
 		// The selector's vacate: the allocator cordons the host, the
 		// task is asked to leave it.
 		w.host(fields[1]).cordoned = true
-		return w.step(Leave{Host: fields[1]})
+		return w.step(task.Leave{Host: fields[1]})
 
 	case "level":
 		w.player.Hacking = a.Float(w.t, "to", w.player.Hacking)
@@ -165,8 +169,9 @@ func (w *world) config(a scenariotest.Args) []string {
 		Model: hwgw.Model{Target: w.target, Player: w.player, BitNode: w.bn, Spacing: a.Int(w.t, "spacing", 0),
 			Period: a.Int(w.t, "period", 0), GrowSafety: int(a.Int(w.t, "grow-safety", 0))},
 		Fraction: a.Float(w.t, "fraction", 0), MaxFraction: a.Float(w.t, "max-fraction", 0),
-		MaxChunk: a.RAM(w.t, "max-chunk", 0), Budget: a.RAM(w.t, "budget", 0), Guard: a.Int(w.t, "guard", 0),
-		Heartbeat: a.Int(w.t, "heartbeat", 0),
+		MaxChunk: a.RAM(w.t, "max-chunk", 0), Guard: a.Int(w.t, "guard", 0),
+		Task: task.Config{Cap: a.RAM(w.t, "cap", 0), Priority: int(a.Int(w.t, "prio", 0)), Fixed: a.Has("fixed"),
+			Heartbeat: a.Int(w.t, "heartbeat", 1000)},
 	}
 	e, err := New(cfg)
 	if err != nil {
@@ -182,7 +187,7 @@ func (w *world) config(a scenariotest.Args) []string {
 		" shape=" + describeShape(e.shape)}
 }
 
-func (w *world) step(ev Event) []string {
+func (w *world) step(ev task.Event) []string {
 	if err := w.e.Step(ev); err != nil {
 		return []string{"error: " + err.Error()}
 	}
@@ -191,7 +196,8 @@ func (w *world) step(ev Event) []string {
 
 // runUntil runs the shell's loop at each wake-up (or every ms, whichever
 // is sooner) up to until, printing only what is not routine: logs and
-// commands other than StartOp (and Heartbeat, unless beats).
+// commands other than Start, Unclaim and the pids log (and Heartbeat,
+// unless beats).
 func (w *world) runUntil(until, every int64, beats bool) []string {
 	var out []string
 	for {
@@ -227,20 +233,18 @@ func (w *world) loop(now int64, verbose bool) []string {
 	var out []string
 	out = append(out, w.land()...)
 	out = append(out, w.allocate()...)
-	if r := w.step(Tick{Now: now, Money: w.target.MoneyAvailable, Security: w.target.HackDifficulty, Hacking: w.player.Hacking}); r != nil {
+	if r := w.step(task.Tick{Now: now, Money: w.target.MoneyAvailable, Security: w.target.HackDifficulty, Hacking: w.player.Hacking}); r != nil {
 		return append(out, r...)
 	}
 	rd := w.e.Ready()
 	w.e.Advance()
-	starts := 0
 	for _, c := range rd.Commands {
 		out = append(out, w.perform(c, verbose)...)
-		if _, ok := c.(StartOp); ok {
-			starts++
-		}
 	}
 	for _, l := range rd.Logs {
-		out = append(out, "log: "+l)
+		if verbose || !strings.HasPrefix(l, "pids ") {
+			out = append(out, "log: "+l)
+		}
 	}
 	if verbose {
 		out = append(out, "wake: "+strconv.FormatInt(rd.Wake, 10))
@@ -279,7 +283,7 @@ func (w *world) land() []string {
 			w.target = formulas.WeakenOutcome(w.target, float64(wk.threads), w.player, cores, w.bn).Server
 		}
 		h.claimed -= wk.ram
-		if r := w.step(Exited{Pid: wk.pid}); r != nil {
+		if r := w.step(task.Exited{Pid: wk.pid}); r != nil {
 			out = append(out, r...)
 		}
 	}
@@ -296,9 +300,11 @@ func (w *world) allocate() []string {
 	var out []string
 	for _, c := range a.queue {
 		switch c := c.(type) {
-		case Resize:
-			a.size, a.desired, a.answered, a.dirty = c.ChunkSize, c.Count, c.ID, true
-		case Release:
+		case task.Alloc:
+			a.size, a.desired, a.answered, a.dirty = c.Size, c.Count, c.ID, true
+		case task.Resize:
+			a.size, a.desired, a.answered, a.dirty = c.Size, c.Count, c.ID, true
+		case task.Release:
 			a.answered, a.dirty = c.ID, true
 			if c.Host == "" {
 				a.ended = true
@@ -336,7 +342,8 @@ func (w *world) allocate() []string {
 		return out
 	}
 	a.dirty = false
-	ev := Held{Answered: a.answered}
+	a.seq++
+	ev := task.Held{Seq: a.seq, Answered: a.answered, Desired: a.desired}
 	keys := make([]chunkKey, 0, len(a.held))
 	for k, n := range a.held {
 		if n > 0 {
@@ -350,9 +357,9 @@ func (w *world) allocate() []string {
 		return cmp.Compare(x.size, y.size)
 	})
 	for _, k := range keys {
-		ev.Chunks = append(ev.Chunks, Chunk{Host: k.host, Size: k.size, Count: a.held[k], Cores: w.host(k.host).cores})
+		ev.Chunks = append(ev.Chunks, task.Chunk{Host: k.host, Size: k.size, Count: a.held[k], Cores: w.host(k.host).cores})
 	}
-	out = append(out, DescribeEvent(ev))
+	out = append(out, task.DescribeEvent(ev))
 	return append(out, w.step(ev)...)
 }
 
@@ -378,17 +385,22 @@ func (w *world) heldOn(host string) ram.Amount {
 }
 
 // perform carries out one command as the shell and the game would.
-func (w *world) perform(c Command, verbose bool) []string {
+func (w *world) perform(c task.Command, verbose bool) []string {
 	var out []string
-	if _, ok := c.(StartOp); !ok || verbose {
-		out = append(out, DescribeCommand(c))
+	switch c.(type) {
+	case task.Start, task.Unclaim:
+		if verbose {
+			out = append(out, task.DescribeCommand(c))
+		}
+	default:
+		out = append(out, task.DescribeCommand(c))
 	}
 	switch c := c.(type) {
-	case StartOp:
+	case task.Start:
 		if w.failExecs > 0 {
 			w.failExecs--
-			out = append(out, "exec failed: "+DescribeCommand(c))
-			return append(out, w.step(Started{Cmd: c.ID})...)
+			out = append(out, "exec failed: "+task.DescribeCommand(c))
+			return append(out, w.step(task.Started{Cmd: c.ID})...)
 		}
 		h := w.host(c.Host)
 		if h.claimed+c.RAM > w.heldOn(c.Host) {
@@ -419,8 +431,8 @@ func (w *world) perform(c Command, verbose bool) []string {
 		pid := w.nextPid
 		w.nextPid++
 		w.workers = append(w.workers, &worker{pid: pid, op: c.Op, batch: c.Batch, host: c.Host, threads: c.Threads, ram: c.RAM, land: land})
-		out = append(out, w.step(Started{Cmd: c.ID, Pid: pid})...)
-	case Resize, Release:
+		out = append(out, w.step(task.Started{Cmd: c.ID, Pid: pid})...)
+	case task.Alloc, task.Resize, task.Release:
 		w.alloc.queue = append(w.alloc.queue, c)
 	}
 	return out

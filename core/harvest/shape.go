@@ -50,8 +50,8 @@ func largestWhere(hi int, ok func(int) bool) (int, bool) {
 // when the budget cannot hold that many (at least one).
 func (e *Engine) countFor(s shape) int {
 	c := e.planner.Depth()
-	if e.budget.RAM > 0 && s.batchRAM() > 0 {
-		c = min(c, max(1, int(e.budget.RAM/s.batchRAM())))
+	if e.Cap() > 0 && s.batchRAM() > 0 {
+		c = min(c, max(1, int(e.Cap()/s.batchRAM())))
 	}
 	return c
 }
@@ -59,7 +59,7 @@ func (e *Engine) countFor(s shape) int {
 // initialShape is the shape of Config.Fraction's batch, made smaller
 // where MaxChunk cannot hold its grow or the budget cannot hold it.
 func (e *Engine) initialShape() (shape, bool) {
-	m := e.budget.MaxChunk
+	m := e.cfg.MaxChunk
 	h, ok := largestWhere(e.planner.HackThreads(e.cfg.Fraction), func(h int) bool {
 		_, ok := e.shapeFor(h, m)
 		return ok
@@ -69,7 +69,7 @@ func (e *Engine) initialShape() (shape, bool) {
 	}
 	s, _ := e.shapeFor(h, m)
 	s.count = e.planner.Depth()
-	if e.budget.RAM > 0 && s.total() > e.budget.RAM {
+	if e.Cap() > 0 && s.total() > e.Cap() {
 		if t, ok := e.fitShape(); ok {
 			return t, true
 		}
@@ -81,11 +81,11 @@ func (e *Engine) initialShape() (shape, bool) {
 // of which the depth fits the budget; when not even the smallest batch
 // fits that many times, fewer of the smallest.
 func (e *Engine) fitShape() (shape, bool) {
-	if f := e.fitted; f.planner == e.planner && f.budget == e.budget {
+	if f := e.fitted; f.planner == e.planner && f.budget == e.Cap() {
 		return f.s, f.ok
 	}
 	s, ok := e.fitShapeNow()
-	e.fitted = fitMemo{planner: e.planner, budget: e.budget, s: s, ok: ok}
+	e.fitted = fitMemo{planner: e.planner, budget: e.Cap(), s: s, ok: ok}
 	return s, ok
 }
 
@@ -93,15 +93,15 @@ func (e *Engine) fitShape() (shape, bool) {
 // and the answer changes only with the budget or the level.
 type fitMemo struct {
 	planner *hwgw.Planner
-	budget  Budget
+	budget  ram.Amount
 	s       shape
 	ok      bool
 }
 
 func (e *Engine) fitShapeNow() (shape, bool) {
 	p := e.planner
-	m := e.budget.MaxChunk
-	perBatch := e.budget.RAM / ram.Amount(p.Depth())
+	m := e.cfg.MaxChunk
+	perBatch := e.Cap() / ram.Amount(p.Depth())
 	hi := p.HackThreads(e.cfg.MaxFraction)
 	var s shape
 	found := false
@@ -132,7 +132,7 @@ func (e *Engine) fitShapeNow() (shape, bool) {
 // budget's batches are larger by ReshapeGain. It reports whether the
 // shape changed.
 func (e *Engine) budgetReshape(grow bool) bool {
-	if e.budget.RAM == 0 {
+	if e.Cap() == 0 {
 		return false
 	}
 	t, ok := e.fitShape()
@@ -140,12 +140,12 @@ func (e *Engine) budgetReshape(grow bool) bool {
 	switch {
 	case !ok || t == cur:
 		return false
-	case cur.total() > e.budget.RAM:
-		e.logf("reshape down: " + describeShape(cur) + " exceeds budget " + e.budget.RAM.String())
+	case cur.total() > e.Cap():
+		e.Logf("reshape down: " + describeShape(cur) + " exceeds budget " + e.Cap().String())
 	case t.size == cur.size && t.per == cur.per:
-		e.logf("budget " + e.budget.RAM.String() + " holds " + describeShape(t))
+		e.Logf("budget " + e.Cap().String() + " holds " + describeShape(t))
 	case grow && t.hack > cur.hack && float64(t.batchRAM()) >= float64(cur.batchRAM())*(1+e.cfg.ReshapeGain):
-		e.logf("reshape up: budget " + e.budget.RAM.String() + " holds " + describeShape(t))
+		e.Logf("reshape up: budget " + e.Cap().String() + " holds " + describeShape(t))
 	default:
 		return false
 	}
@@ -172,7 +172,7 @@ func (e *Engine) refit() {
 		})
 	}
 	if !ok {
-		if s, ok = e.shapeFor(1, e.budget.MaxChunk); !ok {
+		if s, ok = e.shapeFor(1, e.cfg.MaxChunk); !ok {
 			// Not even the smallest batch fits a chunk the budget allows:
 			// keep the chunks and plan the smallest batch into them.
 			s = e.shape
@@ -188,12 +188,14 @@ func (e *Engine) refit() {
 }
 
 // applyShape makes s the current shape and asks the allocator for its
-// chunks when their size or count changed.
+// chunks when their size or count changed (the first shape asks for the
+// allocation). Only then: a fixed allocation's desired count is what it
+// was granted, and asking for more would grow it.
 func (e *Engine) applyShape(s shape) {
 	old := e.shape
 	e.shape, e.plans, e.ref = s, nil, nil
-	if old.size != s.size || old.desired() != s.desired() || e.nextID == 1 {
-		e.emit(Resize{ID: e.id(), ChunkSize: s.size, Count: s.desired()})
+	if old.size != s.size || old.desired() != s.desired() || old == (shape{}) {
+		e.Ask(s.size, s.desired())
 	}
 }
 

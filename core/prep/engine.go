@@ -124,7 +124,7 @@ func (e *Engine) check(ev task.Event) error {
 }
 
 // Ready returns what the engine wants done since the last Advance.
-func (e *Engine) Ready() task.Ready { return e.Base.Ready(e.Now() + look) }
+func (e *Engine) Ready() task.Ready { return e.Base.Ready(e.Now()+look, true) }
 
 // find returns the index of name in hosts, or where it would go.
 func (e *Engine) find(name string) (int, bool) {

@@ -248,10 +248,11 @@ func (b *Base[W]) Emit(c Command) { b.out.Commands = append(b.out.Commands, c) }
 func (b *Base[W]) Logf(s string)  { b.out.Logs = append(b.out.Logs, s) }
 
 // Ready returns what the engine wants done since the last Advance, with
-// Wake set to wake (see Wake). It does not clear anything: Advance does.
-func (b *Base[W]) Ready(wake int64) Ready {
+// Wake from the engine's own deadline (see Wake). It does not clear
+// anything: Advance does.
+func (b *Base[W]) Ready(own int64, has bool) Ready {
 	rd := b.out
-	rd.Wake = b.Wake(wake)
+	rd.Wake = b.Wake(own, has)
 	return rd
 }
 
@@ -377,9 +378,9 @@ func (b *Base[W]) AfterTick(s Status) {
 }
 
 // Wake is the latest time the engine wants its next Tick: own (the
-// engine's own deadline, 0 for none) or the next heartbeat, whichever
+// engine's own deadline, if it has one) or the next heartbeat, whichever
 // comes first; now when no Tick arrived yet, and 0 once finished.
-func (b *Base[W]) Wake(own int64) int64 {
+func (b *Base[W]) Wake(own int64, has bool) int64 {
 	switch {
 	case b.finished:
 		return 0
@@ -387,7 +388,7 @@ func (b *Base[W]) Wake(own int64) int64 {
 		return b.now
 	}
 	w := b.beatAt + b.cfg.Heartbeat
-	if own != 0 {
+	if has {
 		w = min(w, own)
 	}
 	return w

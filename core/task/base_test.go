@@ -37,7 +37,7 @@ func accept(t *testing.T, b *Base[rec], ev Event) (Event, rec) {
 // commands describes the pending commands and clears them.
 func commands(b *Base[rec]) []string {
 	var out []string
-	for _, c := range b.Ready(0).Commands {
+	for _, c := range b.Ready(0, false).Commands {
 		out = append(out, DescribeCommand(c))
 	}
 	b.Advance()
@@ -229,7 +229,7 @@ func TestBase_Accept_selector(t *testing.T) {
 	b := newBase(t, Config{})
 	accept(t, b, Leave{Host: "h"})
 	accept(t, b, Leave{Host: "h"})
-	if logs := b.Ready(0).Logs; !slices.Equal(logs, []string{"leaving h"}) {
+	if logs := b.Ready(0, false).Logs; !slices.Equal(logs, []string{"leaving h"}) {
 		t.Errorf("logs %q", logs)
 	}
 	b.ForgetLeft(func(string) bool { return true })
@@ -300,7 +300,7 @@ func TestBase_AfterTick_heartbeat(t *testing.T) {
 		accept(t, b, Tick{Now: st.now, Security: 1})
 		b.AfterTick(s)
 		beats := 0
-		for _, c := range b.Ready(0).Commands {
+		for _, c := range b.Ready(0, false).Commands {
 			if h, ok := c.(Heartbeat); ok {
 				beats++
 				if h.Held != s.Held || h.Rate != s.Rate || h.Mode != s.Mode || h.Cap != b.Cap() || h.Priority != b.Priority() ||
@@ -314,11 +314,14 @@ func TestBase_AfterTick_heartbeat(t *testing.T) {
 			t.Errorf("at %d: %d heartbeats, want beat %v", st.now, beats, st.beat)
 		}
 	}
-	if w := b.Wake(0); w != 2070 {
+	if w := b.Wake(0, false); w != 2070 {
 		t.Errorf("wake %d, want the next heartbeat at 2070", w)
 	}
-	if w := b.Wake(1500); w != 1500 {
+	if w := b.Wake(1500, true); w != 1500 {
 		t.Errorf("wake %d, want the engine's 1500", w)
+	}
+	if w := b.Wake(0, true); w != 0 {
+		t.Errorf("wake %d, want the engine's 0", w)
 	}
 }
 
@@ -341,8 +344,8 @@ func TestBase_Finish(t *testing.T) {
 			t.Errorf("%s after finishing: %v %v", DescribeEvent(ev), ev, err)
 		}
 	}
-	if b.AfterTick(Status{}); b.String() != before || b.Wake(5) != 0 || !b.Finished() {
-		t.Errorf("finished task changed: %s, wake %d", b, b.Wake(5))
+	if b.AfterTick(Status{}); b.String() != before || b.Wake(5, true) != 0 || !b.Finished() {
+		t.Errorf("finished task changed: %s, wake %d", b, b.Wake(5, true))
 	}
 
 	b = newBase(t, Config{})
