@@ -41,9 +41,10 @@ const (
 	TChunks                  // array of [host, GB, count]
 	TAny                     // any JSON value
 	TArray                   // array of objects described in Doc
+	TNum                     // any number
 )
 
-var fieldTypeJS = [...]string{"number", "number", "string", "boolean", "Array<[string, number, number]>", "any", "Array<object>"}
+var fieldTypeJS = [...]string{"number", "number", "string", "boolean", "Array<[string, number, number]>", "any", "Array<object>", "number"}
 
 // JSType is the JSDoc type of a field.
 func (t FieldType) JSType() string { return fieldTypeJS[t] }
@@ -88,6 +89,8 @@ const (
 	fPort   = "port"
 	fCode   = "code"
 	fReason = "reason"
+	fGrow   = "growable"
+	fShrink = "shrinkable"
 )
 
 // Message type tags.
@@ -134,8 +137,8 @@ var Schema = []Message{
 		{"coreDependent", TBool, false, "prefer hosts with more cores (home)"},
 		{"longRunning", TBool, false, "avoid home, then purchased servers"},
 		{"seat", TBool, false, "a script's own process: home first, purchased servers last"},
-		{"shrinkable", TBool, false, "accept fewer chunks (at least one)"},
-		{"growable", TBool, false, "keep growing to count chunks as RAM appears"},
+		{fShrink, TBool, false, "accept fewer chunks (at least one)"},
+		{fGrow, TBool, false, "keep growing to count chunks as RAM appears"},
 	}},
 	{TypeResize, ToDaemon, "Change the desired count, priority or chunk size (reshape). Owner only. Answer: granted.", []Field{
 		rid, pid, reply, alloc,

@@ -23,7 +23,7 @@ type Service interface {
 }
 
 // Roles lists the roles NewService knows, for help texts.
-func Roles() []string { return []string{RoleMemd, RoleDiscovery, RoleSelector, RoleHarvest, RolePrep} }
+func Roles() []string { return []string{RoleMemd, RoleDiscovery, RoleSelector, RoleTask} }
 
 // ErrUnknownRole is returned by NewService for a role it does not serve.
 var ErrUnknownRole = errors.New("bridge: unknown role")
@@ -35,10 +35,8 @@ func NewService(role string, config []byte) (Service, error) {
 		return NewMemd(config)
 	case RoleDiscovery:
 		return NewDiscovery(config)
-	case RolePrep:
-		return NewPrep(config)
-	case RoleHarvest:
-		return NewHarvest(config)
+	case RoleTask:
+		return NewTask(config)
 	case RoleSelector:
 		return NewSelector(config)
 	}

@@ -23,27 +23,39 @@ const (
 	TypeVacated   = "vacated"
 )
 
+// Fields of the task-side messages.
+const (
+	fKind     = "kind"
+	fTarget   = "target"
+	fHeld     = "held"
+	fWant     = "want"
+	fCap      = "cap"
+	fRate     = "rate"
+	fStopping = "stopping"
+	fDone     = "done"
+)
+
 // TaskSchema lists the task protocol's messages; AllMessages joins it to
 // Schema.
 var TaskSchema = []Message{
 	{TypeHeartbeat, ToDaemon, "A task's state, sent to the selector every few seconds and on every change.", []Field{
 		pid,
 		{fPort, TInt, true, "the task's private port, where the selector's commands go"},
-		{"kind", TString, true, `"till", "sow" or "harvest"`},
-		{"target", TString, true, "the server the task works on"},
-		{"held", TGB, true, "RAM its allocation holds"},
-		{"want", TGB, true, "RAM it would use at most"},
-		{"cap", TGB, true, "the cap it last applied (from a cap message; 0 = none)"},
+		{fKind, TString, true, `"till", "sow" or "harvest"`},
+		{fTarget, TString, true, "the server the task works on"},
+		{fHeld, TGB, true, "RAM its allocation holds"},
+		{fWant, TGB, true, "RAM it would use at most"},
+		{fCap, TGB, true, "the cap it last applied (from a cap message; 0 = none)"},
 		{fPrio, TInt, true, "the allocation priority it last applied"},
-		{"rate", TAny, false, "expected money per second at its current size"},
-		{"stopping", TBool, false, "it is draining after a stop"},
+		{fRate, TAny, false, "expected money per second at its current size"},
+		{fStopping, TBool, false, "it is draining after a stop"},
 		{fChunk, TGB, false, "the size of the chunks it asks for"},
 	}},
 	{TypeFinished, ToDaemon, "A task is ending: done = its phase is complete (till: min security; sow: max money).", []Field{
 		pid,
-		{"kind", TString, true, `"till", "sow" or "harvest"`},
-		{"target", TString, true, "the server"},
-		{"done", TBool, false, "the phase is complete"},
+		{fKind, TString, true, `"till", "sow" or "harvest"`},
+		{fTarget, TString, true, "the server"},
+		{fDone, TBool, false, "the phase is complete"},
 	}},
 	{TypePrio, FromDaemon, "Selector → task: set your allocation's priority.", []Field{{fPrio, TInt, true, "the priority"}}},
 	{TypeCap, FromDaemon, "Selector → task: use at most ram GB (shrink by letting work land, or grow again).", []Field{{fRAM, TGB, true, "the cap in GB"}}},

@@ -4,6 +4,7 @@
 // holds, and starts more the moment new chunks arrive.
 
 import { MemClient } from "/ramfarm/lib/alloc.js";
+import { WEAKEN_WORKER } from "/ramfarm/lib/protocol.js";
 
 const HELP = `usage: run ramfarm/fill.js TARGET [--chunk GB] [--count N] [--prio P]
 
@@ -14,8 +15,6 @@ COUNT chunks; every new chunk gets workers at once.
   --chunk GB   chunk size (default 4)
   --count N    chunks wanted (default 10)
   --prio P     allocation priority (default 0)`;
-
-const WORKER = "ramfarm/w/weaken.js";
 
 /** @param {NS} ns */
 export async function main(ns) {
@@ -31,7 +30,7 @@ export async function main(ns) {
     return;
   }
   ns.disableLog("ALL");
-  const perThread = ns.getScriptRam(WORKER);
+  const perThread = ns.getScriptRam(WEAKEN_WORKER);
   const client = await MemClient.open(ns);
   const alloc = await client.allocate({
     chunk: Number(flags.chunk),
@@ -49,7 +48,7 @@ export async function main(ns) {
     for (const [host, freeGB] of alloc.free()) {
       const threads = Math.floor(freeGB / perThread + 1e-9);
       if (threads < 1) continue;
-      const pid = await alloc.start(WORKER, host, threads, perThread, target, 0, true);
+      const pid = await alloc.start(WEAKEN_WORKER, host, threads, perThread, target, 0, true);
       if (pid) ns.print(`fill: ${threads} weaken threads on ${host} (pid ${pid})`);
       else ns.print(`fill: exec of ${threads} threads on ${host} failed`);
     }

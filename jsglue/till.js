@@ -1,16 +1,18 @@
 // @ts-check
 // A till task: weakens TARGET to its minimum security, in a growable
-// allocation (see lib/prep.js; the core module decides everything).
+// allocation (see lib/task.js; the core module decides everything).
 //
-// RAM: the getters below, and what lib/prep.js needs to start, claim and
+// RAM: the getters below, and what lib/task.js needs to start, claim and
 // kill workers; nothing about money.
 
-import { runPrep } from "/ramfarm/lib/prep.js";
+import { runTask } from "/ramfarm/lib/task.js";
 
 /** @param {NS} ns */
 export async function main(ns) {
-  await runPrep(ns, "till", {
+  await runTask(ns, {
+    kind: "till",
+    what: "Weakens TARGET to its minimum security.",
     facts: (host) => ({ minSec: ns.getServerMinSecurityLevel(host) }),
-    look: (host) => ({ money: 0, sec: ns.getServerSecurityLevel(host) }),
+    look: (host) => [0, ns.getServerSecurityLevel(host)],
   });
 }

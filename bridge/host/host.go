@@ -13,6 +13,8 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+
+	"ramfarm/bridge"
 )
 
 // Runtime compiles the module once; Open instantiates it as often as
@@ -80,8 +82,6 @@ type Instance struct {
 // ErrTrapped is returned once the instance has trapped; open a new one.
 var ErrTrapped = errors.New("host: core instance trapped")
 
-var exports = []string{"rf_buf", "rf_out", "rf_create", "rf_step", "rf_ready", "rf_advance", "rf_destroy"}
-
 // Open instantiates the module and runs its initializer.
 func (r *Runtime) Open(ctx context.Context) (*Instance, error) {
 	r.next++
@@ -93,7 +93,7 @@ func (r *Runtime) Open(ctx context.Context) (*Instance, error) {
 	}
 	inst.mod, inst.mem = mod, mod.Memory()
 	inst.fn = map[string]api.Function{}
-	for _, name := range append([]string{"_initialize"}, exports...) {
+	for _, name := range append([]string{"_initialize"}, bridge.Exports()...) {
 		f := mod.ExportedFunction(name)
 		if f == nil {
 			return nil, fmt.Errorf("host: module lacks export %s", name)
@@ -122,7 +122,7 @@ func (in *Instance) call(ctx context.Context, name string, args ...uint64) (int3
 }
 
 func (in *Instance) input(ctx context.Context, b []byte) error {
-	p, err := in.call(ctx, "rf_buf", uint64(len(b)))
+	p, err := in.call(ctx, bridge.ExportBuf, uint64(len(b)))
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (in *Instance) input(ctx context.Context, b []byte) error {
 }
 
 func (in *Instance) output(ctx context.Context, n int32) ([]byte, error) {
-	p, err := in.call(ctx, "rf_out")
+	p, err := in.call(ctx, bridge.ExportOut)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (in *Instance) Engine(ctx context.Context, role string, config []byte) (*En
 	if err := in.input(ctx, append([]byte(role), config...)); err != nil {
 		return nil, err
 	}
-	h, err := in.call(ctx, "rf_create", uint64(len(role)), uint64(len(config)))
+	h, err := in.call(ctx, bridge.ExportCreate, uint64(len(role)), uint64(len(config)))
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func (e *Engine) Step(ctx context.Context, events []byte) error {
 	if err := e.in.input(ctx, events); err != nil {
 		return err
 	}
-	r, err := e.in.call(ctx, "rf_step", uint64(uint32(e.h)), uint64(len(events)))
+	r, err := e.in.call(ctx, bridge.ExportStep, uint64(uint32(e.h)), uint64(len(events)))
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (e *Engine) Step(ctx context.Context, events []byte) error {
 // Ready returns the pending commands as JSON. The slice is a view of the
 // module's memory: valid until the next call into the instance.
 func (e *Engine) Ready(ctx context.Context) ([]byte, error) {
-	n, err := e.in.call(ctx, "rf_ready", uint64(uint32(e.h)))
+	n, err := e.in.call(ctx, bridge.ExportReady, uint64(uint32(e.h)))
 	if err != nil {
 		return nil, err
 	}
@@ -207,12 +207,12 @@ func (e *Engine) Ready(ctx context.Context) ([]byte, error) {
 
 // Advance acknowledges the last commands.
 func (e *Engine) Advance(ctx context.Context) error {
-	_, err := e.in.call(ctx, "rf_advance", uint64(uint32(e.h)))
+	_, err := e.in.call(ctx, bridge.ExportAdvance, uint64(uint32(e.h)))
 	return err
 }
 
 // Free destroys the service.
 func (e *Engine) Free(ctx context.Context) error {
-	_, err := e.in.call(ctx, "rf_destroy", uint64(uint32(e.h)))
+	_, err := e.in.call(ctx, bridge.ExportDestroy, uint64(uint32(e.h)))
 	return err
 }

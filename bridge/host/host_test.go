@@ -145,7 +145,7 @@ func TestInstance_trap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := in.call(ctx, "rf_buf", 1<<30); !errors.Is(err, ErrTrapped) {
+	if _, err := in.call(ctx, bridge.ExportBuf, 1<<30); !errors.Is(err, ErrTrapped) {
 		t.Fatalf("huge buffer: err = %v, want a trap", err)
 	}
 	if _, err := in.Engine(ctx, bridge.RoleMemd, nil); !errors.Is(err, ErrTrapped) {

@@ -3,13 +3,13 @@ package harvest
 import (
 	"cmp"
 	"math"
-	"ramfarm/core/hwgw"
-	"ramfarm/core/task"
 	"slices"
 	"strconv"
 	"strings"
 
+	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 // startBatches starts a batch in every idle chunk set of the current

@@ -1,10 +1,10 @@
 package harvest
 
 import (
-	"ramfarm/core/hwgw"
 	"testing"
 
 	"ramfarm/core/formulas"
+	"ramfarm/core/hwgw"
 	"ramfarm/core/task"
 	"ramfarm/internal/testservers"
 )
@@ -12,7 +12,7 @@ import (
 // BenchmarkEngine_Tick is one shell loop at full overlap: a batch lands
 // (four exits), its chunk starts the next one.
 func BenchmarkEngine_Tick(b *testing.B) {
-	e, err := New(Config{Model: hwgw.Model{Target: testservers.Server(b, "n00dles"), Player: formulas.NewPlayer(50), BitNode: formulas.BN1()}})
+	e, err := New(Config{Model: model(b, "n00dles", 50)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,4 +59,10 @@ func BenchmarkEngine_Tick(b *testing.B) {
 		now = max(now+1, e.Ready().Wake)
 	}
 	b.ReportMetric(float64(e.landed)/float64(b.N), "landings/op")
+}
+
+// model is the planner's model of target, as servers.json has it, for a
+// player at level in BitNode 1.
+func model(tb testing.TB, target string, level float64) hwgw.Model {
+	return hwgw.Model{Target: testservers.Server(tb, target), Player: formulas.NewPlayer(level), BitNode: formulas.BN1()}
 }

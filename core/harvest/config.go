@@ -58,7 +58,7 @@ type Config struct {
 func (c Config) validate() (Config, error) {
 	m, err := c.Model.Normalize()
 	if err != nil {
-		return c, wrap(ErrBadConfig, detail.Of(err))
+		return c, badConfig(err)
 	}
 	c.Model = m
 	bad := func(s string) (Config, error) { return c, wrap(ErrBadConfig, s) }

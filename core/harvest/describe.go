@@ -1,33 +1,14 @@
 package harvest
 
-import "strconv"
+import "ramfarm/core/internal/describe"
 
 // String is the mode's stable name.
 func (m Mode) String() string {
-	switch m {
-	case ModeFilling:
-		return "filling"
-	case ModeReshaping:
-		return "reshaping"
-	case ModeRebalancing:
-		return "rebalancing"
-	case ModeDraining:
-		return "draining"
-	case ModeDone:
-		return "done"
-	}
-	return "mode" + strconv.Itoa(int(m))
+	return describe.Name([]string{ModeFilling: "filling", ModeReshaping: "reshaping", ModeRebalancing: "rebalancing",
+		ModeDraining: "draining", ModeDone: "done"}, int(m), "mode")
 }
 
 // String is the reason's stable name.
 func (r Reason) String() string {
-	switch r {
-	case ReasonNone:
-		return "none"
-	case ReasonDrift:
-		return "drift"
-	case ReasonExecFailed:
-		return "exec-failed"
-	}
-	return "reason" + strconv.Itoa(int(r))
+	return describe.Name([]string{ReasonNone: "none", ReasonDrift: "drift", ReasonExecFailed: "exec-failed"}, int(r), "reason")
 }

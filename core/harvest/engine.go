@@ -18,22 +18,20 @@
 package harvest
 
 import (
-	"cmp"
-	"ramfarm/core/hwgw"
-	"ramfarm/core/internal/detail"
 	"slices"
 
+	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
 	"ramfarm/core/task"
 )
 
 // Engine runs one harvest task. It is not safe for concurrent use.
 type Engine struct {
-	task.Base[*part]
-
 	cfg     Config
 	planner *hwgw.Planner
-	level   float64
+	level   float64 // the player's, the planner's
+
+	task.Base[*part]
 
 	mode    Mode
 	step    stepFunc
@@ -116,7 +114,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	p, err := hwgw.NewPlanner(c.Model)
 	if err != nil {
-		return nil, wrap(ErrBadConfig, detail.Of(err))
+		return nil, badConfig(err)
 	}
 	e := &Engine{
 		Base:      task.NewBase[*part](c.Task),
@@ -141,11 +139,11 @@ func (e *Engine) Mode() Mode { return e.mode }
 func (e *Engine) Planner() *hwgw.Planner { return e.planner }
 
 // Step applies one event (see task.Engine).
-func (e *Engine) Step(ev task.Event) error {
-	ev, pt, err := e.Accept(ev, e.check)
-	if err != nil || ev == nil {
-		return err
-	}
+func (e *Engine) Step(ev task.Event) error { return e.Handle(ev, e.check, e.apply, e.status) }
+
+// apply is what an accepted event means to a harvest. A Tick ends with
+// giving back the chunks the shape does not want.
+func (e *Engine) apply(ev task.Event, pt *part) {
 	switch ev := ev.(type) {
 	case task.Tick:
 		e.observe(ev)
@@ -159,10 +157,8 @@ func (e *Engine) Step(ev task.Event) error {
 	e.step(e, ev)
 	if _, ok := ev.(task.Tick); ok && !e.Finished() {
 		e.releaseSurplus()
-		e.AfterTick(e.status())
 		e.changed = false
 	}
-	return nil
 }
 
 // check rejects a level the target cannot be hacked at.
@@ -237,17 +233,4 @@ func (e *Engine) partDone(pt *part) {
 		l += " short"
 	}
 	e.Logf(l)
-}
-
-// chunkKey groups chunks as the allocator counts them.
-type chunkKey struct {
-	host string
-	size ram.Amount
-}
-
-func cmpChunk(a, b *chunk) int {
-	if c := cmp.Compare(a.host, b.host); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.size, b.size)
 }

@@ -3,34 +3,22 @@ package harvest
 import (
 	"errors"
 	"math"
-	"ramfarm/core/hwgw"
-	"ramfarm/internal/testservers"
 	"slices"
 	"strings"
 	"testing"
 
-	"ramfarm/core/formulas"
 	"ramfarm/core/ram"
 	"ramfarm/core/task"
+	"ramfarm/internal/modetest"
 )
 
-// TestEngine_transitions lists every pair of modes and whether the engine
-// may move from one to the other; a forbidden move panics.
+// TestEngine_transitions lists the moves between modes; any other
+// panics.
 func TestEngine_transitions(t *testing.T) {
-	allowed := map[[2]Mode]bool{
-		{ModeFilling, ModeReshaping}:     true,
-		{ModeFilling, ModeRebalancing}:   true,
-		{ModeFilling, ModeDraining}:      true,
-		{ModeReshaping, ModeFilling}:     true,
-		{ModeReshaping, ModeRebalancing}: true,
-		{ModeReshaping, ModeDraining}:    true,
-		{ModeRebalancing, ModeFilling}:   true,
-		{ModeRebalancing, ModeReshaping}: true,
-		{ModeRebalancing, ModeDraining}:  true,
-		{ModeDraining, ModeDone}:         true,
-		{ModeFilling, ModeDone}:          true, // refused
-		{ModeReshaping, ModeDone}:        true,
-		{ModeRebalancing, ModeDone}:      true,
+	// Filling, reshaping and rebalancing move freely among themselves and
+	// to draining; a refused allocation ends the task in any mode.
+	but := func(m Mode) []Mode {
+		return slices.DeleteFunc([]Mode{ModeFilling, ModeReshaping, ModeRebalancing, ModeDraining, ModeDone}, func(x Mode) bool { return x == m })
 	}
 	become := map[Mode]func(*Engine){
 		ModeFilling:     (*Engine).becomeFilling,
@@ -39,37 +27,27 @@ func TestEngine_transitions(t *testing.T) {
 		ModeDraining:    (*Engine).becomeDraining,
 		ModeDone:        func(e *Engine) { e.becomeDone(task.ReasonStopped) },
 	}
-	for from := ModeFilling; from <= ModeDone; from++ {
-		for to := ModeFilling; to <= ModeDone; to++ {
-			want := allowed[[2]Mode{from, to}]
-			if got := canBecome(from, to); got != want {
-				t.Errorf("%s -> %s: allowed %v, want %v", from, to, got, want)
-			}
-			e := newEngine(t, Config{})
-			e.mode = from
-			panicked := func() (p bool) {
-				defer func() { p = recover() != nil }()
-				become[to](e)
-				return false
-			}()
-			if panicked == want {
-				t.Errorf("%s -> %s: panicked %v", from, to, panicked)
-			}
-			if want && e.mode != to {
-				t.Errorf("%s -> %s: mode %s", from, to, e.mode)
-			}
+	modetest.Check(t, ModeDone, map[Mode][]Mode{
+		ModeFilling:     but(ModeFilling),
+		ModeReshaping:   but(ModeReshaping),
+		ModeRebalancing: but(ModeRebalancing),
+		ModeDraining:    {ModeDone},
+	}, canBecome, func(from, to Mode) {
+		e := newEngine(t, Config{})
+		e.mode = from
+		become[to](e)
+		if e.mode != to {
+			t.Errorf("%s -> %s: mode %s", from, to, e.mode)
 		}
-	}
-	if canBecome(Mode(9), ModeFilling) {
-		t.Error("unknown mode may move")
-	}
+	})
 }
 
 // newEngine is an engine on joesguns at level 100, with cfg's other
 // fields.
 func newEngine(t *testing.T, cfg Config) *Engine {
 	t.Helper()
-	cfg.Model = hwgw.Model{Target: testservers.Server(t, "joesguns"), Player: formulas.NewPlayer(100), BitNode: formulas.BN1(), Period: 10000}
+	cfg.Model = model(t, "joesguns", 100)
+	cfg.Period = 10000
 	e, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +75,7 @@ func TestNew_config(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.cfg.Model = hwgw.Model{Target: testservers.Server(t, "joesguns"), Player: formulas.NewPlayer(100), BitNode: formulas.BN1()}
+			tt.cfg.Model = model(t, "joesguns", 100)
 			e, err := New(tt.cfg)
 			switch {
 			case tt.err == "" && err != nil:
@@ -115,7 +93,7 @@ func TestNew_config(t *testing.T) {
 	}
 	// A fixed task starts with the largest batches its RAM holds.
 	fixed := Config{Task: task.Config{Cap: 100 * ram.GB, Fixed: true}}
-	fixed.Model = hwgw.Model{Target: testservers.Server(t, "joesguns"), Player: formulas.NewPlayer(100), BitNode: formulas.BN1()}
+	fixed.Model = model(t, "joesguns", 100)
 	if e, err := New(fixed); err != nil || e.cfg.Fraction != 0.9 {
 		t.Errorf("fixed: %v, fraction %v", err, e.cfg.Fraction)
 	}
@@ -168,20 +146,17 @@ func must(t *testing.T, e *Engine, ev task.Event) {
 	}
 }
 
-// A malformed event or one naming nothing the engine issued is an error,
-// and changes nothing.
+// A level the target cannot be hacked at, or a result or exit of no
+// part in flight, is an error and changes nothing (core/task checks the
+// rest of the contract).
 func TestEngine_Step_errors(t *testing.T) {
 	tests := []struct {
 		name string
 		ev   task.Event
 		err  error
 	}{
-		{"nil", nil, task.ErrNilEvent},
-		{"time backward", task.Tick{Now: 99, Money: 1, Security: 5}, task.ErrTimeBackward},
 		{"level below required", task.Tick{Now: 200, Money: 1, Security: 5, Hacking: 9}, task.ErrBadEvent},
 		{"level inf", task.Tick{Now: 200, Money: 1, Security: 5, Hacking: math.Inf(1)}, task.ErrBadEvent},
-		{"answered ahead", task.Held{Seq: 2, Answered: 99}, task.ErrBadEvent},
-		{"cap negative", task.SetCap{RAM: -1}, task.ErrBadEvent},
 		{"started again", task.Started{Cmd: 2, Pid: 500}, task.ErrUnknownCmd},
 		{"exited unknown", task.Exited{Pid: 999}, task.ErrUnknownPid},
 	}

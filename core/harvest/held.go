@@ -2,9 +2,11 @@ package harvest
 
 import (
 	"cmp"
-	"ramfarm/core/task"
 	"slices"
 	"strconv"
+
+	"ramfarm/core/ram"
+	"ramfarm/core/task"
 )
 
 // applyHeld reconciles the engine's chunks with an allocation snapshot.
@@ -88,4 +90,17 @@ func dropRank(c *chunk) int {
 		return 1
 	}
 	return 2
+}
+
+// chunkKey groups chunks as the allocator counts them.
+type chunkKey struct {
+	host string
+	size ram.Amount
+}
+
+func cmpChunk(a, b *chunk) int {
+	if c := cmp.Compare(a.host, b.host); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.size, b.size)
 }

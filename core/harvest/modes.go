@@ -28,27 +28,22 @@ const (
 type stepFunc func(e *Engine, ev task.Event)
 
 // canBecome reports whether mode from may become to. Anything else is a
-// bug in the engine, and become panics. Draining ends the task, and so
-// does a refused allocation, in whatever mode the answer finds it.
+// bug in the engine, and become panics. Filling, reshaping and
+// rebalancing move freely among themselves and to draining; draining
+// ends the task, and so does a refused allocation, in whatever mode the
+// answer finds it.
 func canBecome(from, to Mode) bool {
-	switch from {
-	case ModeFilling:
-		return to == ModeReshaping || to == ModeRebalancing || to == ModeDraining || to == ModeDone
-	case ModeReshaping:
-		return to == ModeFilling || to == ModeRebalancing || to == ModeDraining || to == ModeDone
-	case ModeRebalancing:
-		return to == ModeFilling || to == ModeReshaping || to == ModeDraining || to == ModeDone
-	case ModeDraining:
+	switch {
+	case from == ModeDraining:
 		return to == ModeDone
+	case from < ModeDraining:
+		return to != from && to <= ModeDone
 	}
 	return false
 }
 
 func (e *Engine) become(to Mode, step stepFunc) {
-	if !canBecome(e.mode, to) {
-		panic("harvest: impossible transition " + e.mode.String() + " -> " + to.String())
-	}
-	e.Logf("mode " + e.mode.String() + " -> " + to.String())
+	e.Logf(task.Move("harvest", e.mode, to, canBecome(e.mode, to)))
 	e.mode, e.step = to, step
 	e.changed = true
 }

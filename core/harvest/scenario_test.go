@@ -3,17 +3,17 @@ package harvest
 import (
 	"cmp"
 	"math"
-	"ramfarm/core/hwgw"
-	"ramfarm/internal/testservers"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"ramfarm/core/formulas"
+	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
 	"ramfarm/core/task"
 	"ramfarm/internal/scenariotest"
+	"ramfarm/internal/testservers"
 )
 
 // The scenario files (run by internal/scenariotest) play the shell, the
@@ -24,10 +24,7 @@ import (
 // worker, no overcommit) is checked on the way. A broken rule prints a
 // "VIOLATION" line and fails the test whatever the expectation says.
 func TestEngine_Step_scenarios(t *testing.T) {
-	scenariotest.Run(t, func(t *testing.T) func(string) []string {
-		w := &world{t: t}
-		return w.run
-	})
+	scenariotest.Run(t, func(t *testing.T) func(string) []string { return (&world{t: t}).run })
 }
 
 // world is the engine's surroundings: the shell's loop, an allocator that
@@ -97,10 +94,7 @@ func (w *world) host(name string) *fhost {
 	return nil
 }
 
-func (w *world) violation(s string) string {
-	w.t.Errorf("VIOLATION at %d: %s", w.now, s)
-	return "VIOLATION " + s
-}
+func (w *world) violation(rule string) string { return scenariotest.Violation(w.t, w.now, rule) }
 
 func (w *world) run(cmd string) []string {
 	fields := strings.Fields(cmd)

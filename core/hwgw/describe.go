@@ -1,31 +1,13 @@
 package hwgw
 
-import "strconv"
+import "ramfarm/core/internal/describe"
 
 // String is the op's stable name: H, W1, G, W2.
 func (o Op) String() string {
-	switch o {
-	case OpHack:
-		return "H"
-	case OpWeaken1:
-		return "W1"
-	case OpGrow:
-		return "G"
-	case OpWeaken2:
-		return "W2"
-	}
-	return "op" + strconv.Itoa(int(o))
+	return describe.Name([]string{OpHack: "H", OpWeaken1: "W1", OpGrow: "G", OpWeaken2: "W2"}, int(o), "op")
 }
 
 // String is the action's stable name, which is also the worker's.
 func (a Action) String() string {
-	switch a {
-	case ActionHack:
-		return "hack"
-	case ActionGrow:
-		return "grow"
-	case ActionWeaken:
-		return "weaken"
-	}
-	return "action" + strconv.Itoa(int(a))
+	return describe.Name([]string{ActionHack: "hack", ActionGrow: "grow", ActionWeaken: "weaken"}, int(a), "action")
 }

@@ -17,7 +17,6 @@ import (
 	"slices"
 
 	"ramfarm/core/hwgw"
-	"ramfarm/core/internal/detail"
 	"ramfarm/core/ram"
 	"ramfarm/core/task"
 )
@@ -71,7 +70,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	p, err := hwgw.NewPlanner(m)
 	if err != nil {
-		return nil, wrap(ErrBadConfig, detail.Of(err))
+		return nil, badConfig(err)
 	}
 	return &Engine{
 		Base:    task.NewBase[*worker](c.Task),
@@ -90,24 +89,24 @@ func (e *Engine) Mode() Mode { return e.mode }
 func (e *Engine) ChunkSize() ram.Amount { return e.size }
 
 // Step applies one event (see task.Engine).
-func (e *Engine) Step(ev task.Event) error {
-	ev, w, err := e.Accept(ev, e.check)
-	if err != nil || ev == nil {
-		return err
+func (e *Engine) Step(ev task.Event) error { return e.Handle(ev, e.check, e.apply, e.status) }
+
+// apply is what an accepted event means to a till or sow: a snapshot
+// says what is held where, a worker's result or exit settles its chunks;
+// then the mode decides.
+func (e *Engine) apply(ev task.Event, w *worker) {
+	if h, ok := ev.(task.Held); ok {
+		e.applyHeld(h)
 	}
-	switch ev := ev.(type) {
-	case task.Held:
-		e.applyHeld(ev)
-	case task.Started:
-		e.started(ev, w)
-	case task.Exited:
-		e.host(w.host).busy -= w.threads
+	if w != nil {
+		e.settle(ev, w)
 	}
 	e.step(e, ev)
-	if _, ok := ev.(task.Tick); ok {
-		e.AfterTick(task.Status{Held: e.size.Times(e.totalHeld()), Want: e.size.Times(e.want), Chunk: e.size, Mode: e.mode.String()})
-	}
-	return nil
+}
+
+// status is what the heartbeat says.
+func (e *Engine) status() task.Status {
+	return task.Status{Held: e.size.Times(e.totalHeld()), Want: e.size.Times(e.want), Chunk: e.size, Mode: e.mode.String()}
 }
 
 // check rejects what only a till or sow cannot take: chunks of another
@@ -169,16 +168,21 @@ func (e *Engine) prune() {
 	})
 }
 
-// started notes a failed exec: its chunks are free again, and no new
-// work goes to that host for a while.
-func (e *Engine) started(ev task.Started, w *worker) {
-	if w.pid = ev.Pid; w.pid != 0 {
-		return
+// settle frees the chunks of a worker that exited or failed to start; a
+// failed exec also keeps new work off its host for a while.
+func (e *Engine) settle(ev task.Event, w *worker) {
+	s, started := ev.(task.Started)
+	if started {
+		if w.pid = s.Pid; w.pid != 0 {
+			return
+		}
 	}
 	h := e.host(w.host)
 	h.busy -= w.threads
-	h.retryAt = e.Now() + e.cfg.RetryAfter
-	e.Logf("exec failed: " + w.action.String() + " x" + itoa(int64(w.threads)) + " on " + w.host)
+	if started {
+		h.retryAt = e.Now() + e.cfg.RetryAfter
+		e.Logf("exec failed: " + w.action.String() + " x" + itoa(int64(w.threads)) + " on " + w.host)
+	}
 }
 
 // inFlight counts the threads running or starting, per action.

@@ -12,3 +12,7 @@ import (
 var ErrBadConfig = errors.New("prep: config is invalid")
 
 func wrap(err error, s string) error { return detail.Wrap(err, s) }
+
+// badConfig reports another package's config error (the planner's model)
+// as this one's, saying what was wrong once.
+func badConfig(err error) error { return wrap(ErrBadConfig, detail.Of(err)) }

@@ -35,10 +35,7 @@ func canBecome(from, to Mode) bool {
 }
 
 func (e *Engine) become(to Mode, step stepFunc) {
-	if !canBecome(e.mode, to) {
-		panic("prep: impossible transition " + e.mode.String() + " -> " + to.String())
-	}
-	e.Logf("mode " + e.mode.String() + " -> " + to.String())
+	e.Logf(task.Move("prep", e.mode, to, canBecome(e.mode, to)))
 	e.mode, e.step = to, step
 }
 

@@ -3,7 +3,6 @@ package prep
 import (
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -15,7 +14,7 @@ import (
 	"ramfarm/internal/scenariotest"
 )
 
-// Scenario files (run by internal/scenariotest): the scenario plays the shell (the loop of jsglue/lib/prep.js), the
+// Scenario files (run by internal/scenariotest): the scenario plays the shell (the loop of jsglue/lib/task.js), the
 // memory daemon (one allocation, grown on hosts in name order at each
 // tick) and the game (workers land at the time the formulas give and
 // change the target by the game's outcome functions). Every rule the
@@ -35,12 +34,7 @@ import (
 //	round                 one round of the shell's loop now
 //	run until=ms          the system runs: the allocator ticks and the shell loops each second, the shell also wakes at each landing
 //	state                 the engine and the world
-func TestEngine_Step_scenarios(t *testing.T) {
-	scenariotest.Run(t, func(t *testing.T) func(string) []string {
-		w := &world{t: t}
-		return w.run
-	})
-}
+func TestEngine_Step_scenarios(t *testing.T) { scenariotest.Run(t, newWorld) }
 
 // world is the engine's surroundings.
 type world struct {
@@ -107,17 +101,15 @@ func (w *world) host(name string) *fhost {
 	return nil
 }
 
-func (w *world) violation(s string) string {
-	w.t.Errorf("VIOLATION at %d: %s", w.now, s)
-	return "VIOLATION " + s
-}
+func newWorld(t *testing.T) func(string) []string { return (&world{t: t}).run }
 
+func (w *world) violation(rule string) string { return scenariotest.Violation(w.t, w.now, rule) }
+
+// run runs one command: config and host shape the world, the others need
+// an engine.
 func (w *world) run(cmd string) []string {
 	fields := strings.Fields(cmd)
 	a := scenariotest.ParseArgs(fields[1:])
-	if fields[0] != "config" && fields[0] != "host" && w.e == nil {
-		w.t.Fatalf("%q before config", cmd)
-	}
 	switch fields[0] {
 	case "config":
 		return w.config(a)
@@ -130,6 +122,11 @@ func (w *world) run(cmd string) []string {
 			slices.SortFunc(w.hosts, func(x, y *fhost) int { return strings.Compare(x.name, y.name) })
 		}
 		return nil
+	}
+	if w.e == nil {
+		w.t.Fatalf("%q before config", cmd)
+	}
+	switch fields[0] {
 	case "drop":
 		return w.drop(fields[1])
 	case "cordon":
@@ -466,8 +463,7 @@ func (w *world) perform(c task.Command) []string {
 
 func (w *world) summary() string {
 	l := describe.New("at "+itoa(w.now)+":").S("mode", w.e.Mode().String()).
-		S("security", strconv.FormatFloat(w.target.HackDifficulty, 'f', 3, 64)).
-		S("money", strconv.FormatFloat(w.target.MoneyAvailable, 'f', 0, 64))
+		Fixed("security", w.target.HackDifficulty, 3).Fixed("money", w.target.MoneyAvailable, 0)
 	threads := 0
 	for _, p := range w.procs {
 		threads += p.threads

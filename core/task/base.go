@@ -162,6 +162,21 @@ func (b *Base[W]) Accept(ev Event, check func(Event) error) (Event, W, error) {
 	return ev, w, nil
 }
 
+// Handle is an engine's Step: Accept with the engine's check, then apply
+// what the event means to the engine (with the worker's record for a
+// Started or an Exited), and after a Tick the heartbeat from status.
+func (b *Base[W]) Handle(ev Event, check func(Event) error, apply func(Event, W), status func() Status) error {
+	ev, w, err := b.Accept(ev, check)
+	if err != nil || ev == nil {
+		return err
+	}
+	apply(ev, w)
+	if _, ok := ev.(Tick); ok && !b.finished {
+		b.AfterTick(status())
+	}
+	return nil
+}
+
 // check rejects an event that breaks the contract of every task.
 func (b *Base[W]) check(ev Event) error {
 	bad := func(s string) error { return detail.Wrap(ErrBadEvent, s) }
@@ -394,19 +409,20 @@ func (b *Base[W]) Wake(own int64, has bool) int64 {
 	return w
 }
 
+// Move is the log line of an engine's move between modes. A move the
+// engine's own table does not allow is a bug in the engine: it panics,
+// naming the engine.
+func Move[M interface{ String() string }](engine string, from, to M, allowed bool) string {
+	if !allowed {
+		panic(engine + ": impossible transition " + from.String() + " -> " + to.String())
+	}
+	return "mode " + from.String() + " -> " + to.String()
+}
+
 // String is the reason's stable name.
 func (r Reason) String() string {
-	switch r {
-	case ReasonReady:
-		return "ready"
-	case ReasonStopped:
-		return "stopped"
-	case ReasonRefused:
-		return "refused"
-	case ReasonNoRoom:
-		return "no-room"
-	}
-	return "reason" + strconv.Itoa(int(r))
+	return describe.Name([]string{ReasonReady: "ready", ReasonStopped: "stopped", ReasonRefused: "refused", ReasonNoRoom: "no-room"},
+		int(r), "reason")
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

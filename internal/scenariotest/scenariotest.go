@@ -103,3 +103,12 @@ func Run(t *testing.T, newRun func(t *testing.T) func(cmd string) []string) {
 		})
 	}
 }
+
+// Violation fails the test with a rule the engine broke at game time now,
+// whatever the expectation says, and returns the line that shows it in
+// the output.
+func Violation(t testing.TB, now int64, rule string) string {
+	t.Helper()
+	t.Errorf("VIOLATION at %d: %s", now, rule)
+	return "VIOLATION " + rule
+}

@@ -2,6 +2,10 @@
 // The client side of a growable allocation: it owns a private port, keeps
 // the latest snapshot the memory daemon sent there, and knows which part
 // of every host's chunks its own workers occupy.
+//
+// A task script (lib/task.js) sends the requests the core module built
+// (ask) and claims exactly the RAM the module computed (launch); a script
+// that plans its own workers (fill.js) claims RAM per thread (start).
 
 import { Mailbox } from "/ramfarm/lib/ports.js";
 import { T } from "/ramfarm/lib/protocol.js";
@@ -99,13 +103,6 @@ export class Allocation {
     return n;
   }
 
-  /** GB held in total. */
-  total() {
-    let t = 0;
-    for (const [, gb, c] of this.held) t += cgb(gb) * c;
-    return t / 100;
-  }
-
   /** GB held on each host minus what this allocation's workers use there. */
   free() {
     /** @type {Map<string, number>} */
@@ -117,19 +114,34 @@ export class Allocation {
   }
 
   /**
-   * Starts a worker script inside this allocation on host and claims its
-   * RAM. Returns the pid, or 0 if the game refused to start it.
+   * Starts a worker script inside this allocation on host and claims
+   * ramPerThread GB for each of its threads. Returns the pid, or 0.
    * @param {string} script @param {string} host @param {number} threads @param {number} ramPerThread GB
    * @param {...(string|number|boolean)} args
    */
-  async start(script, host, threads, ramPerThread, ...args) {
+  start(script, host, threads, ramPerThread, ...args) {
+    return this.launch(script, host, threads, cgb(ramPerThread * threads) / 100, ...args);
+  }
+
+  /**
+   * Starts a worker script inside this allocation on host and claims gb,
+   * exactly. Returns the pid, or 0 if the game refused to start it or the
+   * memory daemon its claim (then the worker is ended again).
+   * @param {string} script @param {string} host @param {number} threads @param {number} gb
+   * @param {...(string|number|boolean)} args
+   */
+  async launch(script, host, threads, gb, ...args) {
     const ns = this.client.ns;
-    if (!ns.fileExists(script, host)) ns.scp(script, host);
-    const pid = ns.exec(script, host, threads, ...args);
+    let pid = 0;
+    try {
+      if (!ns.fileExists(script, host)) ns.scp(script, host);
+      pid = ns.exec(script, host, threads, ...args);
+    } catch {
+      return 0; // the host is gone
+    }
     if (pid === 0) return 0;
     // Recorded before any await, so the daemon never sees the worker's RAM
     // as foreign.
-    const gb = Math.round(ramPerThread * threads * 100) / 100;
     this.claims.set(pid, { host, gb });
     const a = await this.client.mb.ask({ t: T.claim, pid: ns.pid, alloc: this.id, host, worker: pid, ram: gb });
     if (a.t !== T.done) {
@@ -143,34 +155,30 @@ export class Allocation {
     return pid;
   }
 
-  /** Forgets workers that are no longer running; returns how many. */
-  reap() {
-    const ns = this.client.ns;
-    let n = 0;
-    for (const pid of [...this.claims.keys()]) {
-      if (!ns.isRunning(pid)) {
-        this.claims.delete(pid);
-        n++;
-      }
-    }
-    return n;
+  /**
+   * Sends a request about this allocation (a resize, a release of chunks,
+   * an unclaim) and takes the snapshot its answer carries; a refusal
+   * throws.
+   * @param {Record<string, any>} msg the request, without rid, reply and alloc
+   */
+  async ask(msg) {
+    const a = await this.client.mb.ask({ ...msg, alloc: this.id });
+    if (a.t === T.granted) this.apply(a);
+    else if (a.t !== T.done) throw new Error(`ramfarm: ${msg.t} refused: ${a.code}: ${a.reason}`);
+    return a;
   }
 
   /**
    * Sets the desired count and, with a different chunk size, reshapes.
    * @param {number} count @param {number} [chunk] @param {number} [prio]
    */
-  async resize(count, chunk, prio) {
-    const a = await this.client.mb.ask({ t: T.resize, pid: this.client.ns.pid, alloc: this.id, count, chunk, prio });
-    if (a.t !== T.granted) throw new Error(`ramfarm: resize refused: ${a.code}: ${a.reason}`);
-    this.apply(a);
+  resize(count, chunk, prio) {
+    return this.ask({ t: T.resize, pid: this.client.ns.pid, count, chunk, prio });
   }
 
   /** Returns count chunks of size GB held on host. @param {string} host @param {number} size @param {number} count */
-  async giveBack(host, size, count) {
-    const a = await this.client.mb.ask({ t: T.release, pid: this.client.ns.pid, alloc: this.id, host, chunk: size, count });
-    if (a.t !== T.granted) throw new Error(`ramfarm: release refused: ${a.code}: ${a.reason}`);
-    this.apply(a);
+  giveBack(host, size, count) {
+    return this.ask({ t: T.release, pid: this.client.ns.pid, host, chunk: size, count });
   }
 
   /** Returns the whole allocation. */

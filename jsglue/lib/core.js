@@ -8,6 +8,7 @@
 // script nothing beyond its 1.6 GB base (see WASM_IN_GAME.md).
 
 import { WASM_B64, WASM_HASH } from "/ramfarm/lib/core-wasm.js";
+import { EXPORTS } from "/ramfarm/lib/protocol.js";
 
 const CACHE_PREFIX = "ramfarm.core.";
 const EBADF = 8;
@@ -162,13 +163,13 @@ export class Core {
 
   /** Copies bytes into the module's input buffer. @param {Uint8Array} b */
   input(b) {
-    const p = this.call("rf_buf", b.length);
+    const p = this.call(EXPORTS.buf, b.length);
     new Uint8Array(/** @type {WebAssembly.Memory} */ (this.st.memory).buffer, p, b.length).set(b);
   }
 
   /** Reads the last output. @param {number} n */
   output(n) {
-    const p = this.call("rf_out");
+    const p = this.call(EXPORTS.out);
     return this.dec.decode(new Uint8Array(/** @type {WebAssembly.Memory} */ (this.st.memory).buffer, p, n));
   }
 
@@ -183,7 +184,7 @@ export class Core {
     b.set(r);
     b.set(c, r.length);
     this.input(b);
-    const h = this.call("rf_create", r.length, c.length);
+    const h = this.call(EXPORTS.create, r.length, c.length);
     if (h < 0) throw new Error(this.output(-h));
     return new Engine(this, h);
   }
@@ -201,24 +202,24 @@ export class Engine {
   step(events) {
     const b = this.core.enc.encode(JSON.stringify(events));
     this.core.input(b);
-    const r = this.core.call("rf_step", this.h, b.length);
+    const r = this.core.call(EXPORTS.step, this.h, b.length);
     if (r < 0) throw new Error(this.core.output(-r));
   }
 
   /** The pending commands. @returns {Record<string, any>} */
   ready() {
-    const n = this.core.call("rf_ready", this.h);
+    const n = this.core.call(EXPORTS.ready, this.h);
     if (n < 0) throw new Error(this.core.output(-n));
     return JSON.parse(this.core.output(n));
   }
 
   /** Acknowledges that the last commands were carried out. */
   advance() {
-    this.core.call("rf_advance", this.h);
+    this.core.call(EXPORTS.advance, this.h);
   }
 
   /** Frees the engine. */
   free() {
-    if (!this.core.dead) this.core.call("rf_destroy", this.h);
+    if (!this.core.dead) this.core.call(EXPORTS.destroy, this.h);
   }
 }

@@ -17,6 +17,22 @@ export const TASK_SCRIPTS = Object.freeze({
   harvest: "ramfarm/harvest.js",
 });
 
+/** The worker scripts, by the action they run. Arguments: TARGET DELAY_MS LOOP PORT. */
+export const HACK_WORKER = "ramfarm/w/hack.js";
+export const GROW_WORKER = "ramfarm/w/grow.js";
+export const WEAKEN_WORKER = "ramfarm/w/weaken.js";
+
+/** The core module's exports (bridge/exports.go). */
+export const EXPORTS = Object.freeze({
+  buf: "rf_buf",
+  out: "rf_out",
+  create: "rf_create",
+  step: "rf_step",
+  ready: "rf_ready",
+  advance: "rf_advance",
+  destroy: "rf_destroy",
+});
+
 /** Message type tags (the "t" field). */
 export const T = Object.freeze({
   alloc: "alloc",

@@ -1,103 +1,214 @@
 // @ts-check
-// The task side of the selector protocol: a task (till, sow, harvest)
-// reports heartbeats to the selector and takes its commands (priority,
-// cap, stop, leave a host) from its private port. This file only moves
-// messages; what a command means for the task is its engine's business.
+// The loop of every task script (till, sow, harvest). The core module's
+// task service decides everything: how much RAM to ask for, what to start
+// in which chunk and when, what to give back, what to tell the selector,
+// when the task is done (core/task, bridge/task.go). This file only
+// collects what happened (the selector's messages, the allocation's
+// snapshots and answers, workers that ended, the target's state), steps
+// the module, and carries out its commands, by the names the generated
+// taskwire.js gives them.
+//
+// On exit a task leaves its workers running, whatever ends it. Each runs
+// one operation and ends, and until then the memory daemon counts its
+// RAM as foreign, so nothing is overcommitted; killing them would throw
+// away work in flight, and cut a harvest's batches short with the target
+// left off min security and max money. (A till or sow that finds its
+// target ready kills the work it no longer needs: the module says so.)
 
+import { MemClient } from "/ramfarm/lib/alloc.js";
+import { Core } from "/ramfarm/lib/core.js";
 import { deliver } from "/ramfarm/lib/ports.js";
-import { SELECTOR_PORT, T } from "/ramfarm/lib/protocol.js";
-
-const BEAT_MS = 2000;
+import { CMD, TASK_ROLE, ev, kindOf, parts, perform } from "/ramfarm/lib/taskwire.js";
 
 /**
- * @typedef {object} TaskState
- * @property {number} held GB the allocation holds
- * @property {number} want GB the task would use at most
- * @property {number} [rate] expected $/s at its current size
- * @property {number} [chunk] GB of the chunks it asks for
+ * A task kind as its script describes it. Each script names only the
+ * getters it needs, so it pays only for those.
+ * @typedef {object} Kind
+ * @property {"till"|"sow"|"harvest"} kind
+ * @property {string} what what the task does, for the usage text
+ * @property {Array<[string, number, string]>} [flags] its own numeric flags beyond --prio, --ram and --fixed: name, default, help (the name is also its config key)
+ * @property {(host: string) => Record<string, any>} facts the target's and the player's fixed figures, read once (config keys)
+ * @property {(host: string) => [number, number, number?]} look the target's money and security now, and for a harvest the player's level
  */
 
-/** A task's link to the selector. */
-export class TaskLink {
-  /**
-   * @param {NS} ns
-   * @param {import("/ramfarm/lib/alloc.js").MemClient} client
-   * @param {"till"|"sow"|"harvest"} kind
-   * @param {string} target
-   * @param {number} prio the priority it starts with
-   * @param {number} cap GB cap it starts with (0 = none)
-   */
-  constructor(ns, client, kind, target, prio, cap) {
-    this.ns = ns;
-    this.client = client;
-    this.kind = kind;
-    this.target = target;
-    this.prio = prio;
-    this.cap = cap;
-    this.stopping = false;
-    /** @type {string[]} hosts the selector asked this task to leave */
-    this.leave = [];
-    /** @type {object[]} selector commands not yet handed to the engine */
-    this.commands = [];
-    this.lastBeat = -Infinity;
-    client.onOther = (m) => this.take(m);
-  }
+/** @param {Kind} k */
+function usage(k) {
+  const own = k.flags ?? [];
+  return `usage: run ramfarm/${k.kind}.js TARGET [--prio P] [--ram GB] [--fixed]${own.map(([f]) => ` [--${f} N]`).join("")}
 
-  /** Records a selector command. @param {any} m */
-  take(m) {
-    switch (m.t) {
-      case T.prio:
-        this.prio = m.prio;
-        break;
-      case T.cap:
-        this.cap = m.ram;
-        break;
-      case T.stop:
-        this.stopping = true;
-        break;
-      case T.leave:
-        if (!this.leave.includes(m.host)) this.leave.push(m.host);
-        break;
-      default:
-        return;
+${k.what}
+
+  --prio P   allocation priority: higher grows first (default 0)
+  --ram GB   most RAM to hold (default: no limit)
+  --fixed    ask once for --ram GB, take what is free, and never grow
+${own.map(([f, , help]) => `  --${f} N   ${help}\n`).join("")}  --help     this text
+
+The task selector starts it and may change its priority and RAM cap,
+move it off a host, or stop it: it then lets its work land and gives its
+RAM back.`;
+}
+
+/**
+ * Runs a task of kind k until the module says it finished.
+ * @param {NS} ns @param {Kind} k
+ */
+export async function runTask(ns, k) {
+  const own = k.flags ?? [];
+  /** @type {any} */
+  let flags;
+  try {
+    flags = ns.flags([["prio", 0], ["ram", 0], ["fixed", false], ["help", false], ...own.map(([f, d]) => [f, d])]);
+  } catch (e) {
+    ns.tprint(`${k.kind}: ${e instanceof Error ? e.message : e}\n${usage(k)}`);
+    return;
+  }
+  if (flags.help || flags._.length !== 1) {
+    ns.tprint(usage(k));
+    return;
+  }
+  for (const key of ["prio", "ram", ...own.map(([f]) => f)]) {
+    if (!Number.isFinite(flags[key])) {
+      ns.tprint(`${k.kind}: --${key} must be a number, got ${flags[key]}`);
+      return;
     }
-    this.commands.push(m);
   }
-
-  /** Hands over the commands received since the last call. */
-  drain() {
-    const c = this.commands;
-    this.commands = [];
-    return c;
+  if (!Number.isInteger(flags.prio)) {
+    ns.tprint(`${k.kind}: --prio must be a whole number, got ${flags.prio}`);
+    return;
   }
+  if (flags.fixed && !(flags.ram > 0)) {
+    ns.tprint(`${k.kind}: --fixed needs --ram GB`);
+    return;
+  }
+  const target = String(flags._[0]);
+  const say = (/** @type {string} */ line) => ns.print(`${k.kind} ${target}: ${line}`);
+  /** @param {any} e */
+  const warn = (e) => say(e instanceof Error ? e.message : String(e));
+  ns.disableLog("ALL");
 
-  /**
-   * Sends a heartbeat if one is due (every 2 s) or forced. A full selector
-   * port skips this beat; the next one says everything again.
-   * @param {TaskState} s @param {boolean} [force]
-   */
-  beat(s, force = false) {
+  const client = await MemClient.open(ns);
+  const core = await Core.open();
+  /** @type {import("/ramfarm/lib/core.js").Engine} */
+  let engine;
+  try {
+    /** @type {Record<string, any>} */
+    const config = { kind: k.kind, target, pid: ns.pid, port: client.mb.port, prio: flags.prio, cap: flags.ram, fixed: flags.fixed };
+    for (const [f] of own) config[f] = flags[f];
+    engine = core.engine(TASK_ROLE, { ...config, ...k.facts(target) }); // the module checks the config
+  } catch (e) {
+    ns.tprint(`${k.kind} ${target}: ${e instanceof Error ? e.message : e}`);
+    return;
+  }
+  say(`on port ${client.mb.port}, ${flags.ram ? flags.ram + " GB" : "no RAM limit"}${flags.fixed ? ", fixed" : ""}`);
+
+  /** @type {object[]} events for the next step */
+  let events = [];
+  let heard = false; // a message came since the last look
+  client.onOther = (m) => {
+    events.push(ev.msg(m));
+    heard = true;
+  };
+  /** @type {import("/ramfarm/lib/alloc.js").Allocation | null} */
+  let alloc = null;
+  /** @type {Map<number, number>} running worker pid → when it lands (0: any time) */
+  const workers = new Map();
+  let answered = 0; // the last request the memory daemon answered
+  let seenSeq = 0;
+  let seenAnswered = 0;
+  let finished = false;
+
+  /** @type {import("/ramfarm/lib/taskwire.js").TaskHandlers} */
+  const handlers = {
+    async alloc(id, msg) {
+      try {
+        alloc = await client.allocate(msg);
+      } catch (e) {
+        events.push(ev.refused(e instanceof Error ? e.message : String(e)));
+      }
+      answered = id;
+    },
+    async ask(id, msg) {
+      if (alloc) await alloc.ask(msg).catch(warn);
+      answered = id;
+    },
+    async close() {
+      if (alloc) await alloc.close().catch(warn);
+      alloc = null;
+    },
+    async unclaim(_id, msg) {
+      if (alloc) await alloc.ask(msg).catch(() => {});
+    },
+    async start(id, script, host, threads, ram, at, land) {
+      // The exec happens before the first await: a run of starts starts together.
+      const delay = Math.max(0, at - performance.now());
+      const pid = alloc ? await alloc.launch(script, host, threads, ram, target, delay, false, client.mb.port) : 0;
+      events.push(ev.started(id, pid));
+      if (pid) workers.set(pid, land);
+    },
+    halt(_id, pid) {
+      ns.kill(pid);
+    },
+    beat(_id, port, msg) {
+      ns.tryWritePort(port, msg);
+    },
+    async finished(_id, port, msg) {
+      await deliver(ns, port, msg).catch(warn);
+      finished = true;
+    },
+  };
+
+  /** Carries out the commands in order; a run of starts together. @param {any[]} cmds */
+  const carryOut = async (cmds) => {
+    /** @type {Promise<any>[]} */
+    let starts = [];
+    for (const c of cmds) {
+      if (kindOf(c) === CMD.start) {
+        starts.push(perform(c, handlers));
+        continue;
+      }
+      await Promise.all(starts);
+      starts = [];
+      await perform(c, handlers);
+    }
+    await Promise.all(starts);
+  };
+
+  while (!finished) {
     const now = performance.now();
-    if (!force && now - this.lastBeat < BEAT_MS) return;
-    this.lastBeat = now;
-    this.ns.tryWritePort(SELECTOR_PORT, {
-      t: T.heartbeat,
-      pid: this.ns.pid,
-      port: this.client.mb.port,
-      kind: this.kind,
-      target: this.target,
-      held: s.held,
-      want: s.want,
-      cap: this.cap,
-      prio: this.prio,
-      rate: s.rate ?? 0,
-      stopping: this.stopping,
-      chunk: s.chunk,
+    /** @type {number[]} */
+    const gone = [];
+    // forEach, not for-of: this runs every wake over every worker in
+    // flight, and needs no iterator object or entry array per worker.
+    workers.forEach((land, pid) => {
+      if (land <= now && !ns.isRunning(pid)) gone.push(pid);
     });
+    for (const pid of gone) {
+      workers.delete(pid);
+      events.push(ev.exited(pid));
+    }
+    if (alloc && (alloc.seq !== seenSeq || answered !== seenAnswered)) {
+      seenSeq = alloc.seq;
+      seenAnswered = answered;
+      events.push(ev.held(alloc.seq, answered, alloc.desired, alloc.held));
+    }
+    events.push(ev.tick(performance.now(), ...k.look(target)));
+    engine.step(events);
+    events = [];
+    const [cmds, logs, wake, errors] = parts(engine.ready());
+    for (const line of logs) ns.print(line);
+    for (const e of errors) say("rejected: " + e);
+    await carryOut(cmds);
+    engine.advance();
+    if (finished || events.length > 0) continue; // results are stepped at once
+    client.mb.drain();
+    if (events.length === 0 && (!alloc || alloc.seq === seenSeq)) {
+      await client.wait(Math.max(0, wake - performance.now()));
+    }
+    if (heard) {
+      // A worker's landed message comes just before it ends: let it end.
+      heard = false;
+      await ns.asleep(0);
+    }
   }
-
-  /** Tells the selector the task ends; done = its phase is complete. @param {boolean} done */
-  async finish(done) {
-    await deliver(this.ns, SELECTOR_PORT, { t: T.finished, pid: this.ns.pid, kind: this.kind, target: this.target, done });
-  }
+  engine.free();
 }

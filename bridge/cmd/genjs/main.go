@@ -1,9 +1,10 @@
-// Command genjs writes jsglue/lib/protocol.js from the bridge schema.
+// Command genjs writes jsglue/lib/protocol.js and jsglue/lib/taskwire.js
+// from the bridge schema.
 //
-//	go run ./bridge/cmd/genjs [-o jsglue/lib/protocol.js] [-check]
+//	go run ./bridge/cmd/genjs [-dir jsglue/lib] [-check]
 //
-// With -check it writes nothing and fails if the file differs, which is
-// how the tests keep the committed file in step with the schema.
+// With -check it writes nothing and fails if a file differs, which is how
+// the tests keep the committed files in step with the schema.
 package main
 
 import (
@@ -11,25 +12,31 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"ramfarm/bridge"
 )
 
 func main() {
-	out := flag.String("o", "jsglue/lib/protocol.js", "file to write")
-	check := flag.Bool("check", false, "fail if the file is out of date instead of writing it")
+	dir := flag.String("dir", "jsglue/lib", "folder to write the files in")
+	check := flag.Bool("check", false, "fail if a file is out of date instead of writing it")
 	flag.Parse()
-	want := bridge.GenerateJS()
-	if *check {
-		got, err := os.ReadFile(*out)
-		if err != nil || !bytes.Equal(got, want) {
-			fmt.Fprintf(os.Stderr, "genjs: %s is out of date; run go run ./bridge/cmd/genjs\n", *out)
+	stale := false
+	for name, want := range map[string][]byte{"protocol.js": bridge.GenerateJS(), "taskwire.js": bridge.GenerateTaskJS()} {
+		out := filepath.Join(*dir, name)
+		if *check {
+			if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, want) {
+				fmt.Fprintf(os.Stderr, "genjs: %s is out of date; run go run ./bridge/cmd/genjs\n", out)
+				stale = true
+			}
+			continue
+		}
+		if err := os.WriteFile(out, want, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "genjs:", err)
 			os.Exit(1)
 		}
-		return
 	}
-	if err := os.WriteFile(*out, want, 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "genjs:", err)
+	if stale {
 		os.Exit(1)
 	}
 }

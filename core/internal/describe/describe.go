@@ -73,3 +73,12 @@ func (l *Line) T(k string, v bool) *Line { return l.S(k, strconv.FormatBool(v)) 
 
 // String returns the text built so far.
 func (l *Line) String() string { return l.b.String() }
+
+// Name is names[i], an enum value's stable name, or prefix and the number
+// when i has none.
+func Name(names []string, i int, prefix string) string {
+	if i >= 0 && i < len(names) && names[i] != "" {
+		return names[i]
+	}
+	return prefix + strconv.Itoa(i)
+}

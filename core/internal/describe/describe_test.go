@@ -54,3 +54,15 @@ func TestLineAppendsInPlace(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestName(t *testing.T) {
+	names := []string{"zero", "", "two"}
+	for _, tt := range []struct {
+		i    int
+		want string
+	}{{0, "zero"}, {1, "mode1"}, {2, "two"}, {3, "mode3"}, {-1, "mode-1"}} {
+		if got := Name(names, tt.i, "mode"); got != tt.want {
+			t.Errorf("Name(%d) = %q, want %q", tt.i, got, tt.want)
+		}
+	}
+}
