@@ -3,8 +3,7 @@
 // to 2 × 16 GB. Each old chunk goes back only after its worker finished;
 // each new chunk gets a worker as it arrives.
 import { MemClient } from "/ramfarm/lib/alloc.js";
-
-const W = "ramfarm/w/weaken.js";
+import { WEAKEN_WORKER as W } from "/ramfarm/lib/protocol.js";
 
 /** @param {NS} ns */
 export async function main(ns) {
