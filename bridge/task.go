@@ -339,6 +339,8 @@ func (t *Task) encodeCommand(c task.Command) {
 		w.Num(c.At())
 		w.Key(wLand)
 		w.Num(c.Land)
+		w.Key(wKeep)
+		w.Bool(c.Keep())
 	case task.Kill:
 		head(CmdHalt, c.ID)
 		w.Key(fPid)

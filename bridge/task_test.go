@@ -102,7 +102,7 @@ func TestTask_till(t *testing.T) {
 				`{"c":"beat","id":2,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":0,"want":3.5,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75}}],` +
 				`"log":["mode idle -> asking"],"wake":1000}`},
 		{`[{"k":"held","seq":1,"answered":1,"desired":2,"held":[["alpha",1.75,2]]},{"k":"tick","now":10,"money":0,"sec":1.1}]`,
-			`{"cmds":[{"c":"start","id":3,"script":"ramfarm/w/weaken.js","host":"alpha","threads":2,"ram":3.5,"at":0,"land":0},` +
+			`{"cmds":[{"c":"start","id":3,"script":"ramfarm/w/weaken.js","host":"alpha","threads":2,"ram":3.5,"at":0,"land":0,"keep":false},` +
 				`{"c":"beat","id":4,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75}}],` +
 				`"log":["granted 2 on alpha","mode asking -> working","start weaken x2 on alpha"],"wake":1010}`},
 		{`[{"k":"started","id":3,"pid":42},{"k":"msg","body":{"t":"prio","prio":2001}},{"k":"msg","body":{"t":"landed","pid":42,"r":0.1}},` +
@@ -133,10 +133,10 @@ func TestTask_harvest(t *testing.T) {
 	}
 	got = stepJSON(t, s, `[{"k":"held","seq":1,"answered":1,"desired":5,"held":[["alpha",27.4,1]]},{"k":"tick","now":10.2,"money":1750000,"sec":1}]`)
 	want := `{"cmds":[` +
-		`{"c":"start","id":3,"script":"ramfarm/w/hack.js","host":"alpha","threads":12,"ram":20.4,"at":75345,"land":100470},` +
-		`{"c":"start","id":4,"script":"ramfarm/w/weaken.js","host":"alpha","threads":1,"ram":1.75,"at":20,"land":100520},` +
-		`{"c":"start","id":5,"script":"ramfarm/w/grow.js","host":"alpha","threads":2,"ram":3.5,"at":20170,"land":100570},` +
-		`{"c":"start","id":6,"script":"ramfarm/w/weaken.js","host":"alpha","threads":1,"ram":1.75,"at":120,"land":100620},`
+		`{"c":"start","id":3,"script":"ramfarm/w/hack.js","host":"alpha","threads":12,"ram":20.4,"at":75345,"land":100470,"keep":true},` +
+		`{"c":"start","id":4,"script":"ramfarm/w/weaken.js","host":"alpha","threads":1,"ram":1.75,"at":20,"land":100520,"keep":true},` +
+		`{"c":"start","id":5,"script":"ramfarm/w/grow.js","host":"alpha","threads":2,"ram":3.5,"at":20170,"land":100570,"keep":true},` +
+		`{"c":"start","id":6,"script":"ramfarm/w/weaken.js","host":"alpha","threads":1,"ram":1.75,"at":120,"land":100620,"keep":true},`
 	if !strings.HasPrefix(got, want) || !strings.Contains(got, `"log":["granted 1x27.4GB on alpha","start batch=1 slot=100470 threads=12/1/2/1 cores=1 chunks=[alpha:27.4GB]"]`) {
 		t.Fatalf("after the grant:\n%s\nwant prefix:\n%s", got, want)
 	}

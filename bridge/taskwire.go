@@ -40,6 +40,7 @@ const (
 	wThreads  = "threads"
 	wAt       = "at"
 	wLand     = "land"
+	wKeep     = "keep"
 	wCmds     = "cmds"
 	wLog      = "log"
 	wWake     = "wake"
@@ -120,6 +121,7 @@ var TaskCommands = []Wire{
 		{fRAM, TGB, true, "the RAM to claim, exactly (GB)"},
 		{wAt, TNum, true, "game time, ms, at which its operation should begin; 0 = at once"},
 		{wLand, TNum, true, "game time, ms, at which it lands, or 0 when not planned: no exit is looked for before it"},
+		{wKeep, TBool, true, "it runs on when the task ends, whatever ends it; otherwise the task's end ends it"},
 	}},
 	{CmdHalt, "Kill a worker whose work is no longer needed.", []Field{cmdID, {fPid, TInt, true, "the worker's pid"}}},
 	{CmdBeat, "Write the heartbeat to the selector's port with tryWrite: the next one says everything again.", []Field{

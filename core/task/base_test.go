@@ -393,6 +393,9 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("got  %s\nwant %s", tt.got, tt.want)
 		}
 	}
+	if (Start{Batch: 1}).Keep() == (Start{}).Keep() {
+		t.Error("Keep does not tell a batch's worker from work that stands alone")
+	}
 	if (Start{Land: 10, Duration: 4}).At() != 6 || (Start{}).At() != 0 {
 		t.Error("At is not the landing less the duration")
 	}

@@ -62,6 +62,14 @@ type Start struct {
 	Land     float64 // ms, game time: Now + Delay + Duration
 }
 
+// Keep reports whether the worker runs on when its task ends, whatever
+// ends it. A worker of a batch does: the batch's other parts land without
+// it, and would leave the target off min security or max money. Work
+// outside batches stands alone: ended with its task, it only forfeits its
+// own effect, and its RAM is free at once instead of foreign until it
+// lands.
+func (s Start) Keep() bool { return s.Batch != 0 }
+
 // At is the game time, ms, at which the operation should begin: a shell
 // that execs later than the Tick's Now waits that much less. 0 means at
 // once.

@@ -8,12 +8,15 @@
 // the module, and carries out its commands, by the names the generated
 // taskwire.js gives them.
 //
-// On exit a task leaves its workers running, whatever ends it. Each runs
-// one operation and ends, and until then the memory daemon counts its
-// RAM as foreign, so nothing is overcommitted; killing them would throw
-// away work in flight, and cut a harvest's batches short with the target
-// left off min security and max money. (A till or sow that finds its
-// target ready kills the work it no longer needs: the module says so.)
+// When a task ends, whatever ends it (the module's finish, the selector's
+// or the player's kill), one rule decides its workers' fate, and the
+// module applies it to each start (task.Start.Keep): a worker whose work
+// stands alone (a till's or sow's) is ended with it, so its RAM is free
+// at once rather than foreign to the memory daemon until it lands; a part
+// of a batch runs on, since the batch's other parts land without it and
+// would leave the target off min security and max money. Measured on
+// bn1-start with the restart policy, which kills and relaunches every
+// task on each jump, ending all workers or none costs most of the money.
 
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { Core } from "/ramfarm/lib/core.js";
@@ -112,6 +115,9 @@ export async function runTask(ns, k) {
   let alloc = null;
   /** @type {Map<number, number>} running worker pid → when it lands (0: any time) */
   const workers = new Map();
+  /** @type {Set<number>} running workers the task's end ends */
+  const bound = new Set();
+  ns.atExit(() => bound.forEach((pid) => ns.kill(pid)));
   let answered = 0; // the last request the memory daemon answered
   let seenSeq = 0;
   let seenAnswered = 0;
@@ -138,12 +144,13 @@ export async function runTask(ns, k) {
     async unclaim(_id, msg) {
       if (alloc) await alloc.ask(msg).catch(() => {});
     },
-    async start(id, script, host, threads, ram, at, land) {
+    async start(id, script, host, threads, ram, at, land, keep) {
       // The exec happens before the first await: a run of starts starts together.
       const delay = Math.max(0, at - performance.now());
       const pid = alloc ? await alloc.launch(script, host, threads, ram, target, delay, false, client.mb.port) : 0;
       events.push(ev.started(id, pid));
       if (pid) workers.set(pid, land);
+      if (pid && !keep) bound.add(pid);
     },
     halt(_id, pid) {
       ns.kill(pid);
@@ -184,6 +191,7 @@ export async function runTask(ns, k) {
     });
     for (const pid of gone) {
       workers.delete(pid);
+      bound.delete(pid);
       events.push(ev.exited(pid));
     }
     if (alloc && (alloc.seq !== seenSeq || answered !== seenAnswered)) {

@@ -67,7 +67,7 @@ export const kindOf = (c) => c.c;
  * @property {(id: number, msg: any) => any} ask A resize or a release of chunks; await the answer, a snapshot the allocation takes (a refusal is only logged).
  * @property {(id: number) => any} close Give back the whole allocation, claims included; the allocation is gone.
  * @property {(id: number, msg: any) => any} unclaim End the claim of a worker that is no longer running; the answer does not matter (the daemon may have seen the death first).
- * @property {(id: number, script: string, host: string, threads: number, ram: number, at: number, land: number) => any} start Exec a worker in the allocation and claim its RAM; a run of starts starts together. Step the result as started.
+ * @property {(id: number, script: string, host: string, threads: number, ram: number, at: number, land: number, keep: boolean) => any} start Exec a worker in the allocation and claim its RAM; a run of starts starts together. Step the result as started.
  * @property {(id: number, pid: number) => any} halt Kill a worker whose work is no longer needed.
  * @property {(id: number, port: number, msg: any) => any} beat Write the heartbeat to the selector's port with tryWrite: the next one says everything again.
  * @property {(id: number, port: number, msg: any) => any} finished Deliver the finished message to the selector's port; then the task ends.
@@ -88,7 +88,7 @@ export function perform(c, h) {
     case "unclaim":
       return h.unclaim(c.id, c.msg);
     case "start":
-      return h.start(c.id, c.script, c.host, c.threads, c.ram, c.at, c.land);
+      return h.start(c.id, c.script, c.host, c.threads, c.ram, c.at, c.land, c.keep);
     case "halt":
       return h.halt(c.id, c.pid);
     case "beat":

@@ -43,7 +43,7 @@ test("a till's first commands reach their handlers with every field", async () =
   const [more] = parts(eng.ready());
   const start = recorder();
   perform(more.find((c) => kindOf(c) === CMD.start), start.h);
-  assert.deepEqual(start.calls, [["start", 3, "ramfarm/w/weaken.js", "alpha", 1, 1.75, 0, 0]]);
+  assert.deepEqual(start.calls, [["start", 3, "ramfarm/w/weaken.js", "alpha", 1, 1.75, 0, 0, false]]);
   eng.free();
 });
 
