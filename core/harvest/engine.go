@@ -153,6 +153,9 @@ func (e *Engine) apply(ev task.Event, pt *part) {
 		e.started(ev, pt)
 	case task.Exited:
 		e.partDone(pt)
+	case task.Refused:
+		e.refused(ev)
+		return
 	}
 	e.step(e, ev)
 	if _, ok := ev.(task.Tick); ok && !e.Finished() {

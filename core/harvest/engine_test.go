@@ -320,3 +320,23 @@ func TestEngine_Want(t *testing.T) {
 		t.Errorf("draining: want %s", got)
 	}
 }
+
+// A fixed harvest asks once, shrinkable; refused, it finishes holding
+// nothing, whatever mode the answer finds it in.
+func TestEngine_refused(t *testing.T) {
+	e := newEngine(t, Config{Task: task.Config{Cap: 100 * ram.GB, Fixed: true}})
+	if a, ok := e.Ready().Commands[0].(task.Alloc); !ok || a.Growable || !a.Shrinkable {
+		t.Fatalf("first command %s", task.DescribeCommand(e.Ready().Commands[0]))
+	}
+	e.Advance()
+	must(t, e, task.Stop{})
+	e.Advance()
+	must(t, e, task.Refused{Reason: "no room"})
+	var got []string
+	for _, c := range e.Ready().Commands {
+		got = append(got, task.DescribeCommand(c))
+	}
+	if want := []string{"Finished id=3 reason=refused"}; !slices.Equal(got, want) || e.Mode() != ModeDone {
+		t.Errorf("after the refusal: %q in mode %s, want %q", got, e.Mode(), want)
+	}
+}

@@ -79,7 +79,7 @@ func (e *Engine) becomeDone(r task.Reason) {
 }
 
 // refused ends a task whose allocation was refused (a fixed one: no room
-// for what it asked).
+// for what it asked), in whatever mode the answer finds it.
 func (e *Engine) refused(ev task.Refused) {
 	e.Logf("allocation refused: " + ev.Reason)
 	e.becomeDone(task.ReasonRefused)
@@ -88,31 +88,30 @@ func (e *Engine) refused(ev task.Refused) {
 // stepFilling adds batches into idle chunk sets, up to the depth; at full
 // overlap with RAM to spare it reshapes to larger batches.
 func stepFilling(e *Engine, ev task.Event) {
-	switch ev := ev.(type) {
-	case task.Tick:
-		if e.drifted() {
-			e.becomeRebalancing(ReasonDrift)
-			e.step(e, ev)
-			return
-		}
+	batching(e, ev, func() {
 		if e.budgetReshape(e.full()) && e.hasOldChunks() {
 			e.becomeReshaping()
 		}
 		e.startBatches()
-	case task.Started:
-		if ev.Pid == 0 {
-			e.becomeRebalancing(ReasonExecFailed)
-		}
-	case task.Refused:
-		e.refused(ev)
-	case task.Stop:
-		e.becomeDraining()
-	}
+	})
 }
 
 // stepReshaping is filling in the new chunk size while chunks of the old
 // sizes go back as their batches land.
 func stepReshaping(e *Engine, ev task.Event) {
+	batching(e, ev, func() {
+		e.budgetReshape(false)
+		e.startBatches()
+		if !e.hasOldChunks() {
+			e.becomeFilling()
+		}
+	})
+}
+
+// batching is what filling and reshaping share: a drift or a failed start
+// rebalances, a stop drains the task; tick is the
+// mode's own rule for a Tick that finds the target where it should be.
+func batching(e *Engine, ev task.Event, tick func()) {
 	switch ev := ev.(type) {
 	case task.Tick:
 		if e.drifted() {
@@ -120,17 +119,11 @@ func stepReshaping(e *Engine, ev task.Event) {
 			e.step(e, ev)
 			return
 		}
-		e.budgetReshape(false)
-		e.startBatches()
-		if !e.hasOldChunks() {
-			e.becomeFilling()
-		}
+		tick()
 	case task.Started:
 		if ev.Pid == 0 {
 			e.becomeRebalancing(ReasonExecFailed)
 		}
-	case task.Refused:
-		e.refused(ev)
 	case task.Stop:
 		e.becomeDraining()
 	}
@@ -140,7 +133,7 @@ func stepReshaping(e *Engine, ev task.Event) {
 // the target in its own chunks (see startCorrection) until an observation
 // shows min security and max money, and resumes.
 func stepRebalancing(e *Engine, ev task.Event) {
-	switch ev := ev.(type) {
+	switch ev.(type) {
 	case task.Tick:
 		if len(e.batches) > 0 {
 			return
@@ -155,8 +148,6 @@ func stepRebalancing(e *Engine, ev task.Event) {
 			return
 		}
 		e.startCorrection()
-	case task.Refused:
-		e.refused(ev)
 	case task.Stop:
 		e.becomeDraining()
 	}
@@ -165,13 +156,8 @@ func stepRebalancing(e *Engine, ev task.Event) {
 // stepDraining waits for the batches in flight; the chunks go back as
 // they land (releaseSurplus), and the allocation ends with the last.
 func stepDraining(e *Engine, ev task.Event) {
-	switch ev := ev.(type) {
-	case task.Tick:
-		if len(e.batches) == 0 {
-			e.becomeDone(task.ReasonStopped)
-		}
-	case task.Refused:
-		e.refused(ev)
+	if _, ok := ev.(task.Tick); ok && len(e.batches) == 0 {
+		e.becomeDone(task.ReasonStopped)
 	}
 }
 

@@ -65,14 +65,22 @@ func (e *Engine) becomeDone(r task.Reason) {
 	e.Finish(r, true)
 }
 
+// doneIfReady finishes the task, done, if the target is ready.
+func (e *Engine) doneIfReady() bool {
+	if !e.ready() {
+		return false
+	}
+	e.Logf("target is ready")
+	e.becomeDone(task.ReasonReady)
+	return true
+}
+
 // stepIdle waits for the first observation: a target already ready
 // finishes at once; otherwise it asks for RAM for all the work.
 func stepIdle(e *Engine, ev task.Event) {
 	switch ev.(type) {
 	case task.Tick:
-		if e.ready() {
-			e.Logf("target is ready")
-			e.becomeDone(task.ReasonReady)
+		if e.doneIfReady() {
 			return
 		}
 		e.plan()
@@ -105,12 +113,9 @@ func stepAsking(e *Engine, ev task.Event) {
 func stepWorking(e *Engine, ev task.Event) {
 	switch ev.(type) {
 	case task.Tick:
-		if e.ready() {
-			e.Logf("target is ready")
-			e.becomeDone(task.ReasonReady)
-			return
+		if !e.doneIfReady() {
+			e.work()
 		}
-		e.work()
 	case task.Stop:
 		e.becomeStopping()
 	}
@@ -122,9 +127,7 @@ func stepStopping(e *Engine, ev task.Event) {
 	switch ev.(type) {
 	case task.Tick:
 		switch {
-		case e.ready():
-			e.Logf("target is ready")
-			e.becomeDone(task.ReasonReady)
+		case e.doneIfReady():
 		case !e.Holding():
 			// The allocation's answer is still to come.
 		case e.Busy() == 0:
