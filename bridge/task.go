@@ -56,7 +56,7 @@ type Task struct {
 //	 "level":n,"intelligence":n,"mults":{"hacking","hackingChance","hackingSpeed","hackingMoney","hackingGrow","hackingExp"},
 //	 "growRam":GB,"weakenRam":GB,"securityTolerance":x,"moneyTolerance":x,
 //	 harvest only: "hackRam":GB,"spacing":ms,"period":ms,"growSafety":n,"fraction":f,"maxFraction":f,
-//	               "maxChunk":GB,"reshapeGain":f,"guard":ms,
+//	               "sizeGain":f,"guard":ms,
 //	 till and sow only: "retryAfter":ms}
 //
 // pid and port are the script's own (heartbeats name them); prio, cap and
@@ -77,7 +77,7 @@ type TaskConfig struct {
 
 var (
 	taskKeys    = []string{fKind, fTarget, fPid, fPort, fPrio, fCap, "fixed", "heartbeat", "minSec", "maxMoney", "growth", "baseSec", "requiredLevel", "level", "intelligence", "mults", "growRam", "weakenRam", "securityTolerance", "moneyTolerance"}
-	harvestKeys = []string{"hackRam", "spacing", "period", "growSafety", "fraction", "maxFraction", "maxChunk", "reshapeGain", "guard"}
+	harvestKeys = []string{"hackRam", "spacing", "period", "growSafety", "fraction", "maxFraction", "sizeGain", "guard"}
 	prepKeys    = []string{"retryAfter"}
 )
 
@@ -147,7 +147,7 @@ func ParseTaskConfig(b []byte) (TaskConfig, error) {
 			HackRAM: gbField(f, "hackRam", false), Spacing: f.Int("spacing", false, 0, 1<<31), Period: f.Int("period", false, 0, 1<<40),
 			GrowSafety: int(f.Int("growSafety", false, hwgw.NoGrowSafety, 1<<20))}
 		h.Fraction, h.MaxFraction = f.Num("fraction", false), f.Num("maxFraction", false)
-		h.MaxChunk, h.ReshapeGain, h.Guard = gbField(f, "maxChunk", false), f.Num("reshapeGain", false), f.Int("guard", false, 0, 1<<31)
+		h.SizeGain, h.Guard = f.Num("sizeGain", false), f.Int("guard", false, 0, 1<<31)
 		h.SecurityTolerance, h.MoneyTolerance, h.Task = secTol, moneyTol, tc
 	} else {
 		kind := prep.KindTill

@@ -10,7 +10,6 @@ import (
 	"ramfarm/core/harvest"
 	"ramfarm/core/hwgw"
 	"ramfarm/core/prep"
-	"ramfarm/core/ram"
 	"ramfarm/core/task"
 )
 
@@ -29,7 +28,7 @@ func TestParseTaskConfig(t *testing.T) {
 	cfg, err := ParseTaskConfig([]byte(`{"kind":"harvest","target":"joes","pid":9,"port":120,"prio":3,"cap":512.5,"fixed":true,` +
 		`"heartbeat":500,"maxMoney":2.5e6,"minSec":5,"baseSec":15,"growth":20,"requiredLevel":10,"level":100,"intelligence":3,` +
 		`"mults":{"hackingSpeed":1.5,"hackingGrow":null},"hackRam":1.7,"growRam":1.75,"weakenRam":1.75,"spacing":40,"period":400,` +
-		`"growSafety":-1,"fraction":0.1,"maxFraction":0.5,"maxChunk":64,"reshapeGain":0.5,"guard":5,"securityTolerance":0.01,` +
+		`"growSafety":-1,"fraction":0.1,"maxFraction":0.5,"sizeGain":0.5,"guard":5,"securityTolerance":0.01,` +
 		`"moneyTolerance":0.02}`))
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +42,7 @@ func TestParseTaskConfig(t *testing.T) {
 			BitNode: formulas.BN1(), HackRAM: 170, GrowRAM: 175, WeakenRAM: 175,
 			Spacing: 40, Period: 400, GrowSafety: hwgw.NoGrowSafety,
 		},
-		Fraction: 0.1, MaxFraction: 0.5, MaxChunk: 64 * ram.GB, ReshapeGain: 0.5, Guard: 5,
+		Fraction: 0.1, MaxFraction: 0.5, SizeGain: 0.5, Guard: 5,
 		SecurityTolerance: 0.01, MoneyTolerance: 0.02, Task: task.Config{Priority: 3, Cap: 51250, Fixed: true, Heartbeat: 500},
 	}
 	if cfg.Kind != "harvest" || cfg.Target != "joes" || cfg.Pid != 9 || cfg.Port != 120 || cfg.Harvest != want {
@@ -128,31 +127,32 @@ func TestTask_harvest(t *testing.T) {
 	s := newTask(t, `{"kind":"harvest","target":"n00dles","pid":8,"port":102,"maxMoney":1750000,"minSec":1,"growth":3000,`+
 		`"requiredLevel":1,"level":50,"fraction":0.05,"period":20000,"prio":4}`)
 	got := stepJSON(t, s, `[{"k":"tick","now":0.6,"money":1750000,"sec":1,"level":50}]`)
-	if want := `{"cmds":[{"c":"alloc","id":1,"msg":{"t":"alloc","pid":8,"chunk":27.4,"count":5,"prio":4,"growable":true,"shrinkable":false}},`; !strings.HasPrefix(got, want) {
+	if want := `{"cmds":[{"c":"alloc","id":1,"msg":{"t":"alloc","pid":8,"chunk":1.75,"count":80,"prio":4,"growable":true,"shrinkable":false}},`; !strings.HasPrefix(got, want) {
 		t.Fatalf("first ready:\n%s\nwant prefix:\n%s", got, want)
 	}
-	got = stepJSON(t, s, `[{"k":"held","seq":1,"answered":1,"desired":5,"held":[["alpha",27.4,1]]},{"k":"tick","now":10.2,"money":1750000,"sec":1}]`)
+	got = stepJSON(t, s, `[{"k":"held","seq":1,"answered":1,"desired":80,"held":[["alpha",1.75,16]]},{"k":"tick","now":10.2,"money":1750000,"sec":1}]`)
 	want := `{"cmds":[` +
 		`{"c":"start","id":3,"script":"ramfarm/w/hack.js","host":"alpha","threads":12,"ram":20.4,"at":75345,"land":100470,"keep":true},` +
 		`{"c":"start","id":4,"script":"ramfarm/w/weaken.js","host":"alpha","threads":1,"ram":1.75,"at":20,"land":100520,"keep":true},` +
 		`{"c":"start","id":5,"script":"ramfarm/w/grow.js","host":"alpha","threads":2,"ram":3.5,"at":20170,"land":100570,"keep":true},` +
 		`{"c":"start","id":6,"script":"ramfarm/w/weaken.js","host":"alpha","threads":1,"ram":1.75,"at":120,"land":100620,"keep":true},`
-	if !strings.HasPrefix(got, want) || !strings.Contains(got, `"log":["granted 1x27.4GB on alpha","start batch=1 slot=100470 threads=12/1/2/1 cores=1 chunks=[alpha:27.4GB]"]`) {
+	if !strings.HasPrefix(got, want) || !strings.Contains(got, `"log":["granted 16 on alpha","start batch=1 slot=100470 threads=12/1/2/1 on H:alphax12 W1:alphax1 G:alphax2 W2:alphax1"]`) {
 		t.Fatalf("after the grant:\n%s\nwant prefix:\n%s", got, want)
 	}
 	got = stepJSON(t, s, `[{"k":"started","id":3,"pid":11},{"k":"started","id":4,"pid":12},{"k":"started","id":5,"pid":13},`+
 		`{"k":"started","id":6,"pid":0},{"k":"msg","body":{"t":"stop"}},{"k":"tick","now":1000,"money":1750000,"sec":1}]`)
 	for _, w := range []string{`"pids batch=1 H:11 W1:12 G:13 W2:0"`, `"exec failed batch=1 op=W2 host=alpha"`, `"mode filling -> rebalancing"`,
-		`"mode rebalancing -> draining"`, `{"c":"ask","id":8,"msg":{"t":"resize","pid":8,"chunk":27.4,"count":0,"prio":4}}`, `"stopping":true`} {
+		`"mode rebalancing -> draining"`, `{"c":"ask","id":8,"msg":{"t":"resize","pid":8,"chunk":1.75,"count":0,"prio":4}}`,
+		`{"c":"ask","id":9,"msg":{"t":"release","pid":8,"host":"alpha","chunk":1.75,"count":1}}`, `"stopping":true`} {
 		if !strings.Contains(got, w) {
 			t.Errorf("stop: lacks %s\n%s", w, got)
 		}
 	}
 	got = stepJSON(t, s, `[{"k":"exited","pid":11},{"k":"exited","pid":12},{"k":"exited","pid":13},`+
 		`{"k":"tick","now":100700,"money":1750000,"sec":1}]`)
-	want = `{"cmds":[{"c":"unclaim","id":10,"msg":{"t":"unclaim","pid":8,"worker":11}},{"c":"unclaim","id":11,"msg":{"t":"unclaim","pid":8,"worker":12}},` +
-		`{"c":"unclaim","id":12,"msg":{"t":"unclaim","pid":8,"worker":13}},{"c":"close","id":13},` +
-		`{"c":"finished","id":14,"port":98,"msg":{"t":"finished","pid":8,"kind":"harvest","target":"n00dles","done":false}}],` +
+	want = `{"cmds":[{"c":"unclaim","id":11,"msg":{"t":"unclaim","pid":8,"worker":11}},{"c":"unclaim","id":12,"msg":{"t":"unclaim","pid":8,"worker":12}},` +
+		`{"c":"unclaim","id":13,"msg":{"t":"unclaim","pid":8,"worker":13}},{"c":"close","id":14},` +
+		`{"c":"finished","id":15,"port":98,"msg":{"t":"finished","pid":8,"kind":"harvest","target":"n00dles","done":false}}],` +
 		`"log":["landed batch=1 slot=100470 short","mode draining -> done","finished: stopped"]}`
 	if got != want {
 		t.Fatalf("drained:\ngot  %s\nwant %s", got, want)

@@ -19,16 +19,17 @@ import (
 const (
 	selectorPort = 98
 	harvestHost  = "joes"
-	smallChunk   = 17.45 // the one-hack-thread batch against joes at level 1000
+	chunkGB      = 1.75 // one thread of the larger worker: a harvest's chunk
+	smallBatch   = 10   // threads of the one-hack-thread batch against joes at level 1000
 )
 
 // TestHarvest: harvest.js against a joesguns-like target fills its
 // pipeline with the smallest batches up to full overlap; then RAM jumps,
-// the selector raises its cap, and it reshapes to larger batches, taking
-// the new large chunks as they are granted and giving each small one back
-// only after the batch in it landed. Every landing comes in the order H,
-// W1, G, W2 within its batch, batches never land out of order, no worker
-// is killed, and every batch leaves the target at min security and max
+// the selector raises its cap, and the batches it starts from then on
+// are larger, beside the small ones still in flight, in the same chunks
+// of one thread and in new ones. Every landing comes in the order H, W1,
+// G, W2 within its batch, batches never land out of order, no worker is
+// killed, and every batch leaves the target at min security and max
 // money. A stop drains it: its batches land, its RAM goes back, it
 // reports and ends.
 func TestHarvest(t *testing.T) {
@@ -54,23 +55,23 @@ func TestHarvest(t *testing.T) {
 	run(t, g, 15000)
 	hlog := func() string { return strings.Join(g.Logs(hv), "\n") }
 	r := status(t, g, memd)
-	if len(r.Allocs) != 1 || r.Allocs[0].Chunk != smallChunk || r.Allocs[0].Desired != 5 {
-		t.Fatalf("allocation %+v; want 5 chunks of %v GB\n%s", r.Allocs, smallChunk, hlog())
+	if len(r.Allocs) != 1 || r.Allocs[0].Chunk != chunkGB || r.Allocs[0].Desired != 5*smallBatch {
+		t.Fatalf("allocation %+v; want %d chunks of %v GB\n%s", r.Allocs, 5*smallBatch, chunkGB, hlog())
 	}
-	if n, _ := chunks(r.Allocs[0].Held, smallChunk); n != 5 {
-		t.Fatalf("holds %d small chunks, want 5: %+v", n, r.Allocs[0])
+	if n, _ := chunks(r.Allocs[0].Held, chunkGB); n != 5*smallBatch {
+		t.Fatalf("holds %d chunks, want %d: %+v", n, 5*smallBatch, r.Allocs[0])
 	}
 	if most := mostInFlight(g.Logs(hv)); most != 5 {
 		t.Fatalf("at most %d batches in flight, want full overlap (5)\n%s", most, hlog())
 	}
 	beat := heartbeat(t, g, hv)
-	if !near(beat.Held, 5*smallChunk) || beat.Want != 90 || beat.Cap != 90 || beat.Prio != 3 || beat.Stopping {
-		t.Fatalf("heartbeat %+v; want held 87.25, want 90, cap 90, prio 3", beat)
+	if !near(beat.Held, 5*smallBatch*chunkGB) || beat.Want != 90 || beat.Cap != 90 || beat.Prio != 3 || beat.Stopping {
+		t.Fatalf("heartbeat %+v; want held 87.5, want 90, cap 90, prio 3", beat)
 	}
 	smallLast := len(g.Logs(hv))
 
 	// RAM jumps: big1 and big2 are rooted, and the selector raises the
-	// cap. The batches grow to 100 GB, beside the small ones in flight.
+	// cap. The batches grow, beside the small ones in flight.
 	g.World.Server("big1").HasRoot = true
 	g.World.Server("big2").HasRoot = true
 	if ok, err := g.WritePortJSON(beat.Port, `{"t":"cap","ram":500}`); !ok || err != nil {
@@ -79,18 +80,15 @@ func TestHarvest(t *testing.T) {
 	run(t, g, 60000)
 	r = status(t, g, memd)
 	a := r.Allocs[0]
-	nSmall, _ := chunks(a.Held, smallChunk)
-	nLarge, _ := chunks(a.Held, a.Chunk)
-	if a.Chunk <= smallChunk || a.Chunk > 100 || nSmall != 0 || nLarge != 5 {
-		t.Fatalf("after the jump: %+v; want only 5 chunks of up to 100 GB\n%s", a, hlog())
+	n, _ := chunks(a.Held, chunkGB)
+	if a.Chunk != chunkGB || a.Desired <= 5*smallBatch || float64(a.Desired)*chunkGB > 500 || n != a.Desired {
+		t.Fatalf("after the jump: %+v; want more chunks of %v GB, all held, within 500 GB\n%s", a, chunkGB, hlog())
 	}
 	logs := strings.Join(g.Logs(hv)[smallLast:], "\n")
-	for _, want := range []string{"reshape up: budget 500GB", "mode filling -> reshaping", "mode reshaping -> filling"} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("harvest log lacks %q", want)
-		}
+	if !strings.Contains(logs, "shape 5x hack=1 -> 5x hack=") {
+		t.Errorf("harvest log lacks the larger batches' shape:\n%s", logs)
 	}
-	if beat = heartbeat(t, g, hv); beat.Cap != 500 || !near(beat.Held, 5*a.Chunk) {
+	if beat = heartbeat(t, g, hv); beat.Cap != 500 || !near(beat.Held, float64(n)*chunkGB) {
 		t.Errorf("heartbeat after the jump: %+v", beat)
 	}
 
@@ -110,12 +108,12 @@ func TestHarvest(t *testing.T) {
 	}
 
 	b := checkBatches(t, trace, g.Logs(hv), target.MoneyMax, target.MinDifficulty)
-	t.Logf("%d small and %d large batches landed; large chunks of %v GB", b.small, b.large, a.Chunk)
+	t.Logf("%d small and %d large batches landed", b.small, b.large)
 	if b.small < 5 || b.large < 10 || !b.overlapped {
 		t.Errorf("%d small and %d large batches landed, overlapped %v; want ≥ 5 small, ≥ 10 large, large ones started before the last small one landed",
 			b.small, b.large, b.overlapped)
 	}
-	for _, bad := range []string{"exec failed", "taken back", "short", "rejected", "refused", "correcting"} {
+	for _, bad := range []string{"exec failed", "lost", "short", "rejected", "refused", "correcting"} {
 		if strings.Contains(hlog(), bad) {
 			t.Errorf("harvest log has %q:\n%s", bad, hlog())
 		}
@@ -247,12 +245,9 @@ func readAll(t *testing.T, g *harness.Game, port int64) string {
 }
 
 var (
-	reStartBatch = regexp.MustCompile(`^start batch=(\d+) slot=\d+ threads=(\d+)/\d+/\d+/\d+ cores=\d+ chunks=\[([^:\]]+):([\d.]+)GB`)
+	reStartBatch = regexp.MustCompile(`^start batch=(\d+) slot=\d+ threads=(\d+)/\d+/\d+/\d+ on `)
 	reLanded     = regexp.MustCompile(`^landed batch=(\d+)`)
 	rePids       = regexp.MustCompile(`^pids batch=(\d+)((?: (?:H|W1|G|W2):\d+)+)$`)
-	reGranted    = regexp.MustCompile(`^(granted|lost) (\d+)x([\d.]+)GB on (\S+)$`)
-	reTraceLog   = regexp.MustCompile(`^\[[\d:.]+\] \[ramfarm/(harvest|memd)\.js \d+\] (.*)$`)
-	reRelease    = regexp.MustCompile(`^release alloc=\d+ (\S+):(\d+)x([\d.]+)GB$`)
 	reOp         = regexp.MustCompile(`^\[[\d:.]+\] (hack|grow|weaken) ` + harvestHost + ` by pid (\d+), .*?(?:money (\S+), )?(?:security (\S+))?$`)
 	reExit       = regexp.MustCompile(`^\[[\d:.]+\] exit pid (\d+) ramfarm/w/\w+\.js \((\w+)\)$`)
 )
@@ -284,16 +279,16 @@ func mostInFlight(logs []string) int {
 }
 
 type batchStats struct {
-	small, large int  // batches landed of each chunk size
+	small, large int  // batches landed of the first size, and of larger ones
 	overlapped   bool // a large batch started before the last small one landed
 }
 
-// checkBatches replays the event log. Every landing must be the next one
-// of its batch (H, W1, G, W2) and of no batch earlier than the last;
-// grow and W2 must leave the target at max money and min security; every
-// worker must end by finishing; and when the memory daemon takes a chunk
-// back, the chunks left on that host and size must still hold every
-// batch there that has a worker running.
+// checkBatches replays the event log. Every landing must be of the
+// batch and operation in flight or the next (H, W1, G, W2; an operation
+// divided over hosts lands in parts, together) and of no batch earlier
+// than the last; the grow and each weaken, once all their parts landed,
+// must leave the target at max money and min security; and every worker
+// must end by finishing.
 func checkBatches(t *testing.T, trace, hlogs []string, maxMoney, minSec float64) batchStats {
 	t.Helper()
 	type part struct {
@@ -301,8 +296,29 @@ func checkBatches(t *testing.T, trace, hlogs []string, maxMoney, minSec float64)
 		idx   int // landing index: H 0, W1 1, G 2, W2 3
 	}
 	parts := map[int64]part{}
-	open := map[int]int{} // batch → its workers still running
-	for _, l := range hlogs {
+	open := map[int]int{}      // batch → its workers still running
+	count := map[part]int{}    // parts of each landing not landed yet
+	hack := map[int]int{}      // batch → its hack threads
+	small := 0                 // the first batch's hack threads
+	var smallOpen, firstLarge []int
+	for i, l := range hlogs {
+		if m := reStartBatch.FindStringSubmatch(l); m != nil {
+			b, _ := strconv.Atoi(m[1])
+			hack[b], _ = strconv.Atoi(m[2])
+			if small == 0 {
+				small = hack[b]
+			}
+			if hack[b] > small && len(firstLarge) == 0 {
+				firstLarge = append(firstLarge, i)
+			}
+			continue
+		}
+		if m := reLanded.FindStringSubmatch(l); m != nil {
+			if b, _ := strconv.Atoi(m[1]); hack[b] == small {
+				smallOpen = append(smallOpen, i)
+			}
+			continue
+		}
 		m := rePids.FindStringSubmatch(l)
 		if m == nil {
 			continue
@@ -311,60 +327,16 @@ func checkBatches(t *testing.T, trace, hlogs []string, maxMoney, minSec float64)
 		for _, f := range strings.Fields(m[2]) {
 			name, pid, _ := strings.Cut(f, ":")
 			p, _ := strconv.ParseInt(pid, 10, 64)
-			parts[p] = part{b, map[string]int{"H": 0, "W1": 1, "G": 2, "W2": 3}[name]}
+			pt := part{b, map[string]int{"H": 0, "W1": 1, "G": 2, "W2": 3}[name]}
+			parts[p] = pt
+			count[pt]++
 			open[b]++
 		}
 	}
-	type key struct {
-		host string
-		size string
-	}
-	held := map[key]int{}
-	where := map[int]key{}   // batch → its chunk
-	flying := map[int]bool{} // batches started and not all workers ended
 	var st batchStats
-	smallOpen := 0
+	st.overlapped = len(firstLarge) > 0 && len(smallOpen) > 0 && firstLarge[0] < smallOpen[len(smallOpen)-1]
 	lastBatch, lastIdx := 0, 3
 	for _, line := range trace {
-		if m := reTraceLog.FindStringSubmatch(line); m != nil {
-			msg := m[2]
-			if m[1] == "harvest" {
-				if s := reStartBatch.FindStringSubmatch(msg); s != nil {
-					b, _ := strconv.Atoi(s[1])
-					k := key{s[3], s[4]}
-					where[b], flying[b] = k, true
-					if s[4] == strconv.FormatFloat(smallChunk, 'f', -1, 64) {
-						smallOpen++
-					} else if smallOpen > 0 {
-						st.overlapped = true
-					}
-				} else if s := reGranted.FindStringSubmatch(msg); s != nil {
-					n, _ := strconv.Atoi(s[2])
-					if s[1] == "lost" {
-						n = -n
-					}
-					held[key{s[4], s[3]}] += n
-				}
-				continue
-			}
-			s := reRelease.FindStringSubmatch(msg)
-			if s == nil {
-				continue
-			}
-			k := key{s[1], s[3]}
-			n, _ := strconv.Atoi(s[2])
-			held[k] -= n
-			busy := 0
-			for b, ok := range flying {
-				if ok && where[b] == k {
-					busy++
-				}
-			}
-			if busy > held[k] {
-				t.Errorf("%s: %d batches still run in %s %sGB chunks, %d chunks left", line, busy, k.host, k.size, held[k])
-			}
-			continue
-		}
 		if m := reOp.FindStringSubmatch(line); m != nil {
 			pid, _ := strconv.ParseInt(m[2], 10, 64)
 			p, ok := parts[pid]
@@ -374,10 +346,14 @@ func checkBatches(t *testing.T, trace, hlogs []string, maxMoney, minSec float64)
 				continue
 			case [4]string{"hack", "weaken", "grow", "weaken"}[p.idx] != m[1]:
 				t.Errorf("%s: pid %d is landing %d of batch %d", line, pid, p.idx, p.batch)
-			case p.batch < lastBatch || (p.batch == lastBatch && p.idx != lastIdx+1) || (p.batch > lastBatch && (lastIdx != 3 || p.idx != 0)):
+			case p.batch < lastBatch || (p.batch == lastBatch && p.idx != lastIdx && p.idx != lastIdx+1) ||
+				(p.batch > lastBatch && (lastIdx != 3 || p.idx != 0)):
 				t.Errorf("%s: landing %d of batch %d after landing %d of batch %d", line, p.idx, p.batch, lastIdx, lastBatch)
 			}
 			lastBatch, lastIdx = p.batch, p.idx
+			if count[p]--; count[p] > 0 {
+				continue // more parts of this landing to come
+			}
 			if p.idx == 2 && num(m[3]) != maxMoney {
 				t.Errorf("%s: grow of batch %d leaves money %s, not %v", line, p.batch, m[3], maxMoney)
 			}
@@ -396,10 +372,8 @@ func checkBatches(t *testing.T, trace, hlogs []string, maxMoney, minSec float64)
 				t.Errorf("%s: a worker of batch %d ended %s", line, p.batch, m[2])
 			}
 			if open[p.batch]--; open[p.batch] == 0 {
-				flying[p.batch] = false
-				if where[p.batch].size == strconv.FormatFloat(smallChunk, 'f', -1, 64) {
+				if hack[p.batch] == small {
 					st.small++
-					smallOpen--
 				} else {
 					st.large++
 				}

@@ -10,7 +10,7 @@ import (
 )
 
 // BenchmarkEngine_Tick is one shell loop at full overlap: a batch lands
-// (four exits), its chunk starts the next one.
+// (four exits), its chunks start the next one.
 func BenchmarkEngine_Tick(b *testing.B) {
 	e, err := New(Config{Model: model(b, "n00dles", 50)})
 	if err != nil {
@@ -22,7 +22,7 @@ func BenchmarkEngine_Tick(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	step(task.Held{Seq: 1, Answered: 1, Chunks: []task.Chunk{{Host: "big", Size: e.shape.size, Count: depth, Cores: 1}}})
+	step(task.Held{Seq: 1, Answered: 1, Chunks: []task.Chunk{{Host: "big", Size: e.size, Count: e.shape.desired(), Cores: 1}}})
 	type worker struct {
 		pid  task.Pid
 		land float64
@@ -45,7 +45,7 @@ func BenchmarkEngine_Tick(b *testing.B) {
 		step(task.Tick{Now: now, Money: 1750000, Security: 1})
 		perform()
 	}
-	for len(e.batches) < depth {
+	for len(e.flight) < depth {
 		tick()
 		now = max(now+1, e.Ready().Wake)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"ramfarm/core/hwgw"
 	"ramfarm/core/internal/detail"
-	"ramfarm/core/ram"
 	"ramfarm/core/task"
 )
 
@@ -22,21 +21,15 @@ type Config struct {
 	// MaxFraction caps the fraction of max money one batch takes; 0
 	// selects 0.9. Past it, grow costs rise steeply for little money.
 	MaxFraction float64
-	// MaxChunk is the largest chunk to ask for: what one host can hold. A
-	// batch larger than that is divided over chunks of MaxChunk (see the
-	// placement rule in core/hwgw). 0 means no limit.
-	MaxChunk ram.Amount
 	// Task is the selector's word at launch: priority, cap, fixed, and the
-	// heartbeat period. The cap is the task's budget: past full overlap
-	// the engine reshapes to the largest batches whose chunks fit it, and
-	// when it holds more it reshapes down at once; without a cap it never
-	// reshapes. A fixed task starts with the largest batches its RAM holds
-	// (Fraction 0 selects 1), since it never grows them later.
+	// heartbeat period. The cap is the task's budget (see Engine.choose);
+	// without one the engine runs Fraction's batches at full overlap.
 	Task task.Config
-	// ReshapeGain is how much larger (as a fraction) a batch must get for
-	// the engine to reshape to it; 0 selects 0.25. Each reshape swaps
-	// every chunk, so small gains are not worth it.
-	ReshapeGain float64
+	// SizeGain is how much more (as a fraction) a batch size must earn per
+	// chunk for the engine to switch to it while its RAM cannot hold full
+	// overlap; 0 selects 0.25. A switch asks the allocator anew and
+	// changes the batches as they land; small gains are not worth it.
+	SizeGain float64
 	// Guard is how far, ms, a batch's operations start from any landing;
 	// 0 selects Spacing/5 (at least 1). The game times an operation from
 	// the security at its call, and a landing changes it; the guard also
@@ -67,10 +60,8 @@ func (c Config) validate() (Config, error) {
 		return bad("fraction " + ftoa(c.Fraction) + " is outside [0, 1]")
 	case !finite(c.MaxFraction) || c.MaxFraction < 0 || c.MaxFraction > 1:
 		return bad("max fraction " + ftoa(c.MaxFraction) + " is outside [0, 1]")
-	case c.MaxChunk < 0 || c.MaxChunk > ram.Max:
-		return bad("max chunk " + c.MaxChunk.String() + " is out of range")
-	case !finite(c.ReshapeGain) || c.ReshapeGain < 0:
-		return bad("reshape gain " + ftoa(c.ReshapeGain) + " is negative")
+	case !finite(c.SizeGain) || c.SizeGain < 0:
+		return bad("size gain " + ftoa(c.SizeGain) + " is negative")
 	case c.Guard < 0:
 		return bad("guard " + itoa(c.Guard) + "ms is negative")
 	case !finite(c.SecurityTolerance) || c.SecurityTolerance < 0 || !finite(c.MoneyTolerance) || c.MoneyTolerance < 0 || c.MoneyTolerance >= 1:
@@ -84,12 +75,9 @@ func (c Config) validate() (Config, error) {
 	if c.MaxFraction == 0 {
 		c.MaxFraction = 0.9
 	}
-	if c.Task.Fixed && c.Fraction == 0 {
-		c.Fraction = 1
-	}
 	c.Fraction = min(c.Fraction, c.MaxFraction)
-	if c.ReshapeGain == 0 {
-		c.ReshapeGain = 0.25
+	if c.SizeGain == 0 {
+		c.SizeGain = 0.25
 	}
 	if c.Guard == 0 {
 		c.Guard = max(1, c.Spacing/5)

@@ -4,8 +4,8 @@ import "ramfarm/core/internal/describe"
 
 // String is the mode's stable name.
 func (m Mode) String() string {
-	return describe.Name([]string{ModeFilling: "filling", ModeReshaping: "reshaping", ModeRebalancing: "rebalancing",
-		ModeDraining: "draining", ModeDone: "done"}, int(m), "mode")
+	return describe.Name([]string{ModeFilling: "filling", ModeRebalancing: "rebalancing", ModeDraining: "draining",
+		ModeDone: "done"}, int(m), "mode")
 }
 
 // String is the reason's stable name.

@@ -2,11 +2,18 @@
 // planned by core/hwgw.
 //
 // The Engine is a deterministic state machine (see DESIGN.md) speaking
-// the task contract of core/task. It runs batches in the chunks of a
-// growable allocation, one batch per chunk set: it fills the pipeline up
-// to full overlap, then reshapes to larger batches, corrects the target
-// when it drifts, and drains on a stop. It never reads a clock: time
-// arrives in Ticks.
+// the task contract of core/task. Its allocation is counted in threads:
+// one chunk is one thread of the larger worker, as a till's or a sow's,
+// so any host with room for a thread takes part and nothing is lost to
+// chunks too large for the RAM between others. A batch takes the chunks
+// its threads need wherever they are idle: its grow whole on one host,
+// its hack and weakens divided over hosts as they come (core/hwgw's
+// placement rule). The engine adds batches up to full overlap, then makes
+// them larger; when its RAM cannot hold full overlap it runs the batch
+// size that earns most per GB. A new size applies to the batches it
+// starts from then on; those in flight keep theirs, so nothing is
+// reshaped or interrupted. It corrects the target when it drifts and
+// drains on a stop. It never reads a clock: time arrives in Ticks.
 //
 // Landing order is the invariant everything else serves. Every batch gets
 // a landing slot on one grid, strictly later than every earlier batch's,
@@ -29,7 +36,8 @@ import (
 type Engine struct {
 	cfg     Config
 	planner *hwgw.Planner
-	level   float64 // the player's, the planner's
+	level   float64    // the player's, the planner's
+	size    ram.Amount // the chunk: one thread of the larger worker
 
 	task.Base[*part]
 
@@ -38,12 +46,10 @@ type Engine struct {
 	changed bool // the mode changed since the last Tick
 
 	shape  shape
-	plans  map[int]hwgw.Batch // one-chunk batches by cores, for the shape and level
-	ref    *hwgw.Batch        // the shape's batch on a 1-core host
-	fitted fitMemo
-
-	chunks  []*chunk // sorted by host, then size
-	batches []*batch // in flight, by slot
+	sizes  sizes // batch plans by hack threads, for the planner
+	hosts  []*host
+	flight []*batch // batches in flight, by slot
+	landed int64
 
 	nextBatch int64
 	slotted   bool  // a slot was given out
@@ -51,28 +57,37 @@ type Engine struct {
 	lastSlot  int64
 
 	reason Reason // why the engine is rebalancing
-	landed int64
 }
 
 var _ task.Engine = (*Engine)(nil)
 
-// chunk is one chunk of the allocation.
-type chunk struct {
-	host    string
-	size    ram.Amount
-	cores   int
-	batch   *batch // the batch running in it; nil when idle
-	release int64  // the Release giving it back; 0 while kept
+// host is what the allocation holds on one host and what runs there.
+type host struct {
+	name  string
+	cores int
+	held  int        // chunks held and kept
+	busy  ram.Amount // RAM of the workers starting or running here
+	// gone are chunks given back, by the Release that gave them: the
+	// allocator's snapshots count them until they reflect it.
+	gone []release
 }
 
-func (c *chunk) idle() bool { return c.batch == nil && c.release == 0 }
+type release struct {
+	id    int64
+	count int
+}
+
+// idle is the RAM held here that no worker uses.
+func (h *host) idle(size ram.Amount) ram.Amount { return max(0, size.Times(h.held)-h.busy) }
+
+// spare is the chunks here no worker uses: what can be given back.
+func (h *host) spare(size ram.Amount) int { return int(h.idle(size) / size) }
 
 // batch is a started batch.
 type batch struct {
 	id         int64
 	slot       int64 // when its hack lands (or would), ms
 	plan       hwgw.Batch
-	chunks     []*chunk
 	parts      []*part // in landing order
 	starting   int     // parts whose start awaits its result
 	open       int     // parts not yet exited or failed to start
@@ -88,22 +103,10 @@ type part struct {
 	b       *batch
 	pid     task.Pid // 0 while starting, or when its start failed
 	op      hwgw.Op
-	host    string
+	host    *host
 	threads int
+	ram     ram.Amount
 }
-
-// shape is the allocation's chunk size and count and the batch they hold.
-type shape struct {
-	size  ram.Amount // chunk size
-	per   int        // chunks per batch
-	count int        // batches wanted
-	hack  int        // hack threads of a batch on 1-core hosts
-	split bool       // batches divided over chunks
-}
-
-func (s shape) desired() int         { return s.count * s.per }
-func (s shape) batchRAM() ram.Amount { return s.size.Times(s.per) }
-func (s shape) total() ram.Amount    { return s.size.Times(s.desired()) }
 
 // New builds an Engine for cfg. Its first Ready asks for the allocation
 // (an Alloc with ID 1).
@@ -116,19 +119,18 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, badConfig(err)
 	}
+	m := p.Model()
 	e := &Engine{
 		Base:      task.NewBase[*part](c.Task),
 		cfg:       c,
 		planner:   p,
 		level:     c.Player.Hacking,
+		size:      max(m.HackRAM, m.GrowRAM, m.WeakenRAM),
 		nextBatch: 1,
 	}
-	s, ok := e.initialShape()
-	if !ok {
-		return nil, wrap(ErrBadConfig, "max chunk "+c.MaxChunk.String()+" cannot hold one batch's grow")
-	}
+	e.sizes = newSizes(p)
 	e.mode, e.step = ModeFilling, stepFilling
-	e.applyShape(s)
+	e.setShape(e.choose())
 	return e, nil
 }
 
@@ -148,7 +150,15 @@ func (e *Engine) apply(ev task.Event, pt *part) {
 	case task.Tick:
 		e.observe(ev)
 	case task.Held:
+		before := e.largestHost()
 		e.applyHeld(ev)
+		if e.largestHost() != before && e.mode < ModeDraining {
+			e.setShape(e.choose()) // what one host holds bounds the batch's grow
+		}
+	case task.SetCap:
+		if e.mode < ModeDraining {
+			e.setShape(e.choose())
+		}
 	case task.Started:
 		e.started(ev, pt)
 	case task.Exited:
@@ -187,12 +197,11 @@ func (e *Engine) observe(t task.Tick) {
 		return // check rejected every level hwgw.NewPlanner would
 	}
 	e.Logf("level " + ftoa(e.level) + " -> " + ftoa(t.Hacking) + " depth " + itoa(int64(e.planner.Depth())) + " -> " + itoa(int64(p.Depth())))
-	e.level, e.planner = t.Hacking, p
+	e.level, e.planner, e.sizes = t.Hacking, p, newSizes(p)
 	e.cfg.Player.Hacking = t.Hacking
-	if e.mode == ModeDraining || e.mode == ModeDone {
-		return
+	if e.mode < ModeDraining {
+		e.setShape(e.choose())
 	}
-	e.refit()
 }
 
 // started records a worker's pid; a failed start leaves its batch short.
@@ -210,24 +219,21 @@ func (e *Engine) started(ev task.Started, pt *part) {
 	}
 	if ev.Pid == 0 {
 		b.failed = true
-		e.Logf("exec failed batch=" + itoa(b.id) + " op=" + pt.op.String() + " host=" + pt.host)
+		e.Logf("exec failed batch=" + itoa(b.id) + " op=" + pt.op.String() + " host=" + pt.host.name)
 		e.partDone(pt)
 	}
 }
 
-// partDone counts a part off; the last one lands the batch and frees its
-// chunks.
+// partDone counts a part off and frees its RAM; the last one lands the
+// batch.
 func (e *Engine) partDone(pt *part) {
+	pt.host.busy -= pt.ram
 	b := pt.b
-	b.open--
-	if b.open > 0 {
+	if b.open--; b.open > 0 {
 		return
 	}
-	i := slices.Index(e.batches, b)
-	e.batches = slices.Delete(e.batches, i, i+1)
-	for _, c := range b.chunks {
-		c.batch = nil // a chunk the allocator took back is simply forgotten
-	}
+	i := slices.Index(e.flight, b)
+	e.flight = slices.Delete(e.flight, i, i+1)
 	if !b.correction {
 		e.landed++
 	}
@@ -236,4 +242,24 @@ func (e *Engine) partDone(pt *part) {
 		l += " short"
 	}
 	e.Logf(l)
+}
+
+// held is the chunks the engine keeps, on every host.
+func (e *Engine) held() int {
+	n := 0
+	for _, h := range e.hosts {
+		n += h.held
+	}
+	return n
+}
+
+// inFlight counts the batches in flight, corrections aside.
+func (e *Engine) inFlight() int {
+	n := 0
+	for _, b := range e.flight {
+		if !b.correction {
+			n++
+		}
+	}
+	return n
 }

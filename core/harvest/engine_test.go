@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
 	"ramfarm/core/task"
 	"ramfarm/internal/modetest"
@@ -15,21 +16,19 @@ import (
 // TestEngine_transitions lists the moves between modes; any other
 // panics.
 func TestEngine_transitions(t *testing.T) {
-	// Filling, reshaping and rebalancing move freely among themselves and
-	// to draining; a refused allocation ends the task in any mode.
+	// Filling and rebalancing move between themselves and to draining; a
+	// refused allocation ends the task in any mode.
 	but := func(m Mode) []Mode {
-		return slices.DeleteFunc([]Mode{ModeFilling, ModeReshaping, ModeRebalancing, ModeDraining, ModeDone}, func(x Mode) bool { return x == m })
+		return slices.DeleteFunc([]Mode{ModeFilling, ModeRebalancing, ModeDraining, ModeDone}, func(x Mode) bool { return x == m })
 	}
 	become := map[Mode]func(*Engine){
 		ModeFilling:     (*Engine).becomeFilling,
-		ModeReshaping:   (*Engine).becomeReshaping,
 		ModeRebalancing: func(e *Engine) { e.becomeRebalancing(ReasonDrift) },
 		ModeDraining:    (*Engine).becomeDraining,
 		ModeDone:        func(e *Engine) { e.becomeDone(task.ReasonStopped) },
 	}
 	modetest.Check(t, ModeDone, map[Mode][]Mode{
 		ModeFilling:     but(ModeFilling),
-		ModeReshaping:   but(ModeReshaping),
 		ModeRebalancing: but(ModeRebalancing),
 		ModeDraining:    {ModeDone},
 	}, canBecome, func(from, to Mode) {
@@ -64,14 +63,12 @@ func TestNew_config(t *testing.T) {
 		{"defaults", Config{}, ""},
 		{"fraction above 1", Config{Fraction: 1.5}, "fraction 1.5 is outside [0, 1]"},
 		{"max fraction nan", Config{MaxFraction: math.NaN()}, "max fraction NaN is outside [0, 1]"},
-		{"negative max chunk", Config{MaxChunk: -1}, "max chunk -0.01GB is out of range"},
 		{"negative cap", Config{Task: task.Config{Cap: -1}}, "cap -0.01GB is out of range"},
 		{"fixed without cap", Config{Task: task.Config{Fixed: true}}, "a fixed task needs a cap: the RAM it asks for"},
-		{"negative gain", Config{ReshapeGain: -0.1}, "reshape gain -0.1 is negative"},
+		{"negative gain", Config{SizeGain: -0.1}, "size gain -0.1 is negative"},
 		{"negative guard", Config{Guard: -1}, "guard -1ms is negative"},
 		{"guard too wide", Config{Guard: 25}, "guard 25ms leaves no window within spacing 50ms"},
 		{"money tolerance 1", Config{MoneyTolerance: 1}, "tolerances must be finite and non-negative, money below 1"},
-		{"chunk below a grow", Config{MaxChunk: ram.GB, Fraction: 0.5}, "max chunk 1GB cannot hold one batch's grow"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,18 +81,23 @@ func TestNew_config(t *testing.T) {
 				t.Fatalf("err %v, want %q", err, tt.err)
 			case tt.err == "":
 				c := e.cfg
-				if c.MaxFraction != 0.9 || c.ReshapeGain != 0.25 || c.Guard != 10 || c.SecurityTolerance != 1e-6 ||
+				if c.MaxFraction != 0.9 || c.SizeGain != 0.25 || c.Guard != 10 || c.SecurityTolerance != 1e-6 ||
 					c.MoneyTolerance != 0.01 || c.Task.Heartbeat != task.DefaultHeartbeat || c.Fraction != 0 {
 					t.Errorf("defaults: %+v", c)
 				}
 			}
 		})
 	}
-	// A fixed task starts with the largest batches its RAM holds.
+	// A fixed task asks once for what its cap holds, and no more.
 	fixed := Config{Task: task.Config{Cap: 100 * ram.GB, Fixed: true}}
 	fixed.Model = model(t, "joesguns", 100)
-	if e, err := New(fixed); err != nil || e.cfg.Fraction != 0.9 {
-		t.Errorf("fixed: %v, fraction %v", err, e.cfg.Fraction)
+	e, err := New(fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, ok := e.Ready().Commands[0].(task.Alloc)
+	if !ok || !a.Shrinkable || a.Growable || a.Size.Times(a.Count) > 100*ram.GB || a.Count < e.shape.threads() {
+		t.Errorf("fixed: %s, shape %s", task.DescribeCommand(e.Ready().Commands[0]), e.shape)
 	}
 	// A model error comes through New too.
 	if _, err := New(Config{}); !errors.Is(err, ErrBadConfig) {
@@ -106,23 +108,23 @@ func TestNew_config(t *testing.T) {
 // dump is the engine's state as text, for "nothing changed" checks.
 func dump(e *Engine) string {
 	var b strings.Builder
-	b.WriteString(e.mode.String() + " " + describeShape(e.shape) + " " + e.Base.String() + "\n")
-	for _, c := range e.chunks {
-		b.WriteString(c.host + " " + c.size.String() + " " + itoa(int64(c.cores)) + " " + itoa(c.release) + "\n")
+	b.WriteString(e.mode.String() + " " + e.shape.String() + " " + e.Base.String() + "\n")
+	for _, h := range e.hosts {
+		b.WriteString(h.name + " " + itoa(int64(h.held)) + " " + h.busy.String() + " " + itoa(int64(h.cores)) + "\n")
 	}
-	for _, bt := range e.batches {
+	for _, bt := range e.flight {
 		b.WriteString("batch " + itoa(bt.id) + " open " + itoa(int64(bt.open)) + "\n")
 	}
 	return b.String()
 }
 
-// running returns an engine with one batch started on alpha (pids 101..104
-// for StartOps 3..6) at now=100.
+// running returns an engine with one batch started on alpha, which holds
+// just its threads (pids 101..104) at now=100.
 func running(t *testing.T) *Engine {
 	t.Helper()
 	e := newEngine(t, Config{Fraction: 0.01})
 	must(t, e, task.Tick{Now: 0, Money: 62500000, Security: 5})
-	must(t, e, task.Held{Seq: 1, Answered: 1, Chunks: []task.Chunk{{Host: "alpha", Size: e.shape.size, Count: 1, Cores: 1}}})
+	must(t, e, task.Held{Seq: 1, Answered: 1, Chunks: []task.Chunk{{Host: "alpha", Size: e.size, Count: e.shape.threads(), Cores: 1}}})
 	must(t, e, task.Tick{Now: 100, Money: 62500000, Security: 5})
 	rd := e.Ready()
 	e.Advance()
@@ -177,7 +179,7 @@ func TestEngine_Step_errors(t *testing.T) {
 // Pointers to events are stepped like the events.
 func TestEngine_Step_pointers(t *testing.T) {
 	e := running(t)
-	for _, ev := range []task.Event{&task.SetCap{}, &task.Held{Seq: 2, Answered: 1, Chunks: []task.Chunk{{Host: "alpha", Size: e.shape.size, Count: 1}}},
+	for _, ev := range []task.Event{&task.SetCap{}, &task.Held{Seq: 2, Answered: 1, Chunks: []task.Chunk{{Host: "alpha", Size: e.size, Count: e.shape.threads()}}},
 		&task.Exited{Pid: 101}, &task.Tick{Now: 200, Money: 62500000, Security: 5}, &task.Stop{}} {
 		must(t, e, ev)
 	}
@@ -194,13 +196,13 @@ func TestEngine_Step_pointers(t *testing.T) {
 	}
 }
 
-// The allocator taking back a chunk under a running batch does not
+// The allocator taking back the chunks under a running batch does not
 // interrupt it: the batch lands, and there is nothing to give back.
 func TestEngine_Held_takenBack(t *testing.T) {
 	e := running(t)
 	must(t, e, task.Held{Seq: 2, Answered: 1})
-	if len(e.chunks) != 0 || len(e.batches) != 1 {
-		t.Fatalf("chunks %d batches %d", len(e.chunks), len(e.batches))
+	if e.held() != 0 || len(e.flight) != 1 {
+		t.Fatalf("held %d, batches %d", e.held(), len(e.flight))
 	}
 	for pid := task.Pid(101); pid <= 104; pid++ {
 		must(t, e, task.Exited{Pid: pid})
@@ -214,13 +216,22 @@ func TestEngine_Held_takenBack(t *testing.T) {
 	}
 }
 
-// A snapshot that still shows a released chunk (it answers an earlier
-// command) keeps it as being released; one that answers the Release drops
-// it; a release the allocator refused comes back as an idle chunk.
+// Chunks given back count as held on their host until a snapshot answers
+// the Release; a snapshot that answers it without them is the allocator
+// having taken them; one that answers it with them still there means it
+// refused, and they are the engine's again.
 func TestEngine_Held_answered(t *testing.T) {
 	e := running(t)
-	size := e.shape.size
-	must(t, e, task.Held{Seq: 2, Answered: 1, Chunks: []task.Chunk{{Host: "alpha", Size: size, Count: 1}, {Host: "beta", Size: 100 * ram.GB, Count: 1}}})
+	n := e.shape.threads()
+	snap := func(seq, answered int64, alpha, beta int) task.Held {
+		h := task.Held{Seq: seq, Answered: answered, Chunks: []task.Chunk{{Host: "alpha", Size: e.size, Count: alpha}}}
+		if beta > 0 {
+			h.Chunks = append(h.Chunks, task.Chunk{Host: "beta", Size: e.size, Count: beta})
+		}
+		return h
+	}
+	e.shape.count = 1 // one batch: the 3 chunks on beta are more than it wants
+	must(t, e, snap(2, 1, n, 3))
 	e.Advance()
 	must(t, e, task.Tick{Now: 200, Money: 62500000, Security: 5})
 	var rel task.Release
@@ -229,21 +240,81 @@ func TestEngine_Held_answered(t *testing.T) {
 			rel = r
 		}
 	}
-	if rel.Host != "beta" || rel.Count != 1 {
+	if rel.Host != "beta" || rel.Count != 3 {
 		t.Fatalf("release %+v", rel)
 	}
 	e.Advance()
-	must(t, e, task.Held{Seq: 3, Answered: rel.ID - 1, Chunks: []task.Chunk{{Host: "alpha", Size: size, Count: 1}, {Host: "beta", Size: 100 * ram.GB, Count: 1}}})
-	if n := len(e.chunks); n != 2 || e.chunks[1].release != rel.ID {
-		t.Fatalf("before the answer: %d chunks", n)
+	beta := func() *host { i, _ := e.find("beta"); return e.hosts[i] }
+	must(t, e, snap(3, rel.ID-1, n, 3))
+	if h := beta(); h.held != 0 || len(h.gone) != 1 {
+		t.Fatalf("before the answer: held %d, going %v", h.held, h.gone)
 	}
-	must(t, e, task.Held{Seq: 3, Answered: rel.ID, Chunks: []task.Chunk{{Host: "alpha", Size: size, Count: 1}, {Host: "beta", Size: 100 * ram.GB, Count: 1}}})
-	if n := len(e.chunks); n != 2 || !e.chunks[1].idle() {
-		t.Fatalf("refused release: %d chunks", n)
+	must(t, e, snap(4, rel.ID, n, 3))
+	if h := beta(); h.held != 3 || len(h.gone) != 0 {
+		t.Fatalf("refused release: held %d, going %v", h.held, h.gone)
 	}
-	must(t, e, task.Held{Seq: 4, Answered: rel.ID, Chunks: []task.Chunk{{Host: "alpha", Size: size, Count: 1}}})
-	if n := len(e.chunks); n != 1 {
-		t.Fatalf("after the answer: %d chunks", n)
+	must(t, e, snap(5, rel.ID, n, 0))
+	if _, ok := e.find("beta"); ok || e.held() != n {
+		t.Fatalf("after the allocator took them: held %d", e.held())
+	}
+}
+
+// The shape for a budget: full overlap of the smallest batch or more
+// holds the largest batches of which the depth fits; less, the size whose
+// batches, as many as fit, earn most; and a switch only for a gain.
+func TestEngine_choose(t *testing.T) {
+	e := newEngine(t, Config{})
+	z, depth := e.sizes, e.planner.Depth()
+	t1 := batchThreads(z.of(1))
+	earns := func(h, b int) float64 { return float64(min(depth, b/batchThreads(z.of(h)))) * z.of(h).Money }
+	for _, tt := range []struct {
+		name  string
+		cap   int // chunks
+		check func(s shape) bool
+	}{
+		{"full overlap of the smallest", depth * t1, func(s shape) bool { return s.hack == 1 && s.count == depth }},
+		{"room for larger batches at full overlap", 10 * depth * t1, func(s shape) bool {
+			return s.count == depth && s.desired() <= 10*depth*t1 && depth*batchThreads(z.of(s.hack+1)) > 10*depth*t1
+		}},
+		{"less than full overlap", depth * t1 / 2, func(s shape) bool {
+			for _, h := range steps(e.planner.HackThreads(0.9)) {
+				if earns(h, depth*t1/2) > earns(s.hack, depth*t1/2)*1.25 {
+					return false
+				}
+			}
+			return s.count >= 1 && s.desired() <= depth*t1/2
+		}},
+		{"not one batch", t1 - 1, func(s shape) bool { return s.count == 0 }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e.shape = shape{}
+			must(t, e, task.SetCap{RAM: e.size.Times(tt.cap)})
+			if !tt.check(e.shape) {
+				t.Errorf("cap %d chunks: shape %s (%d threads)", tt.cap, e.shape, e.shape.threads())
+			}
+		})
+	}
+	// A size that earns less than SizeGain more is no reason to switch.
+	b := depth * t1 / 2
+	e.shape = shape{}
+	must(t, e, task.SetCap{RAM: e.size.Times(b)})
+	best := e.shape.hack
+	for _, h := range steps(e.planner.HackThreads(0.9)) {
+		if h != best && earns(h, b) > 0 && earns(h, b)*1.25 > earns(best, b) {
+			e.shape = shape{hack: h, count: 1, plan: z.of(h)}
+			must(t, e, task.SetCap{RAM: e.size.Times(b + 1)})
+			if e.shape.hack != h {
+				t.Errorf("switched from %d to %d hack threads for less than the gain", h, e.shape.hack)
+			}
+			break
+		}
+	}
+	// A batch's grow runs whole on one host: held hosts bound its size.
+	must(t, e, task.SetCap{RAM: e.size.Times(10 * depth * t1)})
+	must(t, e, task.Tick{Now: 0, Money: 62500000, Security: 5})
+	must(t, e, task.Held{Seq: 1, Answered: 1, Chunks: []task.Chunk{{Host: "a", Size: e.size, Count: 10}, {Host: "b", Size: e.size, Count: 10}}})
+	if g := e.shape.plan.Threads[hwgw.OpGrow]; g > 10 {
+		t.Errorf("a grow of %d threads, on hosts of 10 chunks", g)
 	}
 }
 
@@ -267,7 +338,7 @@ func TestEngine_nextSlot(t *testing.T) {
 // leave the target at min security.
 func TestEngine_safe(t *testing.T) {
 	e := newEngine(t, Config{}) // spacing 50, guard 10
-	e.batches = []*batch{{slot: 1000}}
+	e.flight = []*batch{{slot: 1000}}
 	for _, tt := range []struct {
 		now  int64
 		safe bool
@@ -276,7 +347,7 @@ func TestEngine_safe(t *testing.T) {
 			t.Errorf("now %d: safe %v, want %v", tt.now, got, tt.safe)
 		}
 	}
-	e.batches = nil
+	e.flight = nil
 	if !e.safe(0) || !e.quiet(0) {
 		t.Error("nothing in flight is not safe")
 	}
@@ -284,8 +355,8 @@ func TestEngine_safe(t *testing.T) {
 
 func TestMode_String(t *testing.T) {
 	tests := []struct{ got, want string }{
-		{ModeFilling.String() + " " + ModeReshaping.String() + " " + ModeRebalancing.String() + " " + ModeDraining.String() + " " + ModeDone.String(),
-			"filling reshaping rebalancing draining done"},
+		{ModeFilling.String() + " " + ModeRebalancing.String() + " " + ModeDraining.String() + " " + ModeDone.String(),
+			"filling rebalancing draining done"},
 		{Mode(7).String() + " " + Reason(7).String(), "mode7 reason7"},
 		{ReasonNone.String() + " " + ReasonDrift.String() + " " + ReasonExecFailed.String(), "none drift exec-failed"},
 	}
@@ -296,14 +367,14 @@ func TestMode_String(t *testing.T) {
 	}
 }
 
-// Want is the current shape without a budget, the depth of the largest
-// batch within one, and nothing once draining.
+// Want is the current shape without a budget, full overlap of the
+// largest batch within one, and nothing once draining.
 func TestEngine_Want(t *testing.T) {
 	e := newEngine(t, Config{})
-	if got, want := e.Want(), e.shape.total(); got != want {
+	if got, want := e.Want(), e.size.Times(e.shape.desired()); got != want {
 		t.Errorf("no budget: want %s, wanted %s", got, want)
 	}
-	big := e.planner.Batch(e.planner.HackThreads(0.9), 1, false).RAM.Times(e.planner.Depth())
+	big := e.size.Times(e.planner.Depth() * batchThreads(e.sizes.of(e.planner.HackThreads(0.9))))
 	for _, tt := range []struct {
 		budget, want ram.Amount
 	}{

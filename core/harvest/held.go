@@ -5,102 +5,70 @@ import (
 	"slices"
 	"strconv"
 
-	"ramfarm/core/ram"
 	"ramfarm/core/task"
 )
 
-// applyHeld reconciles the engine's chunks with an allocation snapshot.
-// Chunks whose Release the snapshot reflects are gone; for each host and
-// size, more chunks than the engine knows are new (idle), fewer mean the
-// allocator took some back: idle ones are dropped first, then ones being
-// released, and last ones with a batch, whose workers keep running (the
-// batch is never interrupted; there is just nothing to give back when it
-// lands).
+// applyHeld reconciles the hosts with an allocation snapshot. Chunks given
+// back count until a snapshot reflects their Release (its Answered is at
+// least the Release's id). Beyond that, more chunks on a host than the
+// engine keeps are new; fewer mean the allocator took some back: the
+// workers there run on (a batch is never interrupted), there is just
+// less to give back when they land. Chunks of another size (none are
+// asked for) are not the engine's to use.
 func (e *Engine) applyHeld(h task.Held) {
-	have := map[chunkKey][]*chunk{}
-	for _, c := range e.chunks {
-		if c.release != 0 && c.release <= e.Answered() {
-			continue
-		}
-		k := chunkKey{c.host, c.size}
-		have[k] = append(have[k], c)
-	}
-	want := map[chunkKey]task.Chunk{}
+	got := map[string]task.Chunk{}
 	for _, c := range h.Chunks {
-		want[chunkKey{c.Host, c.Size}] = c
-	}
-	keys := make([]chunkKey, 0, len(have)+len(want))
-	for k := range have {
-		keys = append(keys, k)
-	}
-	for k := range want {
-		if _, ok := have[k]; !ok {
-			keys = append(keys, k)
+		if c.Size == e.size {
+			got[c.Host] = c
 		}
 	}
-	slices.SortFunc(keys, func(a, b chunkKey) int {
-		if c := cmp.Compare(a.host, b.host); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.size, b.size)
-	})
-	var out []*chunk
-	for _, k := range keys {
-		cs, w := have[k], want[k]
-		switch {
-		case w.Count > len(cs):
-			n := w.Count - len(cs)
-			for range n {
-				cs = append(cs, &chunk{host: k.host, size: k.size})
-			}
-			e.Logf("granted " + strconv.Itoa(n) + "x" + k.size.String() + " on " + k.host)
-		case w.Count < len(cs):
-			n := len(cs) - w.Count
-			slices.SortStableFunc(cs, func(a, b *chunk) int { return cmp.Compare(dropRank(a), dropRank(b)) })
-			for _, c := range cs[:n] {
-				if c.batch != nil {
-					e.Logf("taken back " + k.size.String() + " on " + k.host + " under batch=" + itoa(c.batch.id))
-				}
-			}
-			cs = cs[n:]
-			e.Logf("lost " + strconv.Itoa(n) + "x" + k.size.String() + " on " + k.host)
-		}
-		if w.Count > 0 {
-			for _, c := range cs {
-				c.cores = max(1, w.Cores)
-			}
-		}
-		out = append(out, cs...)
+	for name := range got {
+		e.host(name)
 	}
-	e.chunks = out
+	for _, x := range e.hosts {
+		x.gone = slices.DeleteFunc(x.gone, func(r release) bool { return r.id <= e.Answered() })
+		counted := x.held
+		for _, r := range x.gone {
+			counted += r.count
+		}
+		c := got[x.name]
+		switch n := c.Count - counted; {
+		case n > 0:
+			x.held += n
+			e.Logf("granted " + strconv.Itoa(n) + " on " + x.name)
+		case n < 0:
+			lost := min(-n, x.held)
+			x.held -= lost
+			e.Logf("lost " + strconv.Itoa(lost) + " on " + x.name)
+		}
+		if c.Count > 0 {
+			x.cores = max(1, c.Cores)
+		}
+	}
+	e.prune()
 	// A host left and emptied is usable again: the allocator grants
 	// there only once it is reopened.
-	e.ForgetLeft(func(host string) bool {
-		return slices.ContainsFunc(e.chunks, func(c *chunk) bool { return c.host == host })
+	e.ForgetLeft(func(name string) bool {
+		i, ok := e.find(name)
+		return ok && (e.hosts[i].held > 0 || e.hosts[i].busy > 0)
 	})
 }
 
-// dropRank orders the chunks the allocator took back: idle first, then
-// those being released, then those with a batch.
-func dropRank(c *chunk) int {
-	switch {
-	case c.idle():
-		return 0
-	case c.batch == nil:
-		return 1
-	}
-	return 2
+// find returns the index of name in hosts, or where it would go.
+func (e *Engine) find(name string) (int, bool) {
+	return slices.BinarySearchFunc(e.hosts, name, func(h *host, n string) int { return cmp.Compare(h.name, n) })
 }
 
-// chunkKey groups chunks as the allocator counts them.
-type chunkKey struct {
-	host string
-	size ram.Amount
+// host returns the entry for name, creating it.
+func (e *Engine) host(name string) *host {
+	i, ok := e.find(name)
+	if !ok {
+		e.hosts = slices.Insert(e.hosts, i, &host{name: name, cores: 1})
+	}
+	return e.hosts[i]
 }
 
-func cmpChunk(a, b *chunk) int {
-	if c := cmp.Compare(a.host, b.host); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.size, b.size)
+// prune forgets hosts where nothing is held, running or on its way back.
+func (e *Engine) prune() {
+	e.hosts = slices.DeleteFunc(e.hosts, func(h *host) bool { return h.held == 0 && h.busy == 0 && len(h.gone) == 0 })
 }

@@ -6,8 +6,7 @@ import "ramfarm/core/task"
 type Mode uint8
 
 const (
-	ModeFilling     Mode = iota // adding batches, one per chunk set, up to the depth
-	ModeReshaping               // moving to another chunk size as old batches land
+	ModeFilling     Mode = iota // adding batches of the shape, up to its count
 	ModeRebalancing             // no new batches; correcting the target once they land
 	ModeDraining                // stopping; in-flight batches land
 	ModeDone                    // finished
@@ -28,10 +27,9 @@ const (
 type stepFunc func(e *Engine, ev task.Event)
 
 // canBecome reports whether mode from may become to. Anything else is a
-// bug in the engine, and become panics. Filling, reshaping and
-// rebalancing move freely among themselves and to draining; draining
-// ends the task, and so does a refused allocation, in whatever mode the
-// answer finds it.
+// bug in the engine, and become panics. Filling and rebalancing move
+// between themselves and to draining; draining ends the task, and so
+// does a refused allocation, in whatever mode the answer finds it.
 func canBecome(from, to Mode) bool {
 	switch {
 	case from == ModeDraining:
@@ -51,10 +49,6 @@ func (e *Engine) become(to Mode, step stepFunc) {
 // becomeFilling resumes adding batches of the current shape.
 func (e *Engine) becomeFilling() { e.become(ModeFilling, stepFilling) }
 
-// becomeReshaping starts (or resumes) moving to the current shape's chunk
-// size: chunks of other sizes go back as their batches land.
-func (e *Engine) becomeReshaping() { e.become(ModeReshaping, stepReshaping) }
-
 // becomeRebalancing stops new batches until the ones in flight land.
 func (e *Engine) becomeRebalancing(r Reason) {
 	e.become(ModeRebalancing, stepRebalancing)
@@ -65,16 +59,14 @@ func (e *Engine) becomeRebalancing(r Reason) {
 // chunk goes back once its batch lands.
 func (e *Engine) becomeDraining() {
 	e.become(ModeDraining, stepDraining)
-	s := e.shape
-	s.count = 0
-	e.applyShape(s)
+	e.Ask(e.size, 0)
 }
 
 // becomeDone gives the allocation back and finishes. It kills nothing:
 // the batches have landed, or, refused, none started.
 func (e *Engine) becomeDone(r task.Reason) {
 	e.become(ModeDone, stepDone)
-	e.chunks = nil
+	e.hosts = nil
 	e.Finish(r, false)
 }
 
@@ -85,33 +77,9 @@ func (e *Engine) refused(ev task.Refused) {
 	e.becomeDone(task.ReasonRefused)
 }
 
-// stepFilling adds batches into idle chunk sets, up to the depth; at full
-// overlap with RAM to spare it reshapes to larger batches.
+// stepFilling adds batches of the shape, up to its count: a drift or a
+// failed start rebalances, a stop drains the task.
 func stepFilling(e *Engine, ev task.Event) {
-	batching(e, ev, func() {
-		if e.budgetReshape(e.full()) && e.hasOldChunks() {
-			e.becomeReshaping()
-		}
-		e.startBatches()
-	})
-}
-
-// stepReshaping is filling in the new chunk size while chunks of the old
-// sizes go back as their batches land.
-func stepReshaping(e *Engine, ev task.Event) {
-	batching(e, ev, func() {
-		e.budgetReshape(false)
-		e.startBatches()
-		if !e.hasOldChunks() {
-			e.becomeFilling()
-		}
-	})
-}
-
-// batching is what filling and reshaping share: a drift or a failed start
-// rebalances, a stop drains the task; tick is the
-// mode's own rule for a Tick that finds the target where it should be.
-func batching(e *Engine, ev task.Event, tick func()) {
 	switch ev := ev.(type) {
 	case task.Tick:
 		if e.drifted() {
@@ -119,7 +87,7 @@ func batching(e *Engine, ev task.Event, tick func()) {
 			e.step(e, ev)
 			return
 		}
-		tick()
+		e.startBatches()
 	case task.Started:
 		if ev.Pid == 0 {
 			e.becomeRebalancing(ReasonExecFailed)
@@ -135,15 +103,11 @@ func batching(e *Engine, ev task.Event, tick func()) {
 func stepRebalancing(e *Engine, ev task.Event) {
 	switch ev.(type) {
 	case task.Tick:
-		if len(e.batches) > 0 {
+		if len(e.flight) > 0 {
 			return
 		}
 		if !e.off() {
-			if e.hasOldChunks() {
-				e.becomeReshaping()
-			} else {
-				e.becomeFilling()
-			}
+			e.becomeFilling()
 			e.step(e, ev)
 			return
 		}
@@ -153,10 +117,10 @@ func stepRebalancing(e *Engine, ev task.Event) {
 	}
 }
 
-// stepDraining waits for the batches in flight; the chunks go back as
+// stepDraining waits for the batches in flight; their chunks go back as
 // they land (releaseSurplus), and the allocation ends with the last.
 func stepDraining(e *Engine, ev task.Event) {
-	if _, ok := ev.(task.Tick); ok && len(e.batches) == 0 {
+	if _, ok := ev.(task.Tick); ok && len(e.flight) == 0 {
 		e.becomeDone(task.ReasonStopped)
 	}
 }

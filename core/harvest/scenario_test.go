@@ -75,6 +75,12 @@ type falloc struct {
 	dirty    bool
 }
 
+// chunkKey groups the allocator's chunks by host and size.
+type chunkKey struct {
+	host string
+	size ram.Amount
+}
+
 type worker struct {
 	pid     task.Pid
 	op      hwgw.Op
@@ -163,7 +169,7 @@ func (w *world) config(a scenariotest.Args) []string {
 		Model: hwgw.Model{Target: w.target, Player: w.player, BitNode: w.bn, Spacing: a.Int(w.t, "spacing", 0),
 			Period: a.Int(w.t, "period", 0), GrowSafety: int(a.Int(w.t, "grow-safety", 0))},
 		Fraction: a.Float(w.t, "fraction", 0), MaxFraction: a.Float(w.t, "max-fraction", 0),
-		MaxChunk: a.RAM(w.t, "max-chunk", 0), Guard: a.Int(w.t, "guard", 0),
+		Guard: a.Int(w.t, "guard", 0),
 		Task: task.Config{Cap: a.RAM(w.t, "cap", 0), Priority: int(a.Int(w.t, "prio", 0)), Fixed: a.Has("fixed"),
 			Heartbeat: a.Int(w.t, "heartbeat", 1000)},
 	}
@@ -178,7 +184,7 @@ func (w *world) config(a scenariotest.Args) []string {
 	w.now = 0
 	p := e.Planner()
 	return []string{"depth=" + strconv.Itoa(p.Depth()) + " hack%=" + strconv.FormatFloat(p.HackPercent(), 'g', 6, 64) +
-		" shape=" + describeShape(e.shape)}
+		" shape=" + e.shape.String()}
 }
 
 func (w *world) step(ev task.Event) []string {
@@ -434,26 +440,23 @@ func (w *world) perform(c task.Command, verbose bool) []string {
 
 func (w *world) summary() string {
 	e := w.e
-	return "at " + itoa(w.now) + ": mode=" + e.mode.String() + " shape=" + describeShape(e.shape) +
-		" in-flight=" + strconv.Itoa(len(e.batches)) + " landed=" + itoa(e.landed) + " ops-landed=" + strconv.Itoa(w.landings) +
+	return "at " + itoa(w.now) + ": mode=" + e.mode.String() + " shape=" + e.shape.String() +
+		" in-flight=" + strconv.Itoa(len(e.flight)) + " landed=" + itoa(e.landed) + " ops-landed=" + strconv.Itoa(w.landings) +
 		" target=" + strconv.FormatFloat(w.target.MoneyAvailable, 'f', -1, 64) + "/" + strconv.FormatFloat(w.target.HackDifficulty, 'f', -1, 64)
 }
 
-// state prints the engine's view: mode, shape, chunks and batches.
+// state prints the engine's view: mode, shape, hosts and batches.
 func (w *world) state() []string {
 	e := w.e
 	out := []string{w.summary()}
-	for _, c := range e.chunks {
-		l := "chunk " + c.host + ":" + c.size.String() + " cores=" + strconv.Itoa(c.cores)
-		if c.batch != nil {
-			l += " batch=" + itoa(c.batch.id)
-		}
-		if c.release != 0 {
-			l += " releasing=" + itoa(c.release)
+	for _, h := range e.hosts {
+		l := "host " + h.name + " held=" + strconv.Itoa(h.held) + " busy=" + h.busy.String() + " cores=" + strconv.Itoa(h.cores)
+		for _, r := range h.gone {
+			l += " releasing=" + strconv.Itoa(r.count) + "@" + itoa(r.id)
 		}
 		out = append(out, l)
 	}
-	for _, b := range e.batches {
+	for _, b := range e.flight {
 		out = append(out, "batch "+itoa(b.id)+" slot="+itoa(b.slot)+" open="+strconv.Itoa(b.open))
 	}
 	return out

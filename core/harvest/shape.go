@@ -1,36 +1,158 @@
 package harvest
 
 import (
+	"strconv"
+
 	"ramfarm/core/hwgw"
 	"ramfarm/core/ram"
 )
 
-// shapeFor is the shape of a batch of hack threads on 1-core hosts: one
-// chunk of its RAM, or, when that is more than maxChunk (0: no limit),
-// as many chunks of maxChunk as the placement rule takes. It is false
-// when the batch's grow alone does not fit maxChunk. The count is left
-// to the caller.
-func (e *Engine) shapeFor(hack int, maxChunk ram.Amount) (shape, bool) {
-	p := e.planner
-	b := p.Batch(hack, 1, false)
-	if maxChunk == 0 || b.RAM <= maxChunk {
-		return shape{size: b.RAM, per: 1, hack: b.Threads[hwgw.OpHack]}, true
-	}
-	sb := p.Batch(hack, 1, true)
-	n, ok := p.BinsNeeded(sb.Threads, maxChunk)
-	if !ok {
-		return shape{}, false
-	}
-	return shape{size: maxChunk, per: n, hack: hack, split: true}, true
+// shape is the batches the engine runs: hack threads each, and how many
+// in flight. The allocation wants a chunk per thread of them.
+type shape struct {
+	hack  int
+	count int
+	plan  hwgw.Batch // the batch of hack threads, planned for division over hosts
 }
 
-// largestWhere is the largest h in [1, hi] for which ok holds, found by
-// bisection (ok is monotone but for packing granularity) and then checked
-// downward, so the answer always satisfies ok.
-func largestWhere(hi int, ok func(int) bool) (int, bool) {
-	if hi < 1 || !ok(1) {
-		return 0, false
+func (s shape) threads() int   { return batchThreads(s.plan) }
+func (s shape) desired() int   { return s.count * s.threads() }
+func (s shape) String() string { return strconv.Itoa(s.count) + "x hack=" + strconv.Itoa(s.hack) }
+
+func batchThreads(b hwgw.Batch) int {
+	n := 0
+	for _, t := range b.Threads {
+		n += t
 	}
+	return n
+}
+
+// sizes plans batches by hack threads for one planner: the engine asks
+// about the same few sizes on every cap and level it meets.
+type sizes struct {
+	p     *hwgw.Planner
+	plans map[int]hwgw.Batch
+}
+
+func newSizes(p *hwgw.Planner) sizes { return sizes{p: p, plans: map[int]hwgw.Batch{}} }
+
+// of is the batch of h hack threads, planned on 1-core hosts for division
+// over hosts: its weakens carry the margin divided parts need, and more
+// cores only make its grow and weakens stronger than planned.
+func (z sizes) of(h int) hwgw.Batch {
+	b, ok := z.plans[h]
+	if !ok {
+		b = z.p.Batch(h, 1, true)
+		z.plans[h] = b
+	}
+	return b
+}
+
+// steps lists the hack threads worth trying up to hi: every count to 8,
+// then a quarter more each step, and hi itself. A few dozen plans cover
+// any range.
+func steps(hi int) []int {
+	var out []int
+	for h := 1; h <= hi; h = max(h+1, h+h/4) {
+		out = append(out, h)
+	}
+	if len(out) == 0 || out[len(out)-1] != hi {
+		out = append(out, hi)
+	}
+	return out
+}
+
+// budget is the chunks the task may hold: its cap (for a fixed task, what
+// it was granted), or 0 for no limit.
+func (e *Engine) budget() int {
+	if e.Fixed() && e.Holding() {
+		return e.Desired()
+	}
+	if e.Cap() == 0 {
+		return 0
+	}
+	return int(e.Cap() / e.size)
+}
+
+// choose is the shape for the budget. Without one, batches of Fraction at
+// full overlap. With one that holds full overlap of the smallest batch,
+// full overlap of the largest batch it holds: batches grow in number
+// first, then in size. With less, the batch size whose batches, as many
+// as the budget holds, earn most: RAM too small to fill the pipeline is
+// best spent on the batches that waste least of it on rounding (a hack
+// thread needs its grow and weaken threads, whatever its size). The
+// current size stays unless another earns SizeGain more, or it no longer
+// fits.
+//
+// A batch's grow runs whole on one host, so no size is chosen whose grow
+// the largest host held cannot take.
+func (e *Engine) choose() shape {
+	z, depth := e.sizes, e.planner.Depth()
+	hi := e.planner.HackThreads(e.cfg.MaxFraction)
+	if g := e.largestHost(); g > 0 {
+		hi = largestWhere(hi, func(h int) bool { return z.of(h).Threads[hwgw.OpGrow] <= g })
+	}
+	b := e.budget()
+	mk := func(h, count int) shape { return shape{hack: h, count: count, plan: z.of(h)} }
+	if b == 0 {
+		return mk(min(hi, e.planner.HackThreads(e.cfg.Fraction)), depth)
+	}
+	if depth*batchThreads(z.of(1)) <= b {
+		h := largestWhere(hi, func(h int) bool { return depth*batchThreads(z.of(h)) <= b })
+		return mk(h, depth)
+	}
+	count := func(h int) int { return min(depth, b/batchThreads(z.of(h))) }
+	earns := func(h int) float64 { return float64(count(h)) * z.of(h).Money }
+	best := 0
+	for _, h := range steps(hi) {
+		if count(h) == 0 {
+			break
+		}
+		if best == 0 || earns(h) > earns(best) {
+			best = h
+		}
+	}
+	if best == 0 {
+		return mk(1, 0) // not even one batch fits
+	}
+	if cur := e.shape.hack; cur > 0 && cur <= hi && count(cur) > 0 && earns(best) < earns(cur)*(1+e.cfg.SizeGain) {
+		best = cur
+	}
+	return mk(best, count(best))
+}
+
+// largestHost is the most chunks held on one host the task may start work
+// on, or 0 before any are held.
+func (e *Engine) largestHost() int {
+	n := 0
+	for _, h := range e.hosts {
+		if !e.Leaving(h.name) {
+			n = max(n, h.held)
+		}
+	}
+	return n
+}
+
+// setShape makes s the shape and tells the allocator what it wants. A
+// fixed allocation is not asked for more than it was granted.
+func (e *Engine) setShape(s shape) {
+	if e.shape.hack != 0 && (s.hack != e.shape.hack || s.count != e.shape.count) {
+		e.Logf("shape " + e.shape.String() + " -> " + s.String())
+	}
+	e.shape = s
+	want := s.desired()
+	switch {
+	case e.Fixed() && e.Holding():
+		want = e.Desired()
+	case want == 0 && !e.Holding():
+		want = 1 // the allocator takes no request for less than one chunk
+	}
+	e.Ask(e.size, want)
+}
+
+// largestWhere is the largest h in [1, hi] for which ok holds (ok is
+// monotone), or 1.
+func largestWhere(hi int, ok func(int) bool) int {
 	l, h := 1, hi
 	for l < h {
 		mid := l + (h-l+1)/2
@@ -40,217 +162,20 @@ func largestWhere(hi int, ok func(int) bool) (int, bool) {
 			h = mid - 1
 		}
 	}
-	for l > 1 && !ok(l) {
-		l--
-	}
-	return l, true
+	return l
 }
 
-// countFor is how many batches of s the task wants: the depth, or fewer
-// when the budget cannot hold that many (at least one).
-func (e *Engine) countFor(s shape) int {
-	c := e.planner.Depth()
-	if e.Cap() > 0 && s.batchRAM() > 0 {
-		c = min(c, max(1, int(e.Cap()/s.batchRAM())))
+// Want is the most RAM the task could use: full overlap of the largest
+// batch MaxFraction allows, at most the cap. Without a cap it asks for
+// its shape and nothing more. A draining task wants nothing.
+func (e *Engine) Want() ram.Amount {
+	if e.mode >= ModeDraining {
+		return 0
 	}
-	return c
-}
-
-// initialShape is the shape of Config.Fraction's batch, made smaller
-// where MaxChunk cannot hold its grow or the budget cannot hold it.
-func (e *Engine) initialShape() (shape, bool) {
-	m := e.cfg.MaxChunk
-	h, ok := largestWhere(e.planner.HackThreads(e.cfg.Fraction), func(h int) bool {
-		_, ok := e.shapeFor(h, m)
-		return ok
-	})
-	if !ok {
-		return shape{}, false
-	}
-	s, _ := e.shapeFor(h, m)
-	s.count = e.planner.Depth()
-	if e.Cap() > 0 && s.total() > e.Cap() {
-		if t, ok := e.fitShape(); ok {
-			return t, true
-		}
-	}
-	return s, true
-}
-
-// fitShape is the shape with the largest batches (at most MaxFraction)
-// of which the depth fits the budget; when not even the smallest batch
-// fits that many times, fewer of the smallest.
-func (e *Engine) fitShape() (shape, bool) {
-	if f := e.fitted; f.planner == e.planner && f.budget == e.Cap() {
-		return f.s, f.ok
-	}
-	s, ok := e.fitShapeNow()
-	e.fitted = fitMemo{planner: e.planner, budget: e.Cap(), s: s, ok: ok}
-	return s, ok
-}
-
-// fitMemo remembers the last fitShape: the engine asks on every tick,
-// and the answer changes only with the budget or the level.
-type fitMemo struct {
-	planner *hwgw.Planner
-	budget  ram.Amount
-	s       shape
-	ok      bool
-}
-
-func (e *Engine) fitShapeNow() (shape, bool) {
-	p := e.planner
-	m := e.cfg.MaxChunk
-	perBatch := e.Cap() / ram.Amount(p.Depth())
-	hi := p.HackThreads(e.cfg.MaxFraction)
-	var s shape
-	found := false
-	if m == 0 || perBatch <= m {
-		if b, ok := p.Fit(perBatch, 1, e.cfg.MaxFraction); ok {
-			s, found = shape{size: b.RAM, per: 1, hack: b.Threads[hwgw.OpHack]}, true
-		}
-	} else if h, ok := largestWhere(hi, func(h int) bool {
-		s, ok := e.shapeFor(h, m)
-		return ok && s.batchRAM() <= perBatch
-	}); ok {
-		s, _ = e.shapeFor(h, m)
-		found = true
-	}
-	if !found {
-		var ok bool
-		if s, ok = e.shapeFor(1, m); !ok {
-			return shape{}, false
-		}
-	}
-	s.count = e.countFor(s)
-	return s, true
-}
-
-// budgetReshape moves to the budget's shape when the task holds more than
-// the budget, when only the count of the same chunks differs (a budget
-// too small for the depth grows batch by batch), or, with grow, when the
-// budget's batches are larger by ReshapeGain. It reports whether the
-// shape changed.
-func (e *Engine) budgetReshape(grow bool) bool {
 	if e.Cap() == 0 {
-		return false
+		return e.size.Times(e.shape.desired())
 	}
-	t, ok := e.fitShape()
-	cur := e.shape
-	switch {
-	case !ok || t == cur:
-		return false
-	case cur.total() > e.Cap():
-		e.Logf("reshape down: " + describeShape(cur) + " exceeds budget " + e.Cap().String())
-	case t.size == cur.size && t.per == cur.per:
-		e.Logf("budget " + e.Cap().String() + " holds " + describeShape(t))
-	case grow && t.hack > cur.hack && float64(t.batchRAM()) >= float64(cur.batchRAM())*(1+e.cfg.ReshapeGain):
-		e.Logf("reshape up: budget " + e.Cap().String() + " holds " + describeShape(t))
-	default:
-		return false
-	}
-	e.applyShape(t)
-	return true
-}
-
-// refit keeps the chunk shape at a new level and fits the largest batch
-// into it; if not even one hack thread fits any more, it reshapes to the
-// smallest batch.
-func (e *Engine) refit() {
-	p, s := e.planner, e.shape
-	hi := p.HackThreads(e.cfg.MaxFraction)
-	var ok bool
-	if !s.split {
-		var b hwgw.Batch
-		if b, ok = p.Fit(s.size, 1, e.cfg.MaxFraction); ok {
-			s.hack = b.Threads[hwgw.OpHack]
-		}
-	} else {
-		s.hack, ok = largestWhere(hi, func(h int) bool {
-			n, ok := p.BinsNeeded(p.Batch(h, 1, true).Threads, s.size)
-			return ok && n <= s.per
-		})
-	}
-	if !ok {
-		if s, ok = e.shapeFor(1, e.cfg.MaxChunk); !ok {
-			// Not even the smallest batch fits a chunk the budget allows:
-			// keep the chunks and plan the smallest batch into them.
-			s = e.shape
-			s.hack = 1
-		}
-	}
-	s.count = e.countFor(s)
-	resize := s.size != e.shape.size
-	e.applyShape(s)
-	if resize && e.mode == ModeFilling {
-		e.becomeReshaping()
-	}
-}
-
-// applyShape makes s the current shape and asks the allocator for its
-// chunks when their size or count changed (the first shape asks for the
-// allocation). Only then: a fixed allocation's desired count is what it
-// was granted, and asking for more would grow it.
-func (e *Engine) applyShape(s shape) {
-	old := e.shape
-	e.shape, e.plans, e.ref = s, nil, nil
-	if old.size != s.size || old.desired() != s.desired() || old == (shape{}) {
-		e.Ask(s.size, s.desired())
-	}
-}
-
-// full reports whether the task holds every chunk its shape wants and no
-// others: full overlap.
-func (e *Engine) full() bool {
-	n := 0
-	for _, c := range e.chunks {
-		if c.size != e.shape.size {
-			return false
-		}
-		if c.release == 0 {
-			n++
-		}
-	}
-	return n >= e.shape.desired()
-}
-
-// hasOldChunks reports whether chunks of another size are still held.
-func (e *Engine) hasOldChunks() bool {
-	for _, c := range e.chunks {
-		if c.size != e.shape.size {
-			return true
-		}
-	}
-	return false
-}
-
-// singlePlan is the largest one-chunk batch for the shape's chunk on a
-// host with cores cores.
-func (e *Engine) singlePlan(cores int) (hwgw.Batch, bool) {
-	if b, ok := e.plans[cores]; ok {
-		return b, true
-	}
-	b, ok := e.planner.Fit(e.shape.size, cores, e.cfg.MaxFraction)
-	if !ok {
-		return b, false
-	}
-	if e.plans == nil {
-		e.plans = map[int]hwgw.Batch{}
-	}
-	e.plans[cores] = b
-	return b, true
-}
-
-// refPlan is the shape's batch on 1-core hosts, for heartbeats.
-func (e *Engine) refPlan() hwgw.Batch {
-	if e.ref == nil {
-		var b hwgw.Batch
-		if e.shape.split {
-			b = e.planner.Batch(e.shape.hack, 1, true)
-		} else {
-			b, _ = e.singlePlan(1)
-		}
-		e.ref = &b
-	}
-	return *e.ref
+	hi := e.planner.HackThreads(e.cfg.MaxFraction)
+	w := e.size.Times(e.planner.Depth() * batchThreads(e.sizes.of(hi)))
+	return min(w, e.Cap())
 }
