@@ -296,10 +296,10 @@ func checkBatches(t *testing.T, trace, hlogs []string, maxMoney, minSec float64)
 		idx   int // landing index: H 0, W1 1, G 2, W2 3
 	}
 	parts := map[int64]part{}
-	open := map[int]int{}      // batch → its workers still running
-	count := map[part]int{}    // parts of each landing not landed yet
-	hack := map[int]int{}      // batch → its hack threads
-	small := 0                 // the first batch's hack threads
+	open := map[int]int{}   // batch → its workers still running
+	count := map[part]int{} // parts of each landing not landed yet
+	hack := map[int]int{}   // batch → its hack threads
+	small := 0              // the first batch's hack threads
 	var smallOpen, firstLarge []int
 	for i, l := range hlogs {
 		if m := reStartBatch.FindStringSubmatch(l); m != nil {
