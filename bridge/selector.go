@@ -217,6 +217,7 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 			Priority: int(f.Int(fPrio, true, -1<<31, 1<<31-1)),
 			Rate:     f.Num("rate", false),
 			Stopping: f.Bool("stopping"),
+			Capped:   f.Bool(fCapped),
 		}
 		if f.Has(fChunk) {
 			hb.Chunk = gb(fChunk)

@@ -355,6 +355,8 @@ func (t *Task) encodeCommand(c task.Command) {
 			w.Num(c.Held.GB())
 			w.Key(fWant)
 			w.Num(c.Want.GB())
+			w.Key(fCapped)
+			w.Bool(c.Capped)
 			w.Key(fCap)
 			w.Num(c.Cap.GB())
 			w.Key(fPrio)

@@ -98,16 +98,16 @@ func TestTask_till(t *testing.T) {
 	steps := []struct{ events, want string }{
 		{`[{"k":"tick","now":0,"money":0,"sec":1.1}]`,
 			`{"cmds":[{"c":"alloc","id":1,"msg":{"t":"alloc","pid":7,"chunk":1.75,"count":2,"prio":1001,"growable":true,"shrinkable":false}},` +
-				`{"c":"beat","id":2,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":0,"want":3.5,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75}}],` +
+				`{"c":"beat","id":2,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":0,"want":3.5,"capped":false,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75}}],` +
 				`"log":["mode idle -> asking"],"wake":1000}`},
 		{`[{"k":"held","seq":1,"answered":1,"desired":2,"held":[["alpha",1.75,2]]},{"k":"tick","now":10,"money":0,"sec":1.1}]`,
 			`{"cmds":[{"c":"start","id":3,"script":"ramfarm/w/weaken.js","host":"alpha","threads":2,"ram":3.5,"at":0,"land":0,"keep":false},` +
-				`{"c":"beat","id":4,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75}}],` +
+				`{"c":"beat","id":4,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"capped":false,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75}}],` +
 				`"log":["granted 2 on alpha","mode asking -> working","start weaken x2 on alpha"],"wake":1010}`},
 		{`[{"k":"started","id":3,"pid":42},{"k":"msg","body":{"t":"prio","prio":2001}},{"k":"msg","body":{"t":"landed","pid":42,"r":0.1}},` +
 			`{"k":"tick","now":20,"money":0,"sec":1.1}]`,
 			`{"cmds":[{"c":"ask","id":5,"msg":{"t":"resize","pid":7,"chunk":1.75,"count":2,"prio":2001}},` +
-				`{"c":"beat","id":6,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"cap":0,"prio":2001,"rate":0,"stopping":false,"chunk":1.75}}],` +
+				`{"c":"beat","id":6,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"capped":false,"cap":0,"prio":2001,"rate":0,"stopping":false,"chunk":1.75}}],` +
 				`"wake":1020}`},
 		{`[{"k":"exited","pid":42},{"k":"tick","now":30,"money":0,"sec":1}]`,
 			`{"cmds":[{"c":"unclaim","id":7,"msg":{"t":"unclaim","pid":7,"worker":42}},{"c":"close","id":8},` +

@@ -29,6 +29,7 @@ const (
 	fTarget   = "target"
 	fHeld     = "held"
 	fWant     = "want"
+	fCapped   = "capped"
 	fCap      = "cap"
 	fRate     = "rate"
 	fStopping = "stopping"
@@ -44,7 +45,8 @@ var TaskSchema = []Message{
 		{fKind, TString, true, `"till", "sow" or "harvest"`},
 		{fTarget, TString, true, "the server the task works on"},
 		{fHeld, TGB, true, "RAM its allocation holds"},
-		{fWant, TGB, true, "RAM it would use at most"},
+		{fWant, TGB, true, "RAM it takes within its cap"},
+		{fCapped, TBool, false, "it would use more RAM than its cap"},
 		{fCap, TGB, true, "the cap it last applied (from a cap message; 0 = none)"},
 		{fPrio, TInt, true, "the allocation priority it last applied"},
 		{fRate, TAny, false, "expected money per second at its current size"},

@@ -35,19 +35,21 @@ func TestVacateHost(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Until a harvest batch runs on the bought server (only harvests run
-	// hack workers).
+	// Until a harvest runs (only harvests run hack workers) and some of
+	// its workers run on the bought server.
 	hacking := func() bool {
-		ps, err := g.World.PS(host)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range ps {
-			if p.Filename == "ramfarm/w/hack.js" {
-				return true
+		var harvest, there bool
+		for _, h := range []string{"home", "alpha", host} {
+			ps, err := g.World.PS(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps {
+				harvest = harvest || p.Filename == "ramfarm/w/hack.js"
+				there = there || (h == host && strings.HasPrefix(p.Filename, "ramfarm/w/"))
 			}
 		}
-		return false
+		return harvest && there
 	}
 	for i := 0; !hacking(); i++ {
 		if i == 360 {

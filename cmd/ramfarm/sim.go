@@ -218,7 +218,8 @@ func printUse(w io.Writer, r sim.Result) {
 		if u.Saturated {
 			m += "*"
 		} else if *u.Mean < wellUsed {
-			idle = append(idle, fmt.Sprintf("%g-%g min (%s, %.0f GB idle)", u.FromMin, u.ToMin, m, u.IdleGB))
+			idle = append(idle, fmt.Sprintf("%g-%g min (%s, %.0f GB idle, %.0f GB of it unallocated)", u.FromMin, u.ToMin, m, u.IdleGB,
+				u.UnallocatedGB))
 		}
 		means = append(means, m)
 	}

@@ -19,8 +19,8 @@ func (e *Engine) startBatches() {
 		return
 	}
 	for e.inFlight() < e.shape.count {
-		bins := e.bins()
-		pieces, ok := e.planner.Pack(e.shape.plan.Threads, capsOf(bins, e.size))
+		bins, caps := e.bins(e.shape.plan.Threads[hwgw.OpGrow])
+		pieces, ok := e.planner.Pack(e.shape.plan.Threads, caps)
 		if !ok {
 			return
 		}
@@ -28,26 +28,43 @@ func (e *Engine) startBatches() {
 	}
 }
 
-// bins are the hosts new work may start on, most idle RAM first: the grow
-// goes whole into the first, and the fewer hosts the other operations
-// are divided over, the fewer processes a batch takes.
-func (e *Engine) bins() []*host {
-	var out []*host
+// bins are the hosts new work may start on, in the order the placement
+// rule fills them (the grow whole into the first), with the RAM each
+// offers. The grow of g threads goes to the host whose idle RAM holds it
+// most tightly, and the other operations to the hosts with the least idle
+// RAM first, that host last: the hosts that can still take a grow keep
+// room for the next batch's. Without a host for the grow, no bins.
+func (e *Engine) bins(g int) ([]*host, []ram.Amount) {
+	need := e.planner.PerThread()[hwgw.OpGrow].Times(g)
+	var grow *host
+	var others []*host
 	for _, h := range e.hosts {
-		if !e.Leaving(h.name) && h.idle(e.size) > 0 {
-			out = append(out, h)
+		if e.Leaving(h.name) || h.idle(e.size) == 0 {
+			continue
+		}
+		others = append(others, h)
+		if g > 0 && h.idle(e.size) >= need && (grow == nil || h.idle(e.size) < grow.idle(e.size)) {
+			grow = h
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *host) int { return cmp.Compare(b.idle(e.size), a.idle(e.size)) })
-	return out
-}
-
-func capsOf(bins []*host, size ram.Amount) []ram.Amount {
-	caps := make([]ram.Amount, len(bins))
-	for i, h := range bins {
-		caps[i] = h.idle(size)
+	if g > 0 && grow == nil {
+		return nil, nil
 	}
-	return caps
+	slices.SortStableFunc(others, func(a, b *host) int { return cmp.Compare(a.idle(e.size), b.idle(e.size)) })
+	var bins []*host
+	var caps []ram.Amount
+	if grow != nil {
+		bins, caps = append(bins, grow), append(caps, need)
+	}
+	for _, h := range others {
+		if h != grow {
+			bins, caps = append(bins, h), append(caps, h.idle(e.size))
+		}
+	}
+	if grow != nil {
+		bins, caps = append(bins, grow), append(caps, grow.idle(e.size)-need)
+	}
+	return bins, caps
 }
 
 // launch starts a planned batch at the next free landing slot: one Start
@@ -150,22 +167,23 @@ func (e *Engine) drifted() bool { return e.quiet(e.Now()) && e.off() }
 // the first weaken as fits. Corrections repeat until an observation shows
 // the target back.
 func (e *Engine) startCorrection() {
-	bins := e.bins()
-	if len(bins) == 0 {
-		return
+	p := e.planner
+	money, sec := e.Money(), e.Security()
+	try := func(g int) (hwgw.Batch, []*host, []hwgw.Piece, bool) {
+		b := p.CorrectionUpTo(money, sec, 1, g)
+		bins, caps := e.bins(b.Threads[hwgw.OpGrow])
+		pieces, ok := p.Pack(b.Threads, caps)
+		return b, bins, pieces, ok
 	}
-	p, caps := e.planner, capsOf(bins, e.size)
-	b := p.CorrectionUpTo(e.Money(), e.Security(), 1, -1)
-	pieces, ok := p.Pack(b.Threads, caps)
+	b, bins, pieces, ok := try(-1)
 	if !ok {
-		fits := func(g int) bool {
-			_, ok := p.Pack(p.CorrectionUpTo(e.Money(), e.Security(), 1, g-1).Threads, caps)
-			return ok
-		}
+		fits := func(g int) bool { _, _, _, ok := try(g - 1); return ok }
 		// largestWhere counts from 1; g-1 grow threads maps 1 to none.
 		if g := largestWhere(b.Threads[hwgw.OpGrow]+1, fits); fits(g) {
-			b = p.CorrectionUpTo(e.Money(), e.Security(), 1, g-1)
+			b, bins, pieces, _ = try(g - 1)
 		} else {
+			var caps []ram.Amount
+			bins, caps = e.bins(0)
 			room := 0
 			for _, c := range caps {
 				room += int(c / p.Model().WeakenRAM)
@@ -176,13 +194,13 @@ func (e *Engine) startCorrection() {
 				return
 			}
 			b = p.WithThreads(b, [hwgw.NumOps]int{hwgw.OpWeaken1: w})
-		}
-		if pieces, ok = p.Pack(b.Threads, caps); !ok {
-			return
+			if pieces, ok = p.Pack(b.Threads, caps); !ok {
+				return
+			}
 		}
 	}
-	e.Logf("correcting (" + e.reason.String() + "): money=" + strconv.FormatFloat(e.Money(), 'f', -1, 64) +
-		" security=" + strconv.FormatFloat(e.Security(), 'f', -1, 64) +
+	e.Logf("correcting (" + e.reason.String() + "): money=" + strconv.FormatFloat(money, 'f', -1, 64) +
+		" security=" + strconv.FormatFloat(sec, 'f', -1, 64) +
 		" weaken=" + strconv.Itoa(b.Threads[hwgw.OpWeaken1]+b.Threads[hwgw.OpWeaken2]) + " grow=" + strconv.Itoa(b.Threads[hwgw.OpGrow]))
 	e.launch(b, bins, pieces, true)
 }
@@ -235,7 +253,9 @@ func (e *Engine) status() task.Status {
 	if busy := e.shape.plan.Busy(); busy > 0 {
 		mps = e.shape.plan.Money * float64(e.inFlight()) / (busy / 1000)
 	}
-	return task.Status{Held: e.size.Times(e.held()), Want: e.Want(), Rate: mps, Chunk: e.size, Mode: e.mode.String()}
+	w := e.Want()
+	return task.Status{Held: e.size.Times(e.held()), Want: min(w, e.size.Times(e.shape.desired())), Capped: w >= e.Cap() && e.Cap() > 0,
+		Rate: mps, Chunk: e.size, Mode: e.mode.String()}
 }
 
 // wake is the latest time the engine wants a Tick for its batches, if

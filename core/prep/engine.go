@@ -32,8 +32,9 @@ type Engine struct {
 	mode Mode
 	step stepFunc
 
-	hosts []*host // sorted by name
-	want  int     // threads the task would run, within its cap
+	hosts  []*host // sorted by name
+	want   int     // threads the task would run, within its cap
+	capped bool    // the cap holds fewer threads than the work
 }
 
 var _ task.Engine = (*Engine)(nil)
@@ -106,7 +107,8 @@ func (e *Engine) apply(ev task.Event, w *worker) {
 
 // status is what the heartbeat says.
 func (e *Engine) status() task.Status {
-	return task.Status{Held: e.size.Times(e.totalHeld()), Want: e.size.Times(e.want), Chunk: e.size, Mode: e.mode.String()}
+	return task.Status{Held: e.size.Times(e.totalHeld()), Want: e.size.Times(e.want), Capped: e.capped, Chunk: e.size,
+		Mode: e.mode.String()}
 }
 
 // check rejects what only a till or sow cannot take: chunks of another

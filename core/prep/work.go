@@ -47,7 +47,9 @@ func (e *Engine) plan() (weakenIn, growIn, growLeft int) {
 	weakenIn, growIn = e.inFlight()
 	growLeft = max(0, e.growNeeded()-growIn)
 	weakenLeft := max(0, e.weakenFor(growIn+growLeft)-weakenIn)
-	e.want = e.limit(weakenIn + growIn + growLeft + weakenLeft)
+	all := weakenIn + growIn + growLeft + weakenLeft
+	e.want = e.limit(all)
+	e.capped = e.want < all
 	return weakenIn, growIn, growLeft
 }
 

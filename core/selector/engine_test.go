@@ -88,7 +88,7 @@ func TestEngine_fixture(t *testing.T) {
 	e := fixture(t, Config{})
 	want := []string{
 		"now=100 grace-end=1 usable=64GB free=64GB leftover=49GB",
-		"target alpha phase=till value=3.085 rank=2", // its harvest per GB·s, less the hour till and sow take
+		"target alpha phase=till value=3.074 rank=2", // its harvest per GB·s, less the share of the hour its till and sow take
 		"target beta phase=harvest value=0 rank=1",
 		"task pid=11 launch=1 kind=till target=alpha state=running held=20GB want=35GB cap=35GB prio=1002",
 	}
@@ -117,7 +117,7 @@ func TestEngine_Step(t *testing.T) {
 			cfg: Config{Settle: 1},
 			ev: obs(200, []Target{alpha, {Host: "beta", MoneyMax: 4e6, MoneyAvailable: 4e6, MinSecurity: 1, Security: 1, Growth: 20,
 				RequiredHacking: 1, Rooted: true}}, HostRAM{Host: "home", Usable: 64 * ram.GB, Allocated: 58 * ram.GB}),
-			want: []string{"SetPriority id=2 pid=11 port=1011 prio=1001", "Resize id=3 pid=11 port=1011 ram=8.55GB"}},
+			want: []string{"SetPriority id=2 pid=11 port=1011 prio=1001", "Resize id=3 pid=11 port=1011 ram=8.5GB"}},
 		{name: "a harvest does not shrink an earlier phase's task on a target worth more",
 			ev: obs(200, []Target{alpha, beta}, HostRAM{Host: "home", Usable: 64 * ram.GB, Allocated: 58 * ram.GB})},
 		{name: "a target not rooted waits",

@@ -101,7 +101,9 @@ type Heartbeat struct {
 	Kind   Kind
 	Target string
 	Held   ram.Amount // RAM its allocation holds now
-	Want   ram.Amount // RAM it still could use, held included (at most Cap)
+	Want   ram.Amount // RAM it takes within its cap, held included
+	// Capped: it would use more RAM than its cap.
+	Capped bool
 	// Cap and Priority are the last RAM cap and allocation priority the
 	// task applied: the engine repeats a command until they match.
 	Cap      ram.Amount

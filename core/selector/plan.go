@@ -229,7 +229,6 @@ func (e *Engine) decideGrow() {
 	left := e.restore(e.leftover(true), cands)
 	n := e.starting()
 	ripening := e.ripening()
-	var blocked *candidate // the best target waiting for RAM
 	for _, c := range cands {
 		if n >= e.cfg.MaxStarting {
 			return // RAM left waits for the next launch slot
@@ -240,8 +239,11 @@ func (e *Engine) decideGrow() {
 		seat := e.seat(c.kind)
 		room := left - seat + e.outranked(c.prio)
 		if !e.seated(seat, left) || room < c.least {
-			if blocked == nil && !c.tgt.past {
-				blocked = &c
+			// The best target waiting for RAM that tasks worth less
+			// can make: what is free waits for it too, or a lesser
+			// launch would take what its victims give back.
+			if !c.tgt.past && e.makeRoom(c, c.least+seat-left, true) {
+				return
 			}
 			continue
 		}
@@ -255,20 +257,16 @@ func (e *Engine) decideGrow() {
 		left -= size + seat
 		n++
 	}
-	if blocked != nil {
-		e.makeRoom(*blocked, blocked.least+e.seat(blocked.kind)-left)
-		return
-	}
 	// A running task held at its cap below what it could use takes the
 	// RAM of tasks worth much less (a harvest launched into the little
 	// RAM there was, next to preparations of targets past the horizon).
 	if t := e.shortest(cands); t != nil {
 		need := t.chunk // room on one host for its next chunk
-		if t.held+max(t.chunk, 1) > t.cap {
+		if t.capped() {
 			_, most := e.need(t.tgt, t.kind)
 			need = min(most, e.usable) - t.cap - max(left, 0)
 		}
-		e.makeRoom(candidate{tgt: t.tgt, kind: t.kind, prio: t.prio}, need)
+		e.makeRoom(candidate{tgt: t.tgt, kind: t.kind, prio: t.prio}, need, false)
 	}
 }
 
@@ -316,8 +314,8 @@ func (e *Engine) shortest(cands []candidate) *task {
 		if t.state != stRunning || t.tgt.task != t || t.tgt.past {
 			continue
 		}
-		if t.held+max(t.chunk, 1) <= t.cap && (t.chunk <= 0 || e.fitFree(t.chunk) >= t.chunk) {
-			continue // still growing towards its cap
+		if (!t.capped() || t.held+max(t.chunk, 1) <= t.cap) && (t.chunk <= 0 || e.fitFree(t.chunk) >= t.chunk) {
+			continue // wants no more than its cap, or still growing towards it
 		}
 		if _, most := e.need(t.tgt, t.kind); min(most, e.usable) <= t.cap {
 			continue
@@ -367,13 +365,18 @@ func (e *Engine) sendCap(t *task) {
 // makeRoom shrinks or stops the least valuable running tasks, each worth
 // at most 1/ShrinkRatio of c per GB, until need would be left once they
 // released. It counts RAM already on its way back, so it never frees
-// twice for the same wait.
-func (e *Engine) makeRoom(c candidate, need ram.Amount) {
+// twice for the same wait. With whole set it acts only if that makes all
+// of need: a task is not cut for a launch that still could not start.
+// It reports whether need is met.
+func (e *Engine) makeRoom(c candidate, need ram.Amount, whole bool) bool {
+	if e.usable == 0 {
+		return false // every host cordoned or gone: no launch to make room for
+	}
 	for _, t := range e.tasks {
 		need -= t.releasing()
 	}
 	if need <= 0 {
-		return
+		return true
 	}
 	// Victims: see yields; tasks that ran less than Settle are left alone.
 	var victims []*task
@@ -383,16 +386,20 @@ func (e *Engine) makeRoom(c candidate, need ram.Amount) {
 		}
 	}
 	slices.SortStableFunc(victims, leastValuableFirst)
-	why := "room for " + c.kind.String() + " " + c.tgt.host + " (value " + ftoa(c.tgt.value) + ")"
+	type cut struct {
+		t    *task
+		to   ram.Amount
+		stop bool
+	}
+	var cuts []cut
 	for _, v := range victims {
 		if need <= 0 {
-			return
+			break
 		}
 		// Capping at what it holds ends its growth; below that it
-		// releases chunks as their work lands. What it already
-		// releases was counted above. A harvest keeps half of what it
-		// holds for a target that still has to be prepared: it earns
-		// now, and the other does not yet.
+		// releases chunks as their work lands. A harvest keeps half of
+		// what it holds for a target that still has to be prepared: it
+		// earns now, and the other does not yet.
 		base := min(v.held, v.cap)
 		need -= v.unmet(true)
 		least, _ := e.need(v.tgt, v.kind)
@@ -401,18 +408,30 @@ func (e *Engine) makeRoom(c candidate, need ram.Amount) {
 			to := max(base-need, base/2, least)
 			if to < v.cap {
 				need -= base - min(base, to)
-				e.shrink(v, min(base, to), why)
+				cuts = append(cuts, cut{t: v, to: min(base, to)})
 			}
 		case need <= 0:
-			e.shrink(v, base, why)
+			cuts = append(cuts, cut{t: v, to: base})
 		case base-need >= max(least, 1):
-			e.shrink(v, base-need, why)
+			cuts = append(cuts, cut{t: v, to: base - need})
 			need = 0
 		default:
 			need -= base
-			e.stop(v, why)
+			cuts = append(cuts, cut{t: v, stop: true})
 		}
 	}
+	if whole && need > 0 {
+		return false
+	}
+	why := "room for " + c.kind.String() + " " + c.tgt.host + " (value " + ftoa(c.tgt.value) + ")"
+	for _, x := range cuts {
+		if x.stop {
+			e.stop(x.t, why)
+		} else {
+			e.shrink(x.t, x.to, why)
+		}
+	}
+	return need <= 0
 }
 
 // leastValuableFirst orders the tasks that could give way: earlier phases
@@ -440,6 +459,9 @@ func (e *Engine) shrink(t *task, to ram.Amount, why string) {
 	if e.usable > 0 {
 		to = min(to, e.usable) // hosts may have shrunk below what it holds
 	}
+	if to >= t.cap {
+		return
+	}
 	e.logf("shrink " + t.name() + " from " + t.held.String() +
 		" to " + to.String() + " (value " + ftoa(t.tgt.value) + "): " + why)
 	t.cap = to
@@ -454,9 +476,9 @@ func (e *Engine) shrink(t *task, to ram.Amount, why string) {
 func (e *Engine) restore(left ram.Amount, cands []candidate) ram.Amount {
 	var capped []*task
 	for _, t := range e.tasks {
-		// Only a task that holds its cap is held back by it; one still
-		// growing towards it needs no higher cap yet.
-		if t.state != stRunning || t.tgt.task != t || !t.tgt.seen || t.held+max(t.chunk, 1) <= t.cap {
+		// Only a task that would use more than its cap is held back by
+		// it.
+		if t.state != stRunning || t.tgt.task != t || !t.tgt.seen || !t.capped() {
 			continue
 		}
 		if !e.heldBack(t, cands) {
@@ -495,9 +517,8 @@ func (e *Engine) decideGreedy() {
 			return
 		}
 		seat := e.seat(c.kind)
-		// A harvest's batch is one chunk on one host: scattered free RAM
-		// that no host can hold a batch of is no room for it.
-		if left < c.least+seat || !e.seated(seat, left) || (c.kind == KindHarvest && e.largestFree() < c.least) {
+		// A harvest divides its batches over hosts, as under grow.
+		if left < c.least+seat || !e.seated(seat, left) {
 			continue
 		}
 		size := min(c.most, left-seat)

@@ -46,6 +46,7 @@ func (s *scenario) run(cmd string) []string {
 			BackoffBase: a.Int(s.t, "backoff", 0), BackoffCap: a.Int(s.t, "backoff-cap", 0), MaxStarting: int(a.Int(s.t, "starting", 0)),
 			MinTaskRAM: a.RAM(s.t, "min-task", 0), ShrinkRatio: a.Float(s.t, "ratio", 0), RestartJump: a.Float(s.t, "jump", 0),
 			BatchGap: a.Int(s.t, "gap", 0), MaxHackFraction: a.Float(s.t, "fraction", 0),
+			Settle: a.Int(s.t, "settle", 0),
 		}
 		for k := KindTill; k <= KindHarvest; k++ {
 			s.cfg.TaskRAM[k] = a.RAM(s.t, k.String()+"-ram", 0)
@@ -112,6 +113,7 @@ func (s *scenario) run(cmd string) []string {
 		ev.Held = a.RAM(s.t, "held", 0)
 		ev.Chunk = a.RAM(s.t, "chunk", 0)
 		ev.Want = a.RAM(s.t, "want", ev.Cap)
+		ev.Capped = a.Has("capped")
 		ev.Stopping = a.Has("stopping")
 		return s.step(ev)
 	case "exit":

@@ -240,6 +240,7 @@ func (e *Engine) stepHeartbeat(ev Heartbeat) error {
 		return nil
 	}
 	t.port, t.held, t.want, t.gotCap, t.gotPrio, t.rate, t.heard = ev.Port, ev.Held, ev.Want, ev.Cap, ev.Priority, ev.Rate, e.now
+	t.wantsMore = ev.Capped
 	t.chunk = ev.Chunk
 	if t.state == stStarting {
 		t.become(stRunning, e.now)
@@ -259,7 +260,7 @@ func (e *Engine) adopt(ev Heartbeat) {
 	g := e.target(ev.Target)
 	t := &task{
 		pid: ev.Pid, port: ev.Port, kind: ev.Kind, tgt: g, state: stRunning, since: e.now, heard: e.now,
-		held: ev.Held, want: ev.Want, cap: ev.Cap, prio: ev.Priority, rate: ev.Rate,
+		held: ev.Held, want: ev.Want, wantsMore: ev.Capped, cap: ev.Cap, prio: ev.Priority, rate: ev.Rate,
 		gotCap: ev.Cap, gotPrio: ev.Priority, sentCap: ev.Cap, sentPrio: ev.Priority,
 	}
 	e.tasks = append(e.tasks, t)

@@ -63,6 +63,7 @@ type task struct {
 	asked bool
 
 	held, want ram.Amount // from its heartbeats
+	wantsMore  bool       // its heartbeat said capped
 	cap        ram.Amount // the most RAM the engine lets it hold
 	prio       int        // the priority the engine wants it at
 	rate       float64
@@ -111,6 +112,10 @@ func (t *task) unmet(growable bool) ram.Amount {
 	}
 	return 0
 }
+
+// capped reports whether the task would use more RAM than its cap allows,
+// as its heartbeats say.
+func (t *task) capped() bool { return t.cap > 0 && t.wantsMore }
 
 // releasing is the RAM the task is on its way to give back: all of it
 // when stopping, whatever exceeds its cap when shrinking.

@@ -104,8 +104,8 @@ func batchOf(s formulas.Server, p formulas.Player, pct float64, h int, m Model) 
 	g := threads(formulas.GrowThreads(s, s.MoneyMax, s.MoneyMax*(1-f), p, 1, bn))
 	per := formulas.WeakenAmount(1, 1, bn)
 	w := threads(formulas.HackSecurity(float64(h), pct)/per) + threads(2*formulas.ServerFortifyAmount*float64(g)/per)
-	return batch{fraction: f, grow: g, weaken: w, ram: clampRAM(float64(m.HackRAM)*float64(h) +
-		float64(m.GrowRAM)*float64(g) + float64(m.WeakenRAM)*float64(w))}
+	// A harvest holds a chunk of the largest worker's RAM per thread.
+	return batch{fraction: f, grow: g, weaken: w, ram: clampRAM(float64(max(m.HackRAM, m.GrowRAM, m.WeakenRAM)) * float64(h+g+w))}
 }
 
 // Need is the RAM a task of kind needs on t: least is its smallest useful
@@ -138,9 +138,10 @@ func Need(kind Kind, t Target, hacking float64, m Model) (least, most ram.Amount
 		}
 		s, p := prepared(t), formulas.NewPlayer(hacking)
 		// The harvest task plans one grow thread more than the exact
-		// count (core/harvest's GrowSafety), so its smallest batch is that
+		// count (core/hwgw's GrowSafety), so its smallest batch is that
 		// much larger.
-		return batchOf(s, p, formulas.HackPercent(s, p, bn), 1, m).ram + m.GrowRAM, clampRAM(float64(y.BatchRAM) * float64(y.MaxBatches))
+		return batchOf(s, p, formulas.HackPercent(s, p, bn), 1, m).ram + max(m.HackRAM, m.GrowRAM, m.WeakenRAM),
+			clampRAM(float64(y.BatchRAM) * float64(y.MaxBatches))
 	}
 	return 0, 0
 }

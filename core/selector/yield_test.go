@@ -26,11 +26,12 @@ func defaultModel(t *testing.T) Model {
 func TestHarvestYield(t *testing.T) {
 	m := defaultModel(t)
 	n00dles := early[0]
-	// One hack thread (1.7 GB) takes 0.41 % of n00dles; one grow thread
-	// (1.75) puts it back, and the two weakens (3.5) undo both: 6.95 GB,
-	// held for a weaken time of 167 s, so 837 batches overlap at 200 ms.
+	// One hack thread takes 0.41 % of n00dles; one grow thread puts it
+	// back, and the two weakens undo both: 4 threads, 4 chunks of 1.75 GB
+	// (a harvest holds a chunk of the largest worker per thread), held
+	// for a weaken time of 167 s, so 837 batches overlap at 200 ms.
 	y := HarvestYield(n00dles, 10, 8*ram.GB, m)
-	want := Yield{HackThreads: 1, GrowThreads: 1, WeakenThreads: 2, BatchRAM: 695, Batches: 1, MaxBatches: 837}
+	want := Yield{HackThreads: 1, GrowThreads: 1, WeakenThreads: 2, BatchRAM: 700, Batches: 1, MaxBatches: 837}
 	if y.HackThreads != want.HackThreads || y.GrowThreads != want.GrowThreads || y.WeakenThreads != want.WeakenThreads ||
 		y.BatchRAM != want.BatchRAM || y.Batches != want.Batches || y.MaxBatches != want.MaxBatches {
 		t.Errorf("n00dles at 8 GB: got %+v, want %+v", y, want)
@@ -92,8 +93,9 @@ func TestNeed(t *testing.T) {
 		// 1 grow thread and the weakens for it and the 0.5 security extra.
 		{"sow at max money", KindSow, Target{MoneyMax: 1e6, MoneyAvailable: 1e6, MinSecurity: 1, Security: 1.5, Growth: 10}, 350, 2100},
 		{"sow without growth", KindSow, Target{MoneyMax: 1e6, MinSecurity: 1, Security: 1}, 0, 0},
-		// One batch, with the grow thread core/harvest adds for safety.
-		{"harvest", KindHarvest, n00dles, 870, 30412395},
+		// One batch, with the grow thread core/hwgw adds for safety, in
+		// chunks of 1.75 GB a thread.
+		{"harvest", KindHarvest, n00dles, 875, 31199175},
 		{"harvest out of reach", KindHarvest, Target{MoneyMax: 1e6, MinSecurity: 1, Growth: 10, RequiredHacking: 99}, 0, 0},
 		{"none", KindNone, n00dles, 0, 0},
 	} {

@@ -362,11 +362,12 @@ func (b *Base[W]) Finish(r Reason, kill bool) {
 // Status is what an engine reports in its heartbeat; the selector's word
 // it applies comes from Base.
 type Status struct {
-	Held  ram.Amount
-	Want  ram.Amount
-	Rate  float64
-	Chunk ram.Amount
-	Mode  string
+	Held   ram.Amount
+	Want   ram.Amount
+	Capped bool
+	Rate   float64
+	Chunk  ram.Amount
+	Mode   string
 }
 
 // AfterTick ends the engine's handling of a Tick: a new priority reaches
@@ -380,7 +381,7 @@ func (b *Base[W]) AfterTick(s Status) {
 	if b.held && b.prio != b.askPrio {
 		b.Ask(b.size, b.count)
 	}
-	h := Heartbeat{Held: s.Held, Want: s.Want, Cap: b.cap, Priority: b.prio, Rate: s.Rate, Chunk: s.Chunk,
+	h := Heartbeat{Held: s.Held, Want: s.Want, Capped: s.Capped, Cap: b.cap, Priority: b.prio, Rate: s.Rate, Chunk: s.Chunk,
 		Stopping: b.stopping, Mode: s.Mode}
 	last := b.beat
 	last.ID, last.Rate = 0, h.Rate

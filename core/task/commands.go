@@ -98,9 +98,12 @@ type Kill struct {
 // Heartbeat is the task's state for the selector: sent when anything but
 // the rate changed, and at least every Config.Heartbeat ms.
 type Heartbeat struct {
-	ID       int64
-	Held     ram.Amount // RAM the allocation holds, every size
-	Want     ram.Amount // RAM the task would use at most (within its cap)
+	ID   int64
+	Held ram.Amount // RAM the allocation holds, every size
+	Want ram.Amount // RAM the task takes within its cap
+	// Capped: the task would use more than its cap; what it takes within
+	// it may be less (a harvest's batches come in whole threads).
+	Capped   bool
 	Cap      ram.Amount // the cap it applies; 0 = none
 	Priority int        // the priority it applies
 	Rate     float64    // expected money per second at its current size

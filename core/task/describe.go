@@ -79,7 +79,7 @@ func DescribeCommand(c Command) string {
 	case Kill:
 		return describe.New("Kill").I("id", c.ID).I("pid", int64(c.Pid)).String()
 	case Heartbeat:
-		return describe.New("Heartbeat").I("id", c.ID).S("mode", c.Mode).R("held", c.Held).R("want", c.Want).R("cap", c.Cap).
+		return describe.New("Heartbeat").I("id", c.ID).S("mode", c.Mode).R("held", c.Held).R("want", c.Want).Flag("capped", c.Capped).R("cap", c.Cap).
 			N("prio", c.Priority).Fixed("rate", c.Rate, 0).R("chunk", c.Chunk).T("stopping", c.Stopping).String()
 	case Finished:
 		return describe.New("Finished").I("id", c.ID).S("reason", c.Reason.String()).String()

@@ -22,8 +22,11 @@ type UseWindow struct {
 	// Saturated: useful < usable on most of the window's samples, so RAM
 	// was idle because every target was at full depth with its prep.
 	Saturated bool `json:"saturated"`
-	// IdleGB is the mean of min(usable, useful) − used, GB.
-	IdleGB float64 `json:"idle_gb"`
+	// IdleGB is the mean of min(usable, useful) − used, GB; of it,
+	// UnallocatedGB was in no allocation (the selector left it), the rest
+	// was held by tasks and no worker used it (between batches).
+	IdleGB        float64 `json:"idle_gb"`
+	UnallocatedGB float64 `json:"unallocated_gb"`
 }
 
 const windowMin = 10
@@ -60,15 +63,15 @@ func moneyAt(samples []moneySample, end float64) []MoneyMark {
 	return out
 }
 
-// useWindows cuts the samples [t s, used, usable, useful GB] of a run of
-// end ms into ten-minute windows, and returns them with the lowest mean
-// of the windows from ten minutes on (nil when none has one).
-func useWindows(util [][4]float64, end float64) ([]UseWindow, *float64) {
+// useWindows cuts the samples [t s, used, usable, useful, allocated GB]
+// of a run of end ms into ten-minute windows, and returns them with the
+// lowest mean of the windows from ten minutes on (nil when none has one).
+func useWindows(util [][5]float64, end float64) ([]UseWindow, *float64) {
 	n := int(math.Ceil(end / (windowMin * 60000)))
 	type acc struct {
-		ratio, idle    float64
-		rated, samples int
-		saturated      int
+		ratio, idle, unallocated float64
+		rated, samples           int
+		saturated                int
 	}
 	accs := make([]acc, n)
 	for _, u := range util {
@@ -76,11 +79,12 @@ func useWindows(util [][4]float64, end float64) ([]UseWindow, *float64) {
 		if i < 0 || i >= n {
 			continue
 		}
-		used, usable, useful := u[1], u[2], u[3]
+		used, usable, useful, allocated := u[1], u[2], u[3], u[4]
 		can := math.Min(usable, useful)
 		a := &accs[i]
 		a.samples++
 		a.idle += can - used
+		a.unallocated += math.Max(0, can-allocated)
 		if useful < usable {
 			a.saturated++
 		}
@@ -95,6 +99,7 @@ func useWindows(util [][4]float64, end float64) ([]UseWindow, *float64) {
 		w := UseWindow{FromMin: float64(i * windowMin), ToMin: math.Min(float64((i+1)*windowMin), round(end/60000))}
 		if a.samples > 0 {
 			w.IdleGB = round(a.idle / float64(a.samples))
+			w.UnallocatedGB = round(a.unallocated / float64(a.samples))
 			w.Saturated = 2*a.saturated > a.samples
 		}
 		if a.rated > 0 {

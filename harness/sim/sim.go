@@ -64,12 +64,12 @@ type Result struct {
 	// FirstMoneyS is the game time, s, of the first sample with hacking
 	// money; null if none had any.
 	FirstMoneyS *float64 `json:"first_money_s"`
-	// RAMUtil has one entry per sample: [t s, used, usable, useful GB].
-	// Used is the RAM of ramfarm's processes at work in allocations,
-	// usable what ramfarm may allocate, both from the memory daemon's
-	// report; useful is what the best plan could put to work (see
-	// useful).
-	RAMUtil [][4]float64 `json:"ram_util"`
+	// RAMUtil has one entry per sample: [t s, used, usable, useful,
+	// allocated GB]. Used is the RAM of ramfarm's processes at work in
+	// allocations, usable what ramfarm may allocate and allocated what it
+	// did, all from the memory daemon's report; useful is what the best
+	// plan could put to work (see useful).
+	RAMUtil [][5]float64 `json:"ram_util"`
 	// UseWindows rate each ten minutes of the run; UseMinAfter10 is the
 	// lowest mean of those from ten minutes on.
 	UseWindows    []UseWindow `json:"use_windows"`
@@ -336,7 +336,7 @@ func (r *runner) sample() {
 	r.over = over
 	servers := r.g.World.Servers()
 	useful := r.useful.gb(servers, r.g.Hacker())
-	r.res.RAMUtil = append(r.res.RAMUtil, [4]float64{round(now / 1000), round(used), round(usable), round(useful)})
+	r.res.RAMUtil = append(r.res.RAMUtil, [5]float64{round(now / 1000), round(used), round(usable), round(useful), round(allocated)})
 	var network float64
 	for _, s := range servers {
 		network += s.MaxRAM

@@ -105,19 +105,24 @@ func TestOvercommitted(t *testing.T) {
 
 func ptr(x float64) *float64 { return &x }
 
-// samples returns one [t, used, usable, useful] sample per second over
-// (from, to] s.
-func samples(from, to int, used, usable, useful float64) [][4]float64 {
-	var out [][4]float64
+// samples returns one [t, used, usable, useful, allocated] sample per
+// second over (from, to] s, with everything usable allocated.
+func samples(from, to int, used, usable, useful float64) [][5]float64 {
+	return held(from, to, used, usable, useful, usable)
+}
+
+// held is samples with allocated GB allocated.
+func held(from, to int, used, usable, useful, allocated float64) [][5]float64 {
+	var out [][5]float64
 	for t := from + 1; t <= to; t++ {
-		out = append(out, [4]float64{float64(t), used, usable, useful})
+		out = append(out, [5]float64{float64(t), used, usable, useful, allocated})
 	}
 	return out
 }
 
 func TestUseWindows(t *testing.T) {
-	cat := func(parts ...[][4]float64) [][4]float64 {
-		var out [][4]float64
+	cat := func(parts ...[][5]float64) [][5]float64 {
+		var out [][5]float64
 		for _, p := range parts {
 			out = append(out, p...)
 		}
@@ -125,7 +130,7 @@ func TestUseWindows(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name   string
-		util   [][4]float64
+		util   [][5]float64
 		endMin float64
 		want   []UseWindow
 		low    *float64
@@ -163,6 +168,12 @@ func TestUseWindows(t *testing.T) {
 				{FromMin: 20, ToMin: 25, Mean: ptr(1)},
 			},
 			low: ptr(1),
+		},
+		{
+			name:   "idle RAM no allocation held",
+			util:   cat(held(0, 300, 30, 60, 1e6, 60), held(300, 600, 30, 60, 1e6, 40)),
+			endMin: 10,
+			want:   []UseWindow{{FromMin: 0, ToMin: 10, Mean: ptr(0.5), IdleGB: 30, UnallocatedGB: 10}},
 		},
 		{
 			name:   "the lowest window after ten minutes",

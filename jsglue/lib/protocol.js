@@ -291,7 +291,8 @@ export const CODES = Object.freeze([
  * @property {string} kind "till", "sow" or "harvest"
  * @property {string} target the server the task works on
  * @property {number} held RAM its allocation holds
- * @property {number} want RAM it would use at most
+ * @property {number} want RAM it takes within its cap
+ * @property {boolean} [capped] it would use more RAM than its cap
  * @property {number} cap the cap it last applied (from a cap message; 0 = none)
  * @property {number} prio the allocation priority it last applied
  * @property {any} [rate] expected money per second at its current size
