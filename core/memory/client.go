@@ -164,6 +164,7 @@ func (e *Engine) stepClaim(ev Claim) error {
 	a.claims[ev.Worker] = c
 	a.claimedOn[ev.Host] += ev.RAM
 	h.claimed += ev.RAM
+	h.newClaim = true
 	e.watch.add(ev.Worker)
 	e.post(ev.Pid, ev.Reply, Done{Rid: ev.Rid, Alloc: a.id})
 	return nil

@@ -401,6 +401,12 @@ func TestEngine_Step_tickClaimOnUnlistedHost(t *testing.T) {
 	// n00dles: used 0 observed, alloc 1 holds 8GB there with a 4GB claim.
 	must(t, e, Claim{Rid: 9, Pid: 10, Reply: 110, Alloc: 1, Host: "home", Worker: 101, RAM: 8 * ram.GB})
 	must(t, e, Tick{Workers: []WorkerState{{Host: "n00dles", Rooted: true, MaxRAM: 8 * ram.GB, UsedRAM: 6 * ram.GB}}})
+	// The 2GB no claim explains may be a worker whose claim is on its
+	// way: foreign only once ClaimGrace has passed.
+	if h := e.hosts["n00dles"]; h.foreign != 0 || h.allocated != 8*ram.GB {
+		t.Errorf("within the grace: n00dles foreign=%v allocated=%v", h.foreign, h.allocated)
+	}
+	must(t, e, Tick{Now: ClaimGrace, Workers: []WorkerState{{Host: "n00dles", Rooted: true, MaxRAM: 8 * ram.GB, UsedRAM: 6 * ram.GB}}})
 	// home was not listed: its used RAM (0) predates worker 101.
 	if h := e.hosts["home"]; h.foreign != 0 || h.usable != 32*ram.GB {
 		t.Errorf("home foreign=%v usable=%v", h.foreign, h.usable)

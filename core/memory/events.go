@@ -177,7 +177,7 @@ type WorkerState struct {
 // Then collection, revocation of chunks a host can no longer hold, growth,
 // and new requests run, in that order.
 type Tick struct {
-	Now     int64 // game time in ms; used only for logs and ordering
+	Now     int64 // game time in ms: for logs, and the grace a claim gets (ClaimGrace)
 	Dead    []Pid // processes found not running since the last tick
 	Workers []WorkerState
 	Gone    []string

@@ -376,7 +376,9 @@ func (w *world) exec(rid int64) {
 	w.stats["exec"]++
 	if h.used()+r > h.max {
 		w.stats["exec refused by the game"]++
-		if !h.stale && !h.over {
+		// A foreign process inside granted chunks is forgiven for
+		// ClaimGrace: it may be a worker whose claim is on its way.
+		if eh := w.e.hosts[h.name]; !h.stale && !h.over && (eh == nil || eh.forgiven == 0) {
 			w.fatalf("exec of %v on %s into alloc %d fails: used %v of %v", r, h.name, a.id, h.used(), h.max)
 		}
 		return // the game refuses the exec
@@ -756,6 +758,10 @@ func (w *world) ack() {
 // tick observes the world (all hosts, or a random subset) and steps both
 // engines, as the daemon does: Ready first, so the watch sets are
 // current, then the dead among the watched.
+// timeStep is the game time, ms, per request id: ClaimGrace spans a few
+// dozen of the world's steps, so forgiven use both ends and persists.
+const timeStep = 100
+
 func (w *world) tick(all bool) {
 	w.perform(0.85)
 	var ws []WorkerState
@@ -766,7 +772,7 @@ func (w *world) tick(all bool) {
 		ws = append(ws, WorkerState{Host: h.name, Kind: h.kind, Rooted: h.rooted, MaxRAM: h.max, UsedRAM: h.used(), Cores: h.cores})
 		h.stale = false
 	}
-	ev := Tick{Now: w.rid, Workers: ws, Gone: w.gone, Dead: w.deadAmong(w.eWatch)}
+	ev := Tick{Now: w.rid * timeStep, Workers: ws, Gone: w.gone, Dead: w.deadAmong(w.eWatch)}
 	w.gone = nil
 	w.trace.WriteString(DescribeEvent(ev) + "\n")
 	if err := w.e.Step(ev); err != nil {
@@ -900,7 +906,12 @@ func (w *world) checkTick(listed []WorkerState) {
 	}
 	for _, ws := range listed {
 		h := e.hosts[ws.Host]
-		foreign := max(ws.UsedRAM-h.claimed, 0)
+		// Use inside granted, unclaimed chunks may be forgiven for
+		// ClaimGrace, never more than that.
+		if h.forgiven > 0 && (h.forgiven > max(ws.UsedRAM-h.claimed, 0) || !h.inflight || w.rid*timeStep-h.inflightSince >= ClaimGrace) {
+			w.fatalf("%s: %v forgiven of %v unexplained use, grace from %d", ws.Host, h.forgiven, ws.UsedRAM-h.claimed, h.inflightSince)
+		}
+		foreign := max(ws.UsedRAM-h.claimed-h.forgiven, 0)
 		aside := w.cfg.SetAside[ws.Host]
 		if ws.Kind == HostHome {
 			aside = max(aside, w.cfg.HomeReserve)

@@ -22,7 +22,23 @@ type host struct {
 	allocated ram.Amount // sum of every chunk held here
 	claimed   ram.Amount // sum of live claims here
 	cordoned  bool       // no new chunks here (the host is being vacated)
+
+	// A worker shows in used RAM from its exec, its claim only when the
+	// memory daemon reads it: unexplained use that fits in granted,
+	// unclaimed chunks is taken for workers whose claims are on their way
+	// for ClaimGrace (from when it appeared, or from the host's last new
+	// claim), and counts as foreign only after.
+	inflight      bool       // such use was seen at the last refresh
+	inflightSince int64      // game time, ms, the grace runs from
+	newClaim      bool       // a claim was made here since the last refresh
+	forgiven      ram.Amount // use not counted as foreign at the last refresh
 }
+
+// ClaimGrace is how long, in ms, used RAM inside granted but unclaimed
+// chunks is taken for workers whose claims have not arrived yet. A task
+// writes its claims right after its execs; a full port delays them by a
+// few of its rounds.
+const ClaimGrace = 2000
 
 // free is what can still be granted here; 0 while the host is
 // over-committed.

@@ -25,7 +25,7 @@ func (e *Engine) stepTick(ev Tick) error {
 		e.remove(name)
 	}
 	for _, h := range e.hostList {
-		e.refresh(h)
+		e.refresh(h, ev.Now)
 	}
 	e.resend()
 	for _, h := range e.hostList {
@@ -157,13 +157,27 @@ func (e *Engine) remove(name string) {
 // its stale used RAM does not show yet.
 //
 // The daemon's own RAM on its host is taken off first: it is neither
-// foreign (it would eat the player's reserve) nor grantable.
-func (e *Engine) refresh(h *host) {
+// foreign (it would eat the player's reserve) nor grantable. Use inside
+// granted, unclaimed chunks is forgiven for ClaimGrace (see host).
+func (e *Engine) refresh(h *host, now int64) {
 	var self ram.Amount
 	if h.name == e.selfHost {
 		self = e.selfRAM
 	}
 	f := max(h.used-h.claimed-self, 0)
+	h.forgiven = 0
+	if inflight := min(f, max(h.allocated-h.claimed, 0)); inflight > 0 {
+		if !h.inflight || h.newClaim {
+			h.inflight, h.inflightSince = true, now
+		}
+		if now-h.inflightSince < ClaimGrace {
+			h.forgiven = inflight
+			f -= inflight
+		}
+	} else {
+		h.inflight = false
+	}
+	h.newClaim = false
 	h.foreign = max(f, h.foreign)
 	if !h.rooted || (h.kind == HostHacknet && !e.useHacknet) {
 		h.usable = 0
