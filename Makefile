@@ -63,7 +63,7 @@ purity:
 	  echo "purity: core/ must not start goroutines"; exit 1; fi
 	@echo "purity: core/ is pure"
 
-## gen: regenerate jsglue/lib/protocol.js and taskwire.js from the bridge schema
+## gen: regenerate jsglue/lib/protocol.js and each service's <role>wire.js from the bridge schema
 gen:
 	$(GO) run ./bridge/cmd/genjs
 

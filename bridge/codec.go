@@ -119,13 +119,8 @@ func decodeRequest(v jsonx.Value) (any, error) {
 	if !ok || spec.Dir != ToDaemon || !memdTypes[h.typ] {
 		return fail(errors.New("unknown message type " + strconv.Quote(h.typ)))
 	}
-	for _, m := range v.Obj {
-		if m.Key == fType {
-			continue
-		}
-		if !hasField(spec, m.Key) {
-			return fail(errors.New(h.typ + ": unknown key " + strconv.Quote(m.Key)))
-		}
+	if key, bad := unknownKey(v, fType, spec.Fields); bad {
+		return fail(errors.New(h.typ + ": unknown key " + strconv.Quote(key)))
 	}
 	f := jsonx.NewFields(v)
 	gb := func(name string, required bool) ram.Amount {
@@ -207,7 +202,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		if host == "" && f.Err() == nil {
 			f.Fail(fHost, jsonx.ErrRange, "a hostname")
 		}
-		ev = memory.Cordon{Host: host, On: f.Bool("on")}
+		ev = memory.Cordon{Host: host, On: f.Bool(fOn)}
 	case TypeStatus:
 		ev = memory.Status{Rid: ridV, Pid: pidV, Reply: replyV}
 	case TypePort:
@@ -219,10 +214,10 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		if r.host == "" && f.Err() == nil {
 			f.Fail(fHost, jsonx.ErrRange, "a hostname")
 		}
-		if f.Has("cores") {
-			r.cores = int(f.Int("cores", true, 1, 1024))
+		if f.Has(fCores) {
+			r.cores = int(f.Int(fCores, true, 1, 1024))
 		}
-		switch k := f.Str("kind", false); k {
+		switch k := f.Str(fKind, false); k {
 		case "", "server":
 			r.kind = memory.HostDefault
 		case "home":
@@ -232,7 +227,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		case "hacknet":
 			r.kind = memory.HostHacknet
 		default:
-			f.Fail("kind", jsonx.ErrRange, `"server", "home", "purchased" or "hacknet"`)
+			f.Fail(fKind, jsonx.ErrRange, `"server", "home", "purchased" or "hacknet"`)
 		}
 		ev = r
 	}
@@ -240,15 +235,6 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		return fail(errors.New(h.typ + ": " + err.Error()))
 	}
 	return ev, nil
-}
-
-func hasField(m Message, name string) bool {
-	for _, f := range m.Fields {
-		if f.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 func fieldRequired(m Message, name string) bool {
@@ -348,7 +334,7 @@ func encodeGranted(w *jsonx.Writer, g memory.Granted) {
 	w.Int(g.Rid)
 	w.Key(fAlloc)
 	w.Int(int64(g.Alloc))
-	w.Key("seq")
+	w.Key(fSeq)
 	w.Int(g.Seq)
 	w.Key(fChunk)
 	w.Num(g.ChunkSize.GB())

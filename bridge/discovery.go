@@ -3,7 +3,6 @@ package bridge
 import (
 	"errors"
 	"math"
-	"slices"
 	"strconv"
 
 	"ramfarm/bridge/internal/jsonx"
@@ -17,51 +16,19 @@ import (
 // daemon and publishes hack targets to subscribers (DiscoveryPort).
 const RoleDiscovery = "discovery"
 
-// Discovery serves the discovery daemon script. It decodes the scan and
-// the subscription messages the script forwards, steps the engine, and
-// encodes what the engine wants done.
-//
-// Events (a JSON array):
-//
-//	{"k":"scan","now":ms,"level":n,"programs":[file...],"dead":[pid...],"full":bool,"servers":[server...]}
-//	{"k":"msg","body":<port message read from the listen port>}
-//	{"k":"done","id":n,"ok":bool,"err":text}  (outcome of an open or a nuke)
-//	{"k":"sent","id":n,"ok":bool}
-//
-// A full scan lists every server reachable from home; the others list
-// home and its neighbours. A server is what ns.getServer returns, as an
-// array in this order:
-//
-//	[hostname, hasAdminRights, purchasedByPlayer, numOpenPortsRequired,
-//	 maxRam, cpuCores, moneyMax, moneyAvailable, minDifficulty,
-//	 baseDifficulty, hackDifficulty, serverGrowth, requiredHackingSkill]
-//
-// where null stands for a field the game leaves out (hacknet servers have
-// no money or security). "programs" lists the owned program files among
-// NUKE.exe and the five port openers.
-//
-// Commands (one JSON object; absent keys mean nothing to do):
-//
-//	{"listen":port,"walk":true,"open":[[id,host,program]...],"nuke":[[id,host]...],
-//	 "send":[{"id","port","msg"}...],"log":[text...],"watch":[pid...],"errors":[text...]}
-//
-// "listen" comes with the first commands: the port the script reads
-// subscriptions from. "walk" asks for the next scan to be full. The
-// script runs every open, then every nuke, then writes each send with
-// tryWrite, in order, and steps the outcomes as "done" and "sent" events
-// before its next scan: a nuke that worked is registered with the memory
-// daemon when its outcome is stepped. "watch" replaces the pid list whose
-// deaths the next scan reports.
+// Discovery serves the discovery daemon script. It decodes the looks at
+// the network and the subscription messages the script forwards, steps
+// the engine, and encodes what the engine wants done. Its events and
+// Ready are DiscoveryWire's.
 type Discovery struct {
 	eng      *discovery.Engine
 	home     string
 	listen   proc.Port
 	listened bool
 
-	own     []ownSend // the bridge's own answers to undecodable messages
-	ownNext int64
-	errs    []string
-	w       jsonx.Writer
+	own  ownAnswers
+	errs []string
+	w    jsonx.Writer
 }
 
 // Wire ids: the engine's ids are even, the bridge's own odd.
@@ -137,79 +104,68 @@ func NewDiscovery(config []byte) (*Discovery, error) {
 
 // Step implements Service.
 func (d *Discovery) Step(batch []byte) error {
-	return stepEach("discovery", batch, &d.errs, d.stepOne)
+	return stepEach(DiscoveryWire, batch, &d.errs, d.stepOne)
 }
 
-func (d *Discovery) stepOne(ev jsonx.Value) error {
-	kind, _ := ev.Get("k")
-	switch kind.Str {
-	case "scan":
-		scan, err := d.decodeScan(ev)
+func (d *Discovery) stepOne(kind string, ev jsonx.Value) error {
+	switch kind {
+	case EvLook:
+		scan, err := d.decodeLook(ev)
 		if err != nil {
-			return errors.New("scan: " + err.Error())
+			return errors.New(EvLook + ": " + err.Error())
 		}
 		return d.eng.Step(scan)
-	case "msg":
-		body, ok := ev.Get("body")
-		if !ok {
-			return errors.New(`msg: field "body" missing`)
-		}
+	case EvMsg:
+		body, _ := ev.Get(wBody)
 		sub, err := decodeSubscribe(body)
 		if err != nil {
-			var de *decodeError
-			if errors.As(err, &de) && de.reply.Valid() {
-				var w jsonx.Writer
-				encodeDecodeError(&w, de)
-				d.ownNext++
-				d.own = append(d.own, ownSend{id: d.ownNext, port: de.reply, msg: append([]byte(nil), w.Bytes()...)})
-			}
+			d.own.answer(err)
 			return err
 		}
 		return d.eng.Step(sub)
-	case "done", "sent":
-		f := jsonx.NewFields(ev)
-		id := f.Int("id", true, 0, 1<<53-1)
-		ok := f.Bool("ok")
-		reason := f.Str("err", false)
-		if err := f.Err(); err != nil {
-			return errors.New(kind.Str + ": " + err.Error())
+	}
+	// done or sent
+	f, id, ok := outcome(ev)
+	reason := f.Str(wErr, false) // a sent has none: eventOf saw to it
+	if err := f.Err(); err != nil {
+		return errors.New(kind + ": " + err.Error())
+	}
+	if kind == EvDone {
+		if id%2 != discEngineID {
+			return errors.New(EvDone + ": unknown id " + strconv.FormatInt(id, 10))
 		}
-		if kind.Str == "done" {
-			if id%2 != discEngineID {
-				return errors.New("done: unknown id " + strconv.FormatInt(id, 10))
-			}
-			return d.eng.Step(discovery.Result{ID: id / 2, OK: ok, Reason: reason})
-		}
-		if id%2 == discOwnID {
-			return d.ownDelivered(id/2, ok)
-		}
+		return d.eng.Step(discovery.Result{ID: id / 2, OK: ok, Reason: reason})
+	}
+	if id%2 == discEngineID {
 		return d.eng.Step(discovery.Delivered{Send: id / 2, OK: ok})
 	}
-	return errors.New("unknown event kind " + strconv.Quote(kind.Str))
+	if !d.own.delivered(id/2, ok) {
+		return errors.New(EvSent + ": unknown send id " + strconv.FormatInt(id, 10))
+	}
+	return nil
 }
 
-// decodeScan reads a scan event.
-func (d *Discovery) decodeScan(ev jsonx.Value) (discovery.Scan, error) {
+// decodeLook reads a look event: discovery's scan.
+func (d *Discovery) decodeLook(ev jsonx.Value) (discovery.Scan, error) {
 	f := jsonx.NewFields(ev)
 	scan := discovery.Scan{
-		Now:   int64(f.Num("now", false)),
-		Level: int(f.Int("level", true, 0, 1<<31-1)),
-		Full:  f.Bool("full"),
+		Now:   int64(f.Num(wNow, false)),
+		Level: int(f.Int(wLevel, true, 0, 1<<31-1)),
+		Full:  f.Bool(wFull),
 	}
-	for _, p := range f.Arr("programs", false) {
+	for _, p := range f.Arr(wPrograms, false) {
 		prog, ok := discovery.ProgramByFile(p.Str)
 		if p.Kind != jsonx.String || !ok {
-			return scan, errors.New(`field "programs" holds ` + strconv.Quote(p.Str) + `, not NUKE.exe or a port opener`)
+			return scan, errors.New(`field "` + wPrograms + `" holds ` + strconv.Quote(p.Str) + `, not NUKE.exe or a port opener`)
 		}
 		scan.Programs |= discovery.Programs(prog)
 	}
-	for _, p := range f.Arr("dead", false) {
-		if p.Kind != jsonx.Number || p.Num != float64(int64(p.Num)) || p.Num < 1 {
-			return scan, errors.New(`field "dead" holds a non-pid`)
-		}
-		scan.Dead = append(scan.Dead, proc.Pid(p.Num))
+	dead, err := pids(f)
+	if err != nil {
+		return scan, err
 	}
-	servers := f.Arr("servers", true)
+	scan.Dead = dead
+	servers := f.Arr(wServers, true)
 	if err := f.Err(); err != nil {
 		return scan, err
 	}
@@ -293,10 +249,8 @@ func decodeSubscribe(v jsonx.Value) (discovery.Subscribe, error) {
 		return fail(errors.New("unknown message type " + strconv.Quote(h.typ) + " for the discovery daemon"))
 	}
 	spec, _ := MessageByType(TypeSubscribe)
-	for _, m := range v.Obj {
-		if m.Key != fType && !hasField(spec, m.Key) {
-			return fail(errors.New(h.typ + ": unknown key " + strconv.Quote(m.Key)))
-		}
+	if key, bad := unknownKey(v, fType, spec.Fields); bad {
+		return fail(errors.New(h.typ + ": unknown key " + strconv.Quote(key)))
 	}
 	f := jsonx.NewFields(v)
 	const maxInt = 1<<53 - 1
@@ -314,20 +268,6 @@ func decodeSubscribe(v jsonx.Value) (discovery.Subscribe, error) {
 	return sub, nil
 }
 
-func (d *Discovery) ownDelivered(id int64, ok bool) error {
-	for i := range d.own {
-		if d.own[i].id == id {
-			if ok {
-				d.own = slices.Delete(d.own, i, i+1)
-			} else {
-				d.own[i].emitted = false // try again on the next Ready
-			}
-			return nil
-		}
-	}
-	return errors.New("sent: unknown send id " + strconv.FormatInt(id*2+discOwnID, 10))
-}
-
 // Ready implements Service.
 func (d *Discovery) Ready() []byte {
 	rd := d.eng.Ready()
@@ -335,15 +275,15 @@ func (d *Discovery) Ready() []byte {
 	w.Reset()
 	w.BeginObject()
 	if !d.listened {
-		w.Key("listen")
+		w.Key(wListen)
 		w.Int(int64(d.listen))
 	}
 	if rd.Walk {
-		w.Key("walk")
+		w.Key(wWalk)
 		w.Bool(true)
 	}
 	if len(rd.Opens) > 0 {
-		w.Key("open")
+		w.Key(wOpen)
 		w.BeginArray()
 		for _, o := range rd.Opens {
 			w.BeginArray()
@@ -355,7 +295,7 @@ func (d *Discovery) Ready() []byte {
 		w.EndArray()
 	}
 	if len(rd.Nukes) > 0 {
-		w.Key("nuke")
+		w.Key(wRoot)
 		w.BeginArray()
 		for _, n := range rd.Nukes {
 			w.BeginArray()
@@ -365,62 +305,31 @@ func (d *Discovery) Ready() []byte {
 		}
 		w.EndArray()
 	}
-	if len(rd.Sends) > 0 || d.ownPending() {
-		w.Key("send")
+	if len(rd.Sends) > 0 || d.own.pending() {
+		w.Key(wSend)
 		w.BeginArray()
 		for _, s := range rd.Sends {
-			d.sendHeader(s.ID*2+discEngineID, s.Port)
+			beginSend(w, s.ID*2+discEngineID, s.Port)
 			encodeDiscoveryMsg(w, s.Msg)
-			w.EndObject()
+			w.EndArray()
 		}
-		for _, s := range d.own {
-			if !s.emitted {
-				d.sendHeader(s.id*2+discOwnID, s.port)
-				w.Raw(s.msg)
-				w.EndObject()
-			}
-		}
+		d.own.write(w, func(id int64) int64 { return id*2 + discOwnID })
 		w.EndArray()
 	}
-	w.StringList("log", rd.Logs)
+	w.StringList(wLog, rd.Logs)
 	if rd.Watch != nil {
-		w.Key("watch")
-		w.BeginArray()
-		for _, p := range rd.Watch {
-			w.Int(int64(p))
-		}
-		w.EndArray()
+		jsonx.IntList(w, wWatch, rd.Watch)
 	}
-	w.StringList("errors", d.errs)
+	w.StringList(wErrors, d.errs)
 	w.EndObject()
 	return w.Bytes()
-}
-
-func (d *Discovery) sendHeader(id int64, port proc.Port) {
-	d.w.BeginObject()
-	d.w.Key("id")
-	d.w.Int(id)
-	d.w.Key("port")
-	d.w.Int(int64(port))
-	d.w.Key("msg")
-}
-
-func (d *Discovery) ownPending() bool {
-	for _, s := range d.own {
-		if !s.emitted {
-			return true
-		}
-	}
-	return false
 }
 
 // Advance implements Service.
 func (d *Discovery) Advance() {
 	d.eng.Advance()
 	d.listened = true
-	for i := range d.own {
-		d.own[i].emitted = true
-	}
+	d.own.advance()
 	d.errs = d.errs[:0]
 }
 
@@ -433,22 +342,22 @@ func encodeDiscoveryMsg(w *jsonx.Writer, m discovery.Msg) {
 		w.String(TypeWorker)
 		w.Key(fHost)
 		w.String(m.Host)
-		w.Key("kind")
+		w.Key(fKind)
 		w.String(m.Kind.String())
-		w.Key("cores")
+		w.Key(fCores)
 		w.Int(int64(m.Cores))
 	case discovery.Targets:
 		w.Key(fType)
 		w.String(TypeTargets)
 		w.Key(fRid)
 		w.Int(m.Rid)
-		w.Key("seq")
+		w.Key(fSeq)
 		w.Int(m.Seq)
-		w.Key("now")
+		w.Key(fNow)
 		w.Int(m.Now)
-		w.Key("level")
+		w.Key(fLevel)
 		w.Int(int64(m.Level))
-		w.Key("targets")
+		w.Key(fTargets)
 		w.BeginArray()
 		for _, t := range m.Targets {
 			w.BeginObject()

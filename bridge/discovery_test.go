@@ -40,17 +40,7 @@ const (
 	hnetJS  = `["hacknet-server-0",true,true,null,1,1,null,null,null,null,null,null,null]`
 )
 
-func stepJSON(t *testing.T, s Service, batch string) string {
-	t.Helper()
-	if err := s.Step([]byte(batch)); err != nil {
-		t.Fatalf("step %s: %v", batch, err)
-	}
-	out := string(s.Ready())
-	s.Advance()
-	return out
-}
-
-// One tick of the daemon through the wire format: the scan that first
+// One tick of the daemon through the wire format: the look that first
 // sees BruteSSH.exe asks for the opens and nukes; their outcomes bring
 // the registrations and the target list, in the memory daemon's and the
 // subscriber's message formats.
@@ -59,21 +49,21 @@ func TestDiscovery_wire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scan := `{"k":"scan","now":200,"level":1,"programs":["NUKE.exe","BruteSSH.exe"],"dead":[],"full":true,"servers":[` +
+	scan := `{"k":"look","now":200,"level":1,"programs":["NUKE.exe","BruteSSH.exe"],"dead":[],"full":true,"servers":[` +
 		homeJS + `,` + noodlJS + `,` + csecJS + `,` + hnetJS + `]}`
 	got := stepJSON(t, s, `[{"k":"msg","body":{"t":"subscribe","rid":3,"pid":40,"reply":140}},`+scan+`]`)
-	want := `{"listen":99,"open":[[6,"CSEC","BruteSSH.exe"]],"nuke":[[4,"n00dles"],[8,"CSEC"]],"send":[` +
-		`{"id":2,"port":100,"msg":{"t":"worker","host":"home","kind":"home","cores":2}},` +
-		`{"id":10,"port":100,"msg":{"t":"worker","host":"hacknet-server-0","kind":"hacknet","cores":1}},` +
-		`{"id":12,"port":140,"msg":{"t":"targets","rid":3,"seq":1,"now":200,"level":1,"targets":[]}}],`
+	want := `{"listen":99,"open":[[6,"CSEC","BruteSSH.exe"]],"root":[[4,"n00dles"],[8,"CSEC"]],"send":[` +
+		`[2,100,{"t":"worker","host":"home","kind":"home","cores":2}],` +
+		`[10,100,{"t":"worker","host":"hacknet-server-0","kind":"hacknet","cores":1}],` +
+		`[12,140,{"t":"targets","rid":3,"seq":1,"now":200,"level":1,"targets":[]}]],`
 	if !strings.HasPrefix(got, want) || !strings.Contains(got, `"watch":[40]`) {
 		t.Fatalf("first ready:\n%s\nwant prefix:\n%s", got, want)
 	}
 	got = stepJSON(t, s, `[{"k":"sent","id":2,"ok":true},{"k":"sent","id":10,"ok":true},{"k":"sent","id":12,"ok":true},`+
 		`{"k":"done","id":6,"ok":true},{"k":"done","id":4,"ok":true},{"k":"done","id":8,"ok":false,"err":"Not enough ports opened to use NUKE.exe virus."}]`)
-	want = `{"send":[{"id":14,"port":100,"msg":{"t":"worker","host":"n00dles","kind":"server","cores":1}},` +
-		`{"id":16,"port":140,"msg":{"t":"targets","rid":0,"seq":2,"now":200,"level":1,"targets":[` +
-		`{"host":"n00dles","maxMoney":1750000,"money":70000,"minSec":1,"baseSec":1,"sec":1,"growth":3000,"level":1}]}}],` +
+	want = `{"send":[[14,100,{"t":"worker","host":"n00dles","kind":"server","cores":1}],` +
+		`[16,140,{"t":"targets","rid":0,"seq":2,"now":200,"level":1,"targets":[` +
+		`{"host":"n00dles","maxMoney":1750000,"money":70000,"minSec":1,"baseSec":1,"sec":1,"growth":3000,"level":1}]}]],` +
 		`"log":["rooted n00dles ports=0","worker n00dles kind=server ram=4GB cores=1","targets seq=2 [n00dles]",` +
 		`"nuke CSEC failed: Not enough ports opened to use NUKE.exe virus."]}`
 	if got != want {
@@ -82,7 +72,7 @@ func TestDiscovery_wire(t *testing.T) {
 }
 
 // Malformed input: a bad message gets an error answer on its reply port
-// (odd, bridge-owned ids) and the batch goes on; a bad scan or outcome is
+// (odd, bridge-owned ids) and the batch goes on; a bad look or outcome is
 // reported in "errors" and changes nothing.
 func TestDiscovery_badInput(t *testing.T) {
 	s, err := NewService(RoleDiscovery, nil)
@@ -95,25 +85,33 @@ func TestDiscovery_badInput(t *testing.T) {
 		`{"k":"msg","body":{"t":"subscribe","rid":2,"pid":5,"reply":106,"extra":1}},`+
 		`{"k":"msg","body":{"t":"subscribe","rid":3,"pid":5}},`+
 		`{"k":"msg","body":[1]},`+
-		`{"k":"scan","level":1,"programs":["Formulas.exe"],"servers":[]},`+
-		`{"k":"scan","level":1,"servers":[["x",true,false,0,1.234,1,0,0,0,0,0,0,0]]},`+
-		`{"k":"scan","level":1,"servers":[["x",true,false,0,4,0,0,0,0,0,0,0,0]]},`+
-		`{"k":"scan","level":1,"servers":[`+homeJS+`,`+homeJS+`]},`+
+		`{"k":"look","level":1,"programs":["Formulas.exe"],"servers":[]},`+
+		`{"k":"look","level":1,"servers":[["x",true,false,0,1.234,1,0,0,0,0,0,0,0]]},`+
+		`{"k":"look","level":1,"servers":[["x",true,false,0,4,0,0,0,0,0,0,0,0]]},`+
+		`{"k":"look","level":1,"servers":[`+homeJS+`,`+homeJS+`]},`+
 		`{"k":"done","id":1,"ok":true},`+
 		`{"k":"sent","id":2,"ok":true},`+
-		`{"k":"tick"}]`)
+		`{"k":"scan","level":1,"servers":[]},`+
+		`{"k":"look","level":1,"servers":[],"walk":true},`+
+		`{"k":"look","servers":[]},`+
+		`{"k":"sent","id":3,"ok":true,"err":"x"},`+
+		`{"k":"done","ok":true}]`)
 	for _, want := range []string{
-		`{"id":3,"port":105,"msg":{"t":"error","rid":1,"code":"bad-message","reason":"unknown message type \"alloc\" for the discovery daemon"}}`,
-		`{"id":5,"port":106,"msg":{"t":"error","rid":2,"code":"bad-message","reason":"subscribe: unknown key \"extra\""}}`,
+		`[3,105,{"t":"error","rid":1,"code":"bad-message","reason":"unknown message type \"alloc\" for the discovery daemon"}]`,
+		`[5,106,{"t":"error","rid":2,"code":"bad-message","reason":"subscribe: unknown key \"extra\""}]`,
 		`event 2: subscribe: field \"reply\" missing`,
 		`event 3: message is a array`,
-		`event 4: scan: field \"programs\" holds \"Formulas.exe\"`,
-		`event 5: scan: server 0: \"maxRam\": ram: amount is not a multiple of 0.01 GB`,
-		`event 6: scan: server 0: \"cpuCores\": want an integer ≥ 1, got number`,
+		`event 4: look: field \"programs\" holds \"Formulas.exe\"`,
+		`event 5: look: server 0: \"maxRam\": ram: amount is not a multiple of 0.01 GB`,
+		`event 6: look: server 0: \"cpuCores\": want an integer ≥ 1, got number`,
 		`event 7: discovery: scan is malformed: home is listed twice`,
 		`event 8: done: unknown id 1`,
 		`event 9: discovery: delivered send id is unknown: send 1`,
-		`event 10: unknown event kind \"tick\"`,
+		`event 10: unknown event kind \"scan\"`,
+		`event 11: look: unknown key \"walk\"`,
+		`event 12: look: field \"level\" missing`,
+		`event 13: sent: unknown key \"err\"`,
+		`event 14: done: field \"id\" missing`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("ready lacks %s\n%s", want, got)
@@ -122,7 +120,7 @@ func TestDiscovery_badInput(t *testing.T) {
 	// An own answer that met a full port is sent again; one delivered is
 	// forgotten.
 	got = stepJSON(t, s, `[{"k":"sent","id":3,"ok":false},{"k":"sent","id":5,"ok":true}]`)
-	if want := `"send":[{"id":3,"port":105,`; !strings.Contains(got, want) || strings.Contains(got, `"id":5`) {
+	if want := `"send":[[3,105,`; !strings.Contains(got, want) || strings.Contains(got, `[5,106`) {
 		t.Errorf("retry: %s", got)
 	}
 	// No full scan was ever stepped: every Ready asks for one.

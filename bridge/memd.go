@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"ramfarm/bridge/internal/jsonx"
 	"ramfarm/core/memory"
@@ -25,22 +26,8 @@ const (
 
 // Memd serves the memory daemon script. It decodes the port messages the
 // script forwards, steps the two engines, keeps the set of hosts the
-// script must observe, and encodes what the engines want done.
-//
-// Events (a JSON array):
-//
-//	{"k":"msg","body":<port message>}
-//	{"k":"tick","now":ms,"dead":[pid...],"workers":[{"host","root","max","used"}...],"gone":[host...]}
-//	{"k":"sent","id":n,"ok":bool}
-//
-// Commands (one JSON object; absent keys mean nothing to do):
-//
-//	{"clear":[port...],"send":[{"id","port","msg"}...],"log":[text...],
-//	 "watch":[pid...],"observe":[host...],"errors":[text...]}
-//
-// The script clears ports first, then writes each send with tryWrite in
-// order and reports every outcome as a "sent" event; "watch" and
-// "observe" replace the pid and host lists it checks on every tick.
+// script must observe, and encodes what the engines want done. Its events
+// and Ready are MemdWire's.
 type Memd struct {
 	mem   *memory.Engine
 	ports *portalloc.Engine
@@ -52,18 +39,10 @@ type Memd struct {
 	portWatch    []proc.Pid
 	watchChanged bool
 
-	own     []ownSend // the bridge's own answers to undecodable messages
-	ownNext int64
-	logs    []string
-	errs    []string
-	w       jsonx.Writer
-}
-
-type ownSend struct {
-	id      int64
-	port    proc.Port
-	msg     []byte
-	emitted bool
+	own  ownAnswers
+	logs []string
+	errs []string
+	w    jsonx.Writer
 }
 
 // MemdConfig is the memory daemon's configuration, decoded from JSON:
@@ -202,49 +181,38 @@ func compareStrings(a, b string) int {
 
 // Step implements Service.
 func (m *Memd) Step(batch []byte) error {
-	return stepEach("memd", batch, &m.errs, m.stepOne)
+	return stepEach(MemdWire, batch, &m.errs, m.stepOne)
 }
 
-func (m *Memd) stepOne(ev jsonx.Value) error {
-	kind, _ := ev.Get("k")
-	switch kind.Str {
-	case "msg":
-		body, ok := ev.Get("body")
-		if !ok {
-			return errors.New(`msg: field "body" missing`)
-		}
+func (m *Memd) stepOne(kind string, ev jsonx.Value) error {
+	switch kind {
+	case EvMsg:
+		body, _ := ev.Get(wBody)
 		return m.stepMessage(body)
-	case "tick":
+	case EvTick:
 		return m.stepTick(ev)
-	case "sent":
-		f := jsonx.NewFields(ev)
-		id := f.Int("id", true, 0, 1<<53-1)
-		ok := f.Bool("ok")
-		if err := f.Err(); err != nil {
-			return errors.New("sent: " + err.Error())
-		}
-		switch id % 3 {
-		case fromMemory:
-			return m.mem.Step(memory.Delivered{Send: id / 3, OK: ok})
-		case fromPorts:
-			return m.ports.Step(portalloc.Delivered{Send: id / 3, OK: ok})
-		default:
-			return m.ownDelivered(id/3, ok)
-		}
 	}
-	return errors.New("unknown event kind " + strconv.Quote(kind.Str))
+	// sent, the one kind left
+	f, id, ok := outcome(ev)
+	if err := f.Err(); err != nil {
+		return errors.New(EvSent + ": " + err.Error())
+	}
+	switch id % 3 {
+	case fromMemory:
+		return m.mem.Step(memory.Delivered{Send: id / 3, OK: ok})
+	case fromPorts:
+		return m.ports.Step(portalloc.Delivered{Send: id / 3, OK: ok})
+	}
+	if !m.own.delivered(id/3, ok) {
+		return errors.New(EvSent + ": unknown send id " + strconv.FormatInt(id, 10))
+	}
+	return nil
 }
 
 func (m *Memd) stepMessage(body jsonx.Value) error {
 	ev, err := decodeRequest(body)
 	if err != nil {
-		var de *decodeError
-		if errors.As(err, &de) && de.reply.Valid() {
-			var w jsonx.Writer
-			encodeDecodeError(&w, de)
-			m.ownNext++
-			m.own = append(m.own, ownSend{id: m.ownNext, port: de.reply, msg: append([]byte(nil), w.Bytes()...)})
-		}
+		m.own.answer(err)
 		return err
 	}
 	switch ev := ev.(type) {
@@ -261,50 +229,35 @@ func (m *Memd) stepMessage(body jsonx.Value) error {
 
 func (m *Memd) stepTick(ev jsonx.Value) error {
 	f := jsonx.NewFields(ev)
-	now := int64(f.Num("now", false))
-	var dead []proc.Pid
-	for _, d := range f.Arr("dead", false) {
-		if d.Kind != jsonx.Number || d.Num != float64(int64(d.Num)) || d.Num < 1 {
-			return errors.New(`tick: field "dead" holds a non-pid`)
-		}
-		dead = append(dead, proc.Pid(d.Num))
+	now := int64(f.Num(wNow, false))
+	dead, err := pids(f)
+	if err != nil {
+		return errors.New(EvTick + ": " + err.Error())
 	}
 	var gone []string
-	for _, g := range f.Arr("gone", false) {
+	for _, g := range f.Arr(wGone, false) {
 		if g.Kind != jsonx.String {
-			return errors.New(`tick: field "gone" holds a non-string`)
+			return errors.New(EvTick + `: field "` + wGone + `" holds a non-string`)
 		}
 		gone = append(gone, g.Str)
 	}
 	var workers []memory.WorkerState
-	for _, wv := range f.Arr("workers", false) {
-		wf := jsonx.NewFields(wv)
-		host := wf.Str("host", true)
-		ws := memory.WorkerState{Host: host, Rooted: wf.Bool("root"), Cores: 1}
-		for _, x := range []struct {
-			name string
-			dst  *ram.Amount
-		}{{"max", &ws.MaxRAM}, {"used", &ws.UsedRAM}} {
-			a, err := ram.FromGB(wf.Num(x.name, true))
-			if err != nil && wf.Err() == nil {
-				wf.Fail(x.name, err, "GB")
-			}
-			*x.dst = a
+	for i, wv := range f.Arr(wWorkers, false) {
+		ws, err := decodeWorkerRow(wv)
+		if err != nil {
+			return errors.New(EvTick + ": worker " + strconv.Itoa(i) + ": " + err.Error())
 		}
-		if err := wf.Err(); err != nil {
-			return errors.New("tick: worker " + strconv.Quote(host) + ": " + err.Error())
-		}
-		i, found := slices.BinarySearchFunc(m.hosts, host, func(a registration, h string) int {
+		j, found := slices.BinarySearchFunc(m.hosts, ws.Host, func(a registration, h string) int {
 			return compareStrings(a.host, h)
 		})
 		if !found {
 			continue // forgotten since the script's last observe list
 		}
-		ws.Kind, ws.Cores = m.hosts[i].kind, m.hosts[i].cores
+		ws.Kind, ws.Cores = m.hosts[j].kind, m.hosts[j].cores
 		workers = append(workers, ws)
 	}
 	if err := f.Err(); err != nil {
-		return errors.New("tick: " + err.Error())
+		return errors.New(EvTick + ": " + err.Error())
 	}
 	if err := m.mem.Step(memory.Tick{Now: now, Dead: dead, Workers: workers, Gone: gone}); err != nil {
 		return err
@@ -315,18 +268,34 @@ func (m *Memd) stepTick(ev jsonx.Value) error {
 	return m.ports.Step(portalloc.Tick{Now: now, Dead: dead})
 }
 
-func (m *Memd) ownDelivered(id int64, ok bool) error {
-	for i := range m.own {
-		if m.own[i].id == id {
-			if ok {
-				m.own = slices.Delete(m.own, i, i+1)
-			} else {
-				m.own[i].emitted = false // try again on the next Ready
-			}
-			return nil
-		}
+// decodeWorkerRow reads a host's reading, [host, root, max, used].
+func decodeWorkerRow(v jsonx.Value) (memory.WorkerState, error) {
+	ws := memory.WorkerState{Cores: 1}
+	a := v.Arr
+	if v.Kind != jsonx.Array || len(a) != len(memdWorkerRow) {
+		return ws, errors.New("want [" + strings.Join(memdWorkerRow[:], ", ") + "]")
 	}
-	return errors.New("sent: unknown send id " + strconv.FormatInt(id*3+fromBridge, 10))
+	bad := func(i int, want string) (memory.WorkerState, error) {
+		return ws, errors.New(strconv.Quote(memdWorkerRow[i]) + ": want " + want + ", got " + a[i].Kind.String())
+	}
+	if a[0].Kind != jsonx.String {
+		return bad(0, "a hostname")
+	}
+	if a[1].Kind != jsonx.Bool {
+		return bad(1, "a boolean")
+	}
+	ws.Host, ws.Rooted = a[0].Str, a[1].Bool
+	for i, dst := range []*ram.Amount{&ws.MaxRAM, &ws.UsedRAM} {
+		if a[2+i].Kind != jsonx.Number {
+			return bad(2+i, "GB")
+		}
+		gb, err := ram.FromGB(a[2+i].Num)
+		if err != nil {
+			return ws, errors.New(strconv.Quote(memdWorkerRow[2+i]) + ": " + err.Error())
+		}
+		*dst = gb
+	}
+	return ws, nil
 }
 
 // Ready implements Service.
@@ -342,78 +311,47 @@ func (m *Memd) Ready() []byte {
 	w.Reset()
 	w.BeginObject()
 	if len(pr.Clear) > 0 {
-		w.Key("clear")
-		w.BeginArray()
-		for _, p := range pr.Clear {
-			w.Int(int64(p))
-		}
-		w.EndArray()
+		jsonx.IntList(w, wClear, pr.Clear)
 	}
-	if len(mr.Sends)+len(pr.Sends) > 0 || m.ownPending() {
-		w.Key("send")
+	if len(mr.Sends)+len(pr.Sends) > 0 || m.own.pending() {
+		w.Key(wSend)
 		w.BeginArray()
 		for _, s := range pr.Sends {
-			m.sendHeader(s.ID*3+fromPorts, s.Port)
+			beginSend(w, s.ID*3+fromPorts, s.Port)
 			encodePortReply(w, s.Msg)
-			w.EndObject()
+			w.EndArray()
 		}
 		for _, s := range mr.Sends {
-			m.sendHeader(s.ID*3+fromMemory, s.Port)
+			beginSend(w, s.ID*3+fromMemory, s.Port)
 			encodeMemoryReply(w, s.Msg, m.ports.Held())
-			w.EndObject()
+			w.EndArray()
 		}
-		for _, s := range m.own {
-			if !s.emitted {
-				m.sendHeader(s.id*3+fromBridge, s.port)
-				w.Raw(s.msg)
-				w.EndObject()
-			}
-		}
+		m.own.write(w, func(id int64) int64 { return id*3 + fromBridge })
 		w.EndArray()
 	}
 	logs := append(append(m.logs[:len(m.logs):len(m.logs)], pr.Logs...), mr.Logs...)
-	w.StringList("log", logs)
+	w.StringList(wLog, logs)
 	if m.watchChanged {
-		jsonx.IntList(w, "watch", mergePids(m.memWatch, m.portWatch))
+		jsonx.IntList(w, wWatch, mergePids(m.memWatch, m.portWatch))
 	}
 	if m.hostsChanged {
-		w.Key("observe")
+		w.Key(wObserve)
 		w.BeginArray()
 		for _, h := range m.hosts {
 			w.String(h.host)
 		}
 		w.EndArray()
 	}
-	w.StringList("errors", m.errs)
+	w.StringList(wErrors, m.errs)
 	w.EndObject()
 	return w.Bytes()
-}
-
-func (m *Memd) sendHeader(id int64, port proc.Port) {
-	m.w.BeginObject()
-	m.w.Key("id")
-	m.w.Int(id)
-	m.w.Key("port")
-	m.w.Int(int64(port))
-	m.w.Key("msg")
-}
-
-func (m *Memd) ownPending() bool {
-	for _, s := range m.own {
-		if !s.emitted {
-			return true
-		}
-	}
-	return false
 }
 
 // Advance implements Service.
 func (m *Memd) Advance() {
 	m.mem.Advance()
 	m.ports.Advance()
-	for i := range m.own {
-		m.own[i].emitted = true
-	}
+	m.own.advance()
 	m.logs, m.errs = m.logs[:0], m.errs[:0]
 	m.watchChanged, m.hostsChanged = false, false
 }

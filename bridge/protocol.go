@@ -34,17 +34,21 @@ func BootPort(pid proc.Pid) proc.Port { return BootPortBase + proc.Port(pid) }
 type FieldType uint8
 
 const (
-	TInt    FieldType = iota // an integer number
-	TGB                      // RAM in GB, a multiple of 0.01
-	TString                  // a string
-	TBool                    // a boolean, absent = false
-	TChunks                  // array of [host, GB, count]
-	TAny                     // any JSON value
-	TArray                   // array of objects described in Doc
-	TNum                     // any number
+	TInt     FieldType = iota // an integer number
+	TGB                       // RAM in GB, a multiple of 0.01
+	TString                   // a string
+	TBool                     // a boolean, absent = false
+	TChunks                   // array of [host, GB, count]
+	TAny                      // any JSON value
+	TArray                    // array of objects described in Doc
+	TNum                      // any number
+	TInts                     // array of integers (pids, ports)
+	TStrings                  // array of strings
+	TTuples                   // array of arrays, their elements by position as Doc says
 )
 
-var fieldTypeJS = [...]string{"number", "number", "string", "boolean", "Array<[string, number, number]>", "any", "Array<object>", "number"}
+var fieldTypeJS = [...]string{"number", "number", "string", "boolean", "Array<[string, number, number]>", "any", "Array<object>", "number",
+	"number[]", "string[]", "Array<any[]>"}
 
 // JSType is the JSDoc type of a field.
 func (t FieldType) JSType() string { return fieldTypeJS[t] }
@@ -91,6 +95,16 @@ const (
 	fReason = "reason"
 	fGrow   = "growable"
 	fShrink = "shrinkable"
+)
+
+// Field names of the worker, granted, targets and cordon messages.
+const (
+	fSeq     = "seq"
+	fCores   = "cores"
+	fNow     = "now"
+	fLevel   = "level"
+	fTargets = "targets"
+	fOn      = "on"
 )
 
 // Message type tags.
@@ -169,8 +183,8 @@ var Schema = []Message{
 	{TypeStatus, ToDaemon, "Ask for every worker and allocation. Answer: report.", []Field{rid, pid, reply}},
 	{TypeWorker, ToDaemon, "Register a server the memory daemon should watch and allocate on (again to update it).", []Field{
 		{fHost, TString, true, "hostname"},
-		{"kind", TString, false, `"server" (default), "home", "purchased" or "hacknet"`},
-		{"cores", TInt, false, "CPU cores (default 1)"},
+		{fKind, TString, false, `"server" (default), "home", "purchased" or "hacknet"`},
+		{fCores, TInt, false, "CPU cores (default 1)"},
 	}},
 	{TypeForget, ToDaemon, "Stop watching a server.", []Field{{fHost, TString, true, "hostname"}}},
 	{TypePort, ToDaemon, "Ask for a private port. Answer: assigned (on reply, usually the boot port).", []Field{rid, pid, reply}},
@@ -185,7 +199,7 @@ var Schema = []Message{
 
 	{TypeGranted, FromDaemon, "A full snapshot of an allocation; a newer seq replaces an older one.", []Field{
 		ridOut, alloc,
-		{"seq", TInt, true, "snapshot number, counting up per allocation"},
+		{fSeq, TInt, true, "snapshot number, counting up per allocation"},
 		{fChunk, TGB, true, "current chunk size in GB"},
 		{"desired", TInt, true, "desired count of current-size chunks"},
 		{"held", TChunks, true, "every chunk held: [host, GB, count], sorted"},
@@ -211,10 +225,10 @@ var Schema = []Message{
 	}},
 	{TypeTargets, FromDaemon, "Every hack target: rooted, with money, within the player's level, not the player's own; a newer seq replaces an older one.", []Field{
 		{fRid, TInt, true, "the subscribe answered, 0 for a change"},
-		{"seq", TInt, true, "list number, counting up each time the list changes"},
-		{"now", TInt, true, "game time (ms) of the scan that changed the list; money and security are the latest readings, up to a walk old"},
-		{"level", TInt, true, "the player's hacking level the list was made for"},
-		{"targets", TArray, true, "{host, maxMoney, money, minSec, baseSec, sec, growth, level}, sorted by host"},
+		{fSeq, TInt, true, "list number, counting up each time the list changes"},
+		{fNow, TInt, true, "game time (ms) of the scan that changed the list; money and security are the latest readings, up to a walk old"},
+		{fLevel, TInt, true, "the player's hacking level the list was made for"},
+		{fTargets, TArray, true, "{host, maxMoney, money, minSec, baseSec, sec, growth, level}, sorted by host"},
 	}},
 }
 

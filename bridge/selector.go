@@ -24,25 +24,8 @@ var taskScripts = map[selector.Kind]string{
 // Selector serves the selector daemon script. It keeps the latest target
 // list (from the discovery daemon) and memory status (from memd), turns
 // them with the time and hacking level into the engine's observations,
-// and turns the engine's commands into execs, kills and port messages.
-//
-// Events (a JSON array):
-//
-//	{"k":"msg","body":<a message read from SELECTOR_PORT or the selector's own port>}
-//	{"k":"tick","now":ms,"hacking":level,"dead":[pid...]}
-//	{"k":"launched","id":n,"pid":p}          (pid 0: the exec failed; "reason" may say why)
-//
-// Commands (one JSON object; "do" runs in order — a kill always comes
-// before the launch that replaces its task):
-//
-//	{"do":[{"op":"launch","id","script","ram","prio","args":[...]} | {"op":"kill","pid"} |
-//	       {"op":"send","port","msg"}...],
-//	 "log":[text...],"watch":[pid...],"errors":[text...]}
-//
-// "watch" replaces the task pids the script checks each tick; a watched
-// pid found not running is reported in the next tick's "dead". A launch
-// seats its script (jsglue/lib/seat.js): "ram" GB from the memory daemon
-// at priority "prio", wherever it grants them.
+// and turns the engine's commands into launches, halts and port messages.
+// Its events, commands and Ready are SelectorWire's.
 type Selector struct {
 	eng     *selector.Engine
 	targets []selector.Target
@@ -138,31 +121,24 @@ func NewSelector(config []byte) (*Selector, error) {
 
 // Step implements Service.
 func (s *Selector) Step(batch []byte) error {
-	return stepEach("selector", batch, &s.errs, s.stepOne)
+	return stepEach(SelectorWire, batch, &s.errs, s.stepOne)
 }
 
-func (s *Selector) stepOne(ev jsonx.Value) error {
-	kind, _ := ev.Get("k")
+func (s *Selector) stepOne(kind string, ev jsonx.Value) error {
 	f := jsonx.NewFields(ev)
-	switch kind.Str {
-	case "msg":
-		body, ok := ev.Get("body")
-		if !ok {
-			return errors.New(`msg: field "body" missing`)
-		}
+	switch kind {
+	case EvMsg:
+		body, _ := ev.Get(wBody)
 		return s.stepMessage(body)
-	case "tick":
-		now := f.Int("now", true, 0, 1<<53)
-		hacking := f.Num("hacking", true)
-		var dead []proc.Pid
-		for _, d := range f.Arr("dead", false) {
-			if d.Kind != jsonx.Number || d.Num < 1 || d.Num != float64(int64(d.Num)) {
-				return errors.New(`tick: field "dead" holds a non-pid`)
-			}
-			dead = append(dead, proc.Pid(d.Num))
+	case EvTick:
+		now := f.Int(wNow, true, 0, 1<<53)
+		hacking := f.Num(wHacking, true)
+		dead, err := pids(f)
+		if err == nil {
+			err = f.Err()
 		}
-		if err := f.Err(); err != nil {
-			return errors.New("tick: " + err.Error())
+		if err != nil {
+			return errors.New(EvTick + ": " + err.Error())
 		}
 		for _, pid := range dead {
 			if s.forget(pid) {
@@ -172,21 +148,20 @@ func (s *Selector) stepOne(ev jsonx.Value) error {
 			}
 		}
 		return s.eng.Step(selector.Observe{Now: now, Hacking: hacking, Targets: s.targets, Hosts: s.hosts, Seats: s.seats})
-	case "launched":
-		id := f.Int("id", true, 1, 1<<53)
-		pid := proc.Pid(f.Int("pid", true, 0, 1<<53))
-		reason := f.Str("reason", false)
-		if err := f.Err(); err != nil {
-			return errors.New("launched: " + err.Error())
-		}
-		if pid > 0 {
-			s.watch(pid)
-		} else if reason == "" {
-			reason = "exec returned 0"
-		}
-		return s.eng.Step(selector.Launched{ID: id, OK: pid > 0, Pid: pid, Reason: reason})
 	}
-	return errors.New("unknown event kind " + strconv.Quote(kind.Str))
+	// launched, the one kind left
+	id := f.Int(wID, true, 1, 1<<53)
+	pid := proc.Pid(f.Int(fPid, true, 0, 1<<53))
+	reason := f.Str(fReason, false)
+	if err := f.Err(); err != nil {
+		return errors.New(EvLaunched + ": " + err.Error())
+	}
+	if pid > 0 {
+		s.watch(pid)
+	} else if reason == "" {
+		reason = "exec returned 0"
+	}
+	return s.eng.Step(selector.Launched{ID: id, OK: pid > 0, Pid: pid, Reason: reason})
 }
 
 func (s *Selector) stepMessage(body jsonx.Value) error {
@@ -343,31 +318,36 @@ func (s *Selector) Ready() []byte {
 	w.Reset()
 	w.BeginObject()
 	if len(r.Commands) > 0 {
-		w.Key("do")
+		w.Key(wCmds)
 		w.BeginArray()
 		for _, c := range r.Commands {
 			s.encodeCommand(c)
 		}
 		w.EndArray()
 	}
-	w.StringList("log", r.Logs)
+	w.StringList(wLog, r.Logs)
 	if s.tasksChanged {
-		jsonx.IntList(w, "watch", s.tasks)
+		jsonx.IntList(w, wWatch, s.tasks)
 	}
-	w.StringList("errors", s.errs)
+	w.StringList(wErrors, s.errs)
 	w.EndObject()
 	return w.Bytes()
 }
 
+// encodeCommand writes one command with the fields SelectorWire lists for
+// its kind, in that order.
 func (s *Selector) encodeCommand(c selector.Command) {
 	w := &s.w
-	send := func(port proc.Port, msg func()) {
+	head := func(kind string) {
 		w.BeginObject()
-		w.Key("op")
-		w.String("send")
-		w.Key("port")
+		w.Key(wCommand)
+		w.String(kind)
+	}
+	send := func(port proc.Port, msg func()) {
+		head(CmdSend)
+		w.Key(fPort)
 		w.Int(int64(port))
-		w.Key("msg")
+		w.Key(wMsg)
 		w.BeginObject()
 		msg()
 		w.EndObject()
@@ -376,18 +356,16 @@ func (s *Selector) encodeCommand(c selector.Command) {
 	typ := func(t string) { w.Key(fType); w.String(t) }
 	switch c := c.(type) {
 	case selector.Launch:
-		w.BeginObject()
-		w.Key("op")
-		w.String("launch")
-		w.Key("id")
+		head(CmdLaunch)
+		w.Key(wID)
 		w.Int(c.ID)
-		w.Key("script")
+		w.Key(wScript)
 		w.String(taskScripts[c.Kind])
 		w.Key(fRAM)
 		w.Num(s.seat[c.Kind].GB())
 		w.Key(fPrio)
 		w.Int(int64(c.Priority))
-		w.Key("args")
+		w.Key(wArgs)
 		w.BeginArray()
 		w.String(c.Target)
 		w.String("--prio")
@@ -400,9 +378,7 @@ func (s *Selector) encodeCommand(c selector.Command) {
 		w.EndArray()
 		w.EndObject()
 	case selector.Kill:
-		w.BeginObject()
-		w.Key("op")
-		w.String("kill")
+		head(CmdHalt)
 		w.Key(fPid)
 		w.Int(int64(c.Pid))
 		w.EndObject()
@@ -415,7 +391,7 @@ func (s *Selector) encodeCommand(c selector.Command) {
 	case selector.Leave:
 		send(c.Port, func() { typ(TypeLeave); w.Key(fHost); w.String(c.Host) })
 	case selector.Cordon:
-		send(MemdPort, func() { typ(TypeCordon); w.Key(fHost); w.String(c.Host); w.Key("on"); w.Bool(c.On) })
+		send(MemdPort, func() { typ(TypeCordon); w.Key(fHost); w.String(c.Host); w.Key(fOn); w.Bool(c.On) })
 	case selector.Vacated:
 		send(c.Reply, func() { typ(TypeVacated); w.Key(fHost); w.String(c.Host) })
 	}

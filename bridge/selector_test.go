@@ -46,11 +46,11 @@ func TestSelector_seat(t *testing.T) {
 	// Grace: the first tick only learns the time.
 	stepJSON(t, s, `[`+targets+`,`+report("60.6")+`,{"k":"tick","now":0,"hacking":10}]`)
 	// 3.4 GB free on each host: 6.8 GB in all, but no seat for the till (4.4 GB).
-	if got := stepJSON(t, s, `[`+report("60.6")+`,{"k":"tick","now":20000,"hacking":10}]`); strings.Contains(got, `"op":"launch"`) {
+	if got := stepJSON(t, s, `[`+report("60.6")+`,{"k":"tick","now":20000,"hacking":10}]`); strings.Contains(got, `"c":"launch"`) {
 		t.Fatalf("launched with no host holding its seat: %s", got)
 	}
 	got := stepJSON(t, s, `[`+report("40")+`,{"k":"tick","now":21000,"hacking":10}]`)
-	if !strings.Contains(got, `"op":"launch"`) || !strings.Contains(got, `"script":"ramfarm/till.js","ram":4.4,"prio":`) {
+	if !strings.Contains(got, `"c":"launch"`) || !strings.Contains(got, `"script":"ramfarm/till.js","ram":4.4,"prio":`) {
 		t.Fatalf("no till launched into a seat of 4.4 GB: %s", got)
 	}
 }

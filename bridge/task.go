@@ -246,11 +246,11 @@ func NewTask(config []byte) (*Task, error) {
 
 // Step implements Service.
 func (t *Task) Step(batch []byte) error {
-	return stepEach(RoleTask, batch, &t.errs, t.stepOne)
+	return stepEach(TaskWire, batch, &t.errs, t.stepOne)
 }
 
-func (t *Task) stepOne(v jsonx.Value) error {
-	ev, err := decodeTaskEvent(v)
+func (t *Task) stepOne(kind string, v jsonx.Value) error {
+	ev, err := decodeTaskEvent(kind, v)
 	if err != nil || ev == nil {
 		return err
 	}

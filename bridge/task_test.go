@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -167,41 +166,11 @@ func TestTask_harvest(t *testing.T) {
 // position. Every event kind decodes from the fields TaskEvents lists.
 func TestTask_schema(t *testing.T) {
 	tk := &Task{kind: "sow", target: "t", pid: 7, port: 101}
-	commands := []task.Command{
+	checkCommands(t, TaskWire, &tk.w, tk.encodeCommand, []task.Command{
 		task.Alloc{ID: 1, Size: 175, Count: 2}, task.Resize{ID: 2, Size: 175, Count: 1}, task.Release{ID: 3, Host: "h", Size: 175, Count: 1},
 		task.Release{ID: 4}, task.Unclaim{ID: 5, Pid: 9}, task.Start{ID: 6, Action: hwgw.ActionGrow, Host: "h", Threads: 1, RAM: 175},
 		task.Kill{ID: 7, Pid: 9}, task.Heartbeat{ID: 8}, task.Finished{ID: 9},
-	}
-	seen := map[string]bool{}
-	for _, c := range commands {
-		tk.w.Reset()
-		tk.encodeCommand(c)
-		v, err := jsonx.Parse(tk.w.Bytes())
-		if err != nil {
-			t.Fatalf("%s: %v", task.DescribeCommand(c), err)
-		}
-		kind, _ := v.Get(wCommand)
-		spec, ok := wireOf(TaskCommands, kind.Str)
-		if !ok {
-			t.Fatalf("%s: kind %q is not in TaskCommands", task.DescribeCommand(c), kind.Str)
-		}
-		seen[kind.Str] = true
-		var keys, want []string
-		for _, m := range v.Obj[1:] {
-			keys = append(keys, m.Key)
-		}
-		for _, f := range spec.Fields {
-			want = append(want, f.Name)
-		}
-		if !slices.Equal(keys, want) {
-			t.Errorf("%s: keys %q, TaskCommands says %q", task.DescribeCommand(c), keys, want)
-		}
-	}
-	for _, c := range TaskCommands {
-		if !seen[c.Kind] {
-			t.Errorf("command %q is never encoded", c.Kind)
-		}
-	}
+	})
 	events := map[string]string{
 		EvTick:    `{"k":"tick","now":1,"money":2,"sec":3,"level":4}`,
 		EvHeld:    `{"k":"held","seq":1,"answered":0,"desired":2,"held":[["a",1.75,2,4]]}`,
@@ -220,7 +189,10 @@ func TestTask_schema(t *testing.T) {
 				t.Errorf("%s: the sample lacks %q", e.Kind, f.Name)
 			}
 		}
-		if ev, err := decodeTaskEvent(v); err != nil || ev == nil {
+		if _, err := eventOf(TaskEvents, v); err != nil {
+			t.Errorf("%s: %v", e.Kind, err)
+		}
+		if ev, err := decodeTaskEvent(e.Kind, v); err != nil || ev == nil {
 			t.Errorf("%s: %v %v", e.Kind, ev, err)
 		}
 	}

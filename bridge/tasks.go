@@ -64,7 +64,7 @@ var TaskSchema = []Message{
 	{TypeStop, FromDaemon, "Selector → task: stop starting work, let in-flight work land, release everything and exit.", nil},
 	{TypeLeave, FromDaemon, "Selector → task: move work off host (it is being vacated).", []Field{{fHost, TString, true, "the host"}}},
 	{TypeCordon, ToDaemon, "Selector → memd: stop (on) or resume granting chunks on host.", []Field{
-		{fHost, TString, true, "the host"}, {"on", TBool, false, "cordon on (absent = off)"},
+		{fHost, TString, true, "the host"}, {fOn, TBool, false, "cordon on (absent = off)"},
 	}},
 	{TypeVacate, ToDaemon, "Player → selector: move all work off host (before upgrading it). Answer: vacated, once nothing is allocated there.", []Field{
 		{fHost, TString, true, "the host"}, {fReply, TInt, true, "port the answer goes to"},

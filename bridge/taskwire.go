@@ -11,64 +11,44 @@ import (
 	"ramfarm/core/task"
 )
 
-// Wire is one event or one command of a service between a script and the
-// module: its kind (the "k" of an event, the "c" of a command) and its
-// fields, in the order the generated JavaScript passes them.
-type Wire struct {
-	Kind   string
-	Doc    string
-	Fields []Field
-}
-
-// Keys of the task service's events and commands, and of its Ready.
+// Keys of the task service's events and commands, beyond the shared ones
+// (wire.go).
 const (
-	wEvent    = "k"
-	wCommand  = "c"
-	wID       = "id"
-	wNow      = "now"
 	wMoney    = "money"
 	wSec      = "sec"
-	wLevel    = "level"
 	wSeq      = "seq"
 	wAnswered = "answered"
 	wDesired  = "desired"
 	wHeld     = "held"
 	wReason   = "reason"
-	wBody     = "body"
-	wMsg      = "msg"
-	wScript   = "script"
 	wThreads  = "threads"
 	wAt       = "at"
 	wLand     = "land"
 	wKeep     = "keep"
-	wCmds     = "cmds"
-	wLog      = "log"
 	wWake     = "wake"
-	wErrors   = "errors"
 )
 
-// Task event kinds.
+// Task event kinds, beside tick and msg.
 const (
-	EvTick    = "tick"
 	EvHeld    = "held"
 	EvRefused = "refused"
 	EvStarted = "started"
 	EvExited  = "exited"
-	EvMsg     = "msg"
 )
 
-// Task command kinds. A worker's kill is "halt": the game charges a
-// script for every name it spells like a netscript function.
+// Task command kinds, beside halt (a worker's kill).
 const (
 	CmdAlloc    = "alloc"
 	CmdAsk      = "ask"
 	CmdClose    = "close"
 	CmdUnclaim  = "unclaim"
 	CmdStart    = "start"
-	CmdHalt     = "halt"
 	CmdBeat     = "beat"
 	CmdFinished = "finished"
 )
+
+// TaskWire is the task service's wire (jsglue/lib/taskwire.js).
+var TaskWire = ServiceWire{RoleTask, "bridge/taskwire.go", TaskEvents, TaskCommands, TaskReady}
 
 var cmdID = Field{wID, TInt, true, "the command's id: a start's result and the allocator's answers name it"}
 
@@ -93,9 +73,7 @@ var TaskEvents = []Wire{
 		{fPid, TInt, true, "the worker's pid; 0 when exec failed or its claim was refused"},
 	}},
 	{EvExited, "A worker the task started is no longer running.", []Field{{fPid, TInt, true, "the worker's pid"}}},
-	{EvMsg, "A message read from the task's port: the selector's prio, cap, stop or leave; a worker's landed only wakes the script.", []Field{
-		{wBody, TAny, true, "the message as read"},
-	}},
+	msgEvent("A message read from the task's port: the selector's prio, cap, stop or leave; a worker's landed only wakes the script."),
 }
 
 // TaskCommands are the commands a task script carries out, in order (see
@@ -133,42 +111,21 @@ var TaskCommands = []Wire{
 }
 
 // TaskReady lists the keys of the task service's Ready, in order.
-var TaskReady = []Field{
+var TaskReady = []Part{
 	{wCmds, TArray, false, "the commands, in order"},
-	{wLog, TArray, false, "log lines"},
+	logPart,
 	{wWake, TNum, false, "the latest game time, ms, for the next tick; 0 = none"},
-	{wErrors, TArray, false, "events the engine rejected, which changed nothing"},
+	errorsPart,
 }
 
-func wireOf(list []Wire, kind string) (Wire, bool) {
-	for _, w := range list {
-		if w.Kind == kind {
-			return w, true
-		}
-	}
-	return Wire{}, false
-}
-
-// decodeTaskEvent turns one wire event into a task event; nil means there
-// is nothing to step (a worker's landed message).
-func decodeTaskEvent(v jsonx.Value) (task.Event, error) {
-	if v.Kind != jsonx.Object {
-		return nil, errors.New("event is a " + v.Kind.String() + ", want an object")
-	}
-	k, _ := v.Get(wEvent)
-	spec, ok := wireOf(TaskEvents, k.Str)
-	if !ok {
-		return nil, errors.New("unknown event kind " + strconv.Quote(k.Str))
-	}
-	fail := func(err error) (task.Event, error) { return nil, errors.New(k.Str + ": " + err.Error()) }
-	for _, m := range v.Obj {
-		if m.Key != wEvent && !hasField(Message{Fields: spec.Fields}, m.Key) {
-			return fail(errors.New("unknown key " + strconv.Quote(m.Key)))
-		}
-	}
+// decodeTaskEvent turns one wire event, of a kind eventOf found and keys
+// it checked, into a task event; nil means there is nothing to step (a
+// worker's landed message).
+func decodeTaskEvent(kind string, v jsonx.Value) (task.Event, error) {
+	fail := func(err error) (task.Event, error) { return nil, errors.New(kind + ": " + err.Error()) }
 	f := jsonx.NewFields(v)
 	var ev task.Event
-	switch k.Str {
+	switch kind {
 	case EvTick:
 		now := f.Num(wNow, true)
 		if f.Err() == nil && (now < 0 || now > 1<<53) {
@@ -193,10 +150,7 @@ func decodeTaskEvent(v jsonx.Value) (task.Event, error) {
 	case EvExited:
 		ev = task.Exited{Pid: proc.Pid(f.Int(fPid, true, 1, 1<<53-1))}
 	case EvMsg:
-		body, ok := v.Get(wBody)
-		if !ok {
-			return fail(errors.New(`field "` + wBody + `" missing`))
-		}
+		body, _ := v.Get(wBody)
 		ev, err := decodeTaskMessage(body)
 		if err != nil {
 			return fail(err)
@@ -261,10 +215,8 @@ func decodeTaskMessage(v jsonx.Value) (task.Event, error) {
 	if !ok {
 		return nil, errors.New("unexpected message type " + strconv.Quote(h.typ))
 	}
-	for _, m := range v.Obj {
-		if m.Key != fType && !hasField(spec, m.Key) {
-			return nil, errors.New(h.typ + ": unknown key " + strconv.Quote(m.Key))
-		}
+	if key, bad := unknownKey(v, fType, spec.Fields); bad {
+		return nil, errors.New(h.typ + ": unknown key " + strconv.Quote(key))
 	}
 	f := jsonx.NewFields(v)
 	var ev task.Event

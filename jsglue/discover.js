@@ -2,7 +2,8 @@
 // The discovery daemon. Every tick it walks the network from home and
 // hands what it saw to the core module, which decides what to open and
 // nuke, which workers the memory daemon must hear about, and which
-// servers are hack targets; this script only carries that out.
+// servers are hack targets; this script only carries that out, by the
+// names the generated discoverywire.js gives the events and the Ready.
 //
 // RAM: getServer (2 GB) is the only call that gives a server's cores, and
 // it gives everything else in the same call; the individual getters would
@@ -14,6 +15,7 @@
 // then ("walk"), and acts on a new program at once from what it knows.
 
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
+import { DISCOVERY_ROLE, ev, parts } from "/ramfarm/lib/discoverywire.js";
 
 const HELP = `usage: run ramfarm/discover.js [--tick ms]
 
@@ -64,7 +66,7 @@ export async function main(ns) {
   ns.disableLog("ALL");
 
   let core = await Core.open();
-  let engine = core.engine("discovery", config); // the module rejects a bad config
+  let engine = core.engine(DISCOVERY_ROLE, config); // the module rejects a bad config
   /** @type {NetscriptPort | null} */
   let inbox = null;
   /** @type {object[]} */
@@ -75,7 +77,7 @@ export async function main(ns) {
   let walk = true; // the module asks for full scans; it wants one first
 
   for (;;) {
-    if (inbox) while (!inbox.empty()) events.push({ k: "msg", body: inbox.read() });
+    if (inbox) while (!inbox.empty()) events.push(ev.msg(inbox.read()));
     if (performance.now() >= due) {
       events.push(look(ns, watch, walk));
       due = performance.now() + tickMs;
@@ -87,15 +89,15 @@ export async function main(ns) {
       while (events.length > 0) {
         engine.step(events);
         events = [];
-        const out = engine.ready();
-        if (out.listen) inbox = ns.getPortHandle(out.listen);
-        for (const [id, host, program] of out.open ?? []) events.push(outcome(id, () => OPENERS[program](ns, host)));
-        for (const [id, host] of out.nuke ?? []) events.push(outcome(id, () => ns.nuke(host)));
-        for (const s of out.send ?? []) events.push({ k: "sent", id: s.id, ok: ns.tryWritePort(s.port, s.msg) });
-        for (const line of out.log ?? []) ns.print(line);
-        for (const e of out.errors ?? []) ns.print("discover: rejected: " + e);
-        if (out.watch) watch = out.watch;
-        walk = out.walk === true;
+        const [listen, walkNext, opens, roots, sends, logs, newWatch, errors] = parts(engine.ready());
+        if (listen) inbox = ns.getPortHandle(listen);
+        for (const [id, host, program] of opens) events.push(outcome(id, () => OPENERS[program](ns, host)));
+        for (const [id, host] of roots) events.push(outcome(id, () => ns.nuke(host)));
+        for (const [id, port, msg] of sends) events.push(ev.sent(id, ns.tryWritePort(port, msg)));
+        for (const line of logs) ns.print(line);
+        for (const e of errors) ns.print("discover: rejected: " + e);
+        if (newWatch) watch = newWatch;
+        walk = walkNext;
         engine.advance();
       }
     } catch (e) {
@@ -109,7 +111,7 @@ export async function main(ns) {
       due = 0;
       walk = true;
       core = await Core.open();
-      engine = core.engine("discovery", config);
+      engine = core.engine(DISCOVERY_ROLE, config);
     }
     const wait = Math.max(due - performance.now(), 0);
     await (inbox ? Promise.race([inbox.nextWrite(), ns.asleep(wait)]) : ns.asleep(wait));
@@ -122,9 +124,9 @@ export async function main(ns) {
  */
 function outcome(id, call) {
   try {
-    return { k: "done", id, ok: call() === true };
+    return ev.done(id, call() === true);
   } catch (e) {
-    return { k: "done", id, ok: false, err: String(e) };
+    return ev.done(id, false, String(e));
   }
 }
 
@@ -162,7 +164,7 @@ function look(ns, watch, full) {
       // gone since it was listed
     }
   }
-  return { k: "scan", now: performance.now(), level: ns.getHackingLevel(), programs, dead, full, servers };
+  return ev.look(performance.now(), ns.getHackingLevel(), programs, dead, full, servers);
 }
 
 /** @param {NS} ns @param {string} host */

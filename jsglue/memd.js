@@ -2,9 +2,11 @@
 // The memory daemon: the RAM allocator and the port allocator, behind
 // MEMD_PORT. Every decision is made in the core module; this script only
 // moves messages in, observes the game once per tick, and carries out
-// what the module asks (clear ports, write answers, log).
+// what the module asks (clear ports, write answers, log), by the names
+// the generated memdwire.js gives them.
 
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
+import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
 
 const HELP = `usage: run ramfarm/memd.js [--reserve GB] [--tick ms] [--use-hacknet] [--first-port N]
@@ -52,7 +54,7 @@ export async function main(ns) {
   ns.disableLog("ALL");
 
   let core = await Core.open();
-  let engine = core.engine("memd", config); // the module rejects a bad config
+  let engine = core.engine(MEMD_ROLE, config); // the module rejects a bad config
   const inbox = ns.getPortHandle(MEMD_PORT);
   /** @type {object[]} */
   let events = [];
@@ -65,19 +67,19 @@ export async function main(ns) {
   /** @type {Map<string, string>} each server's last reading, to send only changes */
   let seen = new Map();
   for (;;) {
-    while (!inbox.empty()) events.push({ k: "msg", body: inbox.read() });
+    while (!inbox.empty()) events.push(ev.msg(inbox.read()));
     events.push(observeTick(ns, watch, observe, seen));
     try {
       engine.step(events);
       events = [];
-      const out = engine.ready();
-      for (const p of out.clear ?? []) ns.clearPort(p);
-      for (const s of out.send ?? []) events.push({ k: "sent", id: s.id, ok: ns.tryWritePort(s.port, s.msg) });
-      for (const line of out.log ?? []) ns.print(line);
-      for (const e of out.errors ?? []) ns.print("memd: rejected: " + e);
-      if (out.watch) watch = out.watch;
-      if (out.observe) {
-        observe = out.observe;
+      const [clear, sends, logs, newWatch, newObserve, errors] = parts(engine.ready());
+      for (const p of clear) ns.clearPort(p);
+      for (const [id, port, msg] of sends) events.push(ev.sent(id, ns.tryWritePort(port, msg)));
+      for (const line of logs) ns.print(line);
+      for (const e of errors) ns.print("memd: rejected: " + e);
+      if (newWatch) watch = newWatch;
+      if (newObserve) {
+        observe = newObserve;
         for (const host of [...seen.keys()]) if (!observe.includes(host)) seen.delete(host);
       }
       engine.advance();
@@ -90,7 +92,7 @@ export async function main(ns) {
       watch = [];
       seen = new Map();
       core = await Core.open();
-      engine = core.engine("memd", config);
+      engine = core.engine(MEMD_ROLE, config);
     }
     await Promise.race([inbox.nextWrite(), ns.asleep(tickMs)]);
   }
@@ -116,11 +118,11 @@ function observeTick(ns, watch, observe, seen) {
       const key = `${root}|${max}|${used}`;
       if (seen.get(host) === key) continue;
       seen.set(host, key);
-      workers.push({ host, root, max, used });
+      workers.push([host, root, max, used]);
     } catch {
       seen.delete(host);
       gone.push(host);
     }
   }
-  return { k: "tick", now: performance.now(), dead, workers, gone };
+  return ev.tick(performance.now(), dead, workers, gone);
 }

@@ -57,7 +57,8 @@ func TestScriptRAM(t *testing.T) {
 		t.Logf("%-22s %.2f GB", name, res.RAM)
 	}
 	// Library files must be free to import.
-	for _, lib := range []string{"ramfarm/lib/core.js", "ramfarm/lib/ports.js", "ramfarm/lib/protocol.js", "ramfarm/lib/taskwire.js", WasmFile} {
+	for _, lib := range []string{"ramfarm/lib/core.js", "ramfarm/lib/ports.js", "ramfarm/lib/protocol.js", "ramfarm/lib/taskwire.js",
+		"ramfarm/lib/memdwire.js", "ramfarm/lib/discoverywire.js", "ramfarm/lib/selectorwire.js", WasmFile} {
 		res, err := calc.ScriptRAM(lib, files)
 		if err != nil {
 			t.Errorf("%s: %v", lib, err)

@@ -3,13 +3,15 @@
 // tasks, and steers them (priorities, caps, stops) so that new RAM grows
 // the tasks already running before new ones start. Every decision is made
 // in the core module; this script moves messages, observes, and carries
-// out execs, kills and port writes.
+// out launches, kills and port writes, by the names the generated
+// selectorwire.js gives the events, the commands and the Ready.
 
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { deliver } from "/ramfarm/lib/ports.js";
 import { DISCOVERY_PORT, MEMD_PORT, SELECTOR_PORT, T, TASK_SCRIPTS } from "/ramfarm/lib/protocol.js";
 import { seat } from "/ramfarm/lib/seat.js";
+import { SELECTOR_ROLE, ev, parts, perform } from "/ramfarm/lib/selectorwire.js";
 
 const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart] [--tick ms]
 
@@ -56,35 +58,43 @@ export async function main(ns) {
 
   const client = await MemClient.open(ns);
   let core = await Core.open();
-  let engine = core.engine("selector", config); // the module rejects a bad policy
+  let engine = core.engine(SELECTOR_ROLE, config); // the module rejects a bad policy
   const inbox = ns.getPortHandle(SELECTOR_PORT);
   /** @type {object[]} */
   let events = [];
   // Our port also carries discovery's targets and memd's reports (both
   // sent with rid 0): every message that answers no request of ours.
-  client.onOther = (m) => events.push({ k: "msg", body: m });
+  client.onOther = (m) => events.push(ev.msg(m));
   await deliver(ns, DISCOVERY_PORT, { t: T.subscribe, rid: 0, pid: ns.pid, reply: client.mb.port });
   ns.print(`selector: policy ${config.policy}, reading port ${SELECTOR_PORT}`);
 
+  /** @type {import("/ramfarm/lib/selectorwire.js").SelectorHandlers} */
+  const handlers = {
+    async launch(id, script, ram, prio, args) {
+      events.push(await seatTask(ns, client, id, script, ram, prio, args));
+    },
+    halt(pid) {
+      ns.kill(pid);
+    },
+    send(port, msg) {
+      ns.tryWritePort(port, msg);
+    },
+  };
   /** @type {number[]} */
   let watch = [];
   for (;;) {
-    while (!inbox.empty()) events.push({ k: "msg", body: inbox.read() });
+    while (!inbox.empty()) events.push(ev.msg(inbox.read()));
     client.mb.drain();
     const dead = watch.filter((pid) => !ns.isRunning(pid));
-    events.push({ k: "tick", now: Math.floor(performance.now()), hacking: ns.getHackingLevel(), dead });
+    events.push(ev.tick(Math.floor(performance.now()), ns.getHackingLevel(), dead));
     try {
       engine.step(events);
       events = [];
-      const out = engine.ready();
-      for (const c of out.do ?? []) {
-        if (c.op === "send") ns.tryWritePort(c.port, c.msg);
-        else if (c.op === "kill") ns.kill(c.pid);
-        else if (c.op === "launch") events.push(await launch(ns, client, c));
-      }
-      for (const line of out.log ?? []) ns.print(line);
-      for (const e of out.errors ?? []) ns.print("selector: rejected: " + e);
-      if (out.watch) watch = out.watch;
+      const [cmds, logs, newWatch, errors] = parts(engine.ready());
+      for (const c of cmds) await perform(c, handlers);
+      for (const line of logs) ns.print(line);
+      for (const e of errors) ns.print("selector: rejected: " + e);
+      if (newWatch) watch = newWatch;
       engine.advance();
     } catch (e) {
       if (!(e instanceof CoreTrap)) throw e;
@@ -92,7 +102,7 @@ export async function main(ns) {
       ns.print("selector: core trapped, restarting it: " + e.message);
       events = [];
       core = await Core.open();
-      engine = core.engine("selector", config);
+      engine = core.engine(SELECTOR_ROLE, config);
     }
     // Ask memd for its status; the report arrives on our port by the next tick.
     ns.tryWritePort(MEMD_PORT, { t: T.status, rid: 0, pid: ns.pid, reply: client.mb.port });
@@ -105,14 +115,14 @@ export async function main(ns) {
 /**
  * Starts a task in a seat the memory daemon grants (lib/seat.js). The
  * result goes back to the engine before any message the task could send.
- * @param {NS} ns @param {MemClient} client
- * @param {{id: number, script: string, ram: number, prio: number, args: (string|number)[]}} c
+ * @param {NS} ns @param {MemClient} client @param {number} id @param {string} script
+ * @param {number} ram @param {number} prio @param {(string|number)[]} args
  */
-async function launch(ns, client, c) {
+async function seatTask(ns, client, id, script, ram, prio, args) {
   try {
-    const { pid } = await seat(ns, client, c.script, c.ram, c.args, c.prio);
-    return { k: "launched", id: c.id, pid };
+    const { pid } = await seat(ns, client, script, ram, args, prio);
+    return ev.launched(id, pid);
   } catch (e) {
-    return { k: "launched", id: c.id, pid: 0, reason: e instanceof Error ? e.message : String(e) };
+    return ev.launched(id, 0, e instanceof Error ? e.message : String(e));
   }
 }

@@ -26,7 +26,7 @@ func benchSetup() (setup []string, tick string) {
 		reg = append(reg, `{"k":"msg","body":{"t":"worker","host":"`+h+`"}}`)
 		// 64 GB hosts, 6.4 TB in all: not enough for every allocation's
 		// desire, so growth has work on every tick.
-		workers = append(workers, `{"host":"`+h+`","root":true,"max":64,"used":0}`)
+		workers = append(workers, `["`+h+`",true,64,0]`)
 	}
 	tick = `{"k":"tick","now":0,"dead":[],"workers":[` + strings.Join(workers, ",") + `]}`
 	var reqs []string

@@ -28,16 +28,30 @@ func open(tb testing.TB) (*Runtime, *Instance) {
 }
 
 type commands struct {
-	Clear []int64 `json:"clear"`
-	Send  []struct {
-		ID   int64          `json:"id"`
-		Port int64          `json:"port"`
-		Msg  map[string]any `json:"msg"`
-	} `json:"send"`
+	Clear   []int64  `json:"clear"`
+	Send    []send   `json:"send"`
 	Log     []string `json:"log"`
 	Watch   []int64  `json:"watch"`
 	Observe []string `json:"observe"`
 	Errors  []string `json:"errors"`
+}
+
+// send is one [id, port, msg] of the Ready's "send".
+type send struct {
+	ID   int64
+	Port int64
+	Msg  map[string]any
+}
+
+func (s *send) UnmarshalJSON(b []byte) error {
+	var parts []json.RawMessage
+	if err := json.Unmarshal(b, &parts); err != nil {
+		return err
+	}
+	if len(parts) != 3 {
+		return errors.New("want [id, port, msg], got " + string(b))
+	}
+	return errors.Join(json.Unmarshal(parts[0], &s.ID), json.Unmarshal(parts[1], &s.Port), json.Unmarshal(parts[2], &s.Msg))
 }
 
 func ready(t *testing.T, e *Engine) commands {
@@ -80,9 +94,9 @@ func TestEngine_memd(t *testing.T) {
 	step(`[{"k":"msg","body":{"t":"worker","host":"a"}},{"k":"msg","body":{"t":"worker","host":"b"}}]`)
 	tick := func(rootB bool, dead string) string {
 		return `{"k":"tick","now":0,"dead":[` + dead + `],"workers":[` +
-			`{"host":"home","root":true,"max":32,"used":4},` +
-			`{"host":"a","root":true,"max":8,"used":0},` +
-			`{"host":"b","root":` + strconv.FormatBool(rootB) + `,"max":32,"used":0}]}`
+			`["home",true,32,4],` +
+			`["a",true,8,0],` +
+			`["b",` + strconv.FormatBool(rootB) + `,32,0]]}`
 	}
 	c := step(`[{"k":"msg","body":{"t":"port","rid":1,"pid":9,"reply":1099511627785}},
 		{"k":"msg","body":{"t":"alloc","rid":2,"pid":9,"reply":101,"chunk":4,"count":10,"growable":true}},` + tick(false, "") + `]`)

@@ -46,16 +46,7 @@ export const ev = Object.freeze({
 });
 
 /** The kinds of the task service's commands. */
-export const CMD = Object.freeze({
-  alloc: "alloc",
-  ask: "ask",
-  close: "close",
-  unclaim: "unclaim",
-  start: "start",
-  halt: "halt",
-  beat: "beat",
-  finished: "finished",
-});
+export const CMD = Object.freeze({ alloc: "alloc", ask: "ask", close: "close", unclaim: "unclaim", start: "start", halt: "halt", beat: "beat", finished: "finished" });
 
 /** The kind of command c, one of CMD. @param {any} c @returns {string} */
 export const kindOf = (c) => c.c;
@@ -79,30 +70,26 @@ export const kindOf = (c) => c.c;
  */
 export function perform(c, h) {
   switch (kindOf(c)) {
-    case "alloc":
-      return h.alloc(c.id, c.msg);
-    case "ask":
-      return h.ask(c.id, c.msg);
-    case "close":
-      return h.close(c.id);
-    case "unclaim":
-      return h.unclaim(c.id, c.msg);
-    case "start":
-      return h.start(c.id, c.script, c.host, c.threads, c.ram, c.at, c.land, c.keep);
-    case "halt":
-      return h.halt(c.id, c.pid);
-    case "beat":
-      return h.beat(c.id, c.port, c.msg);
-    case "finished":
-      return h.finished(c.id, c.port, c.msg);
+    case "alloc": return h.alloc(c.id, c.msg);
+    case "ask": return h.ask(c.id, c.msg);
+    case "close": return h.close(c.id);
+    case "unclaim": return h.unclaim(c.id, c.msg);
+    case "start": return h.start(c.id, c.script, c.host, c.threads, c.ram, c.at, c.land, c.keep);
+    case "halt": return h.halt(c.id, c.pid);
+    case "beat": return h.beat(c.id, c.port, c.msg);
+    case "finished": return h.finished(c.id, c.port, c.msg);
   }
   throw new Error("task: unknown command " + kindOf(c));
 }
 
 /**
- * The parts of a Ready of the task service: the commands, in order; log lines; the latest game time, ms, for the next tick; 0 = none; events the engine rejected, which changed nothing.
+ * The parts of a Ready of the task service, in order:
+ * - cmds: the commands, in order
+ * - log: log lines
+ * - wake: the latest game time, ms, for the next tick; 0 = none
+ * - errors: events the engine rejected, which changed nothing
  * @param {any} r
- * @returns {[any[], string[], number, string[]]}
+ * @returns {[Array<object>, string[], number, string[]]}
  */
 export function parts(r) {
   return [r.cmds ?? [], r.log ?? [], r.wake ?? 0, r.errors ?? []];

@@ -4,6 +4,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { webcrypto } from "node:crypto";
 import { Core, CoreTrap, compiledCore, wasiImports } from "/ramfarm/lib/core.js";
+import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
 
 if (!globalThis.crypto) globalThis.crypto = webcrypto;
@@ -34,41 +35,43 @@ test("instances are separate: each script gets its own engine state", async () =
 
 test("memd: a growable request is granted on the next tick", async () => {
   const core = await Core.open();
-  const eng = core.engine("memd", { homeReserve: 0 });
-  let out = eng.ready();
-  assert.deepEqual(out.observe, ["home"]);
+  const eng = core.engine(MEMD_ROLE, { homeReserve: 0 });
+  let [, , , , observe] = parts(eng.ready());
+  assert.deepEqual(observe, ["home"]);
   eng.advance();
   eng.step([
-    { k: "msg", body: { t: T.alloc, rid: 7, pid: 5, reply: 200, chunk: 4, count: 10, growable: true } },
-    { k: "tick", now: 0, dead: [], workers: [{ host: "home", root: true, max: 8, used: 0 }] },
+    ev.msg({ t: T.alloc, rid: 7, pid: 5, reply: 200, chunk: 4, count: 10, growable: true }),
+    ev.tick(0, [], [["home", true, 8, 0]]),
   ]);
-  out = eng.ready();
-  assert.equal(out.send.length, 1);
-  const s = out.send[0];
-  assert.equal(s.port, 200);
-  assert.equal(s.msg.t, T.granted);
-  assert.equal(s.msg.rid, 7);
-  assert.deepEqual(s.msg.held, [["home", 4, 2]]);
-  assert.deepEqual(out.watch, [5]);
+  let [clear, sends, , watch, noObserve, errors] = parts(eng.ready());
+  assert.deepEqual([clear, errors, noObserve], [[], [], undefined]);
+  assert.equal(sends.length, 1);
+  const [id, port, msg] = sends[0];
+  assert.equal(port, 200);
+  assert.equal(msg.t, T.granted);
+  assert.equal(msg.rid, 7);
+  assert.deepEqual(msg.held, [["home", 4, 2]]);
+  assert.deepEqual(watch, [5]);
   eng.advance();
   // Acknowledged, nothing new: nothing to do.
-  eng.step([{ k: "sent", id: s.id, ok: true }]);
-  out = eng.ready();
-  assert.equal(out.send, undefined);
+  eng.step([ev.sent(id, true)]);
+  [, sends, , watch] = parts(eng.ready());
+  assert.deepEqual([sends, watch], [[], undefined]);
 });
 
 test("memd: a malformed message gets an error answer and changes nothing", async () => {
   const core = await Core.open();
-  const eng = core.engine("memd", {});
+  const eng = core.engine(MEMD_ROLE, {});
   eng.advance();
-  eng.step([{ k: "msg", body: { t: T.alloc, rid: 3, pid: 5, reply: 201, chunk: "big", count: 1 } }]);
-  const out = eng.ready();
-  assert.equal(out.send.length, 1);
-  assert.equal(out.send[0].port, 201);
-  assert.equal(out.send[0].msg.t, T.error);
-  assert.equal(out.send[0].msg.rid, 3);
-  assert.match(out.send[0].msg.reason, /chunk/);
-  assert.equal(out.errors.length, 1);
+  eng.step([ev.msg({ t: T.alloc, rid: 3, pid: 5, reply: 201, chunk: "big", count: 1 })]);
+  const [, sends, , , , errors] = parts(eng.ready());
+  assert.equal(sends.length, 1);
+  const [, port, msg] = sends[0];
+  assert.equal(port, 201);
+  assert.equal(msg.t, T.error);
+  assert.equal(msg.rid, 3);
+  assert.match(msg.reason, /chunk/);
+  assert.deepEqual(errors, ['event 0: alloc: field "chunk" wrong type: want number, got string']);
   assert.equal(MEMD_PORT, 100);
 });
 

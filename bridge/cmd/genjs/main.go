@@ -1,5 +1,5 @@
-// Command genjs writes jsglue/lib/protocol.js and jsglue/lib/taskwire.js
-// from the bridge schema.
+// Command genjs writes jsglue/lib/protocol.js and each service's
+// jsglue/lib/<role>wire.js from the bridge schema (bridge.JSFiles).
 //
 //	go run ./bridge/cmd/genjs [-dir jsglue/lib] [-check]
 //
@@ -22,7 +22,7 @@ func main() {
 	check := flag.Bool("check", false, "fail if a file is out of date instead of writing it")
 	flag.Parse()
 	stale := false
-	for name, want := range map[string][]byte{"protocol.js": bridge.GenerateJS(), "taskwire.js": bridge.GenerateTaskJS()} {
+	for name, want := range bridge.JSFiles() {
 		out := filepath.Join(*dir, name)
 		if *check {
 			if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, want) {
