@@ -13,19 +13,54 @@ import (
 )
 
 // startBatches starts batches of the shape, up to its count in flight, if
-// now is a moment to start and the idle chunks hold them.
+// now is a moment to start and the idle chunks hold them. Chunks that no
+// batch of the shape will ever use (held beyond the whole batches they
+// make: the allocator holds fewer than the shape asks, or the budget is
+// short of full overlap) start smaller batches while landing slots are
+// free: fillers, each the largest that fits. Chunks a
+// landing batch frees are its successor's, never a filler's.
 func (e *Engine) startBatches() {
 	if !e.safe(e.Now()) {
 		return
 	}
-	for e.inFlight() < e.shape.count {
-		bins, caps := e.bins(e.shape.plan.Threads[hwgw.OpGrow])
-		pieces, ok := e.planner.Pack(e.shape.plan.Threads, caps)
-		if !ok {
+	for e.inFlight() < e.shape.count && e.try(e.shape.plan, false) {
+	}
+	depth, per := e.planner.Depth(), e.shape.threads()
+	if e.shape.hack <= 1 || per == 0 {
+		return
+	}
+	spare := e.held()
+	spare -= min(e.shape.count, spare/per) * per
+	for _, b := range e.flight {
+		if b.filler {
+			spare -= batchThreads(b.plan)
+		}
+	}
+	for len(e.flight) < depth {
+		fits := func(h int) bool {
+			p := e.sizes.of(h)
+			bins, caps := e.bins(p.Threads[hwgw.OpGrow])
+			_, ok := e.planner.Pack(p.Threads, caps)
+			return bins != nil && ok && batchThreads(p) <= spare
+		}
+		h := largestWhere(e.shape.hack-1, fits)
+		if !fits(h) || !e.try(e.sizes.of(h), true) {
 			return
 		}
-		e.launch(e.shape.plan, bins, pieces, false)
+		spare -= batchThreads(e.sizes.of(h))
 	}
+}
+
+// try starts a batch of plan if the idle chunks hold it.
+func (e *Engine) try(plan hwgw.Batch, filler bool) bool {
+	bins, caps := e.bins(plan.Threads[hwgw.OpGrow])
+	pieces, ok := e.planner.Pack(plan.Threads, caps)
+	if !ok {
+		return false
+	}
+	e.launch(plan, bins, pieces, false)
+	e.flight[len(e.flight)-1].filler = filler
+	return true
 }
 
 // bins are the hosts new work may start on, in the order the placement

@@ -92,6 +92,7 @@ type batch struct {
 	starting   int     // parts whose start awaits its result
 	open       int     // parts not yet exited or failed to start
 	correction bool
+	filler     bool // smaller than the shape's, in chunks its batches left idle
 	failed     bool // a part failed to start: the target may be off when it lands
 }
 
@@ -257,7 +258,7 @@ func (e *Engine) held() int {
 func (e *Engine) inFlight() int {
 	n := 0
 	for _, b := range e.flight {
-		if !b.correction {
+		if !b.correction && !b.filler {
 			n++
 		}
 	}

@@ -289,7 +289,8 @@ func (e *Engine) ripening() bool {
 }
 
 // heldBack reports whether t's cap stays where it is: a waiting
-// candidate, or a running task still short of RAM, would cut it again.
+// candidate, or a running task still short of RAM or held back by its
+// own cap, would cut it again.
 func (e *Engine) heldBack(t *task, cands []candidate) bool {
 	for _, c := range cands {
 		if yields(t, c, e.cfg.ShrinkRatio) {
@@ -297,7 +298,7 @@ func (e *Engine) heldBack(t *task, cands []candidate) bool {
 		}
 	}
 	for _, o := range e.tasks {
-		if o != t && o.state == stRunning && o.unmet(true) > 0 &&
+		if o != t && o.state == stRunning && (o.unmet(true) > 0 || o.capped()) &&
 			yields(t, candidate{tgt: o.tgt, kind: o.kind}, e.cfg.ShrinkRatio) {
 			return true
 		}
@@ -405,8 +406,13 @@ func (e *Engine) makeRoom(c candidate, need ram.Amount, whole bool) bool {
 		least, _ := e.need(v.tgt, v.kind)
 		switch {
 		case v.kind == KindHarvest && c.kind != KindHarvest:
-			to := max(base-need, base/2, least)
+			keep := v.keep
+			if keep == 0 {
+				keep = base / 2
+			}
+			to := max(base-need, keep, least)
 			if to < v.cap {
+				v.keep = keep
 				need -= base - min(base, to)
 				cuts = append(cuts, cut{t: v, to: min(base, to)})
 			}
@@ -498,6 +504,7 @@ func (e *Engine) restore(left ram.Amount, cands []candidate) ram.Amount {
 		e.logf("restore " + t.name() + " cap " + t.cap.String() +
 			" to " + (t.cap + raise).String())
 		t.cap += raise
+		t.keep = 0
 		e.sendCap(t)
 		left -= raise
 	}

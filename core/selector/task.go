@@ -66,7 +66,11 @@ type task struct {
 	wantsMore  bool       // its heartbeat said capped
 	cap        ram.Amount // the most RAM the engine lets it hold
 	prio       int        // the priority the engine wants it at
-	rate       float64
+	// keep: a harvest shrunk for a preparation keeps this much (half of
+	// what it held when first shrunk), however often it is shrunk again,
+	// until its cap is raised.
+	keep ram.Amount
+	rate float64
 	// What the task last reported applying, what the engine last sent
 	// and when, for resending until they agree.
 	gotCap              ram.Amount
