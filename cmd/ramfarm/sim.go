@@ -32,6 +32,7 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	timeline := fs.Bool("timeline", false, "print what each allocation holds as the run unfolds (one policy only)")
 	trace := fs.Bool("trace", false, "print every script's log line and every game event (one policy only)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	memprofile := fs.String("memprofile", "", "write a heap profile taken at the end of the run to this file (one policy only)")
 	duration := fs.Duration("duration", 0, "run this much game time instead of the scenario's (e.g. 20m)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: ramfarm sim [--scenario NAME|FILE] [--policy grow|greedy|restart|all] [--seed N] [--json]\n\n"+
@@ -70,8 +71,8 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	if !scenarioHasSelector(sc) {
 		runs = []string{""} // no selector, no policy to vary
 	}
-	if (*timeline || *trace) && len(runs) > 1 {
-		fmt.Fprintln(stderr, "sim: --timeline and --trace need a single --policy")
+	if (*timeline || *trace || *memprofile != "") && len(runs) > 1 {
+		fmt.Fprintln(stderr, "sim: --timeline, --trace and --memprofile need a single --policy")
 		return 2
 	}
 	if *cpuprofile != "" {
@@ -100,6 +101,15 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 		opts := sim.Options{Scenario: sc, Wasm: mod, WasmCache: cache, Policy: p}
 		if seedSet {
 			opts.Seed = seed
+		}
+		if *memprofile != "" {
+			f, err := os.Create(*memprofile)
+			if err != nil {
+				fmt.Fprintln(stderr, "sim:", err)
+				return 1
+			}
+			defer f.Close()
+			opts.HeapProfile = f
 		}
 		if len(runs) == 1 && !*asJSON {
 			if *timeline || *trace || !scenarioHasSelector(sc) {

@@ -14,11 +14,12 @@ import (
 
 // startBatches starts batches of the shape, up to its count in flight, if
 // now is a moment to start and the idle chunks hold them. Chunks that no
-// batch of the shape will ever use (held beyond the whole batches they
-// make: the allocator holds fewer than the shape asks, or the budget is
-// short of full overlap) start smaller batches while landing slots are
-// free: fillers, each the largest that fits. Chunks a
-// landing batch frees are its successor's, never a filler's.
+// batch of the shape will ever use start smaller batches while landing
+// slots are free: fillers, each the largest that fits. Those are the
+// chunks held beyond the whole batches they make, counting that each
+// batch's grow needs a host of its own (the allocator holds fewer than
+// the shape asks, or holds them on hosts too small for its grows). Chunks
+// a landing batch frees are its successor's, never a filler's.
 func (e *Engine) startBatches() {
 	if !e.safe(e.Now()) {
 		return
@@ -30,7 +31,7 @@ func (e *Engine) startBatches() {
 		return
 	}
 	spare := e.held()
-	spare -= min(e.shape.count, spare/per) * per
+	spare -= min(e.shape.count, spare/per, e.growHosts(e.shape.plan)) * per
 	for _, b := range e.flight {
 		if b.filler {
 			spare -= batchThreads(b.plan)
@@ -49,6 +50,23 @@ func (e *Engine) startBatches() {
 		}
 		spare -= batchThreads(e.sizes.of(h))
 	}
+}
+
+// growHosts is how many batches of plan the held chunks could run at once
+// counting only their grows: each takes its grow threads whole on one
+// host.
+func (e *Engine) growHosts(plan hwgw.Batch) int {
+	g := plan.Threads[hwgw.OpGrow]
+	if g == 0 {
+		return math.MaxInt
+	}
+	n := 0
+	for _, h := range e.hosts {
+		if !e.Leaving(h.name) {
+			n += h.held / g
+		}
+	}
+	return n
 }
 
 // try starts a batch of plan if the idle chunks hold it.

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
@@ -40,6 +42,9 @@ type Options struct {
 	// Policy, when set, is passed to the script that starts the selector
 	// (--policy), overriding the scenario's own argument.
 	Policy string
+	// HeapProfile, if set, receives a heap profile taken at the end of the
+	// run, while the game still holds everything it made.
+	HeapProfile io.Writer
 }
 
 // Jump is one sudden rise of usable RAM and how fast it was put to work.
@@ -197,6 +202,12 @@ func Run(opts Options) (Result, error) {
 		r.sample()
 	}
 	r.finish(end)
+	if opts.HeapProfile != nil {
+		runtime.GC()
+		if err := pprof.WriteHeapProfile(opts.HeapProfile); err != nil {
+			return r.res, err
+		}
+	}
 	r.res.SimSeconds = end / 1000
 	r.res.WallSeconds = time.Since(started).Seconds()
 	if f := g.Faults(); len(f) > 0 {
