@@ -428,3 +428,21 @@ func TestEngine_Tasks(t *testing.T) {
 		t.Error("adopting a stopping task logged nothing")
 	}
 }
+
+// TestEngine_shrink: a shrink to nothing stops the task; a cap of 0 would
+// lift its cap instead.
+func TestEngine_shrink(t *testing.T) {
+	for _, tc := range []struct {
+		to   ram.Amount
+		want string
+	}{
+		{10 * ram.GB, "Resize id=2 pid=11 port=1011 ram=10GB"},
+		{0, "Stop id=2 pid=11 port=1011"},
+	} {
+		e := fixture(t, Config{})
+		e.shrink(e.tasks[0], tc.to, "test")
+		if got := take(e); len(got) != 1 || got[0] != tc.want {
+			t.Errorf("shrink to %v: %v, want %s", tc.to, got, tc.want)
+		}
+	}
+}

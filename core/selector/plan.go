@@ -468,6 +468,11 @@ func (e *Engine) shrink(t *task, to ram.Amount, why string) {
 	if to >= t.cap {
 		return
 	}
+	if to <= 0 {
+		// A cap of 0 would lift it: a task left nothing stops.
+		e.stop(t, why)
+		return
+	}
 	e.logf("shrink " + t.name() + " from " + t.held.String() +
 		" to " + to.String() + " (value " + ftoa(t.tgt.value) + "): " + why)
 	t.cap = to

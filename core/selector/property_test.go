@@ -163,6 +163,9 @@ func (w *pworld) drain() {
 		if r, ok := c.(Resize); ok && r.RAM > network {
 			w.fail("cap of " + r.RAM.String() + " above the hosts' " + network.String())
 		}
+		if r, ok := c.(Resize); ok && r.RAM <= 0 {
+			w.fail("cap of 0: the task would be uncapped")
+		}
 		lost := w.rng.IntN(10) == 0 // a full port
 		switch c := c.(type) {
 		case Launch:
