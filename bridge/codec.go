@@ -123,20 +123,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		return fail(errors.New(h.typ + ": unknown key " + strconv.Quote(key)))
 	}
 	f := jsonx.NewFields(v)
-	gb := func(name string, required bool) ram.Amount {
-		if !f.Has(name) && !required {
-			return 0
-		}
-		x := f.Num(name, required)
-		if f.Err() != nil {
-			return 0
-		}
-		a, err := ram.FromGB(x)
-		if err != nil {
-			f.Fail(name, err, "GB, a multiple of 0.01")
-		}
-		return a
-	}
+	gb := func(name string, required bool) ram.Amount { return gbField(f, name, required) }
 	const maxInt = 1<<53 - 1
 	ridV := f.Int(fRid, fieldRequired(spec, fRid), 0, maxInt)
 	pidV := proc.Pid(f.Int(fPid, fieldRequired(spec, fPid), 0, maxInt))
@@ -396,4 +383,17 @@ func encodeDecodeError(w *jsonx.Writer, e *decodeError) {
 	w.Key(fReason)
 	w.String(e.err.Error())
 	w.EndObject()
+}
+
+// gbField reads a GB field; an optional one that is absent is 0.
+func gbField(f *jsonx.Fields, name string, required bool) ram.Amount {
+	x := f.Num(name, required)
+	if f.Err() != nil {
+		return 0
+	}
+	a, err := ram.FromGB(x)
+	if err != nil {
+		f.Fail(name, err, "GB, a multiple of 0.01")
+	}
+	return a
 }

@@ -167,38 +167,28 @@ func (s *Selector) stepOne(kind string, ev jsonx.Value) error {
 func (s *Selector) stepMessage(body jsonx.Value) error {
 	typ, _ := body.Get(fType)
 	f := jsonx.NewFields(body)
-	gb := func(name string) ram.Amount {
-		x := f.Num(name, true)
-		if f.Err() != nil {
-			return 0
-		}
-		a, err := ram.FromGB(x)
-		if err != nil {
-			f.Fail(name, err, "GB")
-		}
-		return a
-	}
+	gb := func(name string) ram.Amount { return gbField(f, name, true) }
 	switch typ.Str {
 	case TypeHeartbeat:
-		k, ok := selector.ParseKind(f.Str("kind", true))
+		k, ok := selector.ParseKind(f.Str(fKind, true))
 		hb := selector.Heartbeat{
 			Pid:      proc.Pid(f.Int(fPid, true, 1, 1<<53)),
 			Port:     proc.Port(f.Int(fPort, true, 1, int64(proc.MaxPort))),
 			Kind:     k,
-			Target:   f.Str("target", true),
-			Held:     gb("held"),
-			Want:     gb("want"),
-			Cap:      gb("cap"),
+			Target:   f.Str(fTarget, true),
+			Held:     gb(fHeld),
+			Want:     gb(fWant),
+			Cap:      gb(fCap),
 			Priority: int(f.Int(fPrio, true, -1<<31, 1<<31-1)),
-			Rate:     f.Num("rate", false),
-			Stopping: f.Bool("stopping"),
+			Rate:     f.Num(fRate, false),
+			Stopping: f.Bool(fStopping),
 			Capped:   f.Bool(fCapped),
 		}
 		if f.Has(fChunk) {
 			hb.Chunk = gb(fChunk)
 		}
 		if !ok && f.Err() == nil {
-			f.Fail("kind", jsonx.ErrRange, `"till", "sow" or "harvest"`)
+			f.Fail(fKind, jsonx.ErrRange, `"till", "sow" or "harvest"`)
 		}
 		if err := f.Err(); err != nil {
 			return errors.New("heartbeat: " + err.Error())
@@ -207,7 +197,7 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 		return s.eng.Step(hb)
 	case TypeFinished:
 		pid := proc.Pid(f.Int(fPid, true, 1, 1<<53))
-		done := f.Bool("done")
+		done := f.Bool(fDone)
 		if err := f.Err(); err != nil {
 			return errors.New("finished: " + err.Error())
 		}

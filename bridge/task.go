@@ -213,19 +213,6 @@ next:
 	return nil
 }
 
-// gbField reads a GB field; an optional one that is absent is 0.
-func gbField(f *jsonx.Fields, name string, required bool) ram.Amount {
-	x := f.Num(name, required)
-	if f.Err() != nil {
-		return 0
-	}
-	a, err := ram.FromGB(x)
-	if err != nil {
-		f.Fail(name, err, "GB, a multiple of 0.01")
-	}
-	return a
-}
-
 // NewTask builds the task service from its JSON config.
 func NewTask(config []byte) (*Task, error) {
 	cfg, err := ParseTaskConfig(config)

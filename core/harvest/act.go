@@ -38,14 +38,20 @@ func (e *Engine) startBatches() {
 		}
 	}
 	for len(e.flight) < depth {
-		fits := func(h int) bool {
+		// The thread count bounds the size cheaply; only sizes within it
+		// are packed (the idle chunks may be too scattered for them).
+		most := largestWhere(e.shape.hack-1, func(h int) bool { return batchThreads(e.sizes.of(h)) <= spare })
+		if batchThreads(e.sizes.of(most)) > spare {
+			return
+		}
+		packs := func(h int) bool {
 			p := e.sizes.of(h)
 			bins, caps := e.bins(p.Threads[hwgw.OpGrow])
 			_, ok := e.planner.Pack(p.Threads, caps)
-			return bins != nil && ok && batchThreads(p) <= spare
+			return bins != nil && ok
 		}
-		h := largestWhere(e.shape.hack-1, fits)
-		if !fits(h) || !e.try(e.sizes.of(h), true) {
+		h := largestWhere(most, packs)
+		if !e.try(e.sizes.of(h), true) {
 			return
 		}
 		spare -= batchThreads(e.sizes.of(h))
