@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/dop251/goja"
 	"github.com/tetratelabs/wazero"
@@ -34,6 +35,11 @@ type Config struct {
 	// WasmCache, if set, keeps compiled WebAssembly between games: a
 	// process running many games compiles core.wasm once.
 	WasmCache wazero.CompilationCache
+	// FreezeAfter is the most wall time one run of JavaScript may take
+	// (between two clock events, or inside one call from outside the
+	// game) before the game counts as frozen (ErrFrozen); 0 selects
+	// DefaultFreezeAfter, a negative value never checks.
+	FreezeAfter time.Duration
 }
 
 // Game is one emulated game. It is single-threaded: drive it from one
@@ -52,6 +58,16 @@ type Game struct {
 	terminal []string
 	faults   []error
 	stats    HackStats
+
+	freeze   *freezeGuard
+	frozen   error
+	lastCall nsCall // the latest ns call, for the report of a freeze
+}
+
+// nsCall is one ns function call: which process called which function.
+type nsCall struct {
+	p  *process
+	fn string
 }
 
 // New builds an empty game: no servers yet (build a network into
@@ -80,6 +96,7 @@ func New(cfg Config) (*Game, error) {
 		return nil, err
 	}
 	g.realm = realm
+	g.freeze = newFreezeGuard(cfg.FreezeAfter, func() { realm.VM().Interrupt(ErrFrozen) })
 	g.Clock.SetAfterEach(realm.Settle)
 	pr, err := ports.New(ports.Config{Capacity: cfg.PortCapacity, Clone: g.clone})
 	if err != nil {
@@ -107,17 +124,24 @@ func (g *Game) Close() error { return g.realm.Close() }
 func (g *Game) Now() float64 { return g.Clock.Now() }
 
 // RunUntil runs the game until game time t (ms). It stops early and
-// returns the error if the JS realm broke (a stack overflow).
+// returns the error if the JS realm broke (a stack overflow) or the game
+// froze (ErrFrozen).
 func (g *Game) RunUntil(t float64) error {
 	for {
+		if g.frozen != nil {
+			return g.frozen
+		}
 		next, ok := g.Clock.NextAt()
 		if !ok || next > t {
 			break
 		}
-		g.Clock.Step()
-		if err := g.realm.Err(); err != nil {
+		g.guarded(func() { g.Clock.Step() })
+		if err := g.realm.Err(); err != nil && g.frozen == nil {
 			return err
 		}
+	}
+	if g.frozen != nil {
+		return g.frozen
 	}
 	g.Clock.RunUntil(t)
 	return nil
@@ -158,7 +182,11 @@ func (g *Game) Exec(script, host string, threads int64, args ...any) (int64, err
 }
 
 // Kill kills a process as the terminal's kill does.
-func (g *Game) Kill(pid int64) bool { return g.World.Kill(pid) }
+func (g *Game) Kill(pid int64) bool {
+	var ok bool
+	g.guarded(func() { ok = g.World.Kill(pid) }) // atExit handlers run JS
+	return ok
+}
 
 // Terminal returns the terminal's lines (tprint, uncaught errors).
 func (g *Game) Terminal() []string { return g.terminal }
@@ -323,7 +351,9 @@ func (g *Game) WritePortJSON(n int64, js string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return g.Ports.TryWrite(n, v)
+	var ok bool
+	g.guarded(func() { ok, err = g.Ports.TryWrite(n, v) }) // a waiting script runs now
+	return ok, err
 }
 
 // ReadPortJSON reads port n and returns the item as JSON, or "" when the

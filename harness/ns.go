@@ -27,6 +27,7 @@ type nsBuilder struct {
 func (b *nsBuilder) fn(name string, f func(c goja.FunctionCall) goja.Value) {
 	p, vm := b.p, b.vm
 	b.props.add(name, func(c goja.FunctionCall) goja.Value {
+		p.g.lastCall = nsCall{p, name}
 		if p.dead {
 			panic(vm.NewGoError(ErrScriptDeath))
 		}

@@ -411,3 +411,34 @@ func TestEngine_refused(t *testing.T) {
 		t.Errorf("after the refusal: %q in mode %s, want %q", got, e.Mode(), want)
 	}
 }
+
+// A fixed harvest granted less than it asked keeps no chunk the allocator
+// would grant straight back: whatever it releases beyond its batches, it
+// first asks for that much less. (It gave back 2 of 336 chunks and kept
+// asking for 336; the allocator regranted them at once, and the two
+// traded them forever at one instant of game time.)
+func TestEngine_fixedGivesUpWhatItReleases(t *testing.T) {
+	for _, short := range []int{1, 2, 3, 5, 8, 13} {
+		e := newEngine(t, Config{Task: task.Config{Cap: 200 * ram.GB, Fixed: true}})
+		a := e.Ready().Commands[0].(task.Alloc)
+		e.Advance()
+		granted := a.Count - short
+		must(t, e, task.Tick{Now: 0, Money: 62500000, Security: 5})
+		e.Advance()
+		must(t, e, task.Held{Seq: 1, Answered: a.ID, Desired: granted,
+			Chunks: []task.Chunk{{Host: "alpha", Size: a.Size, Count: granted, Cores: 1}}})
+		must(t, e, task.Tick{Now: 100, Money: 62500000, Security: 5})
+		asked, released := granted, 0
+		for _, c := range e.Ready().Commands {
+			switch c := c.(type) {
+			case task.Resize:
+				asked = c.Count
+			case task.Release:
+				released += c.Count
+			}
+		}
+		if asked > granted || (released > 0 && asked > granted-released) {
+			t.Errorf("granted %d of %d: asks for %d and releases %d (%s)", granted, a.Count, asked, released, e.shape)
+		}
+	}
+}

@@ -134,7 +134,10 @@ func (e *Engine) largestHost() int {
 }
 
 // setShape makes s the shape and tells the allocator what it wants. A
-// fixed allocation is not asked for more than it was granted.
+// fixed allocation is not asked for more than it was granted, and is
+// asked for less when the shape needs less: releaseSurplus gives back
+// what the shape does not use, and the allocator would otherwise grant it
+// straight back.
 func (e *Engine) setShape(s shape) {
 	if e.shape.hack != 0 && (s.hack != e.shape.hack || s.count != e.shape.count) {
 		e.Logf("shape " + e.shape.String() + " -> " + s.String())
@@ -143,7 +146,7 @@ func (e *Engine) setShape(s shape) {
 	want := s.desired()
 	switch {
 	case e.Fixed() && e.Holding():
-		want = e.Desired()
+		want = min(want, e.Desired())
 	case want == 0 && !e.Holding():
 		want = 1 // the allocator takes no request for less than one chunk
 	}

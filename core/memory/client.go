@@ -123,6 +123,16 @@ func (e *Engine) stepRelease(ev Release) error {
 	}
 	e.logf("release alloc=" + itoa(int64(a.id)) + " " + ev.Host + ":" + itoa(int64(ev.Count)) + "x" + ev.ChunkSize.String())
 	a.take(e.hosts[ev.Host], ev.ChunkSize, ev.Count)
+	switch {
+	case ev.ChunkSize != a.size:
+		// Chunks of an older size, given back in a reshape: they make
+		// room for the new size, which grows on.
+	case a.opts.Growable:
+		a.regrowAt = e.now + RegrowAfter
+	default:
+		// It asked once: given back is given up.
+		a.desired = max(0, a.desired-ev.Count)
+	}
 	e.offer(a, ev.Reply, ev.Rid)
 	return nil
 }

@@ -50,6 +50,8 @@ type Engine struct {
 	maxFree ram.Amount
 	scratch []*alloc
 
+	now int64 // the last tick's game time, ms
+
 	out   Ready
 	watch watchSet
 }

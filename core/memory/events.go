@@ -94,8 +94,10 @@ type Resize struct {
 // (and its claims) and the allocation ends. Otherwise it releases Count
 // chunks of ChunkSize held on Host; it is refused if the allocation holds
 // fewer, or if what remains on Host could not cover the live claims there.
-// Releasing chunks does not lower the desired count: a growable allocation
-// that should stay smaller is resized first. Only the owner may release.
+// Releasing chunks does not lower a growable allocation's desired count:
+// one that should stay smaller is resized first. A non-growable one's
+// desired count drops by the chunks of its size it releases: it is not
+// topped up again (revoked chunks are). Only the owner may release.
 // Answer: a Granted snapshot, or Done when the whole allocation ended.
 type Release struct {
 	Rid       int64

@@ -880,8 +880,9 @@ func (w *world) checkBooks() {
 }
 
 // checkTick: after a tick no host holds more than it can unless claims
-// pin it, every allocation that still wants chunks finds none that fit,
-// and usable RAM follows the rule.
+// pin it, every allocation that still wants chunks finds none that fit
+// (or gave chunks back less than RegrowAfter ago), and usable RAM follows
+// the rule.
 func (w *world) checkTick(listed []WorkerState) {
 	e := w.e
 	var maxFree ram.Amount
@@ -900,7 +901,7 @@ func (w *world) checkTick(listed []WorkerState) {
 		}
 	}
 	for _, a := range e.order {
-		if a.countSize(a.size) < a.desired && a.size <= maxFree {
+		if a.countSize(a.size) < a.desired && a.size <= maxFree && e.now >= a.regrowAt {
 			w.fatalf("alloc %d wants %d more %v chunks and %v is free", a.id, a.desired-a.countSize(a.size), a.size, maxFree)
 		}
 	}

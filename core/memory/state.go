@@ -40,6 +40,14 @@ type host struct {
 // few of its rounds.
 const ClaimGrace = 2000
 
+// RegrowAfter is how long, in ms, a growable allocation that gave chunks
+// of its size back waits before it is grown again. An owner that means to stay smaller
+// resizes first; one that does not (or cannot agree with the allocator)
+// would otherwise get its chunks straight back, give them back again,
+// and the two would trade them within one instant: in the game, a page
+// that never draws again. This way a disagreement costs a round a second.
+const RegrowAfter = 1000
+
 // free is what can still be granted here; 0 while the host is
 // over-committed.
 func (h *host) free() ram.Amount {
@@ -75,6 +83,8 @@ type alloc struct {
 
 	seq     int64
 	changed bool // holdings changed during the current tick
+
+	regrowAt int64 // game time, ms, before which it is not grown (RegrowAfter)
 }
 
 func cmpChunks(x, y Chunks) int {

@@ -15,6 +15,7 @@ func (e *Engine) stepTick(ev Tick) error {
 	if err := checkTick(ev); err != nil {
 		return err
 	}
+	e.now = ev.Now
 	for _, pid := range ev.Dead {
 		e.bury(pid)
 	}
@@ -257,8 +258,9 @@ func (e *Engine) revokeFrom(a *alloc, h *host) {
 	}
 }
 
-// grow gives running allocations the chunks they still want: highest
-// priority first, oldest first among equals. Each takes what fits, so a
+// grow gives running allocations the chunks they still want (those that
+// gave some back wait RegrowAfter): highest priority first, oldest first
+// among equals. Each takes what fits, so a
 // lower priority still gets what a higher one cannot use.
 func (e *Engine) grow() {
 	e.maxFree = 0
@@ -267,7 +269,7 @@ func (e *Engine) grow() {
 	}
 	cands := e.scratch[:0]
 	for _, a := range e.order {
-		if a.countSize(a.size) < a.desired {
+		if a.countSize(a.size) < a.desired && e.now >= a.regrowAt {
 			cands = append(cands, a)
 		}
 	}
