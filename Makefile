@@ -1,4 +1,5 @@
-# ramfarm: `make sim` runs the simulation, `make test` runs every test.
+# ramfarm: `make sim` runs the simulation, `make test` runs every test that
+# needs only Go and Node.js, `make test-browser` the loader in Chromium.
 GO      ?= go
 NODE    ?= node
 BUILD   := build
@@ -7,7 +8,7 @@ GAME    := $(BUILD)/game
 WASIRUN := $(BUILD)/wasirun
 CORE_SRC := $(shell find core bridge wasm -name '*.go' -not -name '*_test.go') go.mod
 
-.PHONY: all wasm bundle sim test test-go test-js test-wasm vet purity gen check-gen bench clean
+.PHONY: all wasm bundle sim test test-go test-js test-wasm test-browser vet purity gen check-gen bench clean
 
 all: bundle
 
@@ -28,7 +29,7 @@ bundle: $(WASM)
 sim: $(WASM)
 	$(GO) run ./cmd/ramfarm sim --wasm $(WASM)
 
-## test: everything CI checks
+## test: everything CI checks but test-browser
 test: purity check-gen vet bundle test-go test-js test-wasm
 
 test-go: $(WASM)
@@ -43,6 +44,12 @@ test-js: bundle
 test-wasm: $(WASIRUN)
 	GOOS=wasip1 GOARCH=wasm $(GO) test -count=1 -exec $(abspath $(WASIRUN)) \
 	  $$($(GO) list ./core/... ./bridge/... | grep -v '/bridge/host$$')
+
+## test-browser: the loader and the real module in headless Chromium, the
+## game's engine (installs Debian's chromium when it is missing)
+test-browser: bundle
+	@scripts/need-chromium
+	$(GO) run ./jsglue/browser --game $(GAME)
 
 $(WASIRUN): $(shell find cmd/wasirun -name '*.go') go.mod
 	@mkdir -p $(BUILD)
