@@ -63,11 +63,10 @@ func rfOut() int32 { return ptr(outbuf[:cap(outbuf)]) }
 //
 //go:wasmexport rf_create
 func rfCreate(roleLen, cfgLen int32) int32 {
-	if roleLen < 0 || cfgLen < 0 || int(roleLen+cfgLen) > len(inbuf) {
+	role, cfg, ok := splitCreate(inbuf, roleLen, cfgLen)
+	if !ok {
 		return -setOutLen("rf_create: lengths exceed the input buffer")
 	}
-	role := string(inbuf[:roleLen])
-	cfg := inbuf[roleLen : roleLen+cfgLen]
 	h, err := handles.create(role, cfg)
 	if err != nil {
 		return -setOutLen(err.Error())

@@ -38,3 +38,13 @@ func (t *table) destroy(h int32) bool {
 	delete(t.services, h)
 	return ok
 }
+
+// splitCreate cuts rf_create's input into the role name and its config.
+// The lengths come from the host: negative ones, and pairs whose sum
+// overflows int32 (it would wrap past the bounds check), are refused.
+func splitCreate(buf []byte, roleLen, cfgLen int32) (role string, cfg []byte, ok bool) {
+	if roleLen < 0 || cfgLen < 0 || int64(roleLen)+int64(cfgLen) > int64(len(buf)) {
+		return "", nil, false
+	}
+	return string(buf[:roleLen]), buf[roleLen : roleLen+cfgLen], true
+}

@@ -26,3 +26,29 @@ func TestTable(t *testing.T) {
 		t.Fatalf("handles must not be reused: got %d", h3)
 	}
 }
+
+func TestSplitCreate(t *testing.T) {
+	buf := []byte("memd{}")
+	tests := []struct {
+		name            string
+		roleLen, cfgLen int32
+		role, cfg       string
+		ok              bool
+	}{
+		{"role and config", 4, 2, "memd", "{}", true},
+		{"whole buffer is the role", 6, 0, "memd{}", "", true},
+		{"past the end", 4, 3, "", "", false},
+		{"negative role", -1, 2, "", "", false},
+		{"negative config", 4, -2, "", "", false},
+		{"sum overflows int32", 0x7fffffff, 1, "", "", false},
+		{"both large", 0x40000000, 0x40000000, "", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			role, cfg, ok := splitCreate(buf, tc.roleLen, tc.cfgLen)
+			if ok != tc.ok || role != tc.role || string(cfg) != tc.cfg {
+				t.Errorf("splitCreate(%d, %d) = %q, %q, %v; want %q, %q, %v", tc.roleLen, tc.cfgLen, role, cfg, ok, tc.role, tc.cfg, tc.ok)
+			}
+		})
+	}
+}
