@@ -137,14 +137,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	result := make(chan error, 1) // one-shot: the one game's push
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
-		if closing || (!s.cfg.Watch && games > 0) {
+		if closing {
 			mu.Unlock()
-			s.log.warn("refused a connection from %s: already serving a game", r.RemoteAddr)
-			http.Error(w, "ramfarm push is serving another game", http.StatusServiceUnavailable)
+			http.Error(w, "ramfarm push is stopping", http.StatusServiceUnavailable)
 			return
 		}
-		games++
-		n := games
 		wg.Add(1)
 		mu.Unlock()
 		defer wg.Done()
@@ -156,6 +153,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			s.log.warn("a request from %s that is not a WebSocket: %v", r.RemoteAddr, err)
 			return
 		}
+		mu.Lock()
+		busy := !s.cfg.Watch && games > 0
+		if !busy {
+			games++
+		}
+		n := games
+		mu.Unlock()
+		if busy {
+			s.log.warn("refused a game connecting from %s: one-shot, the first game gets the push", r.RemoteAddr)
+			ws.Close(websocket.StatusTryAgainLater, "ramfarm push is serving another game")
+			return
+		}
 		s.serveGame(ctx, ws, n, r.RemoteAddr, folder, result)
 	})
 	hs := &http.Server{Handler: handler, ErrorLog: log.New(warnWriter{s.log}, "", 0)}
@@ -163,8 +172,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { served <- hs.Serve(ln) }()
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	s.log.info("serving the Remote API on ws://%s; in the game: Options, Remote API, port %s, Connect", ln.Addr(), port)
+	polled := make(chan struct{})
 	if s.cfg.Watch {
-		go s.poll(ctx, folder)
+		go func() {
+			defer close(polled)
+			s.poll(ctx, folder)
+		}()
+	} else {
+		close(polled)
 	}
 
 	select {
@@ -182,6 +197,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	cancel()
 	hs.Close()
 	wg.Wait()
+	<-polled
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -280,6 +281,39 @@ func pushedBefore(all []remotetest.Request, q remotetest.Request) bool {
 		}
 	}
 	return false
+}
+
+// One-shot, the push goes to the first game to connect: a plain HTTP
+// request does not count as one, and a second game is turned away.
+func TestServer_Serve_oneGame(t *testing.T) {
+	r := serve(t, remote.Config{Dir: remotetest.WriteDir(t, bundle)})
+	resp, err := http.Get("http" + strings.TrimPrefix(r.url, "ws"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusSwitchingProtocols {
+		t.Errorf("a plain GET got %s", resp.Status)
+	}
+	first := remotetest.New()
+	first.SetSilent() // holds the push open until the server stops
+	r.connect(t, first)
+	first.WaitFor(t, "the first push", func() bool { return len(first.Requests()) > 0 })
+	second := remotetest.New()
+	c := r.connect(t, second)
+	select {
+	case <-c.Done():
+	case <-time.After(time.Minute):
+		t.Fatal("the second game was not turned away")
+	}
+	if n := len(second.Requests()); n != 0 {
+		t.Errorf("the second game got %d requests", n)
+	}
+	r.cancel()
+	r.wait(t)
+	if !strings.Contains(r.log.String(), "WARN  refused a game connecting from ") {
+		t.Errorf("log does not say the second game was refused")
+	}
 }
 
 // One-shot, a stop before any game connects is an error: nothing was
