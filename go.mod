@@ -3,6 +3,7 @@ module ramfarm
 go 1.26
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/dop251/goja v0.0.0-20260917113740-793a2a65c13b
 	github.com/evanw/esbuild v0.28.2
 	github.com/tdewolff/parse/v2 v2.8.20

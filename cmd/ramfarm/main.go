@@ -1,6 +1,7 @@
 // Command ramfarm is the developer's and player's entry point:
 //
 //	ramfarm bundle   write the in-game files (copy them into the game)
+//	ramfarm push     push them into the running game through its Remote API
 //	ramfarm sim      run the simulated game with the real scripts and module
 package main
 
@@ -15,6 +16,8 @@ const usage = `usage: ramfarm <command> [flags]
 Commands:
   bundle   write the files to copy into the game (ramfarm/*.js, with the
            core module embedded) into a folder
+  push     serve the game's Remote API and push a folder of in-game files
+           to home when the game connects; --watch keeps pushing changes
   sim      run ramfarm in the emulated game, on a virtual clock, and print
            what happens
 
@@ -33,6 +36,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "bundle":
 		return bundleCmd(args[1:], stdout, stderr)
+	case "push":
+		return pushCmd(args[1:], stdout, stderr)
 	case "sim":
 		return simCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
