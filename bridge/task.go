@@ -56,8 +56,7 @@ type Task struct {
 //	 "level":n,"intelligence":n,"mults":{"hacking","hackingChance","hackingSpeed","hackingMoney","hackingGrow","hackingExp"},
 //	 "growRam":GB,"weakenRam":GB,"securityTolerance":x,"moneyTolerance":x,
 //	 harvest only: "hackRam":GB,"spacing":ms,"period":ms,"growSafety":n,"fraction":f,"maxFraction":f,
-//	               "sizeGain":f,"guard":ms,
-//	 till and sow only: "retryAfter":ms}
+//	               "sizeGain":f,"guard":ms}
 //
 // pid and port are the script's own (heartbeats name them); prio, cap and
 // fixed are the selector's word at launch. The target's figures are its
@@ -78,7 +77,7 @@ type TaskConfig struct {
 var (
 	taskKeys    = []string{fKind, fTarget, fPid, fPort, fPrio, fCap, "fixed", "heartbeat", "minSec", "maxMoney", "growth", "baseSec", "requiredLevel", "level", "intelligence", "mults", "growRam", "weakenRam", "securityTolerance", "moneyTolerance"}
 	harvestKeys = []string{"hackRam", "spacing", "period", "growSafety", "fraction", "maxFraction", "sizeGain", "guard"}
-	prepKeys    = []string{"retryAfter"}
+	prepKeys    = []string{}
 )
 
 // ParseTaskConfig decodes a task config; a key unknown to its kind is
@@ -155,7 +154,7 @@ func ParseTaskConfig(b []byte) (TaskConfig, error) {
 			kind = prep.KindSow
 		}
 		cfg.Prep = prep.Config{Kind: kind, Target: target, Player: player, GrowRAM: growRAM, WeakenRAM: weakenRAM, Task: tc,
-			SecurityTolerance: secTol, MoneyTolerance: moneyTol, RetryAfter: f.Int("retryAfter", false, 0, 1<<40)}
+			SecurityTolerance: secTol, MoneyTolerance: moneyTol}
 	}
 	if err := f.Err(); err != nil {
 		return fail(err)

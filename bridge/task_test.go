@@ -49,12 +49,12 @@ func TestParseTaskConfig(t *testing.T) {
 	}
 
 	cfg, err = ParseTaskConfig([]byte(`{"kind":"sow","target":"t","pid":7,"port":101,"minSec":3,"maxMoney":1e6,"growth":100,` +
-		`"growRam":1.8,"cap":7,"retryAfter":500}`))
+		`"growRam":1.8,"cap":7}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := cfg.Prep
-	if p.Kind != prep.KindSow || p.Target.MoneyMax != 1e6 || p.GrowRAM != 180 || p.WeakenRAM != 0 || p.RetryAfter != 500 ||
+	if p.Kind != prep.KindSow || p.Target.MoneyMax != 1e6 || p.GrowRAM != 180 || p.WeakenRAM != 0 ||
 		p.Task != (task.Config{Cap: 700}) || p.Player.Hacking != 0 || p.Player.Mults != formulas.DefaultMults() {
 		t.Errorf("sow config = %+v", p)
 	}
@@ -65,7 +65,8 @@ func TestParseTaskConfig(t *testing.T) {
 		{`{"target":"t"}`, `field "kind" missing`},
 		{`{"kind":"weaken"}`, `field "kind" out of range`},
 		{`{"kind":"till","target":"t","pid":7,"port":101,"minSec":1,"spacing":40}`, `till: unknown key "spacing"`},
-		{`{"kind":"harvest","target":"t","pid":7,"port":101,"minSec":1,"maxMoney":1,"growth":1,"level":1,"retryAfter":1}`, `harvest: unknown key "retryAfter"`},
+		{`{"kind":"harvest","target":"t","pid":7,"port":101,"minSec":1,"maxMoney":1,"growth":1,"level":1,"fixed":true,"x":1}`, `harvest: unknown key "x"`},
+		{`{"kind":"till","target":"t","pid":7,"port":101,"minSec":1,"retryAfter":1}`, `till: unknown key "retryAfter"`},
 		{`{"kind":"sow","target":"t","pid":7,"port":101,"minSec":1}`, `field "maxMoney" missing`},
 		{`{"kind":"harvest","target":"t","pid":7,"port":101,"minSec":1,"maxMoney":1,"growth":1}`, `field "level" missing`},
 		{`{"kind":"till","target":"t","pid":0,"port":101,"minSec":1}`, `field "pid" out of range`},
@@ -147,7 +148,8 @@ func TestTask_harvest(t *testing.T) {
 			t.Errorf("stop: lacks %s\n%s", w, got)
 		}
 	}
-	got = stepJSON(t, s, `[{"k":"exited","pid":11},{"k":"exited","pid":12},{"k":"exited","pid":13},`+
+	got = stepJSON(t, s, `[{"k":"msg","body":{"t":"landed","pid":11}},{"k":"msg","body":{"t":"landed","pid":12}},{"k":"msg","body":{"t":"landed","pid":13}},`+
+		`{"k":"exited","pid":11},{"k":"exited","pid":12},{"k":"exited","pid":13},`+
 		`{"k":"tick","now":100700,"money":1750000,"sec":1}]`)
 	want = `{"cmds":[{"c":"unclaim","id":11,"msg":{"t":"unclaim","pid":8,"worker":11}},{"c":"unclaim","id":12,"msg":{"t":"unclaim","pid":8,"worker":12}},` +
 		`{"c":"unclaim","id":13,"msg":{"t":"unclaim","pid":8,"worker":13}},{"c":"close","id":14},` +

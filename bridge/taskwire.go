@@ -73,7 +73,7 @@ var TaskEvents = []Wire{
 		{fPid, TInt, true, "the worker's pid; 0 when exec failed or its claim was refused"},
 	}},
 	{EvExited, "A worker the task started is no longer running.", []Field{{fPid, TInt, true, "the worker's pid"}}},
-	msgEvent("A message read from the task's port: the selector's prio, cap, stop or leave; a worker's landed only wakes the script."),
+	msgEvent("A message read from the task's port: the selector's prio, cap, stop or leave, or a worker's landed (a worker that exits without one died)."),
 }
 
 // TaskCommands are the commands a task script carries out, in order (see
@@ -198,9 +198,8 @@ func decodeHeldChunk(v jsonx.Value) (task.Chunk, error) {
 }
 
 // decodeTaskMessage reads a message from a task's private port: a
-// selector command, or a worker's landed message (nil: it only wakes the
-// script, which then finds the worker gone). Unknown keys are rejected by
-// name.
+// selector command, or a worker's landed message (a worker that exits
+// without one died). Unknown keys are rejected by name.
 func decodeTaskMessage(v jsonx.Value) (task.Event, error) {
 	h := readHeader(v)
 	if v.Kind != jsonx.Object {
@@ -229,6 +228,8 @@ func decodeTaskMessage(v jsonx.Value) (task.Event, error) {
 		ev = task.Stop{}
 	case TypeLeave:
 		ev = task.Leave{Host: f.Str(fHost, true)}
+	case TypeLanded:
+		ev = task.Landed{Pid: proc.Pid(f.Int(fPid, true, 1, 1<<53-1))}
 	}
 	if err := f.Err(); err != nil {
 		return nil, errors.New(h.typ + ": " + err.Error())

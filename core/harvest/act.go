@@ -98,7 +98,7 @@ func (e *Engine) bins(g int) ([]*host, []ram.Amount) {
 	var grow *host
 	var others []*host
 	for _, h := range e.hosts {
-		if e.Leaving(h.name) || h.idle(e.size) == 0 {
+		if e.Blocked(h.name) || h.idle(e.size) == 0 {
 			continue
 		}
 		others = append(others, h)

@@ -52,6 +52,7 @@ func BenchmarkEngine_Tick(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for len(queue) > 0 && queue[0].land <= float64(now) {
+			step(task.Landed{Pid: queue[0].pid})
 			step(task.Exited{Pid: queue[0].pid})
 			queue = queue[1:]
 		}

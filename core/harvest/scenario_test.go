@@ -283,6 +283,10 @@ func (w *world) land() []string {
 			w.target = formulas.WeakenOutcome(w.target, float64(wk.threads), w.player, cores, w.bn).Server
 		}
 		h.claimed -= wk.ram
+		// The worker writes its landed message, then ends.
+		if r := w.step(task.Landed{Pid: wk.pid}); r != nil {
+			out = append(out, r...)
+		}
 		if r := w.step(task.Exited{Pid: wk.pid}); r != nil {
 			out = append(out, r...)
 		}

@@ -189,6 +189,11 @@ func (e *Engine) stepUnclaim(ev Unclaim) error {
 		return nil
 	}
 	c := a.claims[ev.Worker]
+	if _, ok := a.settled[ev.Worker]; ok && c == nil {
+		delete(a.settled, ev.Worker)
+		e.post(ev.Pid, ev.Reply, Done{Rid: ev.Rid, Alloc: a.id})
+		return nil
+	}
 	if c == nil {
 		e.reject(ev.Pid, ev.Reply, ev.Rid, CodeUnknown,
 			"worker "+itoa(int64(ev.Worker))+" holds no claim in allocation "+itoa(int64(a.id)))
@@ -242,7 +247,12 @@ func (e *Engine) endClaim(c *claim, died bool) {
 		delete(a.claimedOn, c.host.name)
 	}
 	c.host.claimed -= c.ram
-	if !died {
+	if died {
+		if a.settled == nil {
+			a.settled = map[Pid]struct{}{}
+		}
+		a.settled[c.worker] = struct{}{}
+	} else {
 		c.host.foreign += c.ram
 	}
 	e.watch.remove(c.worker)

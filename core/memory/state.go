@@ -79,7 +79,12 @@ type alloc struct {
 	held      []Chunks // sorted by host, then size; no empty runs
 	claims    map[Pid]*claim
 	claimedOn map[string]ram.Amount
-	streams   []*stream
+	// settled are workers whose claims ended with their death, which the
+	// allocator saw before their owner did: the owner's un-claim, on its
+	// way, is answered without a word (the owner un-claims every worker
+	// it sees end, so each entry goes with it, or with the allocation).
+	settled map[Pid]struct{}
+	streams []*stream
 
 	seq     int64
 	changed bool // holdings changed during the current tick

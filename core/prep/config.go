@@ -52,9 +52,6 @@ type Config struct {
 	// MoneyTolerance is the fraction below max money that counts as max;
 	// 0 means exactly max (grow threads are planned to reach it exactly).
 	MoneyTolerance float64
-	// RetryAfter is how long no worker starts on a host after an exec
-	// there failed, ms; 0 selects 2000.
-	RetryAfter int64
 }
 
 // validate fills in defaults and rejects contradictions; it returns a
@@ -70,8 +67,6 @@ func (c Config) validate() (Config, hwgw.Model, error) {
 		return bad("security tolerance " + ftoa(c.SecurityTolerance) + " is invalid")
 	case !finite(c.MoneyTolerance) || c.MoneyTolerance < 0 || c.MoneyTolerance >= 1:
 		return bad("money tolerance " + ftoa(c.MoneyTolerance) + " is outside [0, 1)")
-	case c.RetryAfter < 0:
-		return bad("retry time " + itoa(c.RetryAfter) + "ms is negative")
 	}
 	t, err := c.Task.Validate()
 	if err != nil {
@@ -92,9 +87,6 @@ func (c Config) validate() (Config, hwgw.Model, error) {
 	}
 	if c.SecurityTolerance == 0 {
 		c.SecurityTolerance = 1e-6
-	}
-	if c.RetryAfter == 0 {
-		c.RetryAfter = 2000
 	}
 	tg := c.Target
 	if c.Kind == KindTill {

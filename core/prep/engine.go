@@ -41,10 +41,9 @@ var _ task.Engine = (*Engine)(nil)
 
 // host is what the task holds and runs on one host, in chunks (= threads).
 type host struct {
-	name    string
-	held    int
-	busy    int   // chunks under workers running or starting
-	retryAt int64 // no start before this: an exec failed here
+	name string
+	held int
+	busy int // chunks under workers running or starting
 }
 
 func (h *host) idle() int { return max(0, h.held-h.busy) }
@@ -166,12 +165,12 @@ func (e *Engine) applyHeld(h task.Held) {
 // prune forgets hosts where nothing is held or running.
 func (e *Engine) prune() {
 	e.hosts = slices.DeleteFunc(e.hosts, func(h *host) bool {
-		return h.held == 0 && h.busy == 0 && h.retryAt <= e.Now()
+		return h.held == 0 && h.busy == 0
 	})
 }
 
-// settle frees the chunks of a worker that exited or failed to start; a
-// failed exec also keeps new work off its host for a while.
+// settle frees the chunks of a worker that exited or failed to start (the
+// Base keeps new work off its host for a while).
 func (e *Engine) settle(ev task.Event, w *worker) {
 	s, started := ev.(task.Started)
 	if started {
@@ -182,7 +181,6 @@ func (e *Engine) settle(ev task.Event, w *worker) {
 	h := e.host(w.host)
 	h.busy -= w.threads
 	if started {
-		h.retryAt = e.Now() + e.cfg.RetryAfter
 		e.Logf("exec failed: " + w.action.String() + " x" + itoa(int64(w.threads)) + " on " + w.host)
 	}
 }

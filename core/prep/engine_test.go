@@ -35,7 +35,6 @@ func TestConfig_validate(t *testing.T) {
 		{"NaN tolerance", func(c *Config) { c.SecurityTolerance = nan() }, "security tolerance"},
 		{"money tolerance 1", func(c *Config) { c.MoneyTolerance = 1 }, "money tolerance"},
 		{"negative heartbeat", func(c *Config) { c.Task.Heartbeat = -1 }, "heartbeat"},
-		{"negative retry", func(c *Config) { c.RetryAfter = -1 }, "retry"},
 		{"bad min security", func(c *Config) { c.Target.MinDifficulty = 0 }, "min security"},
 		{"sow without money", func(c *Config) { c.Kind = KindSow }, "max money"},
 		{"sow", func(c *Config) { *c = sowConfig() }, ""},
@@ -54,7 +53,7 @@ func TestConfig_validate(t *testing.T) {
 				t.Fatalf("New: err = %v, want ErrBadConfig with %q", err, tt.bad)
 			case tt.bad == "":
 				c := e.cfg
-				if c.WeakenRAM != 175 || c.GrowRAM != 175 || c.Task.Heartbeat != task.DefaultHeartbeat || c.RetryAfter != 2000 ||
+				if c.WeakenRAM != 175 || c.GrowRAM != 175 || c.Task.Heartbeat != task.DefaultHeartbeat ||
 					c.SecurityTolerance != 1e-6 || c.Player.Mults != formulas.DefaultMults() || c.BitNode != formulas.BN1() {
 					t.Errorf("defaults not applied: %+v", c)
 				}
@@ -87,7 +86,7 @@ func dump(e *Engine) string {
 	var b strings.Builder
 	b.WriteString(e.mode.String() + " want=" + itoa(int64(e.want)) + " " + e.Base.String())
 	for _, h := range e.hosts {
-		b.WriteString(" " + h.name + ":" + itoa(int64(h.held)) + "/" + itoa(int64(h.busy)) + "/" + itoa(h.retryAt))
+		b.WriteString(" " + h.name + ":" + itoa(int64(h.held)) + "/" + itoa(int64(h.busy)) + "/" + itoa(e.RetryAt(h.name)))
 	}
 	return b.String()
 }

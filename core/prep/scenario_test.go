@@ -50,6 +50,7 @@ type world struct {
 
 	procs     []*gproc   // running workers, by start order
 	dead      []task.Pid // workers that ended and the shell has not reported
+	landed    []task.Pid // those of them that wrote their landed message
 	nextPid   task.Pid
 	failExecs int
 
@@ -240,6 +241,7 @@ func (w *world) land() {
 			w.target = formulas.WeakenOutcome(w.target, float64(p.threads), w.player, 1, formulas.BN1()).Server
 		}
 		w.dead = append(w.dead, p.pid)
+		w.landed = append(w.landed, p.pid)
 		return true
 	})
 }
@@ -295,6 +297,11 @@ func (w *world) round(verbose bool) []string {
 		}
 		evs := w.events
 		w.events = nil
+		slices.Sort(w.landed)
+		for _, pid := range w.landed {
+			evs = append(evs, task.Landed{Pid: pid})
+		}
+		w.landed = nil
 		slices.Sort(w.dead)
 		for _, pid := range w.dead {
 			evs = append(evs, task.Exited{Pid: pid})
@@ -485,8 +492,8 @@ func (w *world) state() []string {
 	out = append(out, "engine: want="+itoa(int64(e.want))+" desired="+itoa(int64(e.Desired()))+" prio="+itoa(int64(e.Priority()))+" cap="+e.Cap().String())
 	for _, h := range e.hosts {
 		l := "host " + h.name + " held=" + itoa(int64(h.held)) + " busy=" + itoa(int64(h.busy))
-		if h.retryAt > e.Now() {
-			l += " retry-at=" + itoa(h.retryAt)
+		if at := e.RetryAt(h.name); at > 0 {
+			l += " retry-at=" + itoa(at)
 		}
 		if e.Leaving(h.name) {
 			l += " leaving"

@@ -110,7 +110,7 @@ func (e *Engine) split(free, weakenIn, growIn, growLeft int) (weaken, grow int) 
 }
 
 // usable reports whether new work may start on h.
-func (e *Engine) usable(h *host) bool { return !e.Leaving(h.name) && h.retryAt <= e.Now() }
+func (e *Engine) usable(h *host) bool { return !e.Blocked(h.name) }
 
 // place starts n threads of action in idle chunks, host by host in name
 // order, one worker per host.

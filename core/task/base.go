@@ -44,6 +44,13 @@ type Base[W any] struct {
 	starting map[int64]W // by Start ID
 	running  map[Pid]W
 
+	// The failure rule (failures.go): each start's host until its
+	// result, each running worker's host and landing, each host's run.
+	startHost map[int64]string
+	lives     map[Pid]*workerLife
+	failures  map[string]*hostFailures
+	givenUp   []string
+
 	beat   Heartbeat // the last one sent
 	beatAt int64
 	beaten bool
@@ -56,13 +63,16 @@ type Base[W any] struct {
 // NewBase is the Base of a task started with c, which Validate returned.
 func NewBase[W any](c Config) Base[W] {
 	return Base[W]{
-		cfg:      c,
-		prio:     c.Priority,
-		cap:      c.Cap,
-		leaving:  map[string]bool{},
-		starting: map[int64]W{},
-		running:  map[Pid]W{},
-		nextID:   1,
+		cfg:       c,
+		prio:      c.Priority,
+		cap:       c.Cap,
+		leaving:   map[string]bool{},
+		starting:  map[int64]W{},
+		running:   map[Pid]W{},
+		startHost: map[int64]string{},
+		lives:     map[Pid]*workerLife{},
+		failures:  map[string]*hostFailures{},
+		nextID:    1,
 	}
 }
 
@@ -137,13 +147,31 @@ func (b *Base[W]) Accept(ev Event, check func(Event) error) (Event, W, error) {
 	case Started:
 		w = b.starting[ev.Cmd]
 		delete(b.starting, ev.Cmd)
+		host := b.startHost[ev.Cmd]
+		delete(b.startHost, ev.Cmd)
 		if ev.Pid != 0 {
 			b.running[ev.Pid] = w
+			b.lives[ev.Pid] = &workerLife{host: host}
+		} else {
+			b.failed(host, "could not start")
 		}
 	case Exited:
 		w = b.running[ev.Pid]
 		delete(b.running, ev.Pid)
 		b.Emit(Unclaim{ID: b.ID(), Pid: ev.Pid})
+		if l := b.lives[ev.Pid]; l != nil {
+			delete(b.lives, ev.Pid)
+			if l.landed {
+				b.succeeded(l.host)
+			} else {
+				b.failed(l.host, "ended before their operation landed")
+			}
+		}
+	case Landed:
+		if l := b.lives[ev.Pid]; l != nil {
+			l.landed = true
+		}
+		return nil, w, nil // the engines hear of the work by the target
 	case SetPriority:
 		b.prio = ev.Priority
 	case SetCap:
@@ -282,6 +310,7 @@ func (b *Base[W]) Advance() { b.out = Ready{} }
 func (b *Base[W]) Start(w W, s Start) int64 {
 	s.ID = b.ID()
 	b.starting[s.ID] = w
+	b.startHost[s.ID] = s.Host
 	b.Emit(s)
 	return s.ID
 }
@@ -354,6 +383,7 @@ func (b *Base[W]) Finish(r Reason, kill bool) {
 		b.Emit(Release{ID: b.ID()})
 	}
 	b.starting, b.running = map[int64]W{}, map[Pid]W{}
+	b.startHost, b.lives = map[int64]string{}, map[Pid]*workerLife{}
 	b.Emit(Finished{ID: b.ID(), Reason: r})
 	b.Logf("finished: " + r.String())
 	b.finished = true

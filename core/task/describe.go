@@ -38,6 +38,8 @@ func DescribeEvent(ev Event) string {
 		return describe.New("Started").I("cmd", ev.Cmd).I("pid", int64(ev.Pid)).String()
 	case Exited:
 		return describe.New("Exited").I("pid", int64(ev.Pid)).String()
+	case Landed:
+		return describe.New("Landed").I("pid", int64(ev.Pid)).String()
 	case SetPriority:
 		return describe.New("SetPriority").N("prio", ev.Priority).String()
 	case SetCap:

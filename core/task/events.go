@@ -81,8 +81,16 @@ type Started struct {
 }
 
 // Exited reports that a worker the engine started is no longer running:
-// its operation landed, or it was killed.
+// its operation landed, or it was killed, or it died (see Landed).
 type Exited struct {
+	Pid Pid
+}
+
+// Landed is a worker's word that its operation landed (its landed
+// message). A worker that exits without it died before its work was done:
+// a missing file, a deleted host, an ns call the player's game release
+// lacks. Deaths in a row on one host keep new work off it (see Base).
+type Landed struct {
 	Pid Pid
 }
 
@@ -116,6 +124,7 @@ func (Held) isEvent()        {}
 func (Refused) isEvent()     {}
 func (Started) isEvent()     {}
 func (Exited) isEvent()      {}
+func (Landed) isEvent()      {}
 func (SetPriority) isEvent() {}
 func (SetCap) isEvent()      {}
 func (Stop) isEvent()        {}
@@ -146,6 +155,10 @@ func deref(ev Event) (Event, error) {
 		if p != nil {
 			return *p, nil
 		}
+	case *Landed:
+		if p != nil {
+			return *p, nil
+		}
 	case *SetPriority:
 		if p != nil {
 			return *p, nil
@@ -162,7 +175,7 @@ func deref(ev Event) (Event, error) {
 		if p != nil {
 			return *p, nil
 		}
-	case Tick, Held, Refused, Started, Exited, SetPriority, SetCap, Stop, Leave:
+	case Tick, Held, Refused, Started, Exited, Landed, SetPriority, SetCap, Stop, Leave:
 		return ev, nil
 	default:
 		return nil, ErrUnknownEvent

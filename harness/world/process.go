@@ -150,6 +150,7 @@ func (w *World) Exec(script, host string, opts ExecOptions, args []any) (int64, 
 	s.RAMUsed = round2(s.RAMUsed + round2(perThread*threads))
 	s.add(p)
 	w.procs[p.Pid] = p
+	w.started++
 	if w.cfg.OnStart != nil {
 		w.cfg.OnStart(p)
 	}
@@ -159,6 +160,9 @@ func (w *World) Exec(script, host string, opts ExecOptions, args []any) (int64, 
 // ExecNoRAM counts the starts refused for lack of RAM: the failure a
 // correct allocator never causes.
 func (w *World) ExecNoRAM() int { return w.noRAM }
+
+// Started counts the processes started so far.
+func (w *World) Started() int { return w.started }
 
 // threadCount validates opts.Threads as the game's runOptions does.
 func threadCount(opts ExecOptions) (float64, error) {

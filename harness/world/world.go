@@ -52,6 +52,7 @@ type World struct {
 	player    *Player
 	purchased []string // Player.purchasedServers: hostnames in purchase order
 	noRAM     int      // execs refused for lack of RAM
+	started   int      // processes started
 }
 
 // New validates cfg and returns a world with no servers, a fresh player

@@ -181,6 +181,8 @@ export async function runTask(ns, k) {
   };
 
   while (!finished) {
+    // Landed messages before exits: a worker that exits without one died.
+    client.mb.drain();
     const now = performance.now();
     /** @type {number[]} */
     const gone = [];

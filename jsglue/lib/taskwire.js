@@ -39,7 +39,7 @@ export const ev = Object.freeze({
    */
   exited: (pid) => ({ k: "exited", pid }),
   /**
-   * A message read from the task's port: the selector's prio, cap, stop or leave; a worker's landed only wakes the script.
+   * A message read from the task's port: the selector's prio, cap, stop or leave, or a worker's landed (a worker that exits without one died).
    * @param {any} body the message as read
    */
   msg: (body) => ({ k: "msg", body }),

@@ -1,0 +1,116 @@
+package task
+
+import (
+	"slices"
+	"strconv"
+)
+
+// Start failures. A worker that could not start (the game refused the
+// exec) or that exited without its landed message (it died at start: a
+// missing file, a deleted host, an ns call the player's game release
+// lacks) is a failed start on its host. Without a pause, a task whose
+// workers all die re-execs them as fast as it hears of their deaths; in
+// the game, where a death is heard within the same frame, that is a frozen
+// page. So a host takes no new start for a delay that doubles with each
+// failure in a row there, from RetryFirst up to RetryMost; the log says
+// WARN once, at WarnAfter failures in a row; and after GiveUpAfter the
+// task leaves the host (its idle chunks go back) and its heartbeat names
+// it, so the selector keeps work off it for a while.
+const (
+	RetryFirst  = 2000   // ms
+	RetryMost   = 120000 // ms
+	WarnAfter   = 3
+	GiveUpAfter = 6
+)
+
+// hostFailures is a host's run of failed starts.
+type hostFailures struct {
+	row    int   // failed starts in a row
+	until  int64 // no start before this, game time
+	warned bool
+}
+
+// workerLife is what Base knows of a running worker for the rule.
+type workerLife struct {
+	host   string
+	landed bool
+}
+
+// Blocked reports whether host takes no new start now: the task is
+// leaving it, or it is waiting out a failed start there.
+func (b *Base[W]) Blocked(host string) bool {
+	if b.leaving[host] {
+		return true
+	}
+	f := b.failures[host]
+	return f != nil && b.now < f.until
+}
+
+// RetryAt is when host takes starts again after failed ones, or 0.
+func (b *Base[W]) RetryAt(host string) int64 {
+	if f := b.failures[host]; f != nil && b.now < f.until {
+		return f.until
+	}
+	return 0
+}
+
+// GivenUp lists the hosts the task left after GiveUpAfter failed starts
+// in a row, sorted.
+func (b *Base[W]) GivenUp() []string { return b.givenUp }
+
+// failed counts a failed start on host: why says what happened.
+func (b *Base[W]) failed(host, why string) {
+	f := b.failures[host]
+	if f == nil {
+		f = &hostFailures{}
+		b.failures[host] = f
+	}
+	f.row++
+	delay := int64(RetryMost)
+	if f.row <= 16 {
+		delay = min(RetryMost, int64(RetryFirst)<<(f.row-1))
+	}
+	f.until = b.now + delay
+	switch {
+	case f.row >= GiveUpAfter:
+		// Once nothing of the task is left there, ForgetLeft lets the
+		// host be tried again, after the longest delays only.
+		b.leaving[host] = true
+		if !slices.Contains(b.givenUp, host) {
+			b.givenUp = insertSorted(b.givenUp, host)
+			b.Logf("WARN giving up " + host + ": " + strconv.Itoa(f.row) + " workers in a row " + why + "; it is tried again every " +
+				strconv.Itoa(RetryMost/1000) + " s at most")
+		}
+	case f.row >= WarnAfter && !f.warned:
+		f.warned = true
+		b.Logf("WARN workers on " + host + " " + why + " (" + strconv.Itoa(f.row) + " in a row; the terminal or the worker's log has the game's reason): retrying in " +
+			strconv.FormatInt(delay/1000, 10) + " s, and less often after each failure")
+	}
+}
+
+// succeeded ends host's run of failures: a worker there did its work.
+func (b *Base[W]) succeeded(host string) {
+	if f := b.failures[host]; f != nil {
+		delete(b.failures, host)
+		for i, h := range b.givenUp {
+			if h == host {
+				b.givenUp = append(b.givenUp[:i], b.givenUp[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+func insertSorted(s []string, x string) []string {
+	i := 0
+	for i < len(s) && s[i] < x {
+		i++
+	}
+	if i < len(s) && s[i] == x {
+		return s
+	}
+	s = append(s, "")
+	copy(s[i+1:], s[i:])
+	s[i] = x
+	return s
+}

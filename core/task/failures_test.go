@@ -1,0 +1,95 @@
+package task
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"ramfarm/core/hwgw"
+)
+
+// Failed starts on a host hold new work off it for a delay that doubles
+// with each failure in a row, warn once, and give the host up; a worker
+// that lands there ends the run. A worker that exits after its landed
+// message is no failure.
+func TestBase_failures(t *testing.T) {
+	// outcome of one worker: started and landed, started and died, or
+	// refused by the game (pid 0).
+	type outcome int
+	const (
+		landed outcome = iota
+		died
+		refused
+	)
+	tests := []struct {
+		name     string
+		outcomes []outcome
+		until    int64 // RetryAt after the last, relative to its time
+		warns    int   // WARN lines about workers on alpha
+		givenUp  bool
+	}{
+		{"landing workers", []outcome{landed, landed, landed}, 0, 0, false},
+		{"one death", []outcome{died}, RetryFirst, 0, false},
+		{"one refusal", []outcome{refused}, RetryFirst, 0, false},
+		{"deaths double the delay", []outcome{died, died}, 2 * RetryFirst, 0, false},
+		{"a warning at WarnAfter", []outcome{died, refused, died}, 4 * RetryFirst, 1, false},
+		{"one warning", []outcome{died, died, died, died, died}, 16 * RetryFirst, 1, false},
+		{"given up", []outcome{died, died, died, died, died, died}, 32 * RetryFirst, 1, true},
+		{"the delay stops growing", []outcome{died, died, died, died, died, died, died, died, died, died}, RetryMost, 1, true},
+		{"a landing ends the run", []outcome{died, died, died, died, died, died, landed}, 0, 1, false},
+		{"a landing resets the count", []outcome{died, died, landed, died, died}, 2 * RetryFirst, 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBase(t, Config{})
+			now := int64(1000)
+			accept(t, b, Tick{Now: now, Money: 10, Security: 5})
+			b.Ask(175, 4)
+			accept(t, b, Held{Seq: 1, Answered: 1, Desired: 4, Chunks: []Chunk{{Host: "alpha", Size: 175, Count: 4}}})
+			var logs []string
+			pid := Pid(100)
+			for _, o := range tc.outcomes {
+				// The next start waits for the host, as an engine does, and
+				// a host left with nothing of the task on it is forgotten.
+				for b.Blocked("alpha") {
+					now += 500
+					accept(t, b, Tick{Now: now, Money: 10, Security: 5})
+					b.ForgetLeft(func(string) bool { return false })
+				}
+				id := b.Start(rec{"alpha"}, Start{Action: hwgw.ActionWeaken, Host: "alpha", Threads: 4, RAM: 700})
+				if o == refused {
+					accept(t, b, Started{Cmd: id})
+				} else {
+					pid++
+					accept(t, b, Started{Cmd: id, Pid: pid})
+					if o == landed {
+						if ev, _ := accept(t, b, Landed{Pid: pid}); ev != nil {
+							t.Fatalf("Landed reaches the engine as %s", DescribeEvent(ev))
+						}
+					}
+					accept(t, b, Exited{Pid: pid})
+				}
+				logs = append(logs, b.Ready(0, false).Logs...)
+				b.Advance()
+			}
+			if got := b.RetryAt("alpha"); (tc.until == 0 && got != 0) || (tc.until != 0 && got != now+tc.until) {
+				t.Errorf("RetryAt = %d, want %d after the last at %d", got, now+tc.until, now)
+			}
+			warns := 0
+			for _, l := range logs {
+				if strings.HasPrefix(l, "WARN workers on alpha") {
+					warns++
+				}
+			}
+			if warns != tc.warns {
+				t.Errorf("%d warnings, want %d: %q", warns, tc.warns, logs)
+			}
+			if got := slices.Contains(b.GivenUp(), "alpha"); got != tc.givenUp || got != b.Leaving("alpha") {
+				t.Errorf("given up %v, leaving %v; want %v", got, b.Leaving("alpha"), tc.givenUp)
+			}
+			if b.Blocked("beta") {
+				t.Error("another host is blocked")
+			}
+		})
+	}
+}
