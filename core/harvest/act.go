@@ -18,8 +18,10 @@ import (
 // slots are free: fillers, each the largest that fits. Those are the
 // chunks held beyond the whole batches they make, counting that each
 // batch's grow needs a host of its own (the allocator holds fewer than
-// the shape asks, or holds them on hosts too small for its grows). Chunks
-// a landing batch frees are its successor's, never a filler's.
+// the shape asks, or holds them on hosts too small for its grows), and
+// idle chunks enough in count for a batch of the shape that the packing
+// cannot place. Chunks a landing batch frees are its successor's, never a
+// filler's.
 func (e *Engine) startBatches() {
 	if !e.safe(e.Now()) {
 		return
@@ -36,6 +38,13 @@ func (e *Engine) startBatches() {
 		if b.filler {
 			spare -= batchThreads(b.plan)
 		}
+	}
+	if idle := e.idleChunks(); e.inFlight() < e.shape.count && idle >= per {
+		// Chunks enough for one more batch of the shape that the packing
+		// cannot place (scattered over hosts that each hold a few, too
+		// few for its grow): they idle until fillers take them. The
+		// batches in flight free what their successors need.
+		spare = max(spare, idle)
 	}
 	for len(e.flight) < depth {
 		// The thread count bounds the size cheaply; only sizes within it
@@ -56,6 +65,17 @@ func (e *Engine) startBatches() {
 		}
 		spare -= batchThreads(e.sizes.of(h))
 	}
+}
+
+// idleChunks is the chunks no worker uses, on hosts new work may use.
+func (e *Engine) idleChunks() int {
+	n := 0
+	for _, h := range e.hosts {
+		if !e.Blocked(h.name) {
+			n += h.spare(e.size)
+		}
+	}
+	return n
 }
 
 // growHosts is how many batches of plan the held chunks could run at once

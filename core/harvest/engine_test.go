@@ -442,3 +442,39 @@ func TestEngine_fixedGivesUpWhatItReleases(t *testing.T) {
 		}
 	}
 }
+
+// Idle chunks enough in count for a batch of the shape that the packing
+// cannot place, because no host has room for its grow, start fillers
+// instead of idling. Here harakiri-sushi's batches (grow 73 of 114
+// threads) hold two hosts of 114 chunks each; other work keeps 50 busy on
+// each, so 128 chunks idle, 64 per host: no grow fits.
+func TestEngine_fillersInScatteredChunks(t *testing.T) {
+	cfg := Config{Model: model(t, "harakiri-sushi", 145), Task: task.Config{Cap: 399 * ram.GB}}
+	cfg.Period = 2000
+	e, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, e, task.Tick{Now: 0, Money: 100e6, Security: 5})
+	a := e.Ready().Commands[0].(task.Alloc)
+	e.Advance()
+	if e.shape.count != 2 || e.shape.threads() != 114 || e.shape.plan.Threads[hwgw.OpGrow] != 73 {
+		t.Fatalf("shape %s of %d threads", e.shape, e.shape.threads())
+	}
+	must(t, e, task.Held{Seq: 1, Answered: a.ID, Desired: a.Count, Chunks: []task.Chunk{
+		{Host: "alpha", Size: a.Size, Count: 114, Cores: 1}, {Host: "beta", Size: a.Size, Count: 114, Cores: 1}}})
+	for _, h := range e.hosts {
+		h.busy = a.Size.Times(50)
+	}
+	must(t, e, task.Tick{Now: 100, Money: 100e6, Security: 5})
+	fillers := 0
+	for _, b := range e.flight {
+		if !b.filler {
+			t.Errorf("a batch of the shape started: %v", b.plan.Threads)
+		}
+		fillers++
+	}
+	if fillers == 0 || e.idleChunks() >= e.shape.plan.Threads[hwgw.OpGrow] {
+		t.Errorf("%d fillers, %d chunks still idle", fillers, e.idleChunks())
+	}
+}
