@@ -8,9 +8,6 @@ import (
 	"ramfarm/harness/world"
 )
 
-// vacateReply is where the test asks the selector's answer to go.
-const vacateReply = 500
-
 // TestVacateHost: the player wants to upgrade a bought server that
 // harvest batches run on. A vacate moves every task off it without
 // stopping the system: no new work starts there, the batches on it land,
@@ -62,25 +59,25 @@ func TestVacateHost(t *testing.T) {
 		t.Fatalf("tasks before the vacate: %s", got)
 	}
 
-	if ok, err := g.WritePortJSON(selectorPort, `{"t":"vacate","host":"`+host+`","reply":500}`); err != nil || !ok {
-		t.Fatalf("vacate not written: %v %v", ok, err)
+	// The player's way: ramfarm/vacate.js, which waits for the answer.
+	vacate, err := g.Exec("ramfarm/vacate.js", "home", 1, host)
+	if err != nil {
+		t.Fatal(err)
 	}
 	start := g.Now()
 	money := g.Stats().Money
-	var answer string
-	var err error
-	for answer == "" {
+	for {
+		if _, ok := g.Exited(vacate); ok {
+			break
+		}
 		if g.Now()-start > 10*60*1000 {
-			t.Fatal("no answer to the vacate within 10 minutes")
+			t.Fatal("vacate.js still waiting after 10 minutes")
 		}
 		run(t, g, 1000)
-		if answer, err = g.ReadPortJSON(vacateReply); err != nil {
-			t.Fatal(err)
-		}
 	}
 	took := g.Now() - start
-	if want := `{"t":"vacated","host":"` + host + `"}`; answer != want {
-		t.Fatalf("answer %s, want %s", answer, want)
+	if want := "INFO vacate: nothing of ramfarm's is left on " + host; !slices.ContainsFunc(g.Terminal(), func(l string) bool { return strings.Contains(l, want) }) {
+		t.Fatalf("vacate.js did not say %q: %q", want, g.Terminal())
 	}
 	if ps, _ := g.World.PS(host); len(ps) > 0 {
 		t.Fatalf("vacated, but %d processes still run on %s: %v", len(ps), host, ps[0].Filename)
@@ -107,8 +104,8 @@ func TestVacateHost(t *testing.T) {
 	if err := g.World.SetMaxRAM(host, 256); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := g.WritePortJSON(selectorPort, `{"t":"reopen","host":"`+host+`"}`); err != nil || !ok {
-		t.Fatalf("reopen not written: %v %v", ok, err)
+	if _, err := g.Exec("ramfarm/reopen.js", "home", 1, host); err != nil {
+		t.Fatal(err)
 	}
 	for i := 0; !hacking(); i++ {
 		if i == 60 {

@@ -14,6 +14,7 @@
 // servers live; the module asks for a walk of the whole network now and
 // then ("walk"), and acts on a new program at once from what it knows.
 
+import { readFlags } from "/ramfarm/lib/flags.js";
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { DISCOVERY_ROLE, ev, parts } from "/ramfarm/lib/discoverywire.js";
 
@@ -47,16 +48,15 @@ const OPENERS = {
 /** Program files whose presence on home the module is told about. */
 const PROGRAM_FILES = [NUKE_EXE, ...Object.keys(OPENERS)];
 
+/** @type {[string, any][]} */
+const FLAGS = [
+    ["tick", 5000],
+];
+
 /** @param {NS} ns */
 export async function main(ns) {
-  const flags = ns.flags([
-    ["tick", 5000],
-    ["help", false],
-  ]);
-  if (flags.help || flags._.length > 0) {
-    ns.tprint(HELP);
-    return;
-  }
+  const flags = readFlags(ns, "discover", FLAGS, HELP);
+  if (!flags) return;
   const tickMs = Number(flags.tick);
   if (!(tickMs >= 20)) {
     ns.tprint("discover: --tick must be at least 20 ms");
@@ -174,4 +174,10 @@ function neighbours(ns, host) {
   } catch {
     return [];
   }
+}
+
+/** @param {{flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  data.flags([...FLAGS, ["help", false]]);
+  return [];
 }

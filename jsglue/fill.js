@@ -4,6 +4,7 @@
 // holds, and starts more the moment new chunks arrive.
 
 import { MemClient } from "/ramfarm/lib/alloc.js";
+import { readFlags } from "/ramfarm/lib/flags.js";
 import { WEAKEN_WORKER } from "/ramfarm/lib/protocol.js";
 
 const HELP = `usage: run ramfarm/fill.js TARGET [--chunk GB] [--count N] [--prio P]
@@ -14,21 +15,21 @@ COUNT chunks; every new chunk gets workers at once.
 
   --chunk GB   chunk size (default 4)
   --count N    chunks wanted (default 10)
-  --prio P     allocation priority (default 0)`;
+  --prio P     allocation priority (default 0)
+  --help       this text`;
+
+/** @type {[string, any][]} */
+const FLAGS = [
+  ["chunk", 4],
+  ["count", 10],
+  ["prio", 0],
+];
 
 /** @param {NS} ns */
 export async function main(ns) {
-  const flags = ns.flags([
-    ["chunk", 4],
-    ["count", 10],
-    ["prio", 0],
-    ["help", false],
-  ]);
-  const target = String(flags._[0] ?? "");
-  if (flags.help || !target) {
-    ns.tprint(HELP);
-    return;
-  }
+  const flags = readFlags(ns, "fill", FLAGS, HELP, { min: 1, max: 1 });
+  if (!flags) return;
+  const target = String(flags._[0]);
   ns.disableLog("ALL");
   const perThread = ns.getScriptRam(WEAKEN_WORKER);
   const client = await MemClient.open(ns);
@@ -54,4 +55,10 @@ export async function main(ns) {
     }
     await client.wait(1000);
   }
+}
+
+/** @param {{servers: string[], flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  data.flags([...FLAGS, ["help", false]]);
+  return data.servers;
 }

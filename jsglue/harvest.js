@@ -9,7 +9,10 @@
 // once. Worker RAM is the module's default (1.70/1.75 GB, the workers'
 // own cost), so getScriptRam is not needed.
 
-import { runTask } from "/ramfarm/lib/task.js";
+import { completeTask, runTask } from "/ramfarm/lib/task.js";
+
+/** @type {Array<[string, number, string]>} harvest's own flags */
+const FLAGS = [["spacing", 0, "time between a batch's landings, ms (default 50)"]];
 
 /** @param {NS} ns */
 export async function main(ns) {
@@ -22,7 +25,7 @@ a weaken time is full of them, then makes each batch larger (up to
 --ram; without it, never). TARGET should be at minimum security and
 maximum money when it starts (till and sow get it there); if it drifts,
 harvest corrects it first.`,
-    flags: [["spacing", 0, "time between a batch's landings, ms (default 50)"]],
+    flags: FLAGS,
     facts: (host) => {
       const player = ns.getPlayer();
       const m = player.mults;
@@ -45,4 +48,9 @@ harvest corrects it first.`,
     },
     look: (host) => [ns.getServerMoneyAvailable(host), ns.getServerSecurityLevel(host), ns.getHackingLevel()],
   });
+}
+
+/** @param {{servers: string[], flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  return completeTask(data, FLAGS);
 }

@@ -7,6 +7,7 @@
 
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
+import { readFlags } from "/ramfarm/lib/flags.js";
 import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
 
 const HELP = `usage: run ramfarm/memd.js [--reserve GB] [--tick ms] [--use-hacknet] [--first-port N]
@@ -23,19 +24,18 @@ hands out private ports. ramfarm/start.js starts it on home.
   --first-port N   first private port it hands out (default 101)
   --help           this text`;
 
-/** @param {NS} ns */
-export async function main(ns) {
-  const flags = ns.flags([
+/** @type {[string, any][]} */
+const FLAGS = [
     ["reserve", 8],
     ["tick", 1000],
     ["use-hacknet", false],
     ["first-port", 101],
-    ["help", false],
-  ]);
-  if (flags.help || flags._.length > 0) {
-    ns.tprint(HELP);
-    return;
-  }
+];
+
+/** @param {NS} ns */
+export async function main(ns) {
+  const flags = readFlags(ns, "memd", FLAGS, HELP);
+  if (!flags) return;
   const tickMs = Number(flags.tick);
   if (!(tickMs >= 10)) {
     ns.tprint("memd: --tick must be at least 10 ms");
@@ -125,4 +125,10 @@ function observeTick(ns, watch, observe, seen) {
     }
   }
   return ev.tick(performance.now(), dead, workers, gone);
+}
+
+/** @param {{flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  data.flags([...FLAGS, ["help", false]]);
+  return [];
 }

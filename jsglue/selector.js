@@ -6,6 +6,7 @@
 // out launches, kills and port writes, by the names the generated
 // selectorwire.js gives the events, the commands and the Ready.
 
+import { readFlags } from "/ramfarm/lib/flags.js";
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { deliver } from "/ramfarm/lib/ports.js";
@@ -33,17 +34,16 @@ To move work off a server before upgrading it, write
 
 const HOME = "home";
 
-/** @param {NS} ns */
-export async function main(ns) {
-  const flags = ns.flags([
+/** @type {[string, any][]} */
+const FLAGS = [
     ["policy", "grow"],
     ["tick", 1000],
-    ["help", false],
-  ]);
-  if (flags.help || flags._.length > 0) {
-    ns.tprint(HELP);
-    return;
-  }
+];
+
+/** @param {NS} ns */
+export async function main(ns) {
+  const flags = readFlags(ns, "selector", FLAGS, HELP);
+  if (!flags) return;
   const tickMs = Number(flags.tick);
   if (!(tickMs >= 100)) {
     ns.tprint("selector: --tick must be at least 100 ms");
@@ -125,4 +125,10 @@ async function seatTask(ns, client, id, script, ram, prio, args) {
   } catch (e) {
     return ev.launched(id, 0, e instanceof Error ? e.message : String(e));
   }
+}
+
+/** @param {{flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  data.flags([...FLAGS, ["help", false]]);
+  return [];
 }

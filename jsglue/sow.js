@@ -5,7 +5,7 @@
 //
 // RAM: the individual getters (0.5 GB) rather than getServer (2 GB).
 
-import { runTask } from "/ramfarm/lib/task.js";
+import { completeTask, runTask } from "/ramfarm/lib/task.js";
 
 /** @param {NS} ns */
 export async function main(ns) {
@@ -19,4 +19,9 @@ export async function main(ns) {
     }),
     look: (host) => [ns.getServerMoneyAvailable(host), ns.getServerSecurityLevel(host)],
   });
+}
+
+/** @param {{servers: string[], flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  return completeTask(data);
 }

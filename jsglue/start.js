@@ -8,6 +8,7 @@
 // does the rest once it runs. Run again, it starts only what is missing.
 
 import { MemClient } from "/ramfarm/lib/alloc.js";
+import { readFlags } from "/ramfarm/lib/flags.js";
 import { deliver } from "/ramfarm/lib/ports.js";
 import { MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
 import { seat } from "/ramfarm/lib/seat.js";
@@ -35,24 +36,16 @@ const DAEMONS = ["ramfarm/discover.js", "ramfarm/selector.js"];
 /** Seats of daemons outrank every task's chunks. */
 const DAEMON_PRIO = 1 << 30;
 
+/** @type {[string, any][]} */
+const FLAGS = [
+  ["policy", "grow"],
+  ["reserve", 8],
+];
+
 /** @param {NS} ns */
 export async function main(ns) {
-  /** @type {any} */
-  let flags;
-  try {
-    flags = ns.flags([
-      ["policy", "grow"],
-      ["reserve", 8],
-      ["help", false],
-    ]);
-  } catch (e) {
-    ns.tprint(`start: ${e instanceof Error ? e.message : e}\n${HELP}`);
-    return;
-  }
-  if (flags.help || flags._.length > 0) {
-    ns.tprint(HELP);
-    return;
-  }
+  const flags = readFlags(ns, "start", FLAGS, HELP);
+  if (!flags) return;
   if (!(flags.reserve >= 0)) {
     ns.tprint(`start: --reserve must be a number of GB, got ${flags.reserve}`);
     return;
@@ -127,4 +120,10 @@ function nukeWhatNeedsNoPort(ns) {
     }
   }
   return rooted;
+}
+
+/** @param {{flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  data.flags([...FLAGS, ["help", false]]);
+  return [];
 }

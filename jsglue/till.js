@@ -5,7 +5,7 @@
 // RAM: the getters below, and what lib/task.js needs to start, claim and
 // kill workers; nothing about money.
 
-import { runTask } from "/ramfarm/lib/task.js";
+import { completeTask, runTask } from "/ramfarm/lib/task.js";
 
 /** @param {NS} ns */
 export async function main(ns) {
@@ -15,4 +15,9 @@ export async function main(ns) {
     facts: (host) => ({ minSec: ns.getServerMinSecurityLevel(host) }),
     look: (host) => [0, ns.getServerSecurityLevel(host)],
   });
+}
+
+/** @param {{servers: string[], flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  return completeTask(data);
 }

@@ -20,6 +20,7 @@
 
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { Core } from "/ramfarm/lib/core.js";
+import { readFlags } from "/ramfarm/lib/flags.js";
 import { deliver } from "/ramfarm/lib/ports.js";
 import { CMD, TASK_ROLE, ev, kindOf, parts, perform } from "/ramfarm/lib/taskwire.js";
 
@@ -35,6 +36,24 @@ import { CMD, TASK_ROLE, ev, kindOf, parts, perform } from "/ramfarm/lib/taskwir
  */
 
 /** @param {Kind} k */
+/**
+ * Every task's flags and a kind's own.
+ * @param {Array<[string, number, string]>} own @returns {[string, any][]}
+ */
+function taskFlags(own) {
+  return [["prio", 0], ["ram", 0], ["fixed", false], ...own.map(([f, d]) => /** @type {[string, any]} */ ([f, d]))];
+}
+
+/**
+ * Tab completion for a task script: its flags, and the servers as TARGET.
+ * @param {{servers: string[], flags: (schema: [string, any][]) => void}} data
+ * @param {Array<[string, number, string]>} [own] the kind's own flags
+ */
+export function completeTask(data, own = []) {
+  data.flags([...taskFlags(own), ["help", false]]);
+  return data.servers;
+}
+
 function usage(k) {
   const own = k.flags ?? [];
   return `usage: run ramfarm/${k.kind}.js TARGET [--prio P] [--ram GB] [--fixed]${own.map(([f]) => ` [--${f} N]`).join("")}
@@ -57,18 +76,8 @@ RAM back.`;
  */
 export async function runTask(ns, k) {
   const own = k.flags ?? [];
-  /** @type {any} */
-  let flags;
-  try {
-    flags = ns.flags([["prio", 0], ["ram", 0], ["fixed", false], ["help", false], ...own.map(([f, d]) => [f, d])]);
-  } catch (e) {
-    ns.tprint(`${k.kind}: ${e instanceof Error ? e.message : e}\n${usage(k)}`);
-    return;
-  }
-  if (flags.help || flags._.length !== 1) {
-    ns.tprint(usage(k));
-    return;
-  }
+  const flags = readFlags(ns, k.kind, taskFlags(own), usage(k), { min: 1, max: 1 });
+  if (!flags) return;
   for (const key of ["prio", "ram", ...own.map(([f]) => f)]) {
     if (!Number.isFinite(flags[key])) {
       ns.tprint(`${k.kind}: --${key} must be a number, got ${flags[key]}`);
