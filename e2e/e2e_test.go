@@ -12,6 +12,7 @@ import (
 
 	"ramfarm/harness"
 	"ramfarm/harness/network"
+	"ramfarm/harness/scenario"
 	"ramfarm/harness/world"
 	"ramfarm/internal/coretest"
 	"ramfarm/jsglue"
@@ -282,4 +283,35 @@ func TestScriptsLoadWithoutFaults(t *testing.T) {
 			t.Errorf("terminal lacks %q:\n%s", want, term)
 		}
 	}
+}
+
+// startedGame is the bn1-start scenario's game with ramfarm started as
+// its scripts say, plus files of the player's own on home.
+func startedGame(t *testing.T, own map[string]string) *harness.Game {
+	t.Helper()
+	sc, err := scenario.Load("../scenarios/bn1-start.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
+	if err := sc.Setup(g.World); err != nil {
+		t.Fatal(err)
+	}
+	files := jsglue.Files(coretest.Wasm(t))
+	for name, text := range own {
+		files[name] = text
+	}
+	if err := g.Install("home", files); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sc.Scripts {
+		if _, err := g.Exec(s.Script, s.Host, s.Threads, s.Args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return g
 }

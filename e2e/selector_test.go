@@ -6,10 +6,7 @@ import (
 	"testing"
 
 	"ramfarm/harness"
-	"ramfarm/harness/scenario"
 	"ramfarm/harness/world"
-	"ramfarm/internal/coretest"
-	"ramfarm/jsglue"
 )
 
 // tasksByTarget lists the running till/sow/harvest tasks by target, and
@@ -59,26 +56,7 @@ func describeTasks(m map[string][]string) string {
 // heartbeats, and it neither loses nor duplicates a task: one task per
 // target, the same ones as before, and the run goes on making money.
 func TestSelectorRestart(t *testing.T) {
-	sc, err := scenario.Load("../scenarios/bn1-start.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	if err := sc.Setup(g.World); err != nil {
-		t.Fatal(err)
-	}
-	if err := g.Install("home", jsglue.Files(coretest.Wasm(t))); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range sc.Scripts {
-		if _, err := g.Exec(s.Script, s.Host, s.Threads, s.Args...); err != nil {
-			t.Fatal(err)
-		}
-	}
+	g := startedGame(t, nil)
 	run(t, g, 5*60*1000)
 	selector := pidOf(g, "ramfarm/selector.js")
 	before, pids := tasksByTarget(t, g)

@@ -26,8 +26,7 @@ restart whatever is not running; what runs is left alone.
 
 Watch it:  tail ramfarm/selector.js   (tasks and decisions)
            tail ramfarm/memd.js       (RAM granted and returned)
-Stop it:   kill the three daemons (ps lists them); tasks finish their
-           work and end on their own.`;
+Stop it:   run ramfarm/stop.js   (every ramfarm script, everywhere)`;
 
 const HOME = "home";
 const MEMD = "ramfarm/memd.js";
