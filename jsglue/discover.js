@@ -59,7 +59,7 @@ export async function main(ns) {
   if (!flags) return;
   const tickMs = Number(flags.tick);
   if (!(tickMs >= 20)) {
-    ns.tprint("discover: --tick must be at least 20 ms");
+    ns.tprint("ERROR discover: --tick must be at least 20 ms");
     return;
   }
   const config = { home: HOME };

@@ -38,7 +38,7 @@ export async function main(ns) {
   if (!flags) return;
   const tickMs = Number(flags.tick);
   if (!(tickMs >= 10)) {
-    ns.tprint("memd: --tick must be at least 10 ms");
+    ns.tprint("ERROR memd: --tick must be at least 10 ms");
     return;
   }
   const self = ns.getHostname();

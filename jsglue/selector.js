@@ -46,7 +46,7 @@ export async function main(ns) {
   if (!flags) return;
   const tickMs = Number(flags.tick);
   if (!(tickMs >= 100)) {
-    ns.tprint("selector: --tick must be at least 100 ms");
+    ns.tprint("ERROR selector: --tick must be at least 100 ms");
     return;
   }
   // Each task script's RAM: the seat a launch asks the memory daemon for.

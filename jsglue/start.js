@@ -46,7 +46,7 @@ export async function main(ns) {
   const flags = readFlags(ns, "start", FLAGS, HELP);
   if (!flags) return;
   if (!(flags.reserve >= 0)) {
-    ns.tprint(`start: --reserve must be a number of GB, got ${flags.reserve}`);
+    ns.tprint(`ERROR start: --reserve must be a number of GB, got ${flags.reserve}`);
     return;
   }
   /** @type {Record<string, (string|number)[]>} */
@@ -55,10 +55,10 @@ export async function main(ns) {
   if (!ns.ps(HOME).some((p) => p.filename === MEMD)) {
     const need = ns.getScriptRam(MEMD, HOME);
     if (ns.exec(MEMD, HOME, 1, ...args[MEMD]) === 0) {
-      ns.tprint(`start: the memory daemon needs ${need} GB free on home; free some and run start.js again`);
+      ns.tprint(`ERROR start: the memory daemon needs ${need} GB free on home; free some and run start.js again`);
       return;
     }
-    ns.tprint(`start: memory daemon started on home (${need} GB)`);
+    ns.tprint(`INFO start: memory daemon started on home (${need} GB)`);
   }
   const client = await MemClient.open(ns);
   const running = await seatedScripts(client);
@@ -72,7 +72,7 @@ export async function main(ns) {
         where = await seat(ns, client, script, ram, args[script] ?? [], DAEMON_PRIO);
       } catch (e) {
         if (tries === 1) {
-          ns.tprint(`start: no room for ${script} (${ram} GB) on any server: ${e instanceof Error ? e.message : e}`);
+          ns.tprint(`ERROR start: no room for ${script} (${ram} GB) on any server: ${e instanceof Error ? e.message : e}`);
           return;
         }
         // Make room: root the servers that need no open port, and wait
@@ -81,9 +81,9 @@ export async function main(ns) {
         await ns.asleep(1500);
       }
     }
-    ns.tprint(`start: ${script} started on ${where.host} (pid ${where.pid}, ${ram} GB)`);
+    ns.tprint(`INFO start: ${script} started on ${where.host} (pid ${where.pid}, ${ram} GB)`);
   }
-  ns.tprint("start: ramfarm is running. tail ramfarm/selector.js to watch it.");
+  ns.tprint("INFO start: ramfarm is running. tail ramfarm/selector.js to watch it.");
 }
 
 /**

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 
@@ -398,5 +399,38 @@ func TestTakesPolicy(t *testing.T) {
 				t.Errorf("%s %v: policy %s after the override, want %s", tt.script, tt.args, got, tt.policy)
 			}
 		}
+	}
+}
+
+// A normal run's logs hold only what a player should read: no ERROR or
+// WARN line in any script's log or on the terminal, and no memd line per
+// un-claim it had already settled. The first 30 minutes of bn1-fresh:
+// ramfarm from an 8 GB home, two RAM jumps, tasks of every kind.
+func TestRun_quietLogs(t *testing.T) {
+	sc, err := scenario.Load("../../scenarios/bn1-fresh.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Duration = 30 * time.Minute
+	var lines, bad []string
+	res, err := Run(Options{Scenario: sc, Wasm: coretest.Wasm(t), Policy: "grow", Trace: func(line string) {
+		lines = append(lines, line)
+		if strings.Contains(line, "ERROR") || strings.Contains(line, "WARN") || strings.Contains(line, "reject") ||
+			strings.Contains(line, "crashed") {
+			bad = append(bad, line)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.MoneyTotal == 0 || len(lines) < 1000 {
+		t.Fatalf("$%.0f made, %d log lines: the run did not get going", res.MoneyTotal, len(lines))
+	}
+	for i, l := range bad {
+		if i == 10 {
+			t.Errorf("... and %d more", len(bad)-10)
+			break
+		}
+		t.Errorf("%s", l)
 	}
 }

@@ -80,16 +80,16 @@ export async function runTask(ns, k) {
   if (!flags) return;
   for (const key of ["prio", "ram", ...own.map(([f]) => f)]) {
     if (!Number.isFinite(flags[key])) {
-      ns.tprint(`${k.kind}: --${key} must be a number, got ${flags[key]}`);
+      ns.tprint(`ERROR ${k.kind}: --${key} must be a number, got ${flags[key]}`);
       return;
     }
   }
   if (!Number.isInteger(flags.prio)) {
-    ns.tprint(`${k.kind}: --prio must be a whole number, got ${flags.prio}`);
+    ns.tprint(`ERROR ${k.kind}: --prio must be a whole number, got ${flags.prio}`);
     return;
   }
   if (flags.fixed && !(flags.ram > 0)) {
-    ns.tprint(`${k.kind}: --fixed needs --ram GB`);
+    ns.tprint(`ERROR ${k.kind}: --fixed needs --ram GB`);
     return;
   }
   const target = String(flags._[0]);
@@ -108,7 +108,7 @@ export async function runTask(ns, k) {
     for (const [f] of own) config[f] = flags[f];
     engine = core.engine(TASK_ROLE, { ...config, ...k.facts(target) }); // the module checks the config
   } catch (e) {
-    ns.tprint(`${k.kind} ${target}: ${e instanceof Error ? e.message : e}`);
+    ns.tprint(`ERROR ${k.kind} ${target}: ${e instanceof Error ? e.message : e}`);
     return;
   }
   say(`on port ${client.mb.port}, ${flags.ram ? flags.ram + " GB" : "no RAM limit"}${flags.fixed ? ", fixed" : ""}`);
