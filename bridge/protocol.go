@@ -85,6 +85,7 @@ const (
 	fReply  = "reply"
 	fAlloc  = "alloc"
 	fChunk  = "chunk"
+	fGaveUp = "gaveUp"
 	fCount  = "count"
 	fPrio   = "prio"
 	fHost   = "host"

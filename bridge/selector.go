@@ -187,6 +187,13 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 		if f.Has(fChunk) {
 			hb.Chunk = gb(fChunk)
 		}
+		for _, v := range f.Arr(fGaveUp, false) {
+			if v.Kind != jsonx.String || v.Str == "" {
+				f.Fail(fGaveUp, jsonx.ErrRange, "an array of host names")
+				break
+			}
+			hb.GaveUp = append(hb.GaveUp, v.Str)
+		}
 		if !ok && f.Err() == nil {
 			f.Fail(fKind, jsonx.ErrRange, `"till", "sow" or "harvest"`)
 		}

@@ -54,3 +54,25 @@ func TestSelector_seat(t *testing.T) {
 		t.Fatalf("no till launched into a seat of 4.4 GB: %s", got)
 	}
 }
+
+// A task's heartbeat that names hosts it gave up cordons them at memd;
+// a list that is not of host names is an error and changes nothing.
+func TestSelector_gaveUp(t *testing.T) {
+	s, err := NewSelector([]byte(`{"policy":"grow","taskRam":{"till":4.4,"sow":4.7,"harvest":5.35}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stepJSON(t, s, `[{"k":"tick","now":0,"hacking":10}]`)
+	beat := func(gaveUp string) string {
+		return `[{"k":"msg","body":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,` +
+			`"cap":0,"prio":1001,"chunk":1.75` + gaveUp + `}}]`
+	}
+	if got := stepJSON(t, s, beat(`,"gaveUp":["pserv-0"]`)); !strings.Contains(got, `"t":"cordon","host":"pserv-0","on":true`) {
+		t.Errorf("no cordon of the given-up host: %s", got)
+	}
+	for _, bad := range []string{`,"gaveUp":[3]`, `,"gaveUp":[""]`, `,"gaveUp":"pserv-1"`} {
+		if got := stepJSON(t, s, beat(bad)); !strings.Contains(got, `heartbeat: field \"gaveUp\"`) || strings.Contains(got, `"t":"cordon"`) {
+			t.Errorf("%s: %s, want an error naming gaveUp and no cordon", bad, got)
+		}
+	}
+}

@@ -353,6 +353,7 @@ func (t *Task) encodeCommand(c task.Command) {
 			w.Bool(c.Stopping)
 			w.Key(fChunk)
 			w.Num(c.Chunk.GB())
+			w.StringList(fGaveUp, c.GaveUp)
 		})
 	case task.Finished:
 		head(CmdFinished, c.ID)

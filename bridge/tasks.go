@@ -52,6 +52,7 @@ var TaskSchema = []Message{
 		{fRate, TAny, false, "expected money per second at its current size"},
 		{fStopping, TBool, false, "it is draining after a stop"},
 		{fChunk, TGB, false, "the size of the chunks it asks for"},
+		{fGaveUp, TStrings, false, "hosts where its workers kept dying at start; the selector keeps work off them for a while"},
 	}},
 	{TypeFinished, ToDaemon, "A task is ending: done = its phase is complete (till: min security; sow: max money).", []Field{
 		pid,

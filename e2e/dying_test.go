@@ -58,6 +58,9 @@ func TestDyingWorkers(t *testing.T) {
 			if n := countPrefixed(tlog, "WARN giving up alpha"); n != 1 {
 				t.Errorf("%d give-ups of alpha, want 1: %q", n, tlog)
 			}
+			if beat := sel.last("heartbeat"); beat == nil || fmt.Sprint(beat["gaveUp"]) != "[alpha]" {
+				t.Errorf("last heartbeat %v, want gaveUp [alpha] (the selector quarantines it)", beat)
+			}
 			if len(tlog) > 60 || len(mlog) > 80 {
 				t.Errorf("logs grow with the deaths: task %d lines, memd %d", len(tlog), len(mlog))
 			}

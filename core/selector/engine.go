@@ -60,7 +60,8 @@ type Engine struct {
 	byLaunch map[int64]*task
 	killed   map[Pid]int64 // pid -> kill time, to ignore late messages
 
-	vacating map[string]*vacate
+	vacating   map[string]*vacate
+	quarantine map[string]int64 // host -> when its cordon for dying workers ends
 
 	// PolicyRestart: jumped is set by an Observe whose usable RAM jumped;
 	// hold stops launches until the killed tasks' allocations are gone.
@@ -85,11 +86,12 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e := &Engine{
 		cfg: c, model: c.model(),
-		targets:  map[string]*target{},
-		byPid:    map[Pid]*task{},
-		byLaunch: map[int64]*task{},
-		killed:   map[Pid]int64{},
-		vacating: map[string]*vacate{},
+		targets:    map[string]*target{},
+		byPid:      map[Pid]*task{},
+		byLaunch:   map[int64]*task{},
+		killed:     map[Pid]int64{},
+		vacating:   map[string]*vacate{},
+		quarantine: map[string]int64{},
 	}
 	switch c.Policy {
 	case PolicyGrow:

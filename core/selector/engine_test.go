@@ -182,6 +182,25 @@ func TestEngine_Step(t *testing.T) {
 			before: []Event{Vacate{Host: "pserv-0", Reply: 500}},
 			ev:     obs(200, []Target{alpha, unrooted(beta)}, home(20*ram.GB), HostRAM{Host: "pserv-0", Usable: 8 * ram.GB})},
 		{name: "reopen lifts the cordon", ev: Reopen{Host: "pserv-0"}, want: []string{`Cordon id=2 host="pserv-0" off`}},
+		{name: "a host a task gave up is cordoned, once",
+			before: []Event{Heartbeat{Pid: 11, Port: 1011, Kind: KindTill, Target: "alpha", Cap: 35 * ram.GB, Priority: 1002, GaveUp: []string{"pserv-0"}}},
+			ev:     Heartbeat{Pid: 11, Port: 1011, Kind: KindTill, Target: "alpha", Cap: 35 * ram.GB, Priority: 1002, GaveUp: []string{"n00dles", "pserv-0"}},
+			want:   []string{`Cordon id=3 host="n00dles" on`}},
+		{name: "a quarantine ends after Quarantine",
+			before: beating(Heartbeat{Pid: 11, Port: 1011, Kind: KindTill, Target: "alpha", Cap: 35 * ram.GB, Priority: 1002, GaveUp: []string{"pserv-0"}},
+				100+Quarantine-1),
+			ev:   Tick{Now: 100 + Quarantine},
+			want: []string{`Cordon id=3 host="pserv-0" off`}},
+		{name: "a host being vacated is not quarantined: the vacate's cordon holds it",
+			before: append([]Event{Vacate{Host: "pserv-0", Reply: 500}},
+				beating(Heartbeat{Pid: 11, Port: 1011, Kind: KindTill, Target: "alpha", Cap: 35 * ram.GB, Priority: 1002, GaveUp: []string{"pserv-0"}},
+					100+Quarantine-1)...),
+			ev: Tick{Now: 100 + Quarantine}},
+		{name: "a vacate keeps a quarantined host cordoned past its quarantine",
+			before: append([]Event{Heartbeat{Pid: 11, Port: 1011, Kind: KindTill, Target: "alpha", Cap: 35 * ram.GB, Priority: 1002,
+				GaveUp: []string{"pserv-0"}}, Vacate{Host: "pserv-0", Reply: 500}},
+				beating(Heartbeat{Pid: 11, Port: 1011, Kind: KindTill, Target: "alpha", Cap: 35 * ram.GB, Priority: 1002}, 100+Quarantine-1)...),
+			ev: Tick{Now: 100 + Quarantine}},
 		{name: "a restart jump kills every task",
 			cfg:  Config{Policy: PolicyRestart},
 			ev:   obs(200, []Target{alpha, unrooted(beta)}, HostRAM{Host: "home", Usable: 81 * ram.GB, Allocated: 20 * ram.GB}),
@@ -445,4 +464,14 @@ func TestEngine_shrink(t *testing.T) {
 			t.Errorf("shrink to %v: %v, want %s", tc.to, got, tc.want)
 		}
 	}
+}
+
+// beating is hb every 5 s from the fixture's 100 ms until until, each
+// after a Tick: a task that stays alive through a long stretch.
+func beating(hb Heartbeat, until int64) []Event {
+	var evs []Event
+	for now := int64(100); now <= until; now += 5000 {
+		evs = append(evs, Tick{Now: now}, hb)
+	}
+	return append(evs, Tick{Now: until})
 }

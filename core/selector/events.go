@@ -116,6 +116,9 @@ type Heartbeat struct {
 	// Stopping: the task was asked to stop and is finishing. A selector
 	// that adopts it does not count it as its target's worker.
 	Stopping bool
+	// GaveUp: hosts where the task's workers kept dying at start. The
+	// engine cordons each for Quarantine, so no work starts there at once.
+	GaveUp []string
 }
 
 // Exit is a task's last message. Done means its work is complete (till:

@@ -169,8 +169,46 @@ func (e *Engine) stepTick(ev Tick) error {
 		return err
 	}
 	e.clock(ev.Now)
+	e.endQuarantines()
 	e.pass()
 	return nil
+}
+
+// Quarantine is how long, ms, a host where a task's workers kept dying at
+// start stays cordoned: a missing file or a deleted host fails every
+// task's workers there alike, and each would find out on its own.
+const Quarantine = 10 * 60 * 1000
+
+// quarantineHosts cordons the hosts a task gave up, unless a vacate holds
+// them already.
+func (e *Engine) quarantineHosts(hosts []string) {
+	for _, h := range hosts {
+		if h == "" || e.vacating[h] != nil || e.quarantine[h] != 0 {
+			continue
+		}
+		e.quarantine[h] = e.now + Quarantine
+		e.emit(Cordon{ID: e.id(), Host: h, On: true})
+		e.logf("WARN quarantine " + h + " for " + itoa(Quarantine/60000) + " min: a task's workers kept dying there at start")
+	}
+}
+
+// endQuarantines reopens the hosts whose quarantine is over, in name
+// order; a host a vacate took over stays cordoned.
+func (e *Engine) endQuarantines() {
+	var over []string
+	for h, until := range e.quarantine {
+		if e.now >= until {
+			over = append(over, h)
+		}
+	}
+	slices.Sort(over)
+	for _, h := range over {
+		delete(e.quarantine, h)
+		if e.vacating[h] == nil {
+			e.emit(Cordon{ID: e.id(), Host: h})
+			e.logf("quarantine of " + h + " over")
+		}
+	}
 }
 
 func (e *Engine) stepLaunched(ev Launched) error {
@@ -235,6 +273,7 @@ func (e *Engine) stepHeartbeat(ev Heartbeat) error {
 	if _, dead := e.killed[ev.Pid]; dead {
 		return nil // sent before its kill
 	}
+	e.quarantineHosts(ev.GaveUp)
 	if t == nil {
 		e.adopt(ev)
 		return nil
@@ -355,6 +394,7 @@ func (e *Engine) stepReopen(ev Reopen) error {
 		return wrap(ErrBadHost, "reopen names no host")
 	}
 	delete(e.vacating, ev.Host)
+	delete(e.quarantine, ev.Host)
 	for _, t := range e.tasks {
 		delete(t.left, ev.Host)
 	}

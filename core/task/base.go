@@ -412,10 +412,10 @@ func (b *Base[W]) AfterTick(s Status) {
 		b.Ask(b.size, b.count)
 	}
 	h := Heartbeat{Held: s.Held, Want: s.Want, Capped: s.Capped, Cap: b.cap, Priority: b.prio, Rate: s.Rate, Chunk: s.Chunk,
-		Stopping: b.stopping, Mode: s.Mode}
+		Stopping: b.stopping, Mode: s.Mode, GaveUp: slices.Clone(b.givenUp)}
 	last := b.beat
 	last.ID, last.Rate = 0, h.Rate
-	if b.beaten && h == last && b.now < b.beatAt+b.cfg.Heartbeat {
+	if b.beaten && sameBeat(h, last) && b.now < b.beatAt+b.cfg.Heartbeat {
 		return
 	}
 	h.ID = b.ID()
@@ -475,4 +475,12 @@ func (b *Base[W]) String() string {
 		l.S("cmd", DescribeCommand(c))
 	}
 	return l.String()
+}
+
+// sameBeat reports whether two heartbeats say the same: every field
+// (Heartbeat holds a slice, so == cannot compare it).
+func sameBeat(a, b Heartbeat) bool {
+	return a.ID == b.ID && a.Held == b.Held && a.Want == b.Want && a.Capped == b.Capped && a.Cap == b.Cap &&
+		a.Priority == b.Priority && a.Rate == b.Rate && a.Chunk == b.Chunk && a.Stopping == b.Stopping && a.Mode == b.Mode &&
+		slices.Equal(a.GaveUp, b.GaveUp)
 }

@@ -110,6 +110,9 @@ type Heartbeat struct {
 	Chunk    ram.Amount // the size of the chunks it asks for
 	Stopping bool       // it was asked to stop and is finishing
 	Mode     string     // what the engine is doing, for people
+	// GaveUp lists the hosts where its workers kept dying at start
+	// (GiveUpAfter in a row), sorted: the selector keeps work off them.
+	GaveUp []string
 }
 
 // Finished is the last command: the task holds nothing and runs nothing.

@@ -298,6 +298,7 @@ export const CODES = Object.freeze([
  * @property {any} [rate] expected money per second at its current size
  * @property {boolean} [stopping] it is draining after a stop
  * @property {number} [chunk] the size of the chunks it asks for
+ * @property {string[]} [gaveUp] hosts where its workers kept dying at start; the selector keeps work off them for a while
  */
 
 /**
