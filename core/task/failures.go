@@ -66,18 +66,15 @@ func (b *Base[W]) failed(host, why string) {
 		b.failures[host] = f
 	}
 	f.row++
-	delay := int64(RetryMost)
-	if f.row <= 16 {
-		delay = min(RetryMost, int64(RetryFirst)<<(f.row-1))
-	}
+	delay := min(RetryMost, int64(RetryFirst)<<min(f.row-1, 16))
 	f.until = b.now + delay
 	switch {
 	case f.row >= GiveUpAfter:
 		// Once nothing of the task is left there, ForgetLeft lets the
 		// host be tried again, after the longest delays only.
 		b.leaving[host] = true
-		if !slices.Contains(b.givenUp, host) {
-			b.givenUp = insertSorted(b.givenUp, host)
+		if i, found := slices.BinarySearch(b.givenUp, host); !found {
+			b.givenUp = slices.Insert(b.givenUp, i, host)
 			b.Logf("WARN giving up " + host + ": " + strconv.Itoa(f.row) + " workers in a row " + why + "; it is tried again every " +
 				strconv.Itoa(RetryMost/1000) + " s at most")
 		}
@@ -90,27 +87,8 @@ func (b *Base[W]) failed(host, why string) {
 
 // succeeded ends host's run of failures: a worker there did its work.
 func (b *Base[W]) succeeded(host string) {
-	if f := b.failures[host]; f != nil {
-		delete(b.failures, host)
-		for i, h := range b.givenUp {
-			if h == host {
-				b.givenUp = append(b.givenUp[:i], b.givenUp[i+1:]...)
-				break
-			}
-		}
+	delete(b.failures, host)
+	if i, found := slices.BinarySearch(b.givenUp, host); found {
+		b.givenUp = slices.Delete(b.givenUp, i, i+1)
 	}
-}
-
-func insertSorted(s []string, x string) []string {
-	i := 0
-	for i < len(s) && s[i] < x {
-		i++
-	}
-	if i < len(s) && s[i] == x {
-		return s
-	}
-	s = append(s, "")
-	copy(s[i+1:], s[i:])
-	s[i] = x
-	return s
 }
