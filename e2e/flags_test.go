@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,29 +24,37 @@ func TestScriptsHelpAndBadFlags(t *testing.T) {
 	if len(scripts) < 10 {
 		t.Fatalf("only %d scripts: %v", len(scripts), scripts)
 	}
+	// One game for all, with room to start every script at once: one that
+	// answers --help or a bad flag ends before it touches anything.
+	g, _ := newGame(t, 512)
+	type call struct {
+		script, arg, want string
+		pid               int64
+	}
+	var calls []call
 	for _, script := range scripts {
-		for _, tc := range []struct {
-			args []any
-			want string
-		}{
-			{[]any{"--help"}, "usage: run " + script},
-			{[]any{"--no-such-flag", "1"}, "ERROR " + strings.TrimSuffix(path.Base(script), ".js") + ": "},
+		name := strings.TrimSuffix(path.Base(script), ".js")
+		for _, r := range []call{
+			// A terminal line says "FILE: text"; only --help's text starts with the usage.
+			{script: script, arg: "--help", want: script + ": usage: run " + script},
+			{script: script, arg: "--no-such-flag", want: script + ": ERROR " + name + ": "},
 		} {
-			t.Run(path.Base(script)+" "+tc.args[0].(string), func(t *testing.T) {
-				g, _ := newGame(t, 64)
-				pid, err := g.Exec(script, "home", 1, tc.args...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				run(t, g, 1000)
-				reason, ended := g.Exited(pid)
-				if !ended || reason != world.ExitFinished {
-					t.Errorf("ended %v (%v), want finished", ended, reason)
-				}
-				if out := strings.Join(g.Terminal(), "\n"); !strings.Contains(out, tc.want) {
-					t.Errorf("terminal lacks %q:\n%s", tc.want, out)
-				}
-			})
+			pid, err := g.Exec(script, "home", 1, r.arg, "1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.pid = pid
+			calls = append(calls, r)
+		}
+	}
+	run(t, g, 1000)
+	term := g.Terminal()
+	for _, r := range calls {
+		if reason, ended := g.Exited(r.pid); !ended || reason != world.ExitFinished {
+			t.Errorf("%s %s: ended %v (%v), want finished", r.script, r.arg, ended, reason)
+		}
+		if !slices.ContainsFunc(term, func(l string) bool { return strings.Contains(l, r.want) }) {
+			t.Errorf("%s %s: terminal lacks %q", r.script, r.arg, r.want)
 		}
 	}
 }
