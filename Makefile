@@ -7,8 +7,13 @@ WASM    := $(BUILD)/core.wasm
 GAME    := $(BUILD)/game
 WASIRUN := $(BUILD)/wasirun
 CORE_SRC := $(shell find core bridge wasm -name '*.go' -not -name '*_test.go') go.mod
+# The committed dist/ must be what a fresh clone builds, byte for byte,
+# and another Go release compiles other bytes: the module is built with
+# this one (the go command fetches it when it is not the local one).
+WASM_GO := go1.26.8
+DIST    := dist
 
-.PHONY: all wasm bundle sim test test-go test-js test-wasm test-browser vet purity gen check-gen bench clean
+.PHONY: all wasm bundle dist check-dist sim test test-go test-js test-wasm test-browser vet purity gen check-gen bench clean
 
 all: bundle
 
@@ -19,18 +24,26 @@ wasm: $(WASM)
 
 $(WASM): $(CORE_SRC)
 	@mkdir -p $(BUILD)
-	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $@ ./wasm
+	GOTOOLCHAIN=$(WASM_GO) GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -buildvcs=false -o $@ ./wasm
 
 ## bundle: the files to copy into the game (build/game/ramfarm/...)
 bundle: $(WASM)
 	$(GO) run ./cmd/ramfarm bundle --wasm $(WASM) --out $(GAME)
+
+## dist: the release players install from the game's terminal (committed)
+dist: $(WASM)
+	$(GO) run ./cmd/ramfarm dist --wasm $(WASM) --out $(DIST)
+
+# check-dist fails when the committed dist/ is not what these sources build.
+check-dist: $(WASM)
+	$(GO) run ./cmd/ramfarm dist --check --wasm $(WASM) --out $(DIST)
 
 ## sim: the default simulated game run (real scripts, real module)
 sim: $(WASM)
 	$(GO) run ./cmd/ramfarm sim --wasm $(WASM)
 
 ## test: everything CI checks but test-browser
-test: purity check-gen vet bundle test-go test-js test-wasm
+test: purity check-gen vet bundle check-dist test-go test-js test-wasm
 
 test-go: $(WASM)
 	RAMFARM_WASM=$(abspath $(WASM)) $(GO) test -count=1 ./...

@@ -40,6 +40,9 @@ type Config struct {
 	// game) before the game counts as frozen (ErrFrozen); 0 selects
 	// DefaultFreezeAfter, a negative value never checks.
 	FreezeAfter time.Duration
+	// Fetch downloads a URL for ns.wget: the HTTP status and body. Nil
+	// selects a GET with a 30 s timeout.
+	Fetch func(url string) (status int, body string, err error)
 }
 
 // Game is one emulated game. It is single-threaded: drive it from one

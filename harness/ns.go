@@ -171,6 +171,7 @@ func (g *Game) newNS(p *process) *goja.Object {
 
 	b.logging()
 	b.processes()
+	b.files()
 	b.serversInfo()
 	b.portsAPI()
 	b.hacking()

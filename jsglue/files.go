@@ -18,6 +18,16 @@ import (
 //go:embed *.js lib/*.js w/*.js
 var scripts embed.FS
 
+// InstallJS is the installer a player fetches into home's root with
+// wget. It is not among Files: it lives outside ramfarm/ and imports
+// nothing, since it runs before anything else is there.
+//
+//go:embed install/install.js
+var InstallJS string
+
+// InstallFile is the installer's path in the game.
+const InstallFile = "install.js"
+
 // Dir is the folder the scripts live in inside the game.
 const Dir = "ramfarm"
 

@@ -74,7 +74,7 @@ func loadSnapshot(dir, ramReport string) (*snapshot, error) {
 			manifest, err = os.ReadFile(p)
 			return err
 		}
-		if why := gamePathProblem(name); why != "" {
+		if why := GamePathProblem(name); why != "" {
 			s.notes = append(s.notes, name+": not pushed: "+why)
 			return nil
 		}
@@ -144,10 +144,10 @@ func manifestRAM(b []byte) (map[string]float64, error) {
 	return ram, nil
 }
 
-// gamePathProblem says why the game would refuse name as a file path in
+// GamePathProblem says why the game would refuse name as a file path in
 // pushFile, or "" if it takes it (REMOTE_API.md §3.1 and §3.2). name
 // comes from a folder walk, so its segments are never empty, "." or "..".
-func gamePathProblem(name string) string {
+func GamePathProblem(name string) string {
 	if !isScript(name) && !strings.HasSuffix(name, ".txt") && !strings.HasSuffix(name, ".json") {
 		return "the game takes only .js, .script, .txt and .json files"
 	}

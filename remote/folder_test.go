@@ -34,9 +34,9 @@ func TestGamePathProblem(t *testing.T) {
 		{"dir/.js", "a name before the extension"},
 		{".js", "a name before the extension"},
 	} {
-		got := gamePathProblem(tt.name)
+		got := GamePathProblem(tt.name)
 		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
-			t.Errorf("gamePathProblem(%q) = %q, want %q", tt.name, got, tt.want)
+			t.Errorf("GamePathProblem(%q) = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

@@ -79,7 +79,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("remote: config invalid: Dir is empty")
 	}
 	if cfg.Prefix != "" && (!strings.HasSuffix(cfg.Prefix, "/") || strings.HasPrefix(cfg.Prefix, "/") ||
-		strings.Contains(cfg.Prefix, "//") || gamePathProblem(cfg.Prefix+"x.js") != "") {
+		strings.Contains(cfg.Prefix, "//") || GamePathProblem(cfg.Prefix+"x.js") != "") {
 		return nil, fmt.Errorf("remote: config invalid: Prefix %q is not a game folder such as \"ramfarm/\"", cfg.Prefix)
 	}
 	if cfg.Poll < 0 || cfg.Timeout < 0 {

@@ -1,6 +1,8 @@
 // Command ramfarm is the developer's and player's entry point:
 //
 //	ramfarm bundle   write the in-game files (copy them into the game)
+//	ramfarm dist     write the release players install with install.js
+//	ramfarm serve    serve the release over HTTP for install.js --from
 //	ramfarm push     push them into the running game through its Remote API
 //	ramfarm sim      run the simulated game with the real scripts and module
 package main
@@ -16,6 +18,9 @@ const usage = `usage: ramfarm <command> [flags]
 Commands:
   bundle   write the files to copy into the game (ramfarm/*.js, with the
            core module embedded) into a folder
+  dist     write the release a player installs from the game's terminal
+           (in-game files, install.js and a manifest) into a folder
+  serve    serve the release over HTTP, for install.js --from http://localhost:8000
   push     serve the game's Remote API and push a folder of in-game files
            to home when the game connects; --watch keeps pushing changes
   sim      run ramfarm in the emulated game, on a virtual clock, and print
@@ -36,6 +41,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "bundle":
 		return bundleCmd(args[1:], stdout, stderr)
+	case "dist":
+		return distCmd(args[1:], stdout, stderr)
+	case "serve":
+		return serveCmd(args[1:], stdout, stderr)
 	case "push":
 		return pushCmd(args[1:], stdout, stderr)
 	case "sim":

@@ -34,7 +34,7 @@ func pushCmd(args []string, stdout, stderr io.Writer) int {
 			"home, deletes files under "+cfg.Prefix+" that the folder no longer has, and prints\n"+
 			"each script's RAM as the game computes it beside the bundle's own figures.\n"+
 			"Without --watch it exits after one push: 0 if the game took everything,\n"+
-			"1 on any error from the game. 'ramfarm bundle --out DIR' writes a folder.\n\n")
+			"1 on any error from the game. make dist writes the release folder.\n\n")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -63,7 +63,7 @@ func pushCmd(args []string, stdout, stderr io.Writer) int {
 	if err := srv.Serve(ctx, ln); err != nil {
 		hint := ""
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, remote.ErrNoFiles) {
-			hint = " ('ramfarm bundle --out DIR' writes the in-game files into DIR)"
+			hint = " (make dist writes the release into dist/)"
 		}
 		fmt.Fprintf(stderr, "ERROR push: %v%s\n", err, hint)
 		return 1

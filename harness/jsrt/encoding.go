@@ -1,13 +1,25 @@
 package jsrt
 
 import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/binary"
+	"hash"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
 )
+
+// digests are SubtleCrypto.digest's algorithms, by their upper-case names.
+var digests = map[string]func() hash.Hash{
+	"SHA-1":   sha1.New,
+	"SHA-256": sha256.New,
+	"SHA-384": sha512.New384,
+	"SHA-512": sha512.New,
+}
 
 func (r *Realm) encodingNatives(set func(string, func(goja.FunctionCall) goja.Value)) {
 	set("utf8Encode", func(c goja.FunctionCall) goja.Value {
@@ -48,6 +60,15 @@ func (r *Realm) encodingNatives(set func(string, func(goja.FunctionCall) goja.Va
 			return goja.Null()
 		}
 		return r.vm.ToValue(s)
+	})
+	set("digest", func(c goja.FunctionCall) goja.Value {
+		h := digests[c.Argument(0).String()]
+		if h == nil {
+			return goja.Null()
+		}
+		d := h()
+		d.Write(r.viewBytes(c.Argument(1)))
+		return r.vm.ToValue(r.vm.NewArrayBuffer(d.Sum(nil)))
 	})
 	set("fillRandom", func(c goja.FunctionCall) goja.Value {
 		b := r.viewBytes(c.Argument(0))

@@ -183,3 +183,24 @@ func TestUint8ArrayFromBase64(t *testing.T) {
 		}
 	}
 }
+
+func TestSubtleDigest(t *testing.T) {
+	env := newTestEnv(t, 1)
+	hex := `(b) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, "0")).join("")`
+	tests := []struct{ src, want string }{
+		{`crypto.subtle.digest("SHA-256", new TextEncoder().encode("abc")).then(` + hex + `)`,
+			"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		{`crypto.subtle.digest({name: "sha-1"}, new Uint8Array(0).buffer).then(` + hex + `)`,
+			"da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+		{`crypto.subtle.digest("SHA-256", new DataView(new TextEncoder().encode("xabcx").buffer, 1, 3)).then(` + hex + `)`,
+			"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		{`crypto.subtle.digest("MD5", new Uint8Array(1)).catch((e) => e.name)`, "NotSupportedError"},
+		{`crypto.subtle.digest("SHA-256", "abc").catch((e) => e.name)`, "TypeError"},
+	}
+	for _, tt := range tests {
+		env.eval(t, `globalThis.out = "pending"; (`+tt.src+`).then((v) => { globalThis.out = v; })`)
+		if got := env.eval(t, `out`).String(); got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}

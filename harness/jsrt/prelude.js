@@ -242,6 +242,27 @@
       native.fillRandom(array);
       return array;
     },
+    // SubtleCrypto's digest only: what an installer needs to check what
+    // it downloaded. Like the browser's, it answers with a promise and
+    // rejects (never throws) on a bad algorithm or data.
+    subtle: {
+      digest(algorithm, data) {
+        return new P((resolve, reject) => {
+          const name = typeof algorithm === 'string' ? algorithm : algorithm?.name;
+          const bytes = isBufferSource(data) ? data : null;
+          if (bytes === null) {
+            reject(new TypeError("Failed to execute 'digest' on 'SubtleCrypto': parameter 2 is not of type 'ArrayBuffer or ArrayBufferView'."));
+            return;
+          }
+          const out = native.digest(String(name).toUpperCase(), bytes);
+          if (out === null) {
+            reject(new DOMException('Algorithm: Unrecognized name', 'NotSupportedError'));
+            return;
+          }
+          resolve(out);
+        });
+      },
+    },
   });
 
   const utf8Labels = ['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'];

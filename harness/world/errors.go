@@ -21,6 +21,8 @@ var (
 	ErrRAMOverride     = errors.New("world: ramOverride is below the base cost")
 	ErrScriptArgs      = errors.New("world: script args are not strings, numbers or booleans")
 	ErrScpFileType     = errors.New("world: scp of a file that is not a script, text or .lit file")
+	ErrFileType        = errors.New("world: not a script or text file")
+	ErrNoSuchFile      = errors.New("world: no such file")
 )
 
 // Kinds of the game errors that hacking tools and server purchases throw.

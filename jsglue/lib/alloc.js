@@ -33,6 +33,8 @@ export class MemClient {
   constructor(ns, mb) {
     this.ns = ns;
     this.mb = mb;
+    /** "host/script" for each worker script this process has copied: once each, so an update reaches every host. @type {Set<string>} */
+    this.copied = new Set();
     /** @type {Map<number, Allocation>} */
     this.allocs = new Map();
     /** @type {(msg: any) => void} messages that are not allocation snapshots (a selector's commands) */
@@ -134,7 +136,10 @@ export class Allocation {
     const ns = this.client.ns;
     let pid = 0;
     try {
-      if (!ns.fileExists(script, host)) ns.scp(script, host);
+      // Copied even when the host has the file: after an update, an older
+      // copy there must not run.
+      const copy = `${host}/${script}`;
+      if (!this.client.copied.has(copy) && ns.scp(script, host)) this.client.copied.add(copy);
       pid = ns.exec(script, host, threads, ...args);
     } catch {
       return 0; // the host is gone

@@ -1,0 +1,225 @@
+// @ts-check
+// The loader of ramfarm's core module: decodes the embedded module bytes,
+// compiles them once per JS realm (the game runs every script in one
+// realm, so globalThis is shared), and gives each script its own instance
+// through a minimal WASI preview1 shim.
+//
+// RAM: nothing here is a netscript name, so importing this file costs a
+// script nothing beyond its 1.6 GB base (see WASM_IN_GAME.md).
+
+import { WASM_B64, WASM_HASH } from "/ramfarm/lib/core-wasm.js";
+import { EXPORTS } from "/ramfarm/lib/protocol.js";
+
+const CACHE_PREFIX = "ramfarm.core.";
+const EBADF = 8;
+
+/** Decodes base64 into bytes. @param {string} b64 */
+function decodeBase64(b64) {
+  // Uint8Array.fromBase64 is native in current browsers; older engines
+  // (Electron's) take the byte loop.
+  const fromBase64 = /** @type {any} */ (Uint8Array).fromBase64;
+  if (typeof fromBase64 === "function") return fromBase64(b64);
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The compiled module, shared by every script of the realm. The cache is
+ * keyed by the module's hash so a new build never meets an old module, and
+ * stale builds are dropped so their memory can be reclaimed.
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export function compiledCore() {
+  const g = /** @type {Record<string, any>} */ (globalThis);
+  const key = CACHE_PREFIX + WASM_HASH;
+  if (!g[key]) {
+    for (const k of Object.keys(g)) if (k.startsWith(CACHE_PREFIX)) delete g[k];
+    g[key] = WebAssembly.compile(decodeBase64(WASM_B64));
+  }
+  return g[key];
+}
+
+/**
+ * WASI preview1 imports for a Go reactor. Go needs only these; every
+ * import must exist at instantiation even if never called.
+ * @param {{memory?: WebAssembly.Memory, stderr: string[]}} st
+ */
+export function wasiImports(st) {
+  const view = () => new DataView(/** @type {WebAssembly.Memory} */ (st.memory).buffer);
+  const zero2 = (/** @type {number} */ a, /** @type {number} */ b) => {
+    const v = view();
+    v.setUint32(a, 0, true);
+    v.setUint32(b, 0, true);
+    return 0;
+  };
+  const dec = new TextDecoder();
+  const ebadf = () => EBADF;
+  return {
+    args_sizes_get: zero2,
+    environ_sizes_get: zero2,
+    args_get: () => 0,
+    environ_get: () => 0,
+    sched_yield: () => 0,
+    /** @param {number} _id @param {any} _prec @param {number} out */
+    clock_time_get(_id, _prec, out) {
+      // Nanoseconds as two 32-bit halves: no BigInt needed. The Go runtime
+      // aborts on a first reading of 0, so the clock starts at 1 s.
+      const ns = 1e9 + Math.floor(performance.now() * 1e6);
+      const v = view();
+      v.setUint32(out, ns % 4294967296, true);
+      v.setUint32(out + 4, Math.floor(ns / 4294967296), true);
+      return 0;
+    },
+    /** @param {number} buf @param {number} len */
+    random_get(buf, len) {
+      const mem = /** @type {WebAssembly.Memory} */ (st.memory);
+      for (let off = 0; off < len; off += 65536) {
+        crypto.getRandomValues(new Uint8Array(mem.buffer, buf + off, Math.min(65536, len - off)));
+      }
+      return 0;
+    },
+    /** @param {number} fd @param {number} iovs @param {number} n @param {number} written */
+    fd_write(fd, iovs, n, written) {
+      const mem = /** @type {WebAssembly.Memory} */ (st.memory);
+      const v = view();
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const p = v.getUint32(iovs + 8 * i, true);
+        const l = v.getUint32(iovs + 8 * i + 4, true);
+        if (fd === 1 || fd === 2) st.stderr.push(dec.decode(new Uint8Array(mem.buffer, p, l)));
+        total += l;
+      }
+      v.setUint32(written, total, true);
+      return 0;
+    },
+    /** Reports every subscription ready at once (Go polls only on panic). @param {number} inp @param {number} out @param {number} nsub @param {number} nev */
+    poll_oneoff(inp, out, nsub, nev) {
+      const v = view();
+      for (let i = 0; i < nsub; i++) {
+        const s = inp + 48 * i, e = out + 32 * i;
+        v.setUint32(e, v.getUint32(s, true), true);
+        v.setUint32(e + 4, v.getUint32(s + 4, true), true);
+        v.setUint16(e + 8, 0, true);
+        v.setUint8(e + 10, v.getUint8(s + 8));
+      }
+      v.setUint32(nev, nsub, true);
+      return 0;
+    },
+    /** @param {number} code */
+    proc_exit(code) {
+      throw new Error("ramfarm core exited with code " + code);
+    },
+    fd_prestat_get: ebadf,
+    fd_prestat_dir_name: ebadf,
+    fd_fdstat_get: ebadf,
+    fd_fdstat_set_flags: ebadf,
+    fd_close: ebadf,
+  };
+}
+
+/** Thrown when the module trapped; the instance is gone, open a new Core. */
+export class CoreTrap extends Error {
+  /** @param {string} msg @param {string} stderr */
+  constructor(msg, stderr) {
+    super(msg + (stderr ? "\n" + stderr : ""));
+    this.name = "CoreTrap";
+  }
+}
+
+/** One instance of the core module. */
+export class Core {
+  /** @param {WebAssembly.Instance} inst @param {{memory?: WebAssembly.Memory, stderr: string[]}} st */
+  constructor(inst, st) {
+    this.ex = /** @type {Record<string, any>} */ (inst.exports);
+    this.st = st;
+    this.dead = false;
+    this.enc = new TextEncoder();
+    this.dec = new TextDecoder();
+  }
+
+  /** Instantiates the shared compiled module. */
+  static async open() {
+    const mod = await compiledCore();
+    const st = { memory: undefined, stderr: [] };
+    const inst = await WebAssembly.instantiate(mod, { wasi_snapshot_preview1: wasiImports(st) });
+    st.memory = /** @type {WebAssembly.Memory} */ (inst.exports.memory);
+    const core = new Core(inst, st);
+    core.call("_initialize");
+    return core;
+  }
+
+  /** Calls an export; a trap kills this instance. @param {string} name @param {...number} a */
+  call(name, ...a) {
+    if (this.dead) throw new CoreTrap("ramfarm core: instance is dead", "");
+    try {
+      return this.ex[name](...a);
+    } catch (e) {
+      this.dead = true;
+      throw new CoreTrap("ramfarm core trapped in " + name + ": " + String(e), this.st.stderr.join(""));
+    }
+  }
+
+  /** Copies bytes into the module's input buffer. @param {Uint8Array} b */
+  input(b) {
+    const p = this.call(EXPORTS.buf, b.length);
+    new Uint8Array(/** @type {WebAssembly.Memory} */ (this.st.memory).buffer, p, b.length).set(b);
+  }
+
+  /** Reads the last output. @param {number} n */
+  output(n) {
+    const p = this.call(EXPORTS.out);
+    return this.dec.decode(new Uint8Array(/** @type {WebAssembly.Memory} */ (this.st.memory).buffer, p, n));
+  }
+
+  /**
+   * Creates an engine of a role with its config; throws the module's
+   * validation error as is.
+   * @param {string} role @param {object} config
+   */
+  engine(role, config) {
+    const r = this.enc.encode(role), c = this.enc.encode(JSON.stringify(config));
+    const b = new Uint8Array(r.length + c.length);
+    b.set(r);
+    b.set(c, r.length);
+    this.input(b);
+    const h = this.call(EXPORTS.create, r.length, c.length);
+    if (h < 0) throw new Error(this.output(-h));
+    return new Engine(this, h);
+  }
+}
+
+/** A service in the core module: events in, commands out. */
+export class Engine {
+  /** @param {Core} core @param {number} h */
+  constructor(core, h) {
+    this.core = core;
+    this.h = h;
+  }
+
+  /** Applies a batch of events. @param {object[]} events */
+  step(events) {
+    const b = this.core.enc.encode(JSON.stringify(events));
+    this.core.input(b);
+    const r = this.core.call(EXPORTS.step, this.h, b.length);
+    if (r < 0) throw new Error(this.core.output(-r));
+  }
+
+  /** The pending commands. @returns {Record<string, any>} */
+  ready() {
+    const n = this.core.call(EXPORTS.ready, this.h);
+    if (n < 0) throw new Error(this.core.output(-n));
+    return JSON.parse(this.core.output(n));
+  }
+
+  /** Acknowledges that the last commands were carried out. */
+  advance() {
+    this.core.call(EXPORTS.advance, this.h);
+  }
+
+  /** Frees the engine. */
+  free() {
+    if (!this.core.dead) this.core.call(EXPORTS.destroy, this.h);
+  }
+}

@@ -1,0 +1,89 @@
+// @ts-check
+// Port helpers: delivery that never overwrites, and a mailbox that routes
+// replies by request id so one client's traffic never blocks another's
+// (every client reads only its own private port).
+
+import { BOOT_PORT_BASE, MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
+
+/**
+ * Writes msg to port with tryWrite, retrying while the port is full. It
+ * never drops an older message the way a plain write on a full port does;
+ * if the port stays full it throws, so the caller can report it.
+ * @param {NS} ns @param {number} port @param {any} msg
+ */
+export async function deliver(ns, port, msg, tries = 100, waitMs = 20) {
+  for (let i = 0; i < tries; i++) {
+    if (ns.tryWritePort(port, msg)) return;
+    await ns.asleep(waitMs);
+  }
+  throw new Error(`port ${port} stayed full for ${tries * waitMs} ms`);
+}
+
+/** A client's private inbox on one port. */
+export class Mailbox {
+  /** @param {NS} ns @param {number} port */
+  constructor(ns, port) {
+    this.ns = ns;
+    this.port = port;
+    this.nextRid = 1;
+    /** @type {Map<number, any>} answers that arrived, by rid */
+    this.answers = new Map();
+    /** @type {(msg: any) => void} called for every message, answers included */
+    this.onMessage = () => {};
+  }
+
+  /**
+   * Gets a private port from the memory daemon. The answer arrives on this
+   * process's boot port, which no other process ever uses.
+   * @param {NS} ns @param {number} timeoutMs
+   */
+  static async open(ns, timeoutMs = 10000) {
+    const boot = new Mailbox(ns, BOOT_PORT_BASE + ns.pid);
+    const a = await boot.ask({ t: T.port, pid: ns.pid, reply: boot.port }, timeoutMs);
+    if (a.t !== T.assigned) throw new Error(`ramfarm: no private port: ${a.code}: ${a.reason}`);
+    return new Mailbox(ns, a.port);
+  }
+
+  /** Reads every queued message and routes it. */
+  drain() {
+    const h = this.ns.getPortHandle(this.port);
+    while (!h.empty()) {
+      const m = h.read();
+      if (m && typeof m === "object") {
+        if (m.rid) this.answers.set(m.rid, m);
+        this.onMessage(m);
+      }
+    }
+  }
+
+  /** Waits until a message arrives or ms pass. @param {number} ms */
+  async wait(ms) {
+    this.drain();
+    const h = this.ns.getPortHandle(this.port);
+    await Promise.race([h.nextWrite(), this.ns.asleep(ms)]);
+    this.drain();
+  }
+
+  /**
+   * Sends a request to the memory daemon and waits for its answer.
+   * @param {Record<string, any>} msg without rid and reply
+   * @param {number} timeoutMs
+   * @returns {Promise<any>}
+   */
+  async ask(msg, timeoutMs = 10000) {
+    const rid = this.nextRid++;
+    await deliver(this.ns, MEMD_PORT, { ...msg, rid, reply: msg.reply ?? this.port });
+    const until = performance.now() + timeoutMs;
+    for (;;) {
+      this.drain();
+      const a = this.answers.get(rid);
+      if (a) {
+        this.answers.delete(rid);
+        return a;
+      }
+      const left = until - performance.now();
+      if (left <= 0) throw new Error(`ramfarm: no answer to ${msg.t} #${rid} within ${timeoutMs} ms`);
+      await this.wait(left);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+// @ts-check
+// The memory daemon: the RAM allocator and the port allocator, behind
+// MEMD_PORT. Every decision is made in the core module; this script only
+// moves messages in, observes the game once per tick, and carries out
+// what the module asks (clear ports, write answers, log), by the names
+// the generated memdwire.js gives them.
+
+import { Core, CoreTrap } from "/ramfarm/lib/core.js";
+import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
+import { readFlags } from "/ramfarm/lib/flags.js";
+import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
+
+const HELP = `usage: run ramfarm/memd.js [--reserve GB] [--tick ms] [--use-hacknet] [--first-port N]
+
+The ramfarm memory daemon. It hands out RAM to ramfarm's daemons, tasks
+and workers in chunks and keeps growing each task's allocation until it
+holds what it asked for, as new servers are rooted or upgraded. It also
+hands out private ports. ramfarm/start.js starts it on home.
+
+  --reserve GB     RAM on home kept free for your own scripts (default 8;
+                   ramfarm's own scripts never use it)
+  --tick ms        how often it looks at the servers (default 1000)
+  --use-hacknet    also use hacknet servers
+  --first-port N   first private port it hands out (default 101)
+  --help           this text`;
+
+/** @type {[string, any][]} */
+const FLAGS = [
+    ["reserve", 8],
+    ["tick", 1000],
+    ["use-hacknet", false],
+    ["first-port", 101],
+];
+
+/** @param {NS} ns */
+export async function main(ns) {
+  const flags = readFlags(ns, "memd", FLAGS, HELP);
+  if (!flags) return;
+  const tickMs = Number(flags.tick);
+  if (!(tickMs >= 10)) {
+    ns.tprint("ERROR memd: --tick must be at least 10 ms");
+    return;
+  }
+  const self = ns.getHostname();
+  const config = {
+    home: "home",
+    homeReserve: Number(flags.reserve),
+    useHacknet: Boolean(flags["use-hacknet"]), // not flags.hacknet: that name costs 4 GB
+    firstPort: Number(flags["first-port"]),
+    // This script's own RAM is not the player's reserve, nor grantable.
+    selfHost: self,
+    selfRam: ns.getScriptRam(ns.getScriptName(), self),
+  };
+  ns.disableLog("ALL");
+
+  let core = await Core.open();
+  let engine = core.engine(MEMD_ROLE, config); // the module rejects a bad config
+  const inbox = ns.getPortHandle(MEMD_PORT);
+  /** @type {object[]} */
+  let events = [];
+  /** @type {number[]} */
+  let watch = [];
+  /** @type {string[]} */
+  let observe = [];
+  ns.print(`memd: serving on port ${MEMD_PORT}, home reserve ${config.homeReserve} GB`);
+
+  /** @type {Map<string, string>} each server's last reading, to send only changes */
+  let seen = new Map();
+  for (;;) {
+    while (!inbox.empty()) events.push(ev.msg(inbox.read()));
+    events.push(observeTick(ns, watch, observe, seen));
+    try {
+      engine.step(events);
+      events = [];
+      const [clear, sends, logs, newWatch, newObserve, errors] = parts(engine.ready());
+      for (const p of clear) ns.clearPort(p);
+      for (const [id, port, msg] of sends) events.push(ev.sent(id, ns.tryWritePort(port, msg)));
+      for (const line of logs) ns.print(line);
+      for (const e of errors) ns.print("memd: rejected: " + e);
+      if (newWatch) watch = newWatch;
+      if (newObserve) {
+        observe = newObserve;
+        for (const host of [...seen.keys()]) if (!observe.includes(host)) seen.delete(host);
+      }
+      engine.advance();
+    } catch (e) {
+      if (!(e instanceof CoreTrap)) throw e;
+      // The instance's state is undefined after a trap: start a fresh one.
+      // Clients learn of the loss when their allocation ids are unknown.
+      ns.print("memd: core trapped, restarting it: " + e.message);
+      events = [];
+      watch = [];
+      seen = new Map();
+      core = await Core.open();
+      engine = core.engine(MEMD_ROLE, config);
+    }
+    await Promise.race([inbox.nextWrite(), ns.asleep(tickMs)]);
+  }
+}
+
+/**
+ * Reads what the allocator needs from the game: which watched processes
+ * ended, and each server's root, max and used RAM. Dead pids are listed
+ * before servers are read, so a process that just ended is never counted
+ * twice. Only servers whose reading changed are sent: the allocator keeps
+ * the last state of the others.
+ * @param {NS} ns @param {number[]} watch @param {string[]} observe @param {Map<string, string>} seen
+ */
+function observeTick(ns, watch, observe, seen) {
+  const dead = watch.filter((pid) => !ns.isRunning(pid));
+  const workers = [];
+  const gone = [];
+  for (const host of observe) {
+    try {
+      const root = ns.hasRootAccess(host);
+      const max = ns.getServerMaxRam(host);
+      const used = ns.getServerUsedRam(host);
+      const key = `${root}|${max}|${used}`;
+      if (seen.get(host) === key) continue;
+      seen.set(host, key);
+      workers.push([host, root, max, used]);
+    } catch {
+      seen.delete(host);
+      gone.push(host);
+    }
+  }
+  return ev.tick(performance.now(), dead, workers, gone);
+}
+
+/** @param {{flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  data.flags([...FLAGS, ["help", false]]);
+  return [];
+}

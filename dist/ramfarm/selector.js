@@ -1,0 +1,134 @@
+// @ts-check
+// The task selector: it picks targets, launches till, sow and harvest
+// tasks, and steers them (priorities, caps, stops) so that new RAM grows
+// the tasks already running before new ones start. Every decision is made
+// in the core module; this script moves messages, observes, and carries
+// out launches, kills and port writes, by the names the generated
+// selectorwire.js gives the events, the commands and the Ready.
+
+import { readFlags } from "/ramfarm/lib/flags.js";
+import { MemClient } from "/ramfarm/lib/alloc.js";
+import { Core, CoreTrap } from "/ramfarm/lib/core.js";
+import { deliver } from "/ramfarm/lib/ports.js";
+import { DISCOVERY_PORT, MEMD_PORT, SELECTOR_PORT, T, TASK_SCRIPTS } from "/ramfarm/lib/protocol.js";
+import { seat } from "/ramfarm/lib/seat.js";
+import { SELECTOR_ROLE, ev, parts, perform } from "/ramfarm/lib/selectorwire.js";
+
+const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart] [--tick ms]
+
+The ramfarm task selector. It takes hack targets from the discovery daemon
+and RAM from the memory daemon (ramfarm/start.js starts all three), and
+runs, for each target, a till task (weaken to min security), then a sow
+task (grow to max money), then a harvest task (HWGW batches), each on a
+seat of RAM the memory daemon grants, on any server.
+
+  --policy P   grow (default): new RAM first grows the running tasks, the
+               most valuable first; greedy: new RAM starts new tasks of a
+               fixed size; restart: like greedy, but every RAM jump stops
+               all tasks and plans again
+  --tick ms    how often it decides (default 1000)
+
+To move work off a server before upgrading it, write
+{t: "vacate", host, reply: PORT} to port ${SELECTOR_PORT}; the answer
+{t: "vacated", host} arrives on PORT; then {t: "reopen", host}.`;
+
+const HOME = "home";
+
+/** @type {[string, any][]} */
+const FLAGS = [
+    ["policy", "grow"],
+    ["tick", 1000],
+];
+
+/** @param {NS} ns */
+export async function main(ns) {
+  const flags = readFlags(ns, "selector", FLAGS, HELP);
+  if (!flags) return;
+  const tickMs = Number(flags.tick);
+  if (!(tickMs >= 100)) {
+    ns.tprint("ERROR selector: --tick must be at least 100 ms");
+    return;
+  }
+  // Each task script's RAM: the seat a launch asks the memory daemon for.
+  /** @type {Record<string, number>} */
+  const taskRam = {};
+  for (const [kind, script] of Object.entries(TASK_SCRIPTS)) taskRam[kind] = ns.getScriptRam(script, HOME);
+  const config = { policy: String(flags.policy), taskRam };
+  ns.disableLog("ALL");
+
+  const client = await MemClient.open(ns);
+  let core = await Core.open();
+  let engine = core.engine(SELECTOR_ROLE, config); // the module rejects a bad policy
+  const inbox = ns.getPortHandle(SELECTOR_PORT);
+  /** @type {object[]} */
+  let events = [];
+  // Our port also carries discovery's targets and memd's reports (both
+  // sent with rid 0): every message that answers no request of ours.
+  client.onOther = (m) => events.push(ev.msg(m));
+  await deliver(ns, DISCOVERY_PORT, { t: T.subscribe, rid: 0, pid: ns.pid, reply: client.mb.port });
+  ns.print(`selector: policy ${config.policy}, reading port ${SELECTOR_PORT}`);
+
+  /** @type {import("/ramfarm/lib/selectorwire.js").SelectorHandlers} */
+  const handlers = {
+    async launch(id, script, ram, prio, args) {
+      events.push(await seatTask(ns, client, id, script, ram, prio, args));
+    },
+    halt(pid) {
+      ns.kill(pid);
+    },
+    send(port, msg) {
+      ns.tryWritePort(port, msg);
+    },
+  };
+  /** @type {number[]} */
+  let watch = [];
+  for (;;) {
+    while (!inbox.empty()) events.push(ev.msg(inbox.read()));
+    client.mb.drain();
+    const dead = watch.filter((pid) => !ns.isRunning(pid));
+    events.push(ev.tick(Math.floor(performance.now()), ns.getHackingLevel(), dead));
+    try {
+      engine.step(events);
+      events = [];
+      const [cmds, logs, newWatch, errors] = parts(engine.ready());
+      for (const c of cmds) await perform(c, handlers);
+      for (const line of logs) ns.print(line);
+      for (const e of errors) ns.print("selector: rejected: " + e);
+      if (newWatch) watch = newWatch;
+      engine.advance();
+    } catch (e) {
+      if (!(e instanceof CoreTrap)) throw e;
+      // A fresh engine rebuilds its view from the tasks' heartbeats.
+      ns.print("selector: core trapped, restarting it: " + e.message);
+      events = [];
+      core = await Core.open();
+      engine = core.engine(SELECTOR_ROLE, config);
+    }
+    // Ask memd for its status; the report arrives on our port by the next tick.
+    ns.tryWritePort(MEMD_PORT, { t: T.status, rid: 0, pid: ns.pid, reply: client.mb.port });
+    // A fixed pace: tasks' heartbeats wait in the port until the next
+    // decision, so a burst of messages never becomes a burst of decisions.
+    await ns.asleep(tickMs);
+  }
+}
+
+/**
+ * Starts a task in a seat the memory daemon grants (lib/seat.js). The
+ * result goes back to the engine before any message the task could send.
+ * @param {NS} ns @param {MemClient} client @param {number} id @param {string} script
+ * @param {number} ram @param {number} prio @param {(string|number)[]} args
+ */
+async function seatTask(ns, client, id, script, ram, prio, args) {
+  try {
+    const { pid } = await seat(ns, client, script, ram, args, prio);
+    return ev.launched(id, pid);
+  } catch (e) {
+    return ev.launched(id, 0, e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** @param {{flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  data.flags([...FLAGS, ["help", false]]);
+  return [];
+}

@@ -1,0 +1,128 @@
+// @ts-check
+// The boot script: starts ramfarm from the terminal, on any save, even a
+// fresh one with an 8 GB home. The memory daemon goes on home; the
+// discovery daemon and the task selector get seats from it (see
+// lib/seat.js) wherever there is room. When there is none yet, it nukes
+// the servers that need no open port (their RAM is the start of every
+// game) and tells the memory daemon about them; the discovery daemon
+// does the rest once it runs. Run again, it starts only what is missing.
+
+import { MemClient } from "/ramfarm/lib/alloc.js";
+import { readFlags } from "/ramfarm/lib/flags.js";
+import { deliver } from "/ramfarm/lib/ports.js";
+import { MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
+import { seat } from "/ramfarm/lib/seat.js";
+
+const HELP = `usage: run ramfarm/start.js [--policy grow|greedy|restart] [--reserve GB]
+
+Starts ramfarm: the memory daemon on home, then the discovery daemon and
+the task selector wherever the memory daemon finds room. Run it again to
+restart whatever is not running; what runs is left alone.
+
+  --policy P     how the selector spends RAM (default grow; see
+                 run ramfarm/selector.js --help)
+  --reserve GB   RAM on home kept free for your own scripts (default 8)
+  --help         this text
+
+Watch it:  tail ramfarm/selector.js   (tasks and decisions)
+           tail ramfarm/memd.js       (RAM granted and returned)
+Stop it:   run ramfarm/stop.js   (every ramfarm script, everywhere)`;
+
+const HOME = "home";
+const MEMD = "ramfarm/memd.js";
+/** The daemons start.js seats, in start order. */
+const DAEMONS = ["ramfarm/discover.js", "ramfarm/selector.js"];
+/** Seats of daemons outrank every task's chunks. */
+const DAEMON_PRIO = 1 << 30;
+
+/** @type {[string, any][]} */
+const FLAGS = [
+  ["policy", "grow"],
+  ["reserve", 8],
+];
+
+/** @param {NS} ns */
+export async function main(ns) {
+  const flags = readFlags(ns, "start", FLAGS, HELP);
+  if (!flags) return;
+  if (!(flags.reserve >= 0)) {
+    ns.tprint(`ERROR start: --reserve must be a number of GB, got ${flags.reserve}`);
+    return;
+  }
+  /** @type {Record<string, (string|number)[]>} */
+  const args = { [MEMD]: ["--reserve", flags.reserve], [DAEMONS[1]]: ["--policy", String(flags.policy)] };
+
+  if (!ns.ps(HOME).some((p) => p.filename === MEMD)) {
+    const need = ns.getScriptRam(MEMD, HOME);
+    if (ns.exec(MEMD, HOME, 1, ...args[MEMD]) === 0) {
+      ns.tprint(`ERROR start: the memory daemon needs ${need} GB free on home; free some and run start.js again`);
+      return;
+    }
+    ns.tprint(`INFO start: memory daemon started on home (${need} GB)`);
+  }
+  const client = await MemClient.open(ns);
+  const running = await seatedScripts(client);
+  for (const p of ns.ps(HOME)) running.add(p.filename); // started by hand, the old way
+  for (const script of DAEMONS) {
+    if (running.has(script)) continue;
+    const ram = ns.getScriptRam(script, HOME);
+    let where;
+    for (let tries = 0; !where; tries++) {
+      try {
+        where = await seat(ns, client, script, ram, args[script] ?? [], DAEMON_PRIO);
+      } catch (e) {
+        if (tries === 1) {
+          ns.tprint(`ERROR start: no room for ${script} (${ram} GB) on any server: ${e instanceof Error ? e.message : e}`);
+          return;
+        }
+        // Make room: root the servers that need no open port, and wait
+        // for the memory daemon to look at them.
+        for (const host of nukeWhatNeedsNoPort(ns)) await deliver(ns, MEMD_PORT, { t: T.worker, host });
+        await ns.asleep(1500);
+      }
+    }
+    ns.tprint(`INFO start: ${script} started on ${where.host} (pid ${where.pid}, ${ram} GB)`);
+  }
+  ns.tprint("INFO start: ramfarm is running. tail ramfarm/selector.js to watch it.");
+}
+
+/**
+ * The scripts that sit in seats now, from the memory daemon's report.
+ * @param {MemClient} client
+ */
+async function seatedScripts(client) {
+  const r = await client.mb.ask({ t: T.status, pid: client.ns.pid });
+  return new Set((r.allocs ?? []).map((/** @type {{script: string}} */ a) => a.script));
+}
+
+/**
+ * Roots every server reachable from home that NUKE.exe alone can open,
+ * and returns the rooted ones.
+ * @param {NS} ns
+ */
+function nukeWhatNeedsNoPort(ns) {
+  const seen = new Set([HOME]);
+  const queue = [HOME];
+  const rooted = [];
+  while (queue.length > 0) {
+    const host = /** @type {string} */ (queue.shift());
+    for (const next of ns.scan(host)) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(next);
+      try {
+        ns.nuke(next); // throws while ports are missing
+      } catch {
+        // discover opens it once the player has the programs
+      }
+      if (ns.hasRootAccess(next)) rooted.push(next);
+    }
+  }
+  return rooted;
+}
+
+/** @param {{flags: (schema: [string, any][]) => void}} data */
+export function autocomplete(data) {
+  data.flags([...FLAGS, ["help", false]]);
+  return [];
+}
