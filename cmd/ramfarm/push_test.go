@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"ramfarm/internal/remotetest"
+	"ramfarm/release"
 )
 
 // logWriter keeps what push logs and hands over the address it serves
@@ -100,6 +102,56 @@ func TestPush(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", line, log)
 		}
 	})
+}
+
+// TestPush_release pushes the real release folder (what make dist
+// writes): every file but the manifest reaches home as it is, and each
+// script's RAM as the game computes it is set beside the manifest's.
+func TestPush_release(t *testing.T) {
+	files, err := release.Build([]byte("\x00asm\x01\x00\x00\x00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "dist")
+	if err := release.Write(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	m, err := release.ReadManifest(files[release.ManifestFile])
+	if err != nil {
+		t.Fatal(err)
+	}
+	game := remotetest.New()
+	for name, e := range m.Files {
+		if e.RAM != nil {
+			game.SetRAM(name, *e.RAM)
+		}
+	}
+	game.SetRAM("ramfarm/stop.js", 2.5) // a game whose figure differs
+	code, out, log := push(t, game, "--dir", dir)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0:\n%s", code, log)
+	}
+	got := game.Files()
+	if len(got) != len(files)-1 {
+		t.Errorf("home holds %d files, want the release's %d without its manifest", len(got), len(files)-1)
+	}
+	for name, text := range files {
+		if name != release.ManifestFile && got[name] != text {
+			t.Errorf("home's %s is not the release's", name)
+		}
+	}
+	if _, ok := got[release.ManifestFile]; ok {
+		t.Error("the manifest was pushed")
+	}
+	for _, row := range []string{"ramfarm/start.js", "install.js"} {
+		want := fmt.Sprintf("%.2f       %.2f\n", *m.Files[row].RAM, *m.Files[row].RAM)
+		if !regexp.MustCompile(regexp.QuoteMeta(row) + ` +` + regexp.QuoteMeta(want)).MatchString(out) {
+			t.Errorf("no matching RAM row %q for %s:\n%s", want, row, out)
+		}
+	}
+	if !regexp.MustCompile(`ramfarm/stop.js +2.50 +4.50  MISMATCH`).MatchString(out) {
+		t.Errorf("the differing figure is not flagged:\n%s", out)
+	}
 }
 
 func TestPush_usage(t *testing.T) {
