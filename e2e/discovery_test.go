@@ -84,6 +84,7 @@ func (r *bn1Run) trace(line string) {
 		r.t.Log(line)
 	}
 	_, msg, _ := strings.Cut(rest, "] ")
+	msg = strings.TrimPrefix(msg, "INFO ")
 	msg = strings.TrimPrefix(msg, "worker changed ")
 	if host, ok := strings.CutPrefix(msg, "worker "); ok {
 		host, _, _ = strings.Cut(host, " ")

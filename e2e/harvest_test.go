@@ -246,9 +246,9 @@ func readAll(t *testing.T, g *harness.Game, port int64) string {
 }
 
 var (
-	reStartBatch = regexp.MustCompile(`^start batch=(\d+) slot=\d+ threads=(\d+)/\d+/\d+/\d+ on `)
-	reLanded     = regexp.MustCompile(`^landed batch=(\d+)`)
-	rePids       = regexp.MustCompile(`^pids batch=(\d+)((?: (?:H|W1|G|W2):\d+)+)$`)
+	reStartBatch = regexp.MustCompile(`^INFO start batch=(\d+) slot=\d+ threads=(\d+)/\d+/\d+/\d+ on `)
+	reLanded     = regexp.MustCompile(`^INFO landed batch=(\d+)`)
+	rePids       = regexp.MustCompile(`^INFO pids batch=(\d+)((?: (?:H|W1|G|W2):\d+)+)$`)
 	reOp         = regexp.MustCompile(`^\[[\d:.]+\] (hack|grow|weaken) ` + harvestHost + ` by pid (\d+), .*?(?:money (\S+), )?(?:security (\S+))?$`)
 	reExit       = regexp.MustCompile(`^\[[\d:.]+\] exit pid (\d+) ramfarm/w/\w+\.js \((\w+)\)$`)
 )

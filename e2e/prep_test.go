@@ -107,7 +107,7 @@ func TestPrepSpawnsIntoNewChunks(t *testing.T) {
 			}
 			// Chunks given back stay given back: the allocation is lowered
 			// before they go, or the memory daemon would grant them again.
-			if n := countPrefixed(g.Logs(task), "granted "); n != 3 {
+			if n := countPrefixed(g.Logs(task), "INFO granted "); n != 3 {
 				t.Errorf("%d grants, want 3 (alpha, then beta and gamma): %q", n, g.Logs(task))
 			}
 			if !tc.ready(tgt) {

@@ -6,6 +6,7 @@
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { WEAKEN_WORKER } from "/ramfarm/lib/protocol.js";
+import { say } from "/ramfarm/lib/log.js";
 
 const HELP = `usage: run ramfarm/fill.js TARGET [--chunk GB] [--count N] [--prio P]
 
@@ -44,14 +45,14 @@ export async function main(ns) {
   ns.atExit(() => {
     for (const pid of alloc.claims.keys()) ns.kill(pid);
   });
-  ns.print(`fill: allocation ${alloc.id}: ${alloc.count()}/${alloc.desired} chunks of ${alloc.chunk} GB`);
+  say(ns, "INFO", `fill: allocation ${alloc.id}: ${alloc.count()}/${alloc.desired} chunks of ${alloc.chunk} GB`);
   for (;;) {
     for (const [host, freeGB] of alloc.free()) {
       const threads = Math.floor(freeGB / perThread + 1e-9);
       if (threads < 1) continue;
       const pid = await alloc.start(WEAKEN_WORKER, host, threads, perThread, target, 0, true);
-      if (pid) ns.print(`fill: ${threads} weaken threads on ${host} (pid ${pid})`);
-      else ns.print(`fill: exec of ${threads} threads on ${host} failed`);
+      if (pid) say(ns, "INFO", `fill: ${threads} weaken threads on ${host} (pid ${pid})`);
+      else say(ns, "WARN", `fill: exec of ${threads} threads on ${host} failed`);
     }
     await client.wait(1000);
   }

@@ -63,7 +63,7 @@ func TestScriptRAM(t *testing.T) {
 	}
 	// Library files must be free to import.
 	for _, lib := range []string{"ramfarm/lib/core.js", "ramfarm/lib/ports.js", "ramfarm/lib/protocol.js", "ramfarm/lib/taskwire.js",
-		"ramfarm/lib/memdwire.js", "ramfarm/lib/discoverywire.js", "ramfarm/lib/selectorwire.js", WasmFile} {
+		"ramfarm/lib/memdwire.js", "ramfarm/lib/discoverywire.js", "ramfarm/lib/selectorwire.js", "ramfarm/lib/log.js", WasmFile} {
 		res, err := calc.ScriptRAM(lib, files)
 		if err != nil {
 			t.Errorf("%s: %v", lib, err)

@@ -13,6 +13,7 @@ import { deliver } from "/ramfarm/lib/ports.js";
 import { DISCOVERY_PORT, MEMD_PORT, SELECTOR_PORT, T, TASK_SCRIPTS } from "/ramfarm/lib/protocol.js";
 import { seat } from "/ramfarm/lib/seat.js";
 import { SELECTOR_ROLE, ev, parts, perform } from "/ramfarm/lib/selectorwire.js";
+import { say, sayAll } from "/ramfarm/lib/log.js";
 
 const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart] [--tick ms]
 
@@ -66,7 +67,7 @@ export async function main(ns) {
   // sent with rid 0): every message that answers no request of ours.
   client.onOther = (m) => events.push(ev.msg(m));
   await deliver(ns, DISCOVERY_PORT, { t: T.subscribe, rid: 0, pid: ns.pid, reply: client.mb.port });
-  ns.print(`selector: policy ${config.policy}, reading port ${SELECTOR_PORT}`);
+  say(ns, "INFO", `selector: policy ${config.policy}, reading port ${SELECTOR_PORT}`);
 
   /** @type {import("/ramfarm/lib/selectorwire.js").SelectorHandlers} */
   const handlers = {
@@ -92,14 +93,14 @@ export async function main(ns) {
       events = [];
       const [cmds, logs, newWatch, errors] = parts(engine.ready());
       for (const c of cmds) await perform(c, handlers);
-      for (const line of logs) ns.print(line);
-      for (const e of errors) ns.print("selector: rejected: " + e);
+      sayAll(ns, logs);
+      for (const e of errors) say(ns, "WARN", "selector: rejected: " + e);
       if (newWatch) watch = newWatch;
       engine.advance();
     } catch (e) {
       if (!(e instanceof CoreTrap)) throw e;
       // A fresh engine rebuilds its view from the tasks' heartbeats.
-      ns.print("selector: core trapped, restarting it: " + e.message);
+      say(ns, "ERROR", "selector: core trapped, restarting it: " + e.message);
       events = [];
       core = await Core.open();
       engine = core.engine(SELECTOR_ROLE, config);

@@ -17,6 +17,7 @@
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { DISCOVERY_ROLE, ev, parts } from "/ramfarm/lib/discoverywire.js";
+import { say, sayAll } from "/ramfarm/lib/log.js";
 
 const HELP = `usage: run ramfarm/discover.js [--tick ms]
 
@@ -94,8 +95,8 @@ export async function main(ns) {
         for (const [id, host, program] of opens) events.push(outcome(id, () => OPENERS[program](ns, host)));
         for (const [id, host] of roots) events.push(outcome(id, () => ns.nuke(host)));
         for (const [id, port, msg] of sends) events.push(ev.sent(id, ns.tryWritePort(port, msg)));
-        for (const line of logs) ns.print(line);
-        for (const e of errors) ns.print("discover: rejected: " + e);
+        sayAll(ns, logs);
+        for (const e of errors) say(ns, "WARN", "discover: rejected: " + e);
         if (newWatch) watch = newWatch;
         walk = walkNext;
         engine.advance();
@@ -105,7 +106,7 @@ export async function main(ns) {
       // The instance's state is undefined after a trap: start a fresh one
       // and scan at once; every worker is registered again (harmless), and
       // subscribers must subscribe again.
-      ns.print("discover: core trapped, restarting it: " + e.message);
+      say(ns, "ERROR", "discover: core trapped, restarting it: " + e.message);
       events = [];
       watch = [];
       due = 0;

@@ -9,6 +9,7 @@ import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
+import { say, sayAll } from "/ramfarm/lib/log.js";
 
 const HELP = `usage: run ramfarm/memd.js [--reserve GB] [--tick ms] [--use-hacknet] [--first-port N]
 
@@ -62,7 +63,7 @@ export async function main(ns) {
   let watch = [];
   /** @type {string[]} */
   let observe = [];
-  ns.print(`memd: serving on port ${MEMD_PORT}, home reserve ${config.homeReserve} GB`);
+  say(ns, "INFO", `memd: serving on port ${MEMD_PORT}, home reserve ${config.homeReserve} GB`);
 
   /** @type {Map<string, string>} each server's last reading, to send only changes */
   let seen = new Map();
@@ -75,8 +76,8 @@ export async function main(ns) {
       const [clear, sends, logs, newWatch, newObserve, errors] = parts(engine.ready());
       for (const p of clear) ns.clearPort(p);
       for (const [id, port, msg] of sends) events.push(ev.sent(id, ns.tryWritePort(port, msg)));
-      for (const line of logs) ns.print(line);
-      for (const e of errors) ns.print("memd: rejected: " + e);
+      sayAll(ns, logs);
+      for (const e of errors) say(ns, "WARN", "memd: rejected: " + e);
       if (newWatch) watch = newWatch;
       if (newObserve) {
         observe = newObserve;
@@ -87,7 +88,7 @@ export async function main(ns) {
       if (!(e instanceof CoreTrap)) throw e;
       // The instance's state is undefined after a trap: start a fresh one.
       // Clients learn of the loss when their allocation ids are unknown.
-      ns.print("memd: core trapped, restarting it: " + e.message);
+      say(ns, "ERROR", "memd: core trapped, restarting it: " + e.message);
       events = [];
       watch = [];
       seen = new Map();

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -413,18 +414,27 @@ func TestRun_quietLogs(t *testing.T) {
 	}
 	sc.Duration = 30 * time.Minute
 	var lines, bad []string
+	// A ramfarm script's own log line: "[mm:ss.mmm] [ramfarm/x.js PID] text".
+	ownLine := regexp.MustCompile(`^\[[^\]]*\] \[ramfarm/\S+ \d+\] (.*)$`)
+	leveled := 0
 	res, err := Run(Options{Scenario: sc, Wasm: coretest.Wasm(t), Policy: "grow", Trace: func(line string) {
 		lines = append(lines, line)
 		if strings.Contains(line, "ERROR") || strings.Contains(line, "WARN") || strings.Contains(line, "reject") ||
 			strings.Contains(line, "crashed") {
 			bad = append(bad, line)
 		}
+		if m := ownLine.FindStringSubmatch(line); m != nil {
+			if !strings.HasPrefix(m[1], "INFO ") {
+				bad = append(bad, line+" (a log line must start with INFO, WARN or ERROR)")
+			}
+			leveled++
+		}
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.MoneyTotal == 0 || len(lines) < 1000 {
-		t.Fatalf("$%.0f made, %d log lines: the run did not get going", res.MoneyTotal, len(lines))
+	if res.MoneyTotal == 0 || len(lines) < 1000 || leveled < 500 {
+		t.Fatalf("$%.0f made, %d trace lines, %d script log lines: the run did not get going", res.MoneyTotal, len(lines), leveled)
 	}
 	for i, l := range bad {
 		if i == 10 {

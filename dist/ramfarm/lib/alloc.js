@@ -9,6 +9,7 @@
 
 import { Mailbox } from "/ramfarm/lib/ports.js";
 import { T } from "/ramfarm/lib/protocol.js";
+import { say } from "/ramfarm/lib/log.js";
 
 /** RAM in hundredths of a GB, the unit the allocator counts in. @param {number} gb */
 const cgb = (gb) => Math.round(gb * 100);
@@ -154,7 +155,7 @@ export class Allocation {
       // start): it must not run on RAM the daemon may give to others.
       ns.kill(pid);
       this.claims.delete(pid);
-      ns.print(`ramfarm: claim refused, worker ${pid} stopped: ${a.code}: ${a.reason}`);
+      say(ns, "WARN", `ramfarm: claim refused, worker ${pid} stopped: ${a.code}: ${a.reason}`);
       return 0;
     }
     return pid;

@@ -9,6 +9,7 @@ export const FILES = Object.freeze([
   "ramfarm/lib/discoverywire.js",
   "ramfarm/lib/files.js",
   "ramfarm/lib/flags.js",
+  "ramfarm/lib/log.js",
   "ramfarm/lib/memdwire.js",
   "ramfarm/lib/ports.js",
   "ramfarm/lib/protocol.js",

@@ -21,6 +21,7 @@
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { Core } from "/ramfarm/lib/core.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
+import { say, sayAll } from "/ramfarm/lib/log.js";
 import { deliver } from "/ramfarm/lib/ports.js";
 import { CMD, TASK_ROLE, ev, kindOf, parts, perform } from "/ramfarm/lib/taskwire.js";
 
@@ -93,9 +94,9 @@ export async function runTask(ns, k) {
     return;
   }
   const target = String(flags._[0]);
-  const say = (/** @type {string} */ line) => ns.print(`${k.kind} ${target}: ${line}`);
+  const tell = (/** @type {"INFO" | "WARN" | "ERROR"} */ level, /** @type {string} */ line) => say(ns, level, `${k.kind} ${target}: ${line}`);
   /** @param {any} e */
-  const warn = (e) => say(e instanceof Error ? e.message : String(e));
+  const warn = (e) => tell("WARN", e instanceof Error ? e.message : String(e));
   ns.disableLog("ALL");
 
   const client = await MemClient.open(ns);
@@ -111,7 +112,7 @@ export async function runTask(ns, k) {
     ns.tprint(`ERROR ${k.kind} ${target}: ${e instanceof Error ? e.message : e}`);
     return;
   }
-  say(`on port ${client.mb.port}, ${flags.ram ? flags.ram + " GB" : "no RAM limit"}${flags.fixed ? ", fixed" : ""}`);
+  tell("INFO", `on port ${client.mb.port}, ${flags.ram ? flags.ram + " GB" : "no RAM limit"}${flags.fixed ? ", fixed" : ""}`);
 
   /** @type {object[]} events for the next step */
   let events = [];
@@ -214,8 +215,8 @@ export async function runTask(ns, k) {
     engine.step(events);
     events = [];
     const [cmds, logs, wake, errors] = parts(engine.ready());
-    for (const line of logs) ns.print(line);
-    for (const e of errors) say("rejected: " + e);
+    sayAll(ns, logs);
+    for (const e of errors) tell("WARN", "rejected: " + e);
     await carryOut(cmds);
     engine.advance();
     if (finished || events.length > 0) continue; // results are stepped at once
