@@ -25,6 +25,7 @@ var ramBudget = map[string]float64{
 	"ramfarm/w/weaken.js": 1.75,
 	"ramfarm/vacate.js":   1.6, // base only: ports, flags and tprint are free
 	"ramfarm/reopen.js":   1.6,
+	"ramfarm/status.js":   1.6, // base only: the tail window, clearLog and print are free
 	"ramfarm/stop.js":     2.5, // base + scan, ps, kill
 }
 

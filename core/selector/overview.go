@@ -133,7 +133,8 @@ func (e *Engine) account(first bool) {
 		usable += h.Usable
 		allocated += h.Allocated
 	}
-	if !first && usable-l.usable >= JumpMin {
+	// RAM arriving while none was known is the start, not a jump.
+	if !first && l.usable > 0 && usable-l.usable >= JumpMin {
 		l.jump = Jump{At: e.now, GB: usable - l.usable, Absorbed: -1}
 		l.jumpBase = l.allocated
 	}

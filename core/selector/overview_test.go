@@ -125,3 +125,46 @@ func TestEngine_Status_overview(t *testing.T) {
 		}
 	}
 }
+
+// What counts as a RAM jump: a rise of usable RAM of JumpMin or more from
+// one Observe to the next, once some RAM was known; the RAM first seen
+// (the memory daemon's first report) is the start, not a jump.
+func TestEngine_Status_jumps(t *testing.T) {
+	tests := []struct {
+		name   string
+		usable []ram.Amount // usable RAM of each Observe, 1 s apart
+		want   string       // the Overview's jump, "" for none
+	}{
+		{"the first RAM seen", []ram.Amount{64 * ram.GB}, ""},
+		{"RAM arriving after none", []ram.Amount{0, 64 * ram.GB}, ""},
+		{"a rise below JumpMin", []ram.Amount{64 * ram.GB, 64*ram.GB + JumpMin - 1}, ""},
+		{"a rise of JumpMin", []ram.Amount{64 * ram.GB, 64*ram.GB + JumpMin}, "jump-at=2000 jump=2GB absorbed=-1 left=2GB"},
+		{"RAM falling, then rising back", []ram.Amount{64 * ram.GB, 32 * ram.GB, 64 * ram.GB}, "jump-at=3000 jump=32GB absorbed=-1 left=32GB"},
+		{"the last of two jumps", []ram.Amount{8 * ram.GB, 16 * ram.GB, 48 * ram.GB}, "jump-at=3000 jump=32GB absorbed=-1 left=32GB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := New(Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, u := range tt.usable {
+				var hosts []HostRAM
+				if u > 0 {
+					hosts = []HostRAM{{Host: "home", Usable: u}}
+				}
+				must(t, e, Observe{Now: int64(i+1) * 1000, Hacking: 1, Hosts: hosts})
+			}
+			e.Advance()
+			must(t, e, Status{Rid: 1, Reply: 500})
+			got := DescribeCommand(e.Ready().Commands[0])
+			_, jump, _ := strings.Cut(got, " jump-at=")
+			if jump != "" {
+				jump = "jump-at=" + jump
+			}
+			if jump != tt.want {
+				t.Errorf("got %q, want %q\n%s", jump, tt.want, got)
+			}
+		})
+	}
+}
