@@ -181,7 +181,7 @@ var Schema = []Message{
 		rid, pid, reply, alloc,
 		{"to", TInt, true, "the new owner's pid"},
 	}},
-	{TypeStatus, ToDaemon, "Ask for every worker and allocation. Answer: report.", []Field{rid, pid, reply}},
+	{TypeStatus, ToDaemon, "Ask a daemon what it is doing. On the memory daemon's port, answer: report (every worker and allocation); on the selector's, answer: overview.", []Field{rid, pid, reply}},
 	{TypeWorker, ToDaemon, "Register a server the memory daemon should watch and allocate on (again to update it).", []Field{
 		{fHost, TString, true, "hostname"},
 		{fKind, TString, false, `"server" (default), "home", "purchased" or "hacknet"`},

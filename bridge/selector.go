@@ -36,10 +36,21 @@ type Selector struct {
 	// the memory daemon for.
 	seat [selector.KindHarvest + 1]ram.Amount
 
+	holdings []selector.Holding
+
 	tasks        []proc.Pid // sorted; watched
 	tasksChanged bool
-	errs         []string
-	w            jsonx.Writer
+	// answers are error answers of the bridge's own, to status requests
+	// it could not decode, as [port, message]; sent with the next Ready.
+	answers []errorAnswer
+	errs    []string
+	w       jsonx.Writer
+}
+
+// errorAnswer is an error message for a port.
+type errorAnswer struct {
+	port proc.Port
+	msg  []byte
 }
 
 // ParseSelectorConfig decodes the selector's config:
@@ -147,7 +158,8 @@ func (s *Selector) stepOne(kind string, ev jsonx.Value) error {
 				}
 			}
 		}
-		return s.eng.Step(selector.Observe{Now: now, Hacking: hacking, Targets: s.targets, Hosts: s.hosts, Seats: s.seats})
+		return s.eng.Step(selector.Observe{Now: now, Hacking: hacking, Targets: s.targets, Hosts: s.hosts, Seats: s.seats,
+			Holdings: s.holdings})
 	}
 	// launched, the one kind left
 	id := f.Int(wID, true, 1, 1<<53)
@@ -183,6 +195,7 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 			Rate:     f.Num(fRate, false),
 			Stopping: f.Bool(fStopping),
 			Capped:   f.Bool(fCapped),
+			Earned:   f.Num(fEarned, false),
 		}
 		if f.Has(fChunk) {
 			hb.Chunk = gb(fChunk)
@@ -205,11 +218,14 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 	case TypeFinished:
 		pid := proc.Pid(f.Int(fPid, true, 1, 1<<53))
 		done := f.Bool(fDone)
+		earned := f.Num(fEarned, false)
 		if err := f.Err(); err != nil {
 			return errors.New("finished: " + err.Error())
 		}
 		s.forget(pid)
-		return s.eng.Step(selector.Exit{Pid: pid, Done: done})
+		return s.eng.Step(selector.Exit{Pid: pid, Done: done, Earned: earned})
+	case TypeStatus:
+		return s.stepStatus(body)
 	case TypeVacate:
 		host := f.Str(fHost, true)
 		reply := proc.Port(f.Int(fReply, true, 1, int64(proc.MaxPort)))
@@ -254,7 +270,7 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 			for _, x := range []struct {
 				name string
 				dst  *ram.Amount
-			}{{"usable", &h.Usable}, {"allocated", &h.Allocated}} {
+			}{{"usable", &h.Usable}, {"allocated", &h.Allocated}, {"claimed", &h.Claimed}} {
 				a, err := ram.FromGB(wf.Num(x.name, true))
 				if err != nil && wf.Err() == nil {
 					wf.Fail(x.name, err, "GB")
@@ -267,29 +283,93 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 			hs = append(hs, h)
 		}
 		// Seats: where each process runs that sits in an allocation of its
-		// own (the engine moves tasks off a host being vacated).
+		// own (the engine moves tasks off a host being vacated). Every
+		// other allocation is a task's holding, for overviews.
 		var seats []selector.Seat
+		var holdings []selector.Holding
 		for _, av := range f.Arr("allocs", true) {
 			af := jsonx.NewFields(av)
-			if !af.Bool("seat") {
-				continue
-			}
 			pid := proc.Pid(af.Int(fPid, true, 1, 1<<53))
 			held := af.Arr("held", true)
 			if err := af.Err(); err != nil {
 				return errors.New("report: allocs: " + err.Error())
 			}
-			if len(held) > 0 && len(held[0].Arr) > 0 && held[0].Arr[0].Kind == jsonx.String {
-				seats = append(seats, selector.Seat{Pid: pid, Host: held[0].Arr[0].Str})
+			if af.Bool("seat") {
+				if len(held) > 0 && len(held[0].Arr) > 0 && held[0].Arr[0].Kind == jsonx.String {
+					seats = append(seats, selector.Seat{Pid: pid, Host: held[0].Arr[0].Str})
+				}
+				continue
 			}
+			a, err := decodeHolding(af, pid, held)
+			if err != nil {
+				return errors.New("report: allocs: " + err.Error())
+			}
+			// One owner, one entry: an owner of two allocations shows their sum.
+			if i := slices.IndexFunc(holdings, func(h selector.Holding) bool { return h.Pid == pid }); i >= 0 {
+				h := &holdings[i]
+				h.Chunk, h.Chunks, h.Desired, h.Held = a.Chunk, h.Chunks+a.Chunks, h.Desired+a.Desired, h.Held+a.Held
+				continue
+			}
+			holdings = append(holdings, a)
 		}
 		if err := f.Err(); err != nil {
 			return errors.New("report: " + err.Error())
 		}
-		s.hosts, s.seats = hs, seats
+		s.hosts, s.seats, s.holdings = hs, seats, holdings
 		return nil
 	}
 	return errors.New("unexpected message type " + strconv.Quote(typ.Str))
+}
+
+// decodeHolding reads an allocation of memd's report: its chunk size,
+// desired count, and held chunks as [host, GB, count].
+func decodeHolding(af *jsonx.Fields, pid proc.Pid, held []jsonx.Value) (selector.Holding, error) {
+	a := selector.Holding{Pid: pid, Chunk: gbField(af, fChunk, true), Desired: int(af.Int("desired", true, 0, 1<<31-1))}
+	if err := af.Err(); err != nil {
+		return a, err
+	}
+	for _, c := range held {
+		if c.Kind != jsonx.Array || len(c.Arr) != 3 || c.Arr[1].Kind != jsonx.Number || c.Arr[2].Kind != jsonx.Number ||
+			c.Arr[2].Num < 0 || c.Arr[2].Num > 1<<31-1 || c.Arr[2].Num != float64(int64(c.Arr[2].Num)) {
+			return a, errors.New("held: want [host, GB, count]")
+		}
+		size, err := ram.FromGB(c.Arr[1].Num)
+		if err != nil {
+			return a, errors.New("held: " + err.Error())
+		}
+		n := int(c.Arr[2].Num)
+		a.Chunks += n
+		a.Held += size.Times(n)
+	}
+	return a, nil
+}
+
+// stepStatus steps a status request. One the bridge cannot decode is
+// answered with an error on its reply port, when it named a usable one;
+// one the engine refuses (a bad reply port) cannot be answered. Either
+// way it is reported in the Ready's errors and changes nothing.
+func (s *Selector) stepStatus(body jsonx.Value) error {
+	h := readHeader(body)
+	spec, _ := MessageByType(TypeStatus)
+	fail := func(err error) error {
+		var w jsonx.Writer
+		encodeDecodeError(&w, &decodeError{header: h, err: err})
+		if h.reply.Valid() {
+			s.answers = append(s.answers, errorAnswer{h.reply, append([]byte(nil), w.Bytes()...)})
+		}
+		return err
+	}
+	if key, bad := unknownKey(body, fType, spec.Fields); bad {
+		return fail(errors.New("status: unknown key " + strconv.Quote(key)))
+	}
+	f := jsonx.NewFields(body)
+	rid := f.Int(fRid, true, 0, 1<<53-1)
+	f.Int(fPid, true, 1, 1<<53-1)
+	reply := proc.Port(f.Int(fReply, true, -1<<53, 1<<53))
+	if err := f.Err(); err != nil {
+		return fail(errors.New("status: " + err.Error()))
+	}
+	return s.eng.Step(selector.Status{Rid: rid, Reply: reply})
 }
 
 func (s *Selector) watch(pid proc.Pid) {
@@ -314,11 +394,21 @@ func (s *Selector) Ready() []byte {
 	w := &s.w
 	w.Reset()
 	w.BeginObject()
-	if len(r.Commands) > 0 {
+	if len(r.Commands)+len(s.answers) > 0 {
 		w.Key(wCmds)
 		w.BeginArray()
 		for _, c := range r.Commands {
 			s.encodeCommand(c)
+		}
+		for _, a := range s.answers {
+			w.BeginObject()
+			w.Key(wCommand)
+			w.String(CmdSend)
+			w.Key(fPort)
+			w.Int(int64(a.port))
+			w.Key(wMsg)
+			w.Raw(a.msg)
+			w.EndObject()
 		}
 		w.EndArray()
 	}
@@ -391,12 +481,55 @@ func (s *Selector) encodeCommand(c selector.Command) {
 		send(MemdPort, func() { typ(TypeCordon); w.Key(fHost); w.String(c.Host); w.Key(fOn); w.Bool(c.On) })
 	case selector.Vacated:
 		send(c.Reply, func() { typ(TypeVacated); w.Key(fHost); w.String(c.Host) })
+	case selector.Overview:
+		send(c.Reply, func() { typ(TypeOverview); s.encodeOverview(c) })
 	}
+}
+
+// encodeOverview writes an overview's fields, in the schema's order.
+func (s *Selector) encodeOverview(o selector.Overview) {
+	w := &s.w
+	num := func(k string, x float64) { w.Key(k); w.Num(x) }
+	integer := func(k string, n int64) { w.Key(k); w.Int(n) }
+	integer(fRid, o.Rid)
+	integer(fNow, o.Now)
+	integer("since", o.Since)
+	integer("hosts", int64(o.Hosts))
+	num("usable", o.Usable.GB())
+	num("allocated", o.Allocated.GB())
+	num("idle", o.Idle.GB())
+	w.Key("tasks")
+	w.BeginArray()
+	for _, t := range o.Tasks {
+		w.BeginObject()
+		integer(fPid, int64(t.Pid))
+		w.Key(fKind)
+		w.String(t.Kind.String())
+		w.Key(fTarget)
+		w.String(t.Target)
+		w.Key("state")
+		w.String(t.State)
+		num(fChunk, t.Chunk.GB())
+		integer("chunks", int64(t.Chunks))
+		integer("desired", int64(t.Desired))
+		num(fHeld, t.Held.GB())
+		num(fWant, t.Want.GB())
+		num(fEarned, t.Earned)
+		w.EndObject()
+	}
+	w.EndArray()
+	num(fEarned, o.Earned)
+	num("income", o.Income)
+	integer("jumpAt", o.Jump.At)
+	num("jumpGB", o.Jump.GB.GB())
+	integer("absorbed", o.Jump.Absorbed)
+	num("jumpLeft", o.Jump.Left.GB())
 }
 
 // Advance implements Service.
 func (s *Selector) Advance() {
 	s.eng.Advance()
+	s.answers = s.answers[:0]
 	s.errs = s.errs[:0]
 	s.tasksChanged = false
 }

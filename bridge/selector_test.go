@@ -76,3 +76,47 @@ func TestSelector_gaveUp(t *testing.T) {
 		}
 	}
 }
+
+// A status on the selector's port is answered with an overview on its
+// reply port: memd's report gives the RAM (claimed included) and each
+// task's allocation (not its seat), the heartbeats the money. A status
+// the bridge cannot decode gets an error answer on its reply port when it
+// named one; a bad reply port gets none. Neither changes anything.
+func TestSelector_status(t *testing.T) {
+	s, err := NewSelector([]byte(`{"policy":"grow","taskRam":{"till":4.4,"sow":4.7,"harvest":5.35}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := `{"k":"msg","body":{"t":"report","rid":0,"ports":3,"workers":[` +
+		`{"host":"a","max":64,"usable":60,"allocated":30.1,"claimed":25,"foreign":0},` +
+		`{"host":"b","max":8,"usable":0,"allocated":0,"claimed":0,"foreign":8}],"allocs":[` +
+		`{"alloc":1,"pid":7,"script":"ramfarm/harvest.js","prio":3,"seat":true,"chunk":5.35,"desired":1,"held":[["a",5.35,1]],"seq":1},` +
+		`{"alloc":2,"pid":7,"script":"ramfarm/harvest.js","prio":3,"seat":false,"chunk":3.5,"desired":8,"held":[["a",1.75,2],["a",3.5,4]],"seq":5}]}}`
+	beat := `{"k":"msg","body":{"t":"heartbeat","pid":7,"port":101,"kind":"harvest","target":"n00dles","held":17.5,"want":28,` +
+		`"cap":0,"prio":3,"chunk":3.5,"earned":12345.5}}`
+	stepJSON(t, s, `[`+report+`,`+beat+`,{"k":"tick","now":1000,"hacking":10}]`)
+	got := stepJSON(t, s, `[{"k":"msg","body":{"t":"status","rid":4,"pid":9,"reply":555}}]`)
+	want := `{"c":"send","port":555,"msg":{"t":"overview","rid":4,"now":1000,"since":1000,"hosts":1,"usable":60,"allocated":30.1,"idle":5.1,` +
+		`"tasks":[{"pid":7,"kind":"harvest","target":"n00dles","state":"running","chunk":3.5,"chunks":6,"desired":8,"held":17.5,"want":28,"earned":12345.5}],` +
+		`"earned":12345.5,"income":0,"jumpAt":0,"jumpGB":0,"absorbed":0,"jumpLeft":0}}`
+	if !strings.Contains(got, want) {
+		t.Fatalf("status:\ngot  %s\nwant %s", got, want)
+	}
+	for _, tc := range []struct{ msg, want string }{
+		{`{"t":"status","rid":5,"pid":9,"reply":556,"verbose":true}`,
+			`{"c":"send","port":556,"msg":{"t":"error","rid":5,"code":"bad-message","reason":"status: unknown key \"verbose\""}}`},
+		{`{"t":"status","rid":6,"reply":557}`,
+			`{"c":"send","port":557,"msg":{"t":"error","rid":6,"code":"bad-message","reason":"status: field \"pid\" missing"}}`},
+		{`{"t":"status","rid":"x","pid":9,"reply":558}`, `"port":558,"msg":{"t":"error","rid":0,"code":"bad-message"`},
+		{`{"t":"status","rid":7,"pid":9,"reply":0}`, `{"errors":["event 0: selector: reply port is invalid: status answers to port 0"]}`},
+		{`{"t":"status","rid":8,"pid":9}`, `{"errors":["event 0: status: field \"reply\" missing"]}`},
+	} {
+		got := stepJSON(t, s, `[{"k":"msg","body":`+tc.msg+`}]`)
+		if !strings.Contains(got, tc.want) || strings.Contains(got, `"overview"`) {
+			t.Errorf("%s:\ngot  %s\nwant %s", tc.msg, got, tc.want)
+		}
+	}
+	if got := stepJSON(t, s, `[{"k":"msg","body":{"t":"status","rid":9,"pid":9,"reply":559}}]`); !strings.Contains(got, strings.NewReplacer(`"port":555`, `"port":559`, `"rid":4`, `"rid":9`).Replace(want)) {
+		t.Errorf("after the bad ones, the overview changed:\n%s", got)
+	}
+}

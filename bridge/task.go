@@ -354,6 +354,8 @@ func (t *Task) encodeCommand(c task.Command) {
 			w.Key(fChunk)
 			w.Num(c.Chunk.GB())
 			w.StringList(fGaveUp, c.GaveUp)
+			w.Key(fEarned)
+			w.Num(c.Earned)
 		})
 	case task.Finished:
 		head(CmdFinished, c.ID)
@@ -361,6 +363,8 @@ func (t *Task) encodeCommand(c task.Command) {
 			t.kindTarget()
 			w.Key(fDone)
 			w.Bool(c.Done())
+			w.Key(fEarned)
+			w.Num(c.Earned)
 		})
 	}
 	w.EndObject()

@@ -98,20 +98,20 @@ func TestTask_till(t *testing.T) {
 	steps := []struct{ events, want string }{
 		{`[{"k":"tick","now":0,"money":0,"sec":1.1}]`,
 			`{"cmds":[{"c":"alloc","id":1,"msg":{"t":"alloc","pid":7,"chunk":1.75,"count":2,"prio":1001,"growable":true,"shrinkable":false}},` +
-				`{"c":"beat","id":2,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":0,"want":3.5,"capped":false,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75}}],` +
+				`{"c":"beat","id":2,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":0,"want":3.5,"capped":false,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75,"earned":0}}],` +
 				`"log":["mode idle -> asking"],"wake":1000}`},
 		{`[{"k":"held","seq":1,"answered":1,"desired":2,"held":[["alpha",1.75,2]]},{"k":"tick","now":10,"money":0,"sec":1.1}]`,
 			`{"cmds":[{"c":"start","id":3,"script":"ramfarm/w/weaken.js","host":"alpha","threads":2,"ram":3.5,"at":0,"land":0,"keep":false},` +
-				`{"c":"beat","id":4,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"capped":false,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75}}],` +
+				`{"c":"beat","id":4,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"capped":false,"cap":0,"prio":1001,"rate":0,"stopping":false,"chunk":1.75,"earned":0}}],` +
 				`"log":["granted 2 on alpha","mode asking -> working","start weaken x2 on alpha"],"wake":1010}`},
 		{`[{"k":"started","id":3,"pid":42},{"k":"msg","body":{"t":"prio","prio":2001}},{"k":"msg","body":{"t":"landed","pid":42,"r":0.1}},` +
 			`{"k":"tick","now":20,"money":0,"sec":1.1}]`,
 			`{"cmds":[{"c":"ask","id":5,"msg":{"t":"resize","pid":7,"chunk":1.75,"count":2,"prio":2001}},` +
-				`{"c":"beat","id":6,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"capped":false,"cap":0,"prio":2001,"rate":0,"stopping":false,"chunk":1.75}}],` +
+				`{"c":"beat","id":6,"port":98,"msg":{"t":"heartbeat","pid":7,"port":101,"kind":"till","target":"n00dles","held":3.5,"want":3.5,"capped":false,"cap":0,"prio":2001,"rate":0,"stopping":false,"chunk":1.75,"earned":0}}],` +
 				`"wake":1020}`},
 		{`[{"k":"exited","pid":42},{"k":"tick","now":30,"money":0,"sec":1}]`,
 			`{"cmds":[{"c":"unclaim","id":7,"msg":{"t":"unclaim","pid":7,"worker":42}},{"c":"close","id":8},` +
-				`{"c":"finished","id":9,"port":98,"msg":{"t":"finished","pid":7,"kind":"till","target":"n00dles","done":true}}],` +
+				`{"c":"finished","id":9,"port":98,"msg":{"t":"finished","pid":7,"kind":"till","target":"n00dles","done":true,"earned":0}}],` +
 				`"log":["target is ready","mode working -> done","finished: ready"]}`},
 	}
 	for i, st := range steps {
@@ -122,7 +122,9 @@ func TestTask_till(t *testing.T) {
 }
 
 // A harvest through the wire: its allocation, a batch's starts with the
-// time each should begin and land, a failed start, a stop, the drain.
+// time each should begin and land, a failed start, a stop, the drain; the
+// money its hack worker took (and not what grow and weaken returned) is
+// what it says it earned.
 func TestTask_harvest(t *testing.T) {
 	s := newTask(t, `{"kind":"harvest","target":"n00dles","pid":8,"port":102,"maxMoney":1750000,"minSec":1,"growth":3000,`+
 		`"requiredLevel":1,"level":50,"fraction":0.05,"period":20000,"prio":4}`)
@@ -148,12 +150,12 @@ func TestTask_harvest(t *testing.T) {
 			t.Errorf("stop: lacks %s\n%s", w, got)
 		}
 	}
-	got = stepJSON(t, s, `[{"k":"msg","body":{"t":"landed","pid":11}},{"k":"msg","body":{"t":"landed","pid":12}},{"k":"msg","body":{"t":"landed","pid":13}},`+
+	got = stepJSON(t, s, `[{"k":"msg","body":{"t":"landed","pid":11,"r":51234.5}},{"k":"msg","body":{"t":"landed","pid":12,"r":0.05}},{"k":"msg","body":{"t":"landed","pid":13,"r":1.02}},`+
 		`{"k":"exited","pid":11},{"k":"exited","pid":12},{"k":"exited","pid":13},`+
 		`{"k":"tick","now":100700,"money":1750000,"sec":1}]`)
 	want = `{"cmds":[{"c":"unclaim","id":11,"msg":{"t":"unclaim","pid":8,"worker":11}},{"c":"unclaim","id":12,"msg":{"t":"unclaim","pid":8,"worker":12}},` +
 		`{"c":"unclaim","id":13,"msg":{"t":"unclaim","pid":8,"worker":13}},{"c":"close","id":14},` +
-		`{"c":"finished","id":15,"port":98,"msg":{"t":"finished","pid":8,"kind":"harvest","target":"n00dles","done":false}}],` +
+		`{"c":"finished","id":15,"port":98,"msg":{"t":"finished","pid":8,"kind":"harvest","target":"n00dles","done":false,"earned":51234.5}}],` +
 		`"log":["landed batch=1 slot=100470 short","mode draining -> done","finished: stopped"]}`
 	if got != want {
 		t.Fatalf("drained:\ngot  %s\nwant %s", got, want)

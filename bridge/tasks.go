@@ -21,6 +21,7 @@ const (
 	TypeVacate    = "vacate"
 	TypeReopen    = "reopen"
 	TypeVacated   = "vacated"
+	TypeOverview  = "overview"
 )
 
 // Fields of the task-side messages.
@@ -34,6 +35,8 @@ const (
 	fRate     = "rate"
 	fStopping = "stopping"
 	fDone     = "done"
+	fEarned   = "earned"
+	fResult   = "r"
 )
 
 // TaskSchema lists the task protocol's messages; AllMessages joins it to
@@ -53,12 +56,14 @@ var TaskSchema = []Message{
 		{fStopping, TBool, false, "it is draining after a stop"},
 		{fChunk, TGB, false, "the size of the chunks it asks for"},
 		{fGaveUp, TStrings, false, "hosts where its workers kept dying at start; the selector keeps work off them for a while"},
+		{fEarned, TNum, false, "money its hack workers took since it started (their landed r)"},
 	}},
 	{TypeFinished, ToDaemon, "A task is ending: done = its phase is complete (till: min security; sow: max money).", []Field{
 		pid,
 		{fKind, TString, true, `"till", "sow" or "harvest"`},
 		{fTarget, TString, true, "the server"},
 		{fDone, TBool, false, "the phase is complete"},
+		{fEarned, TNum, false, "money its hack workers took, in all"},
 	}},
 	{TypePrio, FromDaemon, "Selector → task: set your allocation's priority.", []Field{{fPrio, TInt, true, "the priority"}}},
 	{TypeCap, FromDaemon, "Selector → task: use at most ram GB (shrink by letting work land, or grow again).", []Field{{fRAM, TGB, true, "the cap in GB"}}},
@@ -74,8 +79,24 @@ var TaskSchema = []Message{
 	{TypeVacated, FromDaemon, "Selector → player: nothing is allocated on host any more; it stays cordoned until reopen.", []Field{
 		{fHost, TString, true, "the host"},
 	}},
+	{TypeOverview, FromDaemon, "Selector → monitor: what ramfarm is doing, answering a status sent to the selector's port. RAM in GB.", []Field{
+		{fRid, TInt, true, "the status answered"},
+		{fNow, TInt, true, "game time, ms"},
+		{"since", TInt, true, "game time, ms, the selector started: earned counts from then"},
+		{"hosts", TInt, true, "worker servers with usable RAM"},
+		{"usable", TGB, true, "RAM ramfarm may allocate, on every worker server"},
+		{"allocated", TGB, true, "RAM allocated"},
+		{"idle", TGB, true, "RAM allocated that no running worker or script claims"},
+		{"tasks", TArray, true, "{pid, kind, target, state, chunk, chunks, desired, held, want, earned}, by phase (till, sow, harvest), then target: chunks held of desired chunks of chunk GB; held and want in GB; earned, the money its hack workers took"},
+		{fEarned, TNum, true, "money the hack workers took since the selector started"},
+		{"income", TNum, true, "money per second over the last minute"},
+		{"jumpAt", TInt, true, "game time, ms, of the last RAM jump (usable RAM rising by 2 GB or more at once); 0 = none yet"},
+		{"jumpGB", TGB, true, "the RAM that arrived"},
+		{"absorbed", TInt, true, "ms from the jump until 90 % of its RAM was allocated; -1 while it is not"},
+		{"jumpLeft", TGB, true, "the jump's RAM not allocated yet"},
+	}},
 	{TypeLanded, FromDaemon, "Worker → task: its operation landed (sent with tryWrite; a task also checks isRunning).", []Field{
-		pid, {"r", TAny, false, "what the operation returned"},
+		pid, {fResult, TAny, false, "what the operation returned: for a hack, the money it took"},
 	}},
 }
 

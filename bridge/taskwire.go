@@ -229,7 +229,13 @@ func decodeTaskMessage(v jsonx.Value) (task.Event, error) {
 	case TypeLeave:
 		ev = task.Leave{Host: f.Str(fHost, true)}
 	case TypeLanded:
-		ev = task.Landed{Pid: proc.Pid(f.Int(fPid, true, 1, 1<<53-1))}
+		// r is whatever the ns call returned; only a number is a result
+		// (the engine counts a hack's as money taken).
+		l := task.Landed{Pid: proc.Pid(f.Int(fPid, true, 1, 1<<53-1))}
+		if r, ok := v.Get(fResult); ok && r.Kind == jsonx.Number {
+			l.Result = r.Num
+		}
+		ev = l
 	}
 	if err := f.Err(); err != nil {
 		return nil, errors.New(h.typ + ": " + err.Error())

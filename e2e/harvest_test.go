@@ -104,8 +104,14 @@ func TestHarvest(t *testing.T) {
 	if r = status(t, g, memd); len(r.Allocs) != 0 {
 		t.Errorf("allocations after the stop: %+v", r.Allocs)
 	}
-	if !strings.Contains(readAll(t, g, selectorPort), `{"t":"finished","pid":`+strconv.FormatInt(hv, 10)+`,"kind":"harvest","target":"joes","done":false}`) {
+	// Its last word says what its hack workers took: every hack of the
+	// run was one of its batches.
+	fin := `{"t":"finished","pid":` + strconv.FormatInt(hv, 10) + `,"kind":"harvest","target":"joes","done":false,"earned":`
+	_, earned, found := strings.Cut(readAll(t, g, selectorPort), fin)
+	if !found {
 		t.Error("no finished message on the selector's port")
+	} else if got := num(earned[:strings.IndexByte(earned, '}')]); got <= 0 || math.Abs(got-g.Stats().Money) > 1e-6*got {
+		t.Errorf("finished says the task earned %v; its hacks took %v", got, g.Stats().Money)
 	}
 
 	b := checkBatches(t, trace, g.Logs(hv), target.MoneyMax, target.MinDifficulty)

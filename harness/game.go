@@ -202,6 +202,13 @@ func (g *Game) Logs(pid int64) []string {
 	return nil
 }
 
+// TailOpened reports whether a process opened its tail window (ns.tail,
+// ns.ui.openTail).
+func (g *Game) TailOpened(pid int64) bool {
+	p := g.procs[pid]
+	return p != nil && p.tail
+}
+
 // Exited reports how a process ended, if it did.
 func (g *Game) Exited(pid int64) (world.ExitReason, bool) {
 	p := g.procs[pid]

@@ -25,8 +25,14 @@ type nsBuilder struct {
 // alive (a killed script's next ns call throws) and applies the game's
 // dynamic RAM charge for the name.
 func (b *nsBuilder) fn(name string, f func(c goja.FunctionCall) goja.Value) {
+	b.props.add(name, b.checked(name, f))
+}
+
+// checked is f as an ns function named name (a namespace's functions by
+// their path, "ui.openTail"): the liveness check and the RAM charge first.
+func (b *nsBuilder) checked(name string, f func(c goja.FunctionCall) goja.Value) func(c goja.FunctionCall) goja.Value {
 	p, vm := b.p, b.vm
-	b.props.add(name, func(c goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
 		p.g.lastCall = nsCall{p, name}
 		if p.dead {
 			panic(vm.NewGoError(ErrScriptDeath))
@@ -35,7 +41,7 @@ func (b *nsBuilder) fn(name string, f func(c goja.FunctionCall) goja.Value) {
 			panic(vm.NewGoError(err))
 		}
 		return f(c)
-	})
+	}
 }
 
 // nsProps is the ns object's contents. Its functions become JS function
@@ -189,9 +195,25 @@ func (b *nsBuilder) logging() {
 		b.g.logTerminal(b.p.Filename + ": " + b.argsToString(c))
 		return goja.Undefined()
 	})
-	for _, name := range []string{"disableLog", "enableLog", "clearLog"} {
+	for _, name := range []string{"disableLog", "enableLog"} {
 		b.fn(name, func(goja.FunctionCall) goja.Value { return goja.Undefined() })
 	}
+	b.fn("clearLog", func(goja.FunctionCall) goja.Value {
+		b.p.logs = nil
+		return goja.Undefined()
+	})
+	// The tail window: ns.tail until 2.8, ns.ui.openTail from 2.8 (both
+	// 0 GB). There is no window here; the game remembers it was opened.
+	openTail := func(goja.FunctionCall) goja.Value {
+		b.p.tail = true
+		return goja.Undefined()
+	}
+	b.fn("tail", openTail)
+	ui := b.vm.NewObject()
+	if err := ui.Set("openTail", b.checked("ui.openTail", openTail)); err != nil {
+		panic(err)
+	}
+	b.props.set("ui", ui)
 	b.fn("flags", func(c goja.FunctionCall) goja.Value { return b.flags(c.Argument(0)) })
 }
 

@@ -21,6 +21,7 @@ type process struct {
 	timers map[vclock.TimerID]struct{}
 	waits  map[*ports.Waiter]*portWait
 	logs   []string
+	tail   bool // its tail window was opened
 	dead   bool
 	reason world.ExitReason
 

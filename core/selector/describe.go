@@ -87,11 +87,21 @@ func DescribeEvent(ev Event) string {
 		}
 		return l.Flag("failed", true).Q("reason", ev.Reason).String()
 	case Heartbeat:
-		return describe.New("Heartbeat").I("pid", int64(ev.Pid)).I("port", int64(ev.Port)).S("kind", ev.Kind.String()).
+		l := describe.New("Heartbeat").I("pid", int64(ev.Pid)).I("port", int64(ev.Port)).S("kind", ev.Kind.String()).
 			Q("target", ev.Target).R("held", ev.Held).R("want", ev.Want).R("cap", ev.Cap).I("prio", int64(ev.Priority)).
-			F("rate", ev.Rate).Flag("stopping", ev.Stopping).String()
+			F("rate", ev.Rate).Flag("stopping", ev.Stopping)
+		if ev.Earned != 0 {
+			l.F("earned", ev.Earned)
+		}
+		return l.String()
 	case Exit:
-		return describe.New("Exit").I("pid", int64(ev.Pid)).Flag("done", ev.Done).String()
+		l := describe.New("Exit").I("pid", int64(ev.Pid)).Flag("done", ev.Done)
+		if ev.Earned != 0 {
+			l.F("earned", ev.Earned)
+		}
+		return l.String()
+	case Status:
+		return describe.New("Status").I("rid", ev.Rid).I("reply", int64(ev.Reply)).String()
 	case Vacate:
 		return describe.New("Vacate").Q("host", ev.Host).I("reply", int64(ev.Reply)).String()
 	case Reopen:
@@ -134,6 +144,8 @@ func DescribeCommand(c Command) string {
 		return describe.New("Cordon").I("id", c.ID).Q("host", c.Host).Flag("on", c.On).Flag("off", !c.On).String()
 	case Vacated:
 		return describe.New("Vacated").I("id", c.ID).Q("host", c.Host).I("reply", int64(c.Reply)).String()
+	case Overview:
+		return describeOverview(c)
 	case nil:
 		return "<nil>"
 	}

@@ -68,6 +68,11 @@ type Engine struct {
 	jumped, hold, holdSeen bool
 	holdSince              int64
 
+	// What Overviews tell: the tasks' allocations as the memory daemon
+	// last listed them, and the money and RAM over time.
+	holdings map[Pid]Holding
+	ledger   ledger
+
 	nextID int64
 	out    Ready
 }
@@ -138,6 +143,10 @@ func (e *Engine) Step(ev Event) error {
 		return e.stepReopen(ev)
 	case *Reopen:
 		return stepPtr(ev, e.stepReopen)
+	case Status:
+		return e.stepStatus(ev)
+	case *Status:
+		return stepPtr(ev, e.stepStatus)
 	}
 	return ErrUnknownEvent
 }
@@ -207,6 +216,7 @@ func (e *Engine) target(host string) *target {
 // remove forgets a task that ended.
 func (e *Engine) remove(t *task) {
 	t.become(stGone, e.now)
+	e.ledger.banked += t.earned
 	if i := slices.Index(e.tasks, t); i >= 0 {
 		e.tasks = slices.Delete(e.tasks, i, i+1)
 	}

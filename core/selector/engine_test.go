@@ -21,6 +21,9 @@ func dump(e *Engine) string {
 		lines = append(lines, "host "+h.Host+" "+h.Allocated.String()+"/"+h.Usable.String())
 	}
 	lines = append(lines, "next="+itoa(e.nextID)+" killed="+itoa(int64(len(e.killed)))+" hacking="+ftoa(e.hacking))
+	l := e.ledger
+	lines = append(lines, "ledger since="+itoa(l.since)+" banked="+ftoa(l.banked)+" samples="+itoa(int64(len(l.samples)))+
+		" jump="+itoa(l.jump.At)+"/"+l.jump.GB.String()+"/"+itoa(l.jump.Absorbed)+" holdings="+itoa(int64(len(e.holdings))))
 	for _, c := range e.out.Commands {
 		lines = append(lines, DescribeCommand(c))
 	}

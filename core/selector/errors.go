@@ -17,6 +17,7 @@ var (
 	ErrBadHeartbeat   = errors.New("selector: heartbeat is malformed")
 	ErrBadHost        = errors.New("selector: host name is invalid")
 	ErrBadReply       = errors.New("selector: reply port is invalid")
+	ErrBadRequest     = errors.New("selector: request is malformed")
 )
 
 // detailError adds what exactly was wrong to a sentinel, without fmt.

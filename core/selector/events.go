@@ -47,6 +47,9 @@ type HostRAM struct {
 	Host      string
 	Usable    ram.Amount
 	Allocated ram.Amount
+	// Claimed is the allocated RAM running workers and scripts use; the
+	// rest is idle.
+	Claimed ram.Amount
 	// Cordoned is true once the memory daemon has applied a Cordon: it
 	// grants nothing more there. A vacate completes only on a status
 	// that says so, so no grant can slip in after the check.
@@ -73,6 +76,9 @@ type Observe struct {
 	// being vacated is stopped: a running script cannot move, and its
 	// target gets a new task elsewhere.
 	Seats []Seat
+	// Holdings are the tasks' allocations in the memory daemon's last
+	// status, for Overviews.
+	Holdings []Holding
 }
 
 // Tick passes time: timeouts and backoffs expire, commands a task has not
@@ -119,14 +125,17 @@ type Heartbeat struct {
 	// GaveUp: hosts where the task's workers kept dying at start. The
 	// engine cordons each for Quarantine, so no work starts there at once.
 	GaveUp []string
+	// Earned is the money its hack workers took since it started.
+	Earned float64
 }
 
 // Exit is a task's last message. Done means its work is complete (till:
 // security at min; sow: money at max), so the target moves to its next
 // phase; otherwise it stopped on request or gave up.
 type Exit struct {
-	Pid  Pid
-	Done bool
+	Pid    Pid
+	Done   bool
+	Earned float64 // Heartbeat.Earned, to the end
 }
 
 // Vacate asks that nothing stay allocated on Host (before a purchased

@@ -25,6 +25,7 @@ func (e *Engine) clock(now int64) {
 	if !e.clocked {
 		e.clocked = true
 		e.graceEnd = now + e.cfg.Grace
+		e.ledger.since = now
 		for _, t := range e.tasks {
 			t.since, t.heard = now, now
 		}
@@ -65,10 +66,20 @@ func checkObserve(ev Observe) error {
 			return bad("a host has no name")
 		case names[h.Host]:
 			return bad("host " + h.Host + " is listed twice")
-		case h.Usable < 0 || h.Usable > ram.Max || h.Allocated < 0 || h.Allocated > ram.Max:
+		case h.Usable < 0 || h.Usable > ram.Max || h.Allocated < 0 || h.Allocated > ram.Max || h.Claimed < 0 || h.Claimed > ram.Max:
 			return bad("host " + h.Host + " has RAM out of range")
 		}
 		names[h.Host] = true
+	}
+	owners := make(map[Pid]bool, len(ev.Holdings))
+	for _, a := range ev.Holdings {
+		switch {
+		case a.Pid <= 0 || owners[a.Pid]:
+			return bad("holding of pid " + itoa(int64(a.Pid)) + " is invalid or listed twice")
+		case a.Chunk < 0 || a.Chunk > ram.Max || a.Held < 0 || a.Held > ram.Max || a.Chunks < 0 || a.Desired < 0:
+			return bad("holding of pid " + itoa(int64(a.Pid)) + " is out of range")
+		}
+		owners[a.Pid] = true
 	}
 	for _, st := range ev.Seats {
 		if st.Pid <= 0 || st.Host == "" {
@@ -107,6 +118,15 @@ func (e *Engine) stepObserve(ev Observe) error {
 		}
 		e.seats[st.Pid] = st.Host
 	}
+
+	clear(e.holdings)
+	for _, a := range ev.Holdings {
+		if e.holdings == nil {
+			e.holdings = map[Pid]Holding{}
+		}
+		e.holdings[a.Pid] = a
+	}
+	e.account(!e.observed)
 
 	usable, _, _ := e.pool()
 	if e.hold {
@@ -257,6 +277,8 @@ func checkHeartbeat(ev Heartbeat) error {
 		return bad("RAM out of range")
 	case !finite(ev.Rate):
 		return bad("rate " + ftoa(ev.Rate) + " is negative or not finite")
+	case !finite(ev.Earned):
+		return bad("earned " + ftoa(ev.Earned) + " is negative or not finite")
 	}
 	return nil
 }
@@ -281,6 +303,7 @@ func (e *Engine) stepHeartbeat(ev Heartbeat) error {
 	t.port, t.held, t.want, t.gotCap, t.gotPrio, t.rate, t.heard = ev.Port, ev.Held, ev.Want, ev.Cap, ev.Priority, ev.Rate, e.now
 	t.wantsMore = ev.Capped
 	t.chunk = ev.Chunk
+	t.earned = ev.Earned
 	if t.state == stStarting {
 		t.become(stRunning, e.now)
 	}
@@ -300,8 +323,9 @@ func (e *Engine) adopt(ev Heartbeat) {
 	t := &task{
 		pid: ev.Pid, port: ev.Port, kind: ev.Kind, tgt: g, state: stRunning, since: e.now, heard: e.now,
 		held: ev.Held, want: ev.Want, wantsMore: ev.Capped, cap: ev.Cap, prio: ev.Priority, rate: ev.Rate,
-		gotCap: ev.Cap, gotPrio: ev.Priority, sentCap: ev.Cap, sentPrio: ev.Priority,
+		gotCap: ev.Cap, gotPrio: ev.Priority, sentCap: ev.Cap, sentPrio: ev.Priority, chunk: ev.Chunk, earned: ev.Earned,
 	}
+	e.ledger.adopted(ev.Earned)
 	e.tasks = append(e.tasks, t)
 	e.byPid[t.pid] = t
 	if g.task == nil {
@@ -326,10 +350,14 @@ func (e *Engine) stepExit(ev Exit) error {
 	if ev.Pid <= 0 {
 		return wrap(ErrBadPid, "exit of pid "+itoa(int64(ev.Pid)))
 	}
+	if !finite(ev.Earned) {
+		return wrap(ErrBadHeartbeat, "exit of pid "+itoa(int64(ev.Pid))+": earned "+ftoa(ev.Earned)+" is negative or not finite")
+	}
 	t := e.byPid[ev.Pid]
 	if t == nil {
 		return nil // killed, or never known: nothing to forget
 	}
+	t.earned = max(t.earned, ev.Earned)
 	g := t.tgt
 	line := "exit " + t.name()
 	switch {

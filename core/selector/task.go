@@ -69,8 +69,9 @@ type task struct {
 	// keep: a harvest shrunk for a preparation keeps this much (half of
 	// what it held when first shrunk), however often it is shrunk again,
 	// until its cap is raised.
-	keep ram.Amount
-	rate float64
+	keep   ram.Amount
+	rate   float64
+	earned float64 // from its heartbeats: what its hack workers took
 	// What the task last reported applying, what the engine last sent
 	// and when, for resending until they agree.
 	gotCap              ram.Amount

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ramfarm/core/hwgw"
 	"ramfarm/core/internal/describe"
 	"ramfarm/core/internal/detail"
 	"ramfarm/core/ram"
@@ -46,10 +47,13 @@ type Base[W any] struct {
 
 	// The failure rule (failures.go): each start's host until its
 	// result, each running worker's host and landing, each host's run.
-	startHost map[int64]string
+	startHost map[int64]workerLife
 	lives     map[Pid]*workerLife
 	failures  map[string]*hostFailures
 	givenUp   []string
+
+	// earned is the money the task's hack workers reported taking, in all.
+	earned float64
 
 	beat   Heartbeat // the last one sent
 	beatAt int64
@@ -69,7 +73,7 @@ func NewBase[W any](c Config) Base[W] {
 		leaving:   map[string]bool{},
 		starting:  map[int64]W{},
 		running:   map[Pid]W{},
-		startHost: map[int64]string{},
+		startHost: map[int64]workerLife{},
 		lives:     map[Pid]*workerLife{},
 		failures:  map[string]*hostFailures{},
 		nextID:    1,
@@ -109,6 +113,10 @@ func (b *Base[W]) Desired() int { return b.count }
 // Answered is the last command the allocator answered.
 func (b *Base[W]) Answered() int64 { return b.answered }
 
+// Earned is the money the task's hack workers reported taking since it
+// started (their Landed results).
+func (b *Base[W]) Earned() float64 { return b.earned }
+
 // Finished reports whether the task gave its Finished.
 func (b *Base[W]) Finished() bool { return b.finished }
 
@@ -147,13 +155,13 @@ func (b *Base[W]) Accept(ev Event, check func(Event) error) (Event, W, error) {
 	case Started:
 		w = b.starting[ev.Cmd]
 		delete(b.starting, ev.Cmd)
-		host := b.startHost[ev.Cmd]
+		life := b.startHost[ev.Cmd]
 		delete(b.startHost, ev.Cmd)
 		if ev.Pid != 0 {
 			b.running[ev.Pid] = w
-			b.lives[ev.Pid] = &workerLife{host: host}
+			b.lives[ev.Pid] = &life
 		} else {
-			b.failed(host, "could not start")
+			b.failed(life.host, "could not start")
 		}
 	case Exited:
 		w = b.running[ev.Pid]
@@ -170,6 +178,9 @@ func (b *Base[W]) Accept(ev Event, check func(Event) error) (Event, W, error) {
 	case Landed:
 		if l := b.lives[ev.Pid]; l != nil {
 			l.landed = true
+			if l.hack {
+				b.earned += ev.Result // a looping worker lands again and again
+			}
 		}
 		return nil, w, nil // the engines hear of the work by the target
 	case SetPriority:
@@ -267,6 +278,10 @@ func (b *Base[W]) check(ev Event) error {
 		if _, ok := b.running[ev.Pid]; !ok {
 			return detail.Wrap(ErrUnknownPid, itoa(int64(ev.Pid)))
 		}
+	case Landed:
+		if !finite(ev.Result) || ev.Result < 0 {
+			return bad("result " + ftoa(ev.Result) + " of pid " + itoa(int64(ev.Pid)) + " is negative or not finite")
+		}
 	case SetCap:
 		if ev.RAM < 0 || ev.RAM > ram.Max {
 			return bad("cap " + ev.RAM.String() + " is out of range")
@@ -310,7 +325,7 @@ func (b *Base[W]) Advance() { b.out = Ready{} }
 func (b *Base[W]) Start(w W, s Start) int64 {
 	s.ID = b.ID()
 	b.starting[s.ID] = w
-	b.startHost[s.ID] = s.Host
+	b.startHost[s.ID] = workerLife{host: s.Host, hack: s.Action == hwgw.ActionHack}
 	b.Emit(s)
 	return s.ID
 }
@@ -383,8 +398,8 @@ func (b *Base[W]) Finish(r Reason, kill bool) {
 		b.Emit(Release{ID: b.ID()})
 	}
 	b.starting, b.running = map[int64]W{}, map[Pid]W{}
-	b.startHost, b.lives = map[int64]string{}, map[Pid]*workerLife{}
-	b.Emit(Finished{ID: b.ID(), Reason: r})
+	b.startHost, b.lives = map[int64]workerLife{}, map[Pid]*workerLife{}
+	b.Emit(Finished{ID: b.ID(), Reason: r, Earned: b.earned})
 	b.Logf("finished: " + r.String())
 	b.finished = true
 }
@@ -402,8 +417,8 @@ type Status struct {
 
 // AfterTick ends the engine's handling of a Tick: a new priority reaches
 // the allocator if the engine's own Ask did not carry it, and the
-// heartbeat goes out when what it says changed (the rate aside: it moves
-// with every batch) or when one is due.
+// heartbeat goes out when what it says changed (the rate and the money
+// earned aside: they move with every batch) or when one is due.
 func (b *Base[W]) AfterTick(s Status) {
 	if b.finished {
 		return
@@ -412,9 +427,9 @@ func (b *Base[W]) AfterTick(s Status) {
 		b.Ask(b.size, b.count)
 	}
 	h := Heartbeat{Held: s.Held, Want: s.Want, Capped: s.Capped, Cap: b.cap, Priority: b.prio, Rate: s.Rate, Chunk: s.Chunk,
-		Stopping: b.stopping, Mode: s.Mode, GaveUp: slices.Clone(b.givenUp)}
+		Stopping: b.stopping, Mode: s.Mode, GaveUp: slices.Clone(b.givenUp), Earned: b.earned}
 	last := b.beat
-	last.ID, last.Rate = 0, h.Rate
+	last.ID, last.Rate, last.Earned = 0, h.Rate, h.Earned
 	if b.beaten && sameBeat(h, last) && b.now < b.beatAt+b.cfg.Heartbeat {
 		return
 	}
@@ -471,6 +486,9 @@ func (b *Base[W]) String() string {
 	l.T("asked", b.asked).T("held", b.held).I("seq", b.seq).I("answered", b.answered).R("size", b.size).
 		N("desired", b.count).N("ask-prio", b.askPrio).N("starting", len(b.starting)).N("running", len(b.running)).
 		I("next-id", b.nextID).T("finished", b.finished)
+	if b.earned != 0 {
+		l.Fixed("earned", b.earned, -1)
+	}
 	for _, c := range b.out.Commands {
 		l.S("cmd", DescribeCommand(c))
 	}
@@ -482,5 +500,5 @@ func (b *Base[W]) String() string {
 func sameBeat(a, b Heartbeat) bool {
 	return a.ID == b.ID && a.Held == b.Held && a.Want == b.Want && a.Capped == b.Capped && a.Cap == b.Cap &&
 		a.Priority == b.Priority && a.Rate == b.Rate && a.Chunk == b.Chunk && a.Stopping == b.Stopping && a.Mode == b.Mode &&
-		slices.Equal(a.GaveUp, b.GaveUp)
+		a.Earned == b.Earned && slices.Equal(a.GaveUp, b.GaveUp)
 }

@@ -112,6 +112,9 @@ func TestBase_Accept_errors(t *testing.T) {
 		{"unknown pid", Exited{Pid: 8}, ErrUnknownPid},
 		{"negative cap", SetCap{RAM: -1}, ErrBadEvent},
 		{"leave no host", Leave{}, ErrBadEvent},
+		{"negative result", Landed{Pid: 7, Result: -1}, ErrBadEvent},
+		{"NaN result", Landed{Pid: 7, Result: math.NaN()}, ErrBadEvent},
+		{"infinite result", Landed{Pid: 7, Result: math.Inf(1)}, ErrBadEvent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -322,6 +325,51 @@ func TestBase_AfterTick_heartbeat(t *testing.T) {
 	}
 	if w := b.Wake(0, true); w != 0 {
 		t.Errorf("wake %d, want the engine's 0", w)
+	}
+}
+
+// The money a task earned is what its hack workers' landed messages said
+// they took: a looping hack counts each landing, what grow and weaken
+// return is no money, and a pid the task does not run adds nothing. The
+// heartbeat and Finished carry it; it alone sends no heartbeat.
+func TestBase_earned(t *testing.T) {
+	b := running(t) // pid 7: a weaken
+	hack := b.Start(rec{"alpha"}, Start{Action: hwgw.ActionHack, Host: "alpha", Threads: 1, RAM: 170})
+	grow := b.Start(rec{"alpha"}, Start{Action: hwgw.ActionGrow, Host: "alpha", Threads: 1, RAM: 175})
+	accept(t, b, Started{Cmd: hack, Pid: 3})
+	accept(t, b, Started{Cmd: grow, Pid: 4})
+	accept(t, b, Tick{Now: 1000, Money: 10, Security: 5})
+	b.AfterTick(Status{Held: 700})
+	b.Advance()
+	steps := []struct {
+		ev   Landed
+		want float64
+	}{
+		{Landed{Pid: 3, Result: 500}, 500},
+		{Landed{Pid: 7, Result: 0.05}, 500},
+		{Landed{Pid: 4, Result: 1.02}, 500},
+		{Landed{Pid: 3, Result: 250.5}, 750.5},
+		{Landed{Pid: 3}, 750.5},
+		{Landed{Pid: 99, Result: 1e9}, 750.5},
+	}
+	for _, st := range steps {
+		accept(t, b, st.ev)
+		if got := b.Earned(); got != st.want {
+			t.Errorf("after %s: earned %v, want %v", DescribeEvent(st.ev), got, st.want)
+		}
+	}
+	accept(t, b, Tick{Now: 1010, Money: 10, Security: 5})
+	if b.AfterTick(Status{Held: 700}); len(b.Ready(0, false).Commands) != 0 {
+		t.Errorf("money alone sent a heartbeat: %q", commands(b))
+	}
+	accept(t, b, Tick{Now: 1000 + DefaultHeartbeat, Money: 10, Security: 5})
+	b.AfterTick(Status{Held: 700})
+	if got := commands(b); len(got) != 1 || !strings.Contains(got[0], "earned=750") {
+		t.Errorf("due heartbeat: %q", got)
+	}
+	b.Finish(ReasonStopped, false)
+	if got := commands(b); !slices.Contains(got, "Finished id=8 reason=stopped earned=750") {
+		t.Errorf("finish: %q", got)
 	}
 }
 

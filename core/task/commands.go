@@ -113,12 +113,16 @@ type Heartbeat struct {
 	// GaveUp lists the hosts where its workers kept dying at start
 	// (GiveUpAfter in a row), sorted: the selector keeps work off them.
 	GaveUp []string
+	// Earned is the money its hack workers took since it started, as
+	// their landed messages said.
+	Earned float64
 }
 
 // Finished is the last command: the task holds nothing and runs nothing.
 type Finished struct {
 	ID     int64
 	Reason Reason
+	Earned float64 // Heartbeat.Earned, to the end
 }
 
 // Done reports whether the task's phase is complete (till: min security;

@@ -39,7 +39,11 @@ func DescribeEvent(ev Event) string {
 	case Exited:
 		return describe.New("Exited").I("pid", int64(ev.Pid)).String()
 	case Landed:
-		return describe.New("Landed").I("pid", int64(ev.Pid)).String()
+		l := describe.New("Landed").I("pid", int64(ev.Pid))
+		if ev.Result != 0 {
+			l.Fixed("result", ev.Result, -1)
+		}
+		return l.String()
 	case SetPriority:
 		return describe.New("SetPriority").N("prio", ev.Priority).String()
 	case SetCap:
@@ -81,10 +85,18 @@ func DescribeCommand(c Command) string {
 	case Kill:
 		return describe.New("Kill").I("id", c.ID).I("pid", int64(c.Pid)).String()
 	case Heartbeat:
-		return describe.New("Heartbeat").I("id", c.ID).S("mode", c.Mode).R("held", c.Held).R("want", c.Want).Flag("capped", c.Capped).R("cap", c.Cap).
-			N("prio", c.Priority).Fixed("rate", c.Rate, 0).R("chunk", c.Chunk).T("stopping", c.Stopping).String()
+		l := describe.New("Heartbeat").I("id", c.ID).S("mode", c.Mode).R("held", c.Held).R("want", c.Want).Flag("capped", c.Capped).R("cap", c.Cap).
+			N("prio", c.Priority).Fixed("rate", c.Rate, 0).R("chunk", c.Chunk).T("stopping", c.Stopping)
+		if c.Earned != 0 {
+			l.Fixed("earned", c.Earned, 0)
+		}
+		return l.String()
 	case Finished:
-		return describe.New("Finished").I("id", c.ID).S("reason", c.Reason.String()).String()
+		l := describe.New("Finished").I("id", c.ID).S("reason", c.Reason.String())
+		if c.Earned != 0 {
+			l.Fixed("earned", c.Earned, 0)
+		}
+		return l.String()
 	case nil:
 		return "<nil>"
 	}

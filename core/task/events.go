@@ -92,6 +92,9 @@ type Exited struct {
 // lacks. Deaths in a row on one host keep new work off it (see Base).
 type Landed struct {
 	Pid Pid
+	// Result is what the operation returned: for a hack worker, the money
+	// it took, which the task adds to what it earned (Heartbeat.Earned).
+	Result float64
 }
 
 // SetPriority is the selector's new allocation priority.

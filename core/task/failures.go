@@ -34,6 +34,7 @@ type hostFailures struct {
 type workerLife struct {
 	host   string
 	landed bool
+	hack   bool // a hack worker: its Landed result is money taken
 }
 
 // Blocked reports whether host takes no new start now: the task is

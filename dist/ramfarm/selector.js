@@ -31,7 +31,9 @@ seat of RAM the memory daemon grants, on any server.
 
 To move work off a server before upgrading it, write
 {t: "vacate", host, reply: PORT} to port ${SELECTOR_PORT}; the answer
-{t: "vacated", host} arrives on PORT; then {t: "reopen", host}.`;
+{t: "vacated", host} arrives on PORT; then {t: "reopen", host}.
+{t: "status", rid, pid, reply: PORT} is answered {t: "overview", ...} on
+PORT: what ramfarm/status.js shows.`;
 
 const HOME = "home";
 

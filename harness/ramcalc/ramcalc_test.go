@@ -172,6 +172,9 @@ func TestNameLookup(t *testing.T) {
 		{"numNodes", "hacknet.numNodes", 0},
 		{"hackChance", "hacking.hackChance", 0},
 		{"sleep", "sleep", 0},
+		{"tail", "tail", 0},
+		{"clearLog", "clearLog", 0},
+		{"getTheme", "ui.getTheme", 0},
 	}
 	for _, tt := range tests {
 		nc, ok := c.costs.byName[tt.name]
@@ -183,6 +186,26 @@ func TestNameLookup(t *testing.T) {
 		if nc, ok := c.costs.byName[name]; ok {
 			t.Errorf("%s: got %+v, want no function", name, nc)
 		}
+	}
+}
+
+// TestTailWindow: a monitor's calls cost nothing. ns.tail and ns.clearLog
+// are free in 2.6.1's table, ns.ui.openTail (2.8 on) is a name 2.6.1 does
+// not know and is free where it exists: the script costs the base.
+func TestTailWindow(t *testing.T) {
+	c := newCalc(t)
+	src := `export async function main(ns) { ns.ui.openTail(); ns.tail(); ns["ui"]["openTail"](); ns.clearLog(); ns.print("x"); }`
+	r, err := c.ScriptRAM("m.js", map[string]string{"m.js": src})
+	if err != nil || r.RAM != 1.6 {
+		t.Errorf("tail window script: %v GB (%v), want 1.6", r.RAM, err)
+	}
+	for _, path := range []string{"tail", "clearLog", "print"} {
+		if gb, ok := c.FuncCost(path); !ok || gb != 0 {
+			t.Errorf("FuncCost(%s) = %v %v, want 0", path, gb, ok)
+		}
+	}
+	if gb, ok := c.FuncCost("ui.openTail"); ok || gb != 0 {
+		t.Errorf("FuncCost(ui.openTail) = %v %v, want no 2.6.1 function", gb, ok)
 	}
 }
 

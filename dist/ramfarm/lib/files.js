@@ -22,6 +22,7 @@ export const FILES = Object.freeze([
   "ramfarm/selector.js",
   "ramfarm/sow.js",
   "ramfarm/start.js",
+  "ramfarm/status.js",
   "ramfarm/stop.js",
   "ramfarm/till.js",
   "ramfarm/vacate.js",

@@ -64,6 +64,7 @@ export const T = Object.freeze({
   vacate: "vacate",
   reopen: "reopen",
   vacated: "vacated",
+  overview: "overview",
   landed: "landed",
 });
 
@@ -162,7 +163,7 @@ export const CODES = Object.freeze([
  */
 
 /**
- * Ask for every worker and allocation. Answer: report. (client → daemon)
+ * Ask a daemon what it is doing. On the memory daemon's port, answer: report (every worker and allocation); on the selector's, answer: overview. (client → daemon)
  * @typedef {object} StatusMsg
  * @property {"status"} t
  * @property {number} rid request id chosen by the sender, echoed in the answer
@@ -299,6 +300,7 @@ export const CODES = Object.freeze([
  * @property {boolean} [stopping] it is draining after a stop
  * @property {number} [chunk] the size of the chunks it asks for
  * @property {string[]} [gaveUp] hosts where its workers kept dying at start; the selector keeps work off them for a while
+ * @property {number} [earned] money its hack workers took since it started (their landed r)
  */
 
 /**
@@ -309,6 +311,7 @@ export const CODES = Object.freeze([
  * @property {string} kind "till", "sow" or "harvest"
  * @property {string} target the server
  * @property {boolean} [done] the phase is complete
+ * @property {number} [earned] money its hack workers took, in all
  */
 
 /**
@@ -369,9 +372,29 @@ export const CODES = Object.freeze([
  */
 
 /**
+ * Selector → monitor: what ramfarm is doing, answering a status sent to the selector's port. RAM in GB. (daemon → client)
+ * @typedef {object} OverviewMsg
+ * @property {"overview"} t
+ * @property {number} rid the status answered
+ * @property {number} now game time, ms
+ * @property {number} since game time, ms, the selector started: earned counts from then
+ * @property {number} hosts worker servers with usable RAM
+ * @property {number} usable RAM ramfarm may allocate, on every worker server
+ * @property {number} allocated RAM allocated
+ * @property {number} idle RAM allocated that no running worker or script claims
+ * @property {Array<object>} tasks {pid, kind, target, state, chunk, chunks, desired, held, want, earned}, by phase (till, sow, harvest), then target: chunks held of desired chunks of chunk GB; held and want in GB; earned, the money its hack workers took
+ * @property {number} earned money the hack workers took since the selector started
+ * @property {number} income money per second over the last minute
+ * @property {number} jumpAt game time, ms, of the last RAM jump (usable RAM rising by 2 GB or more at once); 0 = none yet
+ * @property {number} jumpGB the RAM that arrived
+ * @property {number} absorbed ms from the jump until 90 % of its RAM was allocated; -1 while it is not
+ * @property {number} jumpLeft the jump's RAM not allocated yet
+ */
+
+/**
  * Worker → task: its operation landed (sent with tryWrite; a task also checks isRunning). (daemon → client)
  * @typedef {object} LandedMsg
  * @property {"landed"} t
  * @property {number} pid the sender's pid (ns.pid)
- * @property {any} [r] what the operation returned
+ * @property {any} [r] what the operation returned: for a hack, the money it took
  */
