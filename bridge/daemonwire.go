@@ -20,13 +20,15 @@ const (
 	wRoot     = "root"
 	wHacking  = "hacking"
 	wArgs     = "args"
+	wSettings = "settings"
 )
 
 // Daemon event kinds, beside tick, msg and sent.
 const (
-	EvLook     = "look"
-	EvDone     = "done"
-	EvLaunched = "launched"
+	EvLook      = "look"
+	EvDone      = "done"
+	EvLaunched  = "launched"
+	EvConfigure = "configure"
 )
 
 // Selector command kinds, beside halt (a task's kill).
@@ -52,6 +54,9 @@ var MemdWire = ServiceWire{Role: RoleMemd, Source: "bridge/daemonwire.go",
 			{wGone, TStrings, false, "observed hosts that no longer exist"},
 		}},
 		sentEv,
+		{EvConfigure, "The player's settings changed (the config file): the next tick applies them. A refused one changes nothing.", []Field{
+			{wSettings, TAny, true, "{homeReserve: GB, setAside: {host: GB}, useHacknet: boolean}; a key left out is its default (0, none, false)"},
+		}},
 	},
 	Ready: []Part{
 		{wClear, TInts, false, "ports to clear before anything is written"},

@@ -81,33 +81,10 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 	if f.Has("home") {
 		cfg.Home = f.Str("home", true)
 	}
-	gb := func(name string, x float64) ram.Amount {
-		a, err := ram.FromGB(x)
-		if err != nil {
-			f.Fail(name, err, "GB")
-		}
-		return a
-	}
-	if f.Has("homeReserve") {
-		cfg.Memory.HomeReserve = gb("homeReserve", f.Num("homeReserve", true))
-	}
-	if sv, ok := v.Get("setAside"); ok && sv.Kind != jsonx.Null {
-		if sv.Kind != jsonx.Object {
-			f.Fail("setAside", jsonx.ErrWrongTyp, "object of host: GB")
-		}
-		cfg.Memory.SetAside = map[string]ram.Amount{}
-		for _, m := range sv.Obj {
-			if m.Val.Kind != jsonx.Number {
-				f.Fail("setAside."+m.Key, jsonx.ErrWrongTyp, "GB")
-				continue
-			}
-			cfg.Memory.SetAside[m.Key] = gb("setAside."+m.Key, m.Val.Num)
-		}
-	}
-	cfg.Memory.UseHacknet = f.Bool("useHacknet")
+	settings(v, f, &cfg.Memory)
 	cfg.Memory.SelfHost = f.Str("selfHost", false)
 	if f.Has("selfRam") {
-		cfg.Memory.SelfRAM = gb("selfRam", f.Num("selfRam", true))
+		cfg.Memory.SelfRAM = gbField(f, "selfRam", true)
 	}
 	cfg.Portalloc.First = proc.Port(f.Int("firstPort", false, 0, int64(proc.MaxPort)))
 	cfg.Portalloc.Last = proc.Port(f.Int("lastPort", false, 0, int64(proc.MaxPort)))
@@ -126,6 +103,52 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 		return cfg, errors.New(`memd config: field "lastPort" must be below the boot ports (` + strconv.FormatInt(int64(BootPortBase), 10) + ")")
 	}
 	return cfg, nil
+}
+
+// settings decodes the player's settings of v (homeReserve, setAside,
+// useHacknet) into c, failing f's fields that are wrong.
+func settings(v jsonx.Value, f *jsonx.Fields, c *memory.Config) {
+	c.HomeReserve = gbField(f, "homeReserve", false)
+	if sv, ok := v.Get("setAside"); ok && sv.Kind != jsonx.Null {
+		if sv.Kind != jsonx.Object {
+			f.Fail("setAside", jsonx.ErrWrongTyp, "object of host: GB")
+		}
+		c.SetAside = map[string]ram.Amount{}
+		for _, m := range sv.Obj {
+			if m.Val.Kind != jsonx.Number {
+				f.Fail("setAside."+m.Key, jsonx.ErrWrongTyp, "GB")
+				continue
+			}
+			a, err := ram.FromGB(m.Val.Num)
+			if err != nil {
+				f.Fail("setAside."+m.Key, err, "GB, a multiple of 0.01")
+			}
+			c.SetAside[m.Key] = a
+		}
+	}
+	c.UseHacknet = f.Bool("useHacknet")
+}
+
+// stepConfigure applies the player's changed settings.
+func (m *Memd) stepConfigure(ev jsonx.Value) error {
+	v, _ := ev.Get(wSettings)
+	if v.Kind != jsonx.Object {
+		return errors.New(EvConfigure + `: field "` + wSettings + `" is not an object`)
+	}
+	for _, kv := range v.Obj {
+		switch kv.Key {
+		case "homeReserve", "setAside", "useHacknet":
+		default:
+			return errors.New(EvConfigure + ": unknown setting " + strconv.Quote(kv.Key))
+		}
+	}
+	f := jsonx.NewFields(v)
+	var c memory.Config
+	settings(v, f, &c)
+	if err := f.Err(); err != nil {
+		return errors.New(EvConfigure + ": " + err.Error())
+	}
+	return m.mem.Step(memory.Configure{HomeReserve: c.HomeReserve, SetAside: c.SetAside, UseHacknet: c.UseHacknet})
 }
 
 // NewMemd builds the memory daemon service from its JSON config.
@@ -191,6 +214,8 @@ func (m *Memd) stepOne(kind string, ev jsonx.Value) error {
 		return m.stepMessage(body)
 	case EvTick:
 		return m.stepTick(ev)
+	case EvConfigure:
+		return m.stepConfigure(ev)
 	}
 	// sent, the one kind left
 	f, id, ok := outcome(ev)

@@ -28,6 +28,14 @@ var InstallJS string
 // InstallFile is the installer's path in the game.
 const InstallFile = "install.js"
 
+// The player's files under Dir, which nothing of ramfarm's may delete:
+// the configuration (lib/config.js) and the installer's record of what
+// it installed (install/install.js).
+const (
+	ConfigFile    = Dir + "/config.json"
+	InstalledFile = Dir + "/installed.json"
+)
+
 // Dir is the folder the scripts live in inside the game.
 const Dir = "ramfarm"
 

@@ -73,3 +73,14 @@ func TestScriptRAM(t *testing.T) {
 		}
 	}
 }
+
+// The player's files are named in Go (push keeps them) and in the scripts
+// that write and read them: the names must agree.
+func TestPlayerFileNames(t *testing.T) {
+	files := Files(nil)
+	for name, text := range map[string]string{ConfigFile: files["ramfarm/lib/config.js"], InstalledFile: InstallJS} {
+		if !strings.Contains(text, `"`+name+`"`) {
+			t.Errorf("the script that uses %s does not name it", name)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import { readFlags } from "/ramfarm/lib/flags.js";
 import { deliver } from "/ramfarm/lib/ports.js";
 import { MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
 import { seat } from "/ramfarm/lib/seat.js";
+import { CONFIG_FILE, readConfig } from "/ramfarm/lib/config.js";
 
 const HELP = `usage: run ramfarm/start.js [--policy grow|greedy|restart] [--reserve GB]
 
@@ -23,6 +24,11 @@ restart whatever is not running; what runs is left alone.
                  run ramfarm/selector.js --help)
   --reserve GB   RAM on home kept free for your own scripts (default 8)
   --help         this text
+
+Settings in ramfarm/config.json win over these flags (see the README):
+{"reserve": 16, "setAside": {"pserv-0": 64}, "useHacknet": false,
+ "policy": "grow"}. The memory daemon applies a change to the file at once;
+the policy is read here, at start.
 
 Watch it:  tail ramfarm/selector.js   (tasks and decisions)
            tail ramfarm/memd.js       (RAM granted and returned)
@@ -45,6 +51,13 @@ const FLAGS = [
 export async function main(ns) {
   const flags = readFlags(ns, "start", FLAGS, HELP);
   if (!flags) return;
+  const cfg = readConfig(ns);
+  if (cfg.problem) {
+    ns.tprint(`ERROR start: ${cfg.problem}`);
+    return;
+  }
+  if (cfg.text) ns.tprint(`INFO start: settings from ${CONFIG_FILE}: ${JSON.stringify(cfg.settings)}`);
+  if (cfg.settings.policy !== undefined) flags.policy = cfg.settings.policy;
   if (!(flags.reserve >= 0)) {
     ns.tprint(`ERROR start: --reserve must be a number of GB, got ${flags.reserve}`);
     return;

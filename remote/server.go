@@ -46,6 +46,9 @@ type Config struct {
 	// (e.g. "ramfarm/"): a file under it that Dir lacks is deleted from
 	// home. Empty deletes nothing.
 	Prefix string
+	// Keep lists game paths under Prefix that are the player's, never
+	// deleted: a configuration file, an installer's record.
+	Keep []string
 	// RAMReport is a JSON file of game path to GB. Empty reads the
 	// figures from Dir's manifest.json, if it has any.
 	RAMReport string
@@ -214,7 +217,7 @@ func (s *Server) serveGame(ctx context.Context, ws *websocket.Conn, n int, from 
 		ws.CloseNow()
 		<-g.done
 	}()
-	sess := &session{g: g, log: log, out: s.cfg.Out, prefix: s.cfg.Prefix, dts: s.cfg.DTS, pushed: map[string][32]byte{}}
+	sess := &session{g: g, log: log, out: s.cfg.Out, prefix: s.cfg.Prefix, keep: s.cfg.Keep, dts: s.cfg.DTS, pushed: map[string][32]byte{}}
 	snap, changed := folder.get()
 	if !s.cfg.Watch {
 		err := sess.sync(ctx, snap)

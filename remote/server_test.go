@@ -117,12 +117,13 @@ func TestServer_Serve_oneShot(t *testing.T) {
 	game.Put("ramfarm2/keep.js", "another folder's")
 	game.Put("mine.js", "the player's")
 	game.Put("notes.txt", "the player's")
+	game.Put("ramfarm/config.json", `{"reserve": 16}`)
 	game.SetRAM("ramfarm/start.js", 4.8)
 	game.SetRAM("ramfarm/w/hack.js", 1.75)
 	game.SetDefinitions("export interface NS {}\n")
 	dts := filepath.Join(t.TempDir(), "types", "NetscriptDefinitions.d.ts")
 
-	r := serve(t, remote.Config{Dir: remotetest.WriteDir(t, folder), Prefix: "ramfarm/", DTS: dts})
+	r := serve(t, remote.Config{Dir: remotetest.WriteDir(t, folder), Prefix: "ramfarm/", Keep: []string{"ramfarm/config.json"}, DTS: dts})
 	conn := r.connect(t, game)
 	if err := r.wait(t); err != nil {
 		t.Fatalf("Serve: %v", err)
@@ -130,7 +131,7 @@ func TestServer_Serve_oneShot(t *testing.T) {
 	<-conn.Done() // the server closes the connection when done
 
 	want := maps.Clone(bundle)
-	for _, name := range []string{"ramfarm2/keep.js", "mine.js", "notes.txt"} {
+	for _, name := range []string{"ramfarm2/keep.js", "mine.js", "notes.txt", "ramfarm/config.json"} {
 		want[name] = game.Files()[name]
 	}
 	if got := game.Files(); !maps.Equal(got, want) {

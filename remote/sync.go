@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -39,6 +40,7 @@ type session struct {
 	log    *logger
 	out    io.Writer
 	prefix string
+	keep   []string // under prefix, never deleted
 	dts    string
 
 	pushed   map[string][sha256.Size]byte // game path -> what this session pushed there
@@ -94,7 +96,7 @@ func (s *session) sync(ctx context.Context, snap *snapshot) error {
 		}
 		for _, name := range names {
 			name = strings.TrimPrefix(name, "/")
-			if _, ok := snap.files[name]; ok || !strings.HasPrefix(name, s.prefix) {
+			if _, ok := snap.files[name]; ok || !strings.HasPrefix(name, s.prefix) || slices.Contains(s.keep, name) {
 				continue
 			}
 			if err := s.g.call(ctx, "deleteFile", name, fileParams{Filename: name, Server: home}, nil); err != nil {

@@ -18,7 +18,7 @@ import (
 func pushCmd(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("push", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	cfg := remote.Config{Prefix: jsglue.Dir + "/", Out: stdout, Log: stderr}
+	cfg := remote.Config{Prefix: jsglue.Dir + "/", Keep: []string{jsglue.ConfigFile, jsglue.InstalledFile}, Out: stdout, Log: stderr}
 	flags.StringVar(&cfg.Dir, "dir", "dist", "folder of in-game files; a file's path below it is its path in the game")
 	flags.BoolVar(&cfg.Watch, "watch", false, "keep serving, and push what changes in the folder to every game connected")
 	addr := flags.String("addr", remote.DefaultAddr, "address to listen on; the game's Remote API port must match")

@@ -13,6 +13,8 @@
 package memory
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 
 	"ramfarm/core/ram"
@@ -110,6 +112,10 @@ func (e *Engine) Step(ev Event) error {
 		return e.stepGive(ev)
 	case *Give:
 		return stepPtr(ev, e.stepGive)
+	case Configure:
+		return e.stepConfigure(ev)
+	case *Configure:
+		return stepPtr(ev, e.stepConfigure)
 	case Cordon:
 		return e.stepCordon(ev)
 	case *Cordon:
@@ -162,6 +168,31 @@ func (e *Engine) Advance() {
 func (e *Engine) logf(line string) { e.out.Logs = append(e.out.Logs, line) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (e *Engine) stepConfigure(ev Configure) error {
+	c, err := Config{HomeReserve: ev.HomeReserve, SetAside: ev.SetAside, UseHacknet: ev.UseHacknet}.validate()
+	if err != nil {
+		return err
+	}
+	if c.HomeReserve != e.homeReserve {
+		e.logf("config: home reserve " + e.homeReserve.String() + " -> " + c.HomeReserve.String())
+	}
+	for _, name := range slices.Sorted(maps.Keys(e.setAside)) {
+		if _, kept := c.SetAside[name]; !kept {
+			e.logf("config: nothing set aside on " + name + " (was " + e.setAside[name].String() + ")")
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.SetAside)) {
+		if old, ok := e.setAside[name]; !ok || old != c.SetAside[name] {
+			e.logf("config: " + c.SetAside[name].String() + " set aside on " + name)
+		}
+	}
+	if c.UseHacknet != e.useHacknet {
+		e.logf("config: hacknet servers " + map[bool]string{true: "lend RAM", false: "lend no RAM"}[c.UseHacknet])
+	}
+	e.homeReserve, e.setAside, e.useHacknet = c.HomeReserve, c.SetAside, c.UseHacknet
+	return nil
+}
 
 func (e *Engine) stepCordon(ev Cordon) error {
 	if ev.Host == "" {

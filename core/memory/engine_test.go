@@ -507,3 +507,56 @@ func TestEngine_Cordon(t *testing.T) {
 		t.Error("a cordon with no host was accepted")
 	}
 }
+
+// TestEngine_Configure: settings changed while allocations run take
+// effect on the next tick (a larger home reserve revokes chunks on home,
+// a set-aside host keeps only what live claims pin), and a bad setting
+// changes nothing.
+func TestEngine_Configure(t *testing.T) {
+	e := fixture(t)
+	allocatedOn := func() map[string]ram.Amount {
+		out := map[string]ram.Amount{}
+		for _, w := range e.report(0).Workers {
+			out[w.Host] = w.Allocated
+		}
+		return out
+	}
+	if got := allocatedOn(); got["home"] != 10*ram.GB || got["n00dles"] != 8*ram.GB {
+		t.Fatalf("fixture holds %v", got)
+	}
+	before := dump(e, true)
+	for _, bad := range []Configure{
+		{HomeReserve: -ram.GB},
+		{SetAside: map[string]ram.Amount{"": ram.GB}},
+		{SetAside: map[string]ram.Amount{"n00dles": ram.Max + 1}},
+	} {
+		if err := e.Step(bad); !errors.Is(err, ErrBadConfig) {
+			t.Errorf("%+v: err %v, want ErrBadConfig", bad, err)
+		}
+	}
+	if after := dump(e, true); after != before {
+		t.Fatalf("a refused Configure changed the engine:\n%s\nwant\n%s", after, before)
+	}
+
+	must(t, e, Configure{HomeReserve: 28 * ram.GB, SetAside: map[string]ram.Amount{"n00dles": 8 * ram.GB}})
+	logs := e.Ready().Logs
+	for _, want := range []string{"config: home reserve 0GB -> 28GB", "config: 8GB set aside on n00dles"} {
+		if !slices.Contains(logs, want) {
+			t.Errorf("logs %q lack %q", logs, want)
+		}
+	}
+	must(t, e, Tick{Now: 3})
+	got := allocatedOn()
+	if got["home"] > 4*ram.GB {
+		t.Errorf("home holds %v with 28 GB of 32 reserved, want at most 4 GB", got["home"])
+	}
+	if got["n00dles"] != 4*ram.GB {
+		t.Errorf("n00dles holds %v, want the 4 GB worker 100 claims and nothing more", got["n00dles"])
+	}
+	must(t, e, Configure{})
+	drain(t, e)
+	must(t, e, Tick{Now: 4})
+	if got := allocatedOn(); got["home"]+got["n00dles"] <= 8*ram.GB {
+		t.Errorf("with the settings back to none, the growable allocation did not grow back: %v", got)
+	}
+}

@@ -204,6 +204,18 @@ type Cordon struct {
 	On   bool
 }
 
+// Configure changes the player's settings while the engine runs: the
+// RAM kept free on home and on named hosts, and whether hacknet servers
+// lend RAM. The next Tick applies them; where less is usable than is
+// granted, chunks are revoked as for a host that shrank. The process's
+// own host and RAM (Config.SelfHost, SelfRAM) are not settings.
+type Configure struct {
+	HomeReserve ram.Amount
+	SetAside    map[string]ram.Amount
+	UseHacknet  bool
+}
+
+func (Configure) isEvent() {}
 func (Cordon) isEvent()    {}
 func (Request) isEvent()   {}
 func (Resize) isEvent()    {}

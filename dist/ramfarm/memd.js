@@ -10,6 +10,7 @@ import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
+import { CONFIG_FILE, readConfig } from "/ramfarm/lib/config.js";
 
 const HELP = `usage: run ramfarm/memd.js [--reserve GB] [--tick ms] [--use-hacknet] [--first-port N]
 
@@ -23,7 +24,10 @@ hands out private ports. ramfarm/start.js starts it on home.
   --tick ms        how often it looks at the servers (default 1000)
   --use-hacknet    also use hacknet servers
   --first-port N   first private port it hands out (default 101)
-  --help           this text`;
+  --help           this text
+
+Settings in ramfarm/config.json ("reserve", "setAside", "useHacknet") win
+over the flags; it reads the file on every tick and applies a change at once.`;
 
 /** @type {[string, any][]} */
 const FLAGS = [
@@ -67,8 +71,21 @@ export async function main(ns) {
 
   /** @type {Map<string, string>} each server's last reading, to send only changes */
   let seen = new Map();
+  // The config file's text as last applied: a change is stepped before
+  // the tick that applies it. "" is no file: the flags' settings.
+  let configText = "";
   for (;;) {
     while (!inbox.empty()) events.push(ev.msg(inbox.read()));
+    const cfg = readConfig(ns);
+    if (cfg.text !== configText) {
+      configText = cfg.text;
+      if (cfg.problem) say(ns, "WARN", `memd: ${cfg.problem}; the previous settings stay`);
+      else {
+        const { reserve = config.homeReserve, setAside = {}, useHacknet = config.useHacknet } = cfg.settings;
+        events.push(ev.configure({ homeReserve: reserve, setAside, useHacknet }));
+        say(ns, "INFO", `memd: settings from ${CONFIG_FILE}: reserve ${reserve} GB on home, set aside ${JSON.stringify(setAside)}, hacknet ${useHacknet ? "used" : "unused"}`);
+      }
+    }
     events.push(observeTick(ns, watch, observe, seen));
     try {
       engine.step(events);
@@ -77,7 +94,9 @@ export async function main(ns) {
       for (const p of clear) ns.clearPort(p);
       for (const [id, port, msg] of sends) events.push(ev.sent(id, ns.tryWritePort(port, msg)));
       sayAll(ns, logs);
-      for (const e of errors) say(ns, "WARN", "memd: rejected: " + e);
+      for (const e of errors) {
+        say(ns, "WARN", e.includes(" configure: ") ? `memd: ${CONFIG_FILE}: ${e}; the previous settings stay` : `memd: rejected: ${e}`);
+      }
       if (newWatch) watch = newWatch;
       if (newObserve) {
         observe = newObserve;
@@ -92,6 +111,7 @@ export async function main(ns) {
       events = [];
       watch = [];
       seen = new Map();
+      configText = "";
       core = await Core.open();
       engine = core.engine(MEMD_ROLE, config);
     }

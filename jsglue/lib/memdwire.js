@@ -25,6 +25,11 @@ export const ev = Object.freeze({
    * @param {boolean} [ok] tryWrite took it; false: the port was full
    */
   sent: (id, ok) => ({ k: "sent", id, ok }),
+  /**
+   * The player's settings changed (the config file): the next tick applies them. A refused one changes nothing.
+   * @param {any} settings {homeReserve: GB, setAside: {host: GB}, useHacknet: boolean}; a key left out is its default (0, none, false)
+   */
+  configure: (settings) => ({ k: "configure", settings }),
 });
 
 /**

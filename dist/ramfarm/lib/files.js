@@ -4,6 +4,7 @@ export const FILES = Object.freeze([
   "ramfarm/fill.js",
   "ramfarm/harvest.js",
   "ramfarm/lib/alloc.js",
+  "ramfarm/lib/config.js",
   "ramfarm/lib/core-wasm.js",
   "ramfarm/lib/core.js",
   "ramfarm/lib/discoverywire.js",
