@@ -21,12 +21,16 @@ func TestScriptsHelpAndBadFlags(t *testing.T) {
 			scripts = append(scripts, name)
 		}
 	}
+	scripts = append(scripts, jsglue.InstallFile)
 	if len(scripts) < 10 {
 		t.Fatalf("only %d scripts: %v", len(scripts), scripts)
 	}
 	// One game for all, with room to start every script at once: one that
 	// answers --help or a bad flag ends before it touches anything.
 	g, _ := newGame(t, 512)
+	if err := g.Install("home", map[string]string{jsglue.InstallFile: jsglue.InstallJS}); err != nil {
+		t.Fatal(err)
+	}
 	type call struct {
 		script, arg, want string
 		pid               int64
@@ -36,7 +40,7 @@ func TestScriptsHelpAndBadFlags(t *testing.T) {
 		name := strings.TrimSuffix(path.Base(script), ".js")
 		for _, r := range []call{
 			// A terminal line says "FILE: text"; only --help's text starts with the usage.
-			{script: script, arg: "--help", want: script + ": usage: run " + script},
+			{script: script, arg: "--help", want: script + ": usage: run " + script + " "},
 			{script: script, arg: "--no-such-flag", want: script + ": ERROR " + name + ": "},
 		} {
 			pid, err := g.Exec(script, "home", 1, r.arg, "1")

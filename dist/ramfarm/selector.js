@@ -28,10 +28,11 @@ seat of RAM the memory daemon grants, on any server.
                fixed size; restart: like greedy, but every RAM jump stops
                all tasks and plans again
   --tick ms    how often it decides (default 1000)
+  --help       this text
 
-To move work off a server before upgrading it, write
-{t: "vacate", host, reply: PORT} to port ${SELECTOR_PORT}; the answer
-{t: "vacated", host} arrives on PORT; then {t: "reopen", host}.
+To move work off a server before upgrading it, run ramfarm/vacate.js. The
+messages underneath: {t: "vacate", host, reply: PORT} to port ${SELECTOR_PORT}; the
+answer {t: "vacated", host} arrives on PORT; then {t: "reopen", host}.
 {t: "status", rid, pid, reply: PORT} is answered {t: "overview", ...} on
 PORT: what ramfarm/status.js shows.`;
 
