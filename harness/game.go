@@ -16,6 +16,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/tetratelabs/wazero"
 
+	"ramfarm/gamedata"
 	"ramfarm/harness/jsrt"
 	"ramfarm/harness/ports"
 	"ramfarm/harness/ramcalc"
@@ -40,6 +41,10 @@ type Config struct {
 	// game) before the game counts as frozen (ErrFrozen); 0 selects
 	// DefaultFreezeAfter, a negative value never checks.
 	FreezeAfter time.Duration
+	// Release is the game release the emulator plays (the gamedata
+	// table): which ns functions exist and what they cost, and the
+	// behaviours that changed. "" is gamedata.Latest.
+	Release gamedata.Release
 	// Fetch downloads a URL for ns.wget: the HTTP status and body. Nil
 	// selects a GET with a 30 s timeout.
 	Fetch func(url string) (status int, body string, err error)
@@ -49,6 +54,8 @@ type Config struct {
 // goroutine with Run* and read it between runs.
 type Game struct {
 	cfg   Config
+	rel   gamedata.Release
+	shape nsShape
 	Clock *vclock.Loop
 	World *world.World
 	Ports *ports.Registry
@@ -83,7 +90,12 @@ func New(cfg Config) (*Game, error) {
 		procs:    map[int64]*process{},
 		ramCache: map[ramKey]ramEntry{},
 	}
-	calc, err := ramcalc.New()
+	rel, err := gamedata.ParseRelease(string(cfg.Release))
+	if err != nil {
+		return nil, err
+	}
+	g.rel, g.shape = rel, shapeOf(rel)
+	calc, err := ramcalc.NewFor(rel)
 	if err != nil {
 		return nil, err
 	}
@@ -119,6 +131,9 @@ func New(cfg Config) (*Game, error) {
 	g.World = w
 	return g, nil
 }
+
+// Release is the game release the emulator plays.
+func (g *Game) Release() gamedata.Release { return g.rel }
 
 // Close frees the realm and its WebAssembly runtime.
 func (g *Game) Close() error { return g.realm.Close() }

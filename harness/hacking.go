@@ -3,6 +3,7 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"ramfarm/gamedata"
 	"strconv"
 
 	"github.com/dop251/goja"
@@ -88,6 +89,9 @@ func (b *nsBuilder) hacking() {
 		host := c.Argument(0).String()
 		s := b.server(fn, host)
 		threads, extra := threadsOpt(fn, c.Argument(1))
+		if (s.IsHome || s.Purchased) && g.rel.In(gamedata.OwnServerHGW) {
+			b.throw(fn, errors.New("Cannot "+fn+" "+host+" because it is your server"))
+		}
 		if !s.HasRoot {
 			b.throw(fn, errors.New("Cannot "+fn+" this server ("+host+") because user does not have root access"))
 		}
@@ -142,8 +146,12 @@ func (b *nsBuilder) hacking() {
 			if h == nil {
 				return 0
 			}
+			before := s.HackDifficulty
 			r := formulas.WeakenOutcome(TargetOf(s), threads, g.Hacker(), float64(h.Cores), bn)
 			settle(s, r.Server)
+			if g.rel.In(gamedata.WeakenActual) {
+				r.Amount = before - s.HackDifficulty
+			}
 			g.World.Player().GainHackingExp(r.Exp)
 			g.stats.Weaken++
 			g.event(fmt.Sprintf("weaken %s by pid %d, %g threads: -%g, security %g", s.Hostname, p.Pid, threads, r.Amount, s.HackDifficulty))

@@ -3,11 +3,13 @@ package harness
 import (
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/dop251/goja"
 
+	"ramfarm/gamedata"
 	"ramfarm/harness/ports"
 	"ramfarm/harness/world"
 	"ramfarm/harness/world/jsval"
@@ -26,6 +28,7 @@ type nsBuilder struct {
 // dynamic RAM charge for the name.
 func (b *nsBuilder) fn(name string, f func(c goja.FunctionCall) goja.Value) {
 	b.props.add(name, b.checked(name, f))
+	b.props.unchecked[name] = f
 }
 
 // checked is f as an ns function named name (a namespace's functions by
@@ -53,6 +56,17 @@ type nsProps struct {
 	order  []string
 	native map[string]func(goja.FunctionCall) goja.Value
 	values map[string]goja.Value
+	// unchecked is each function without its checks, by its 2.6.1 name:
+	// a release that moves it charges it under the new path.
+	unchecked map[string]func(goja.FunctionCall) goja.Value
+	// lazy builds a namespace object (ns.ui, ns.cloud) on first read.
+	lazy map[string]func() goja.Value
+}
+
+// setLazy adds a property built on first read.
+func (n *nsProps) setLazy(name string, build func() goja.Value) {
+	n.order = append(n.order, name)
+	n.lazy[name] = build
 }
 
 func (n *nsProps) add(name string, f func(goja.FunctionCall) goja.Value) {
@@ -81,6 +95,12 @@ func (n *nsProps) Get(key string) goja.Value {
 		n.values[key] = v
 		return v
 	}
+	if build, ok := n.lazy[key]; ok {
+		v := build()
+		n.values[key] = v
+		delete(n.lazy, key)
+		return v
+	}
 	return nil
 }
 
@@ -91,13 +111,15 @@ func (n *nsProps) Set(key string, v goja.Value) bool { n.set(key, v); return tru
 func (n *nsProps) Has(key string) bool {
 	_, ok := n.values[key]
 	_, fn := n.native[key]
-	return ok || fn
+	_, lazy := n.lazy[key]
+	return ok || fn || lazy
 }
 
 // Delete implements goja.DynamicObject.
 func (n *nsProps) Delete(key string) bool {
 	delete(n.values, key)
 	delete(n.native, key)
+	delete(n.lazy, key)
 	for i, k := range n.order {
 		if k == key {
 			n.order = append(n.order[:i:i], n.order[i+1:]...)
@@ -168,7 +190,8 @@ func (b *nsBuilder) server(fn, host string) *world.Server {
 
 func (g *Game) newNS(p *process) *goja.Object {
 	vm := g.realm.VM()
-	props := &nsProps{vm: vm, native: map[string]func(goja.FunctionCall) goja.Value{}, values: map[string]goja.Value{}}
+	props := &nsProps{vm: vm, native: map[string]func(goja.FunctionCall) goja.Value{}, values: map[string]goja.Value{},
+		unchecked: map[string]func(goja.FunctionCall) goja.Value{}, lazy: map[string]func() goja.Value{}}
 	b := &nsBuilder{g: g, p: p, vm: vm, props: props}
 	scriptArgs := make([]any, len(p.Args))
 	copy(scriptArgs, p.Args)
@@ -183,6 +206,7 @@ func (g *Game) newNS(p *process) *goja.Object {
 	b.hacking()
 	b.purchases()
 	b.formatting()
+	b.release()
 	return vm.NewDynamicObject(props)
 }
 
@@ -204,16 +228,11 @@ func (b *nsBuilder) logging() {
 	})
 	// The tail window: ns.tail until 2.8, ns.ui.openTail from 2.8 (both
 	// 0 GB). There is no window here; the game remembers it was opened.
-	openTail := func(goja.FunctionCall) goja.Value {
+	// (ui.openTail is tail under its new name: see release.)
+	b.fn("tail", func(goja.FunctionCall) goja.Value {
 		b.p.tail = true
 		return goja.Undefined()
-	}
-	b.fn("tail", openTail)
-	ui := b.vm.NewObject()
-	if err := ui.Set("openTail", b.checked("ui.openTail", openTail)); err != nil {
-		panic(err)
-	}
-	b.props.set("ui", ui)
+	})
 	b.fn("flags", func(c goja.FunctionCall) goja.Value { return b.flags(c.Argument(0)) })
 }
 
@@ -432,7 +451,11 @@ func (b *nsBuilder) serversInfo() {
 	})
 	b.fn("scan", func(c goja.FunctionCall) goja.Value {
 		s := b.server("scan", b.hostArg(c, 0))
-		return vm.ToValue(append([]string{}, s.Links...))
+		links := append([]string{}, s.Links...)
+		if g.rel.In(gamedata.NoDarkwebInScan) {
+			links = slices.DeleteFunc(links, func(h string) bool { return h == world.DarkwebHost })
+		}
+		return vm.ToValue(links)
 	})
 	b.fn("getHackingLevel", func(goja.FunctionCall) goja.Value {
 		return vm.ToValue(g.World.Player().HackingLevel())
@@ -445,7 +468,7 @@ func (b *nsBuilder) serversInfo() {
 			"hostname": s.Hostname, "organizationName": s.OrganizationName, "isConnectedTo": s.IsHome,
 			"cpuCores": s.Cores, "ramUsed": s.RAMUsed, "maxRam": s.MaxRAM, "hasAdminRights": s.HasRoot,
 			"purchasedByPlayer": s.Purchased, "backdoorInstalled": false,
-			"moneyAvailable": s.MoneyAvailable, "moneyMax": s.MoneyMax, "hackDifficulty": s.HackDifficulty,
+			"moneyAvailable": moneyShown(g, s), "moneyMax": s.MoneyMax, "hackDifficulty": s.HackDifficulty,
 			"minDifficulty": s.MinDifficulty, "baseDifficulty": s.BaseDifficulty, "serverGrowth": s.ServerGrowth,
 			"requiredHackingSkill": s.RequiredHackingSkill, "numOpenPortsRequired": s.NumOpenPortsRequired,
 			"openPortCount": s.OpenPortCount, "sshPortOpen": s.SSHPortOpen, "ftpPortOpen": s.FTPPortOpen,
@@ -472,6 +495,9 @@ func (b *nsBuilder) serversInfo() {
 		o.Set("exp", exp)
 		o.Set("mults", mults)
 		o.Set("money", pl.Money())
+		if !g.rel.In(gamedata.NoBitNodeInPlayer) {
+			o.Set("bitNodeN", 1)
+		}
 		return o
 	})
 	for _, op := range []struct {
@@ -481,6 +507,9 @@ func (b *nsBuilder) serversInfo() {
 		b.fn(op.name, func(c goja.FunctionCall) goja.Value {
 			ok, err := g.World.OpenPort(op.prog, c.Argument(0).String())
 			if err != nil {
+				if refusedQuietly(g, err) {
+					return vm.ToValue(false)
+				}
 				b.throw(op.name, err)
 			}
 			return vm.ToValue(ok)
@@ -489,6 +518,9 @@ func (b *nsBuilder) serversInfo() {
 	b.fn("nuke", func(c goja.FunctionCall) goja.Value {
 		ok, err := g.World.Nuke(c.Argument(0).String())
 		if err != nil {
+			if refusedQuietly(g, err) {
+				return vm.ToValue(false)
+			}
 			b.throw("nuke", err)
 		}
 		return vm.ToValue(ok)
@@ -647,4 +679,86 @@ func formatNumber(x float64) string {
 		i++
 	}
 	return strconv.FormatFloat(x, 'f', 3, 64) + suffixes[i]
+}
+
+// moneyShown is getServer's moneyAvailable: home's shows the player's
+// money on releases that do so.
+func moneyShown(g *Game, s *world.Server) float64 {
+	if s.IsHome && g.rel.In(gamedata.HomeMoneyIsPlayers) {
+		return g.World.Player().Money()
+	}
+	return s.MoneyAvailable
+}
+
+// refusedQuietly reports whether nuke or a port opener answers false
+// rather than throwing: on releases that do so, for a missing program or
+// too few open ports (an unknown host still throws).
+func refusedQuietly(g *Game, err error) bool {
+	return g.rel.In(gamedata.OpenersReturnFalse) && (errors.Is(err, world.ErrNoProgram) || errors.Is(err, world.ErrPortsClosed))
+}
+
+// release gives the ns object the shape of the game's release: functions
+// the release removed are gone, and a function it moved (ns.tail to
+// ns.ui.openTail, the purchased-server functions to ns.cloud) is the same
+// function under its new path, charged under that path. Functions the
+// emulator does not implement stay absent on every release.
+func (b *nsBuilder) release() {
+	for _, space := range b.g.shape.spaces {
+		b.props.setLazy(space.name, func() goja.Value {
+			o := b.vm.NewObject()
+			for _, a := range space.funcs {
+				if f := b.props.unchecked[a.was]; f != nil {
+					if err := o.Set(a.name, b.checked(a.path, f)); err != nil {
+						panic(err)
+					}
+				}
+			}
+			return o
+		})
+	}
+	for _, name := range b.g.shape.removed {
+		b.props.Delete(name)
+	}
+}
+
+// nsShape is what a release changes in every process's ns object, worked
+// out once per game.
+type nsShape struct {
+	removed []string
+	spaces  []nsSpace
+}
+
+// nsSpace is a namespace a release adds, with the moved functions in it.
+type nsSpace struct {
+	name  string
+	funcs []nsAlias
+}
+
+// nsAlias is a moved function: its name in the namespace, its full path,
+// and the 2.6.1 function it is.
+type nsAlias struct{ name, path, was string }
+
+func shapeOf(rel gamedata.Release) nsShape {
+	var sh nsShape
+	for _, c := range gamedata.Changes {
+		if !rel.Has(c) {
+			continue
+		}
+		switch c.Kind {
+		case gamedata.Removed:
+			sh.removed = append(sh.removed, c.Path)
+		case gamedata.Added:
+			space, name, nested := strings.Cut(c.Path, ".")
+			if c.Was == "" || !nested {
+				continue
+			}
+			i := slices.IndexFunc(sh.spaces, func(s nsSpace) bool { return s.name == space })
+			if i < 0 {
+				sh.spaces = append(sh.spaces, nsSpace{name: space})
+				i = len(sh.spaces) - 1
+			}
+			sh.spaces[i].funcs = append(sh.spaces[i].funcs, nsAlias{name, c.Path, c.Was})
+		}
+	}
+	return sh
 }

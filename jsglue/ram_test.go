@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"ramfarm/gamedata"
 	"ramfarm/harness/ramcalc"
 )
 
@@ -31,10 +32,6 @@ var ramBudget = map[string]float64{
 }
 
 func TestScriptRAM(t *testing.T) {
-	calc, err := ramcalc.New()
-	if err != nil {
-		t.Fatal(err)
-	}
 	files := Files([]byte("\x00asm"))
 	files[InstallFile] = InstallJS
 	// The game resolves imports against files on the same server, by path
@@ -46,30 +43,39 @@ func TestScriptRAM(t *testing.T) {
 		}
 	}
 	sort.Strings(scripts)
-	for _, name := range scripts {
-		res, err := calc.ScriptRAM(name, files)
+	// Every release the scripts run on charges them at most the budget:
+	// a later release's new names must not cost the player RAM.
+	for _, rel := range gamedata.Releases {
+		calc, err := ramcalc.NewFor(rel)
 		if err != nil {
-			t.Errorf("%s: RAM not computable (the game would refuse to run it): %v", name, err)
-			continue
+			t.Fatal(err)
 		}
-		budget, ok := ramBudget[name]
-		if !ok {
-			t.Errorf("%s: costs %.2f GB and has no budget in ramBudget", name, res.RAM)
-			continue
+		for _, name := range scripts {
+			res, err := calc.ScriptRAM(name, files)
+			if err != nil {
+				t.Errorf("%s on %s: RAM not computable (the game would refuse to run it): %v", name, rel, err)
+				continue
+			}
+			budget, ok := ramBudget[name]
+			if !ok {
+				t.Errorf("%s: costs %.2f GB and has no budget in ramBudget", name, res.RAM)
+				continue
+			}
+			if res.RAM > budget {
+				t.Errorf("%s costs %.2f GB on %s, over its %.2f GB budget: %v", name, res.RAM, rel, budget, res.Entries)
+			}
+			t.Logf("%-5s %-22s %.2f GB", rel, name, res.RAM)
 		}
-		if res.RAM > budget {
-			t.Errorf("%s costs %.2f GB, over its %.2f GB budget: %v", name, res.RAM, budget, res.Entries)
-		}
-		t.Logf("%-22s %.2f GB", name, res.RAM)
-	}
-	// Library files must be free to import.
-	for _, lib := range []string{"ramfarm/lib/core.js", "ramfarm/lib/ports.js", "ramfarm/lib/protocol.js", "ramfarm/lib/taskwire.js",
-		"ramfarm/lib/memdwire.js", "ramfarm/lib/discoverywire.js", "ramfarm/lib/selectorwire.js", "ramfarm/lib/log.js", WasmFile} {
-		res, err := calc.ScriptRAM(lib, files)
-		if err != nil {
-			t.Errorf("%s: %v", lib, err)
-		} else if res.RAM != ramcalc.BaseCost {
-			t.Errorf("%s costs %.2f GB to import, want nothing beyond the base: %v", lib, res.RAM, res.Entries)
+		// Library files must be free to import.
+		for _, lib := range []string{"ramfarm/lib/core.js", "ramfarm/lib/ports.js", "ramfarm/lib/protocol.js", "ramfarm/lib/taskwire.js",
+			"ramfarm/lib/memdwire.js", "ramfarm/lib/discoverywire.js", "ramfarm/lib/selectorwire.js", "ramfarm/lib/log.js",
+			"ramfarm/lib/config.js", "ramfarm/lib/release.js", WasmFile} {
+			res, err := calc.ScriptRAM(lib, files)
+			if err != nil {
+				t.Errorf("%s: %v", lib, err)
+			} else if res.RAM != ramcalc.BaseCost {
+				t.Errorf("%s costs %.2f GB to import on %s, want nothing beyond the base: %v", lib, res.RAM, rel, res.Entries)
+			}
 		}
 	}
 }

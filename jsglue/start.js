@@ -13,6 +13,7 @@ import { deliver } from "/ramfarm/lib/ports.js";
 import { MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
 import { seat } from "/ramfarm/lib/seat.js";
 import { CONFIG_FILE, readConfig } from "/ramfarm/lib/config.js";
+import { gameRelease } from "/ramfarm/lib/release.js";
 
 const HELP = `usage: run ramfarm/start.js [--policy grow|greedy|restart] [--reserve GB]
 
@@ -57,6 +58,7 @@ export async function main(ns) {
     return;
   }
   if (cfg.text) ns.tprint(`INFO start: settings from ${CONFIG_FILE}: ${JSON.stringify(cfg.settings)}`);
+  ns.print(`INFO start: game release ${gameRelease(ns)}`);
   if (cfg.settings.policy !== undefined) flags.policy = cfg.settings.policy;
   if (!(flags.reserve >= 0)) {
     ns.tprint(`ERROR start: --reserve must be a number of GB, got ${flags.reserve}`);

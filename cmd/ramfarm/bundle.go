@@ -6,7 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"ramfarm/gamedata"
+	"ramfarm/harness/ramcalc"
 	"ramfarm/jsglue"
 )
 
@@ -43,5 +46,44 @@ func bundleCmd(args []string, stdout, stderr io.Writer) int {
 		total += len(files[name])
 	}
 	fmt.Fprintf(stdout, "bundle: %d files, %d bytes, in %s\n", len(files), total, *out)
+	files[jsglue.InstallFile] = jsglue.InstallJS
+	if err := ramByRelease(stdout, files); err != nil {
+		fmt.Fprintln(stderr, "bundle:", err)
+		return 1
+	}
 	return 0
+}
+
+// ramByRelease prints what each script costs in the game's RAM on every
+// release ramfarm supports, computed the way each release computes it.
+func ramByRelease(w io.Writer, files map[string]string) error {
+	var scripts []string
+	for _, name := range jsglue.Names(files) {
+		if strings.HasSuffix(name, ".js") && !strings.Contains(name, "/lib/") {
+			scripts = append(scripts, name)
+		}
+	}
+	fmt.Fprintf(w, "\n%-22s", "GB by game release")
+	calcs := make([]*ramcalc.Calculator, len(gamedata.Releases))
+	for i, rel := range gamedata.Releases {
+		c, err := ramcalc.NewFor(rel)
+		if err != nil {
+			return err
+		}
+		calcs[i] = c
+		fmt.Fprintf(w, " %7s", rel)
+	}
+	fmt.Fprintln(w)
+	for _, name := range scripts {
+		fmt.Fprintf(w, "%-22s", name)
+		for _, c := range calcs {
+			res, err := c.ScriptRAM(name, files)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			fmt.Fprintf(w, " %7.2f", res.RAM)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
 }

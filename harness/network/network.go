@@ -30,17 +30,25 @@ const pcgStream = 0x72616d6661726d // "ramfarm"
 // Build adds home and the game's network to an empty world, drawing every
 // random range and link from a PCG generator seeded with seed, in the
 // game's draw order (including the IP draws it makes and discards).
-func Build(w *world.World, seed uint64) error {
+// The network is 2.6.1's (servers.json): BuildFor draws another release's.
+func Build(w *world.World, seed uint64) error { return BuildFor(w, seed, gamedata.Release261) }
+
+// BuildFor is Build on release rel's rules: from 2.6.2, each world server
+// also draws its CPU cores, which shifts every later draw.
+func BuildFor(w *world.World, seed uint64, rel gamedata.Release) error {
 	r := rand.New(rand.NewPCG(seed, pcgStream))
-	return build(w, r.Float64, true)
+	return build(w, r.Float64, true, rel.In(gamedata.WorldCores))
 }
 
 // BuildDefault adds home and the network a game gets when every
 // Math.random() returns 0.5: servers.json's default values and
 // linksDefault. servers.json was made with IPs from a counter, as
 // constant draws never yield a free IP, so no IP draws are made.
-func BuildDefault(w *world.World) error {
-	return build(w, func() float64 { return 0.5 }, false)
+func BuildDefault(w *world.World) error { return BuildDefaultFor(w, gamedata.Release261) }
+
+// BuildDefaultFor is BuildDefault on release rel's rules (see BuildFor).
+func BuildDefaultFor(w *world.World, rel gamedata.Release) error {
+	return build(w, func() float64 { return 0.5 }, false, rel.In(gamedata.WorldCores))
 }
 
 // Hostnames returns home and every server linked at the start of a game,
@@ -90,10 +98,11 @@ func homeServer(h homeData) *world.Server {
 type builder struct {
 	random  func() float64 // Math.random
 	drawIPs bool
+	cores   bool // world servers draw their cores (2.6.2 on)
 	ips     map[string]bool
 }
 
-func build(w *world.World, random func() float64, drawIPs bool) error {
+func build(w *world.World, random func() float64, drawIPs, cores bool) error {
 	if len(w.Servers()) > 0 {
 		return ErrNotEmpty
 	}
@@ -101,7 +110,7 @@ func build(w *world.World, random func() float64, drawIPs bool) error {
 	if err != nil {
 		return err
 	}
-	b := &builder{random: random, drawIPs: drawIPs, ips: make(map[string]bool)}
+	b := &builder{random: random, drawIPs: drawIPs, cores: cores, ips: make(map[string]bool)}
 	b.newIP()
 	if err := w.AddServer(homeServer(d.Home)); err != nil {
 		return err
@@ -165,6 +174,12 @@ func (b *builder) server(sd serverData) (*world.Server, error) {
 		p.ServerGrowth = b.value(sd.ServerGrowth)
 	}
 	s := world.NewServer(p)
+	if b.cores && sd.NetworkLayer != nil {
+		// A server one layer deeper is no weaker: layer L draws between
+		// ceil(L/2) and L cores.
+		l := float64(*sd.NetworkLayer)
+		s.Cores = int(b.randomInt(math.Ceil(l/2), l))
+	}
 	for _, lit := range sd.Literature {
 		s.WriteFile(lit, "")
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -35,17 +37,22 @@ func newCostNode(key string) *costNode {
 	return &costNode{leaves: map[string]float64{}, subIdx: map[string]*costNode{}, key: key}
 }
 
-// parseCostTable reads ram_cost_table.json: one object of dotted paths to
+// pathCost is one entry of the cost table.
+type pathCost struct {
+	path string
+	gb   float64
+}
+
+// readCostTable reads ram_cost_table.json: one object of dotted paths to
 // GB, in the order of the game's RamCosts object. Order matters because a
 // bare name is searched depth first through the namespaces.
-func parseCostTable(data []byte) (*costTable, error) {
+func readCostTable(data []byte) ([]pathCost, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, fmt.Errorf("ramcalc: cost table is not a JSON object")
 	}
-	root := newCostNode("")
-	t := &costTable{byPath: map[string]float64{}, byName: map[string]nameCost{}}
+	var out []pathCost
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -60,13 +67,49 @@ func parseCostTable(data []byte) (*costTable, error) {
 		if err != nil || gb < 0 {
 			return nil, fmt.Errorf("ramcalc: cost table %q: bad cost %s", path, num)
 		}
-		if err := root.insert(strings.Split(path, "."), gb); err != nil {
-			return nil, fmt.Errorf("ramcalc: cost table %q: %w", path, err)
-		}
-		t.byPath[path] = gb
+		out = append(out, pathCost{path, gb})
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, fmt.Errorf("ramcalc: cost table: %w", err)
+	}
+	return out, nil
+}
+
+// forRelease applies a release's changes to the 2.6.1 table: removed
+// functions go, re-priced ones take their new cost in place, and added
+// ones follow the rest, by path. (The game's own table puts a new
+// namespace where its source file does; a bare name found in two places
+// would be charged by the first, and none of the added names is.)
+func forRelease(base []pathCost, costs map[string]float64, removed []string) []pathCost {
+	out := make([]pathCost, 0, len(base)+len(costs))
+	done := map[string]bool{}
+	for _, e := range base {
+		if slices.Contains(removed, e.path) {
+			continue
+		}
+		if gb, ok := costs[e.path]; ok {
+			e.gb = gb
+			done[e.path] = true
+		}
+		out = append(out, e)
+	}
+	for _, path := range slices.Sorted(maps.Keys(costs)) {
+		if !done[path] {
+			out = append(out, pathCost{path, costs[path]})
+		}
+	}
+	return out
+}
+
+// buildCostTable indexes entries for the two lookups.
+func buildCostTable(entries []pathCost) (*costTable, error) {
+	root := newCostNode("")
+	t := &costTable{byPath: map[string]float64{}, byName: map[string]nameCost{}}
+	for _, e := range entries {
+		if err := root.insert(strings.Split(e.path, "."), e.gb); err != nil {
+			return nil, fmt.Errorf("ramcalc: cost table %q: %w", e.path, err)
+		}
+		t.byPath[e.path] = e.gb
 	}
 	for name := range t.byPath {
 		leaf := name[strings.LastIndexByte(name, '.')+1:]

@@ -72,23 +72,34 @@ type Result struct {
 	Entries []Entry // costs in the order the game adds them, base first
 }
 
-// Calculator computes scripts' static RAM the way Bitburner 2.6.1 does.
+// Calculator computes scripts' static RAM the way one game release does.
 // It is immutable and safe for concurrent use.
 type Calculator struct {
-	costs *costTable
+	costs       *costTable
+	hacknetFree bool // the bare name hacknet costs nothing (3.0)
 }
 
-// New builds a Calculator from the embedded RAM cost table.
-func New() (*Calculator, error) {
+// New builds a Calculator for 2.6.1, the release of the embedded RAM
+// cost table.
+func New() (*Calculator, error) { return NewFor(gamedata.Release261) }
+
+// NewFor builds a Calculator for a release: the embedded 2.6.1 table with
+// the release's changes (gamedata.Changes) applied.
+func NewFor(r gamedata.Release) (*Calculator, error) {
 	data, err := gamedata.Read("ram_cost_table.json")
 	if err != nil {
 		return nil, fmt.Errorf("ramcalc: %w", err)
 	}
-	t, err := parseCostTable(data)
+	base, err := readCostTable(data)
 	if err != nil {
 		return nil, err
 	}
-	return &Calculator{costs: t}, nil
+	costs, removed := r.Functions()
+	t, err := buildCostTable(forRelease(base, costs, removed))
+	if err != nil {
+		return nil, err
+	}
+	return &Calculator{costs: t, hacknetFree: r.In(gamedata.NoHacknetNameCost)}, nil
 }
 
 // FuncCost is the RAM of a netscript function by its full path
@@ -206,6 +217,9 @@ func (c *Calculator) resolve(syms *symtab, g *graph) (Result, error) {
 		if !resolved[ref] {
 			switch ref {
 			case hacknet:
+				if c.hacknetFree {
+					break
+				}
 				ram += hacknetCost
 				entries = append(entries, Entry{Type: "ns", Name: name, Cost: hacknetCost})
 			case document, window:

@@ -220,7 +220,11 @@ func TestParseCostTableErrors(t *testing.T) {
 		`{"a..b": 1}`,
 		`{"a": 1`,
 	} {
-		if _, err := parseCostTable([]byte(in)); err == nil {
+		entries, err := readCostTable([]byte(in))
+		if err == nil {
+			_, err = buildCostTable(entries)
+		}
+		if err == nil {
 			t.Errorf("%s: no error", in)
 		}
 	}
@@ -243,5 +247,49 @@ func TestRoundToTwo(t *testing.T) {
 	}
 	if got := roundToTwo(math.Nextafter(0.125, 0)); got != 0.12 {
 		t.Errorf("just below a half: %v", got)
+	}
+}
+
+// TestNewFor: each release's calculator charges what the release table
+// says: re-priced, added and removed functions, and the bare name
+// hacknet, free from 3.0.
+func TestNewFor(t *testing.T) {
+	tests := []struct {
+		release gamedata.Release
+		code    string
+		ram     float64
+	}{
+		{gamedata.Release261, `export async function main(ns) { ns.getPurchasedServers(); }`, 3.85},
+		{gamedata.Release281, `export async function main(ns) { ns.getPurchasedServers(); }`, 2.65},
+		{gamedata.Release30, `export async function main(ns) { ns.getPurchasedServers(); }`, 1.6},
+		{gamedata.Release30, `export async function main(ns) { ns.cloud.getServerNames(); }`, 2.65},
+		{gamedata.Release261, `export async function main(ns) { ns.rm("a.txt"); }`, 2.6},
+		{gamedata.Release30, `export async function main(ns) { ns.rm("a.txt"); }`, 2.2},
+		{gamedata.Release261, `export async function main(ns) { x.hacknet; }`, 5.6},
+		{gamedata.Release30, `export async function main(ns) { x.hacknet; }`, 1.6},
+		{gamedata.Release261, `export async function main(ns) { x.probe; }`, 1.6},
+		{gamedata.Release30, `export async function main(ns) { x.probe; }`, 1.8},
+		{gamedata.Release30, `export async function main(ns) { x.numNodes; }`, 2.1},
+		{gamedata.Release281, `export async function main(ns) { ns.ui.openTail(); ns.tail(); }`, 1.6},
+	}
+	for _, tt := range tests {
+		c, err := NewFor(tt.release)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.ScriptRAM("a.js", map[string]string{"a.js": tt.code})
+		if err != nil {
+			t.Fatalf("%s %s: %v", tt.release, tt.code, err)
+		}
+		if res.RAM != tt.ram {
+			t.Errorf("%s %s: %.2f GB, want %.2f: %v", tt.release, tt.code, res.RAM, tt.ram, res.Entries)
+		}
+	}
+	c, _ := NewFor(gamedata.Release30)
+	if _, ok := c.FuncCost("tail"); ok {
+		t.Error("3.0 still knows ns.tail")
+	}
+	if gb, ok := c.FuncCost("cloud.purchaseServer"); !ok || gb != 2.25 {
+		t.Errorf("3.0 cloud.purchaseServer = %v %v, want 2.25", gb, ok)
 	}
 }

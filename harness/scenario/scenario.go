@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"time"
 
+	"ramfarm/gamedata"
 	"ramfarm/harness/network"
 	"ramfarm/harness/world"
 )
@@ -26,11 +27,14 @@ type Scenario struct {
 	Story    string        // one paragraph: what the run models and why
 	Seed     uint64        // seeds the network's draws, and the runner's if it draws
 	Duration time.Duration // game time the run lasts
-	Network  Network
-	Start    Start
-	Scripts  []Script     // started at t=0, in this order
-	Events   []TimedEvent // the file's events, in time order, ties in file order
-	Draw     *Draw        // events drawn from the run's seed; nil: none
+	// Release is the game release the run plays ("release"; absent: the
+	// newest, gamedata.Latest).
+	Release gamedata.Release
+	Network Network
+	Start   Start
+	Scripts []Script     // started at t=0, in this order
+	Events  []TimedEvent // the file's events, in time order, ties in file order
+	Draw    *Draw        // events drawn from the run's seed; nil: none
 }
 
 // NetworkKind says where a scenario's servers come from.
@@ -136,7 +140,7 @@ func Parse(b []byte) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := top.allow("name", "story", "seed", "duration", "network", "start", "scripts", "events", "draw"); err != nil {
+	if err := top.allow("name", "story", "seed", "duration", "network", "start", "scripts", "events", "draw", "release"); err != nil {
 		return nil, err
 	}
 	if err := top.require("name", "story", "seed", "duration"); err != nil {
@@ -153,6 +157,15 @@ func Parse(b []byte) (*Scenario, error) {
 		return nil, err
 	}
 	s.Seed = uint64(seed)
+	var rel string
+	if top.has("release") {
+		if err := top.str("release", &rel); err != nil {
+			return nil, err
+		}
+	}
+	if s.Release, err = gamedata.ParseRelease(rel); err != nil {
+		return nil, top.bad("release", "%s", err)
+	}
 	if s.Name == "" {
 		return nil, top.bad("name", "must not be empty")
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"ramfarm/gamedata"
 	"reflect"
 	"slices"
 	"strings"
@@ -38,10 +39,29 @@ func parse(t *testing.T, extra string) *Scenario {
 
 func TestParse_defaults(t *testing.T) {
 	s := parse(t, "")
-	want := &Scenario{Name: "n", Story: "s", Seed: 3, Duration: time.Hour,
+	want := &Scenario{Name: "n", Story: "s", Seed: 3, Duration: time.Hour, Release: gamedata.Latest,
 		Start: Start{HomeRAM: 8, HomeCores: 1, Money: 1151}}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("got %+v\nwant %+v", s, want)
+	}
+	for _, tt := range []struct {
+		extra string
+		want  gamedata.Release
+		err   string
+	}{
+		{`, "release": "2.6.1"`, gamedata.Release261, ""},
+		{`, "release": "2.8.1"`, gamedata.Release281, ""},
+		{`, "release": "3.0"`, gamedata.Release30, ""},
+		{`, "release": "2.7"`, "", "unknown game release"},
+		{`, "release": 3`, "", "release"},
+	} {
+		s, err := Parse([]byte(minimal + tt.extra + "}"))
+		switch {
+		case tt.err == "" && (err != nil || s.Release != tt.want):
+			t.Errorf("%s: release %v, err %v; want %s", tt.extra, s, err, tt.want)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%s: err %v, want one saying %q", tt.extra, err, tt.err)
+		}
 	}
 }
 

@@ -24,9 +24,9 @@ func (s *Scenario) Setup(w *world.World) error {
 func (s *Scenario) buildNetwork(w *world.World) error {
 	switch s.Network.Kind {
 	case NetworkGame:
-		return network.Build(w, s.Seed)
+		return network.BuildFor(w, s.Seed, s.Release)
 	case NetworkDefault:
-		return network.BuildDefault(w)
+		return network.BuildDefaultFor(w, s.Release)
 	}
 	if len(w.Servers()) > 0 {
 		return network.ErrNotEmpty

@@ -154,7 +154,7 @@ func Run(opts Options) (Result, error) {
 		opts.SampleMs = 1000
 	}
 	started := time.Now()
-	g, err := harness.New(harness.Config{Seed: seed, Trace: opts.Trace, WasmCache: opts.WasmCache})
+	g, err := harness.New(harness.Config{Seed: seed, Trace: opts.Trace, WasmCache: opts.WasmCache, Release: opts.Scenario.Release})
 	if err != nil {
 		return Result{}, err
 	}

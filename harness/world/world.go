@@ -242,6 +242,10 @@ func (w *World) GetServerUsedRam(host string) (float64, error) {
 	return s.RAMUsed, nil
 }
 
+// DarkwebHost is the darkweb server's hostname: linked to home once the
+// player buys the TOR router, and no longer listed by scan() from 3.0.
+const DarkwebHost = "darkweb"
+
 // lookup is the game's helpers.getServer: an unknown host throws, and so
 // does a server with no links other than home (darkweb before TOR is
 // bought, w0r1d_d43m0n): scripts cannot see those.

@@ -14,6 +14,7 @@ export const FILES = Object.freeze([
   "ramfarm/lib/memdwire.js",
   "ramfarm/lib/ports.js",
   "ramfarm/lib/protocol.js",
+  "ramfarm/lib/release.js",
   "ramfarm/lib/seat.js",
   "ramfarm/lib/selectorwire.js",
   "ramfarm/lib/task.js",
