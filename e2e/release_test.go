@@ -56,6 +56,9 @@ func TestReleases(t *testing.T) {
 			if many := rel.In(gamedata.WorldCores); (cores > 1) != many {
 				t.Errorf("%s: the most cores on a world server is %d", rel, cores)
 			}
+			if touched := g.RemovedTouched(); len(touched) > 0 {
+				t.Errorf("on %s, scripts read names the release removed: %v", rel, touched)
+			}
 			for _, l := range g.Terminal() {
 				if strings.Contains(l, "ERROR") || strings.Contains(l, "WARN") {
 					t.Errorf("terminal: %s", l)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,12 +57,15 @@ type Game struct {
 	cfg   Config
 	rel   gamedata.Release
 	shape nsShape
-	Clock *vclock.Loop
-	World *world.World
-	Ports *ports.Registry
-	realm *jsrt.Realm
-	ram   *ramcalc.Calculator
-	rng   *rand.Rand
+	// removedTouched is each "script: name" of a removed ns name a
+	// script read, in first-read order.
+	removedTouched []string
+	Clock          *vclock.Loop
+	World          *world.World
+	Ports          *ports.Registry
+	realm          *jsrt.Realm
+	ram            *ramcalc.Calculator
+	rng            *rand.Rand
 
 	procs    map[int64]*process
 	ramCache map[ramKey]ramEntry
@@ -134,6 +138,16 @@ func New(cfg Config) (*Game, error) {
 
 // Release is the game release the emulator plays.
 func (g *Game) Release() gamedata.Release { return g.rel }
+
+// RemovedTouched lists each ns name the release removed that a script
+// read ("script: name"): on the game itself it would be undefined there.
+func (g *Game) RemovedTouched() []string { return g.removedTouched }
+
+func (g *Game) touchRemoved(script, name string) {
+	if k := script + ": " + name; !slices.Contains(g.removedTouched, k) {
+		g.removedTouched = append(g.removedTouched, k)
+	}
+}
 
 // Close frees the realm and its WebAssembly runtime.
 func (g *Game) Close() error { return g.realm.Close() }

@@ -61,6 +61,10 @@ type nsProps struct {
 	unchecked map[string]func(goja.FunctionCall) goja.Value
 	// lazy builds a namespace object (ns.ui, ns.cloud) on first read.
 	lazy map[string]func() goja.Value
+	// removed are the names the release took away; reading one is noted
+	// (a script written for an older release would break there).
+	removed map[string]bool
+	touched func(name string)
 }
 
 // setLazy adds a property built on first read.
@@ -100,6 +104,9 @@ func (n *nsProps) Get(key string) goja.Value {
 		n.values[key] = v
 		delete(n.lazy, key)
 		return v
+	}
+	if n.removed[key] {
+		n.touched(key)
 	}
 	return nil
 }
@@ -719,13 +726,18 @@ func (b *nsBuilder) release() {
 	for _, name := range b.g.shape.removed {
 		b.props.Delete(name)
 	}
+	if len(b.g.shape.removed) > 0 {
+		b.props.removed = b.g.shape.removedSet
+		b.props.touched = func(name string) { b.g.touchRemoved(b.p.Filename, name) }
+	}
 }
 
 // nsShape is what a release changes in every process's ns object, worked
 // out once per game.
 type nsShape struct {
-	removed []string
-	spaces  []nsSpace
+	removed    []string
+	removedSet map[string]bool
+	spaces     []nsSpace
 }
 
 // nsSpace is a namespace a release adds, with the moved functions in it.
@@ -747,6 +759,10 @@ func shapeOf(rel gamedata.Release) nsShape {
 		switch c.Kind {
 		case gamedata.Removed:
 			sh.removed = append(sh.removed, c.Path)
+			if sh.removedSet == nil {
+				sh.removedSet = map[string]bool{}
+			}
+			sh.removedSet[c.Path] = true
 		case gamedata.Added:
 			space, name, nested := strings.Cut(c.Path, ".")
 			if c.Was == "" || !nested {

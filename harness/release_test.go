@@ -168,10 +168,13 @@ func TestReleaseTable(t *testing.T) {
 					if !rel.Has(c) {
 						continue
 					}
-					got := said(t, releaseGame(t, rel), `p(typeof ns.`+c.Path+`)`)
+					g := releaseGame(t, rel)
+					got := said(t, g, `p(typeof ns.`+c.Path+`)`)
 					switch {
 					case c.Kind == gamedata.Removed && got != "undefined":
 						t.Errorf("%s on %s: ns.%s is %s, want undefined", c.Path, rel, c.Path, got)
+					case c.Kind == gamedata.Removed && !strings.Contains(c.Path, ".") && !slices.Contains(g.RemovedTouched(), "main.js: "+c.Path):
+						t.Errorf("%s on %s: reading the removed name was not noted: %v", c.Path, rel, g.RemovedTouched())
 					case c.Kind == gamedata.Added && implemented(c.Was) && got != "function":
 						t.Errorf("%s on %s: ns.%s is %s, want the moved %s", c.Path, rel, c.Path, got, c.Was)
 					}
