@@ -360,53 +360,25 @@ func compileExec(data []byte) ([]execStep, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSchema(top["inputs_schema"], execInFields); err != nil {
+	if err := vectorfile.Schema(top["inputs_schema"], execInFields...); err != nil {
 		return nil, err
 	}
-	var cases []json.RawMessage
-	if raw := top["cases"]; raw != nil {
-		if err := json.Unmarshal(raw, &cases); err != nil {
-			return nil, fmt.Errorf("cases: %w", err)
-		}
+	steps, err := vectorfile.List(top["cases"], "cases", compileExecStep)
+	if err != nil {
+		return nil, err
 	}
-	if len(cases) == 0 {
+	if len(steps) == 0 {
 		return nil, errors.New("no cases")
 	}
-	var steps []execStep
-	var errs []error
-	for i, raw := range cases {
-		st, err := compileExecStep(i, raw)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		steps = append(steps, st)
-	}
-	return steps, errors.Join(errs...)
-}
-
-// checkSchema checks that inputs_schema, when the file has one, names no
-// input the interpreter does not read.
-func checkSchema(raw json.RawMessage, known []string) error {
-	if raw == nil {
-		return nil
-	}
-	if _, err := vectorfile.Object(raw, known...); err != nil {
-		return fmt.Errorf("inputs_schema: %w", err)
-	}
-	return nil
+	return steps, nil
 }
 
 func compileExecStep(i int, raw json.RawMessage) (execStep, error) {
 	st := execStep{name: fmt.Sprintf("step %d", i)}
 	fail := func(err error) (execStep, error) { return execStep{}, fmt.Errorf("%s: %w", st.name, err) }
-	c, err := vectorfile.Object(raw, execCaseFields...)
-	var in map[string]json.RawMessage
+	c, in, err := vectorfile.Case(raw, execCaseFields, execInFields)
 	if err == nil {
-		in, err = vectorfile.Object(c["in"], execInFields...)
-	}
-	if err == nil {
-		err = json.Unmarshal(in["call"], &st.call)
+		st.call, err = vectorfile.String(in, "call")
 	}
 	if err != nil {
 		return fail(err)
@@ -515,17 +487,7 @@ func jsonish(v any) any {
 // TestExec_vectors replays the game's exec vector (the gamedata copy) and
 // every file named in RAMFARM_EXEC_VECTORS.
 func TestExec_vectors(t *testing.T) {
-	files, err := vectorfile.Files("vectors/exec_semantics.json", execEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		t.Run(f.Name, func(t *testing.T) {
-			if err := runExec(f.Data, gameExecFixture()); err != nil {
-				t.Error(err)
-			}
-		})
-	}
+	vectorfile.RunFiles(t, "vectors/exec_semantics.json", execEnv, func(data []byte) error { return runExec(data, gameExecFixture()) })
 }
 
 // TestExec_dataDriven proves the interpreter follows the file, not a fixed
@@ -536,83 +498,51 @@ func TestExec_dataDriven(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type doc = map[string]any
+	type doc = vectorfile.Doc
 	kase := func(d doc, i int) doc { return d["cases"].([]any)[i].(doc) }
 	setCall := func(i int, call string) func(doc) {
 		return func(d doc) { kase(d, i)["in"].(doc)["call"] = call }
 	}
-	tests := []struct {
-		name    string
-		change  func(doc)
-		wantErr []string // substrings of the error; none: the file passes
-	}{
-		{name: "as written"},
-		{name: "wrong result", change: func(d doc) { kase(d, 13)["out"] = 99 },
-			wantErr: []string{"step 13 (exec) exec('w.js','exec-target',4): = 3, want 99"}},
-		{name: "wrong ps", change: func(d doc) { kase(d, 3)["out"].([]any)[0].(doc)["threads"] = 2 },
-			wantErr: []string{"step 3 (ps)", `"threads":3`, `"threads":2`}},
-		{name: "wrong target RAM", change: func(d doc) { kase(d, 2)["target_ramUsed_after"] = 1.75 },
-			wantErr: []string{"step 2 (exec)", "exec-target ramUsed 5.25, want 1.75"}},
-		{name: "wrong atExit calls", change: func(d doc) { kase(d, 9)["atExit_calls"] = []any{"cb-named"} },
-			wantErr: []string{"step 9 (kill)", `atExit callbacks ran ["cb-default-2" "cb-named"], want ["cb-named"]`}},
-		{name: "callbacks where none ran", change: func(d doc) { kase(d, 12)["atExit_calls"] = []any{"cb-named"} },
-			wantErr: []string{"step 12 (killall)", "want [\"cb-named\"]"}},
-		{name: "throw expected", change: func(d doc) { kase(d, 7)["out"] = "THROWS: exec: no root" },
-			wantErr: []string{"step 7 (exec)", `returned 0, want it to throw "exec: no root"`}},
-		{name: "other error text", change: func(d doc) { kase(d, 15)["out"] = "THROWS: exec: threads must be positive" },
-			wantErr: []string{"step 15 (exec)", `threw "exec: threads should be a positive integer, was -1"`}},
-		{name: "unknown step kind", change: setCall(4, "getServerMoneyAvailable('n00dles')"),
-			wantErr: []string{`step 4 (getServerMoneyAvailable): unknown step kind "getServerMoneyAvailable"`}},
-		{name: "unknown case field", change: func(d doc) { kase(d, 6)["target_cores"] = 1 },
-			wantErr: []string{"step 6", `unknown field ["target_cores"]`}},
-		{name: "unknown input field", change: func(d doc) { kase(d, 6)["in"].(doc)["host"] = "home" },
-			wantErr: []string{"step 6", `unknown field ["host"]`}},
-		{name: "unknown RunOptions field", change: setCall(2, "exec('w.js','exec-target',{threads:1,priority:2})"),
-			wantErr: []string{"step 2 (exec)", `RunOptions field "priority" unknown`}},
-		{name: "too many arguments", change: setCall(1, "getServerUsedRam('home','exec-target')"),
-			wantErr: []string{"step 1 (getServerUsedRam)", "2 arguments, this kind takes at most 1"}},
-		{name: "argument of the wrong type", change: setCall(5, "scp(['w.js',3],'exec-noroot')"),
-			wantErr: []string{"step 5 (scp)", "argument 0[1] is 3, want a string"}},
-		{name: "kill of the caller", change: setCall(14, "kill()"),
-			wantErr: []string{"step 14 (kill)", "does not model"}},
-		{name: "call that is no literal call", change: setCall(0, "run(script)"),
-			wantErr: []string{"step 0:", "want a literal value"}},
-		{name: "no out", change: func(d doc) { delete(kase(d, 0), "out") },
-			wantErr: []string{`step 0 (run): no "out"`}},
-		{name: "unknown file field", change: func(d doc) { d["release"] = "3.0.0" },
-			wantErr: []string{`unknown field ["release"]`}},
-		{name: "unknown input in the schema", change: func(d doc) { d["inputs_schema"].(doc)["host"] = "where" },
-			wantErr: []string{"inputs_schema", `unknown field ["host"]`}},
-		{name: "no cases", change: func(d doc) { d["cases"] = []any{} }, wantErr: []string{"no cases"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var d doc
-			if err := json.Unmarshal(b, &d); err != nil {
-				t.Fatal(err)
-			}
-			if tt.change != nil {
-				tt.change(d)
-			}
-			data, err := json.Marshal(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = runExec(data, gameExecFixture())
-			if len(tt.wantErr) == 0 {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatal("the file passed")
-			}
-			for _, want := range tt.wantErr {
-				if !strings.Contains(err.Error(), want) {
-					t.Errorf("error %q\ndoes not say %q", err, want)
-				}
-			}
-		})
-	}
+	vectorfile.RunVariants(t, b, func(data []byte) error { return runExec(data, gameExecFixture()) }, []vectorfile.Variant{
+		{Name: "as written"},
+		{Name: "wrong result", Change: func(d doc) { kase(d, 13)["out"] = 99 },
+			WantErr: []string{"step 13 (exec) exec('w.js','exec-target',4): = 3, want 99"}},
+		{Name: "wrong ps", Change: func(d doc) { kase(d, 3)["out"].([]any)[0].(doc)["threads"] = 2 },
+			WantErr: []string{"step 3 (ps)", `"threads":3`, `"threads":2`}},
+		{Name: "wrong target RAM", Change: func(d doc) { kase(d, 2)["target_ramUsed_after"] = 1.75 },
+			WantErr: []string{"step 2 (exec)", "exec-target ramUsed 5.25, want 1.75"}},
+		{Name: "wrong atExit calls", Change: func(d doc) { kase(d, 9)["atExit_calls"] = []any{"cb-named"} },
+			WantErr: []string{"step 9 (kill)", `atExit callbacks ran ["cb-default-2" "cb-named"], want ["cb-named"]`}},
+		{Name: "callbacks where none ran", Change: func(d doc) { kase(d, 12)["atExit_calls"] = []any{"cb-named"} },
+			WantErr: []string{"step 12 (killall)", "want [\"cb-named\"]"}},
+		{Name: "throw expected", Change: func(d doc) { kase(d, 7)["out"] = "THROWS: exec: no root" },
+			WantErr: []string{"step 7 (exec)", `returned 0, want it to throw "exec: no root"`}},
+		{Name: "other error text", Change: func(d doc) { kase(d, 15)["out"] = "THROWS: exec: threads must be positive" },
+			WantErr: []string{"step 15 (exec)", `threw "exec: threads should be a positive integer, was -1"`}},
+		{Name: "unknown step kind", Change: setCall(4, "getServerMoneyAvailable('n00dles')"),
+			WantErr: []string{`step 4 (getServerMoneyAvailable): unknown step kind "getServerMoneyAvailable"`}},
+		{Name: "unknown case field", Change: func(d doc) { kase(d, 6)["target_cores"] = 1 },
+			WantErr: []string{"step 6", `unknown field ["target_cores"]`}},
+		{Name: "unknown input field", Change: func(d doc) { kase(d, 6)["in"].(doc)["host"] = "home" },
+			WantErr: []string{"step 6", `unknown field ["host"]`}},
+		{Name: "unknown RunOptions field", Change: setCall(2, "exec('w.js','exec-target',{threads:1,priority:2})"),
+			WantErr: []string{"step 2 (exec)", `RunOptions field "priority" unknown`}},
+		{Name: "too many arguments", Change: setCall(1, "getServerUsedRam('home','exec-target')"),
+			WantErr: []string{"step 1 (getServerUsedRam)", "2 arguments, this kind takes at most 1"}},
+		{Name: "argument of the wrong type", Change: setCall(5, "scp(['w.js',3],'exec-noroot')"),
+			WantErr: []string{"step 5 (scp)", "argument 0[1] is 3, want a string"}},
+		{Name: "kill of the caller", Change: setCall(14, "kill()"),
+			WantErr: []string{"step 14 (kill)", "does not model"}},
+		{Name: "call that is no literal call", Change: setCall(0, "run(script)"),
+			WantErr: []string{"step 0:", "want a literal value"}},
+		{Name: "no call", Change: func(d doc) { delete(kase(d, 8)["in"].(doc), "call") },
+			WantErr: []string{`step 8: no "call"`}},
+		{Name: "no out", Change: func(d doc) { delete(kase(d, 0), "out") },
+			WantErr: []string{`step 0 (run): no "out"`}},
+		{Name: "unknown file field", Change: func(d doc) { d["release"] = "3.0.0" },
+			WantErr: []string{`unknown field ["release"]`}},
+		{Name: "unknown input in the schema", Change: func(d doc) { d["inputs_schema"].(doc)["host"] = "where" },
+			WantErr: []string{"inputs_schema", `unknown field ["host"]`}},
+		{Name: "no cases", Change: func(d doc) { d["cases"] = []any{} }, WantErr: []string{"no cases"}},
+	})
 }

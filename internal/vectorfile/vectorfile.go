@@ -10,6 +10,7 @@ package vectorfile
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -126,4 +127,68 @@ func show(v any) string {
 		return string(b)
 	}
 	return fmt.Sprintf("%#v", v)
+}
+
+// Schema checks a file's inputs_schema, when it has one: it must name no
+// input the interpreter does not read, since a recording with a new input
+// means something the interpreter would not reproduce.
+func Schema(raw json.RawMessage, known ...string) error {
+	if raw == nil {
+		return nil
+	}
+	if _, err := Object(raw, known...); err != nil {
+		return fmt.Errorf("inputs_schema: %w", err)
+	}
+	return nil
+}
+
+// String returns the required string field key of m.
+func String(m map[string]json.RawMessage, key string) (string, error) {
+	raw, ok := m[key]
+	if !ok {
+		return "", fmt.Errorf("no %q", key)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("%s: %w", key, err)
+	}
+	return s, nil
+}
+
+// Case reads one recorded case: its own fields (known: caseFields) and
+// those of its required "in" object (known: inFields).
+func Case(raw json.RawMessage, caseFields, inFields []string) (c, in map[string]json.RawMessage, err error) {
+	c, err = Object(raw, caseFields...)
+	if err != nil {
+		return nil, nil, err
+	}
+	rawIn, ok := c["in"]
+	if !ok {
+		return nil, nil, errors.New(`no "in"`)
+	}
+	if in, err = Object(rawIn, inFields...); err != nil {
+		return nil, nil, fmt.Errorf("in: %w", err)
+	}
+	return c, in, nil
+}
+
+// List binds each element of an optional array field (name, for messages)
+// with bind, and returns every element's error, not just the first, so one
+// run names every step the interpreter cannot read.
+func List[T any](raw json.RawMessage, name string, bind func(i int, raw json.RawMessage) (T, error)) ([]T, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	var l []json.RawMessage
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	out := make([]T, 0, len(l))
+	var errs []error
+	for i, r := range l {
+		v, err := bind(i, r)
+		errs = append(errs, err)
+		out = append(out, v)
+	}
+	return out, errors.Join(errs...)
 }
