@@ -157,29 +157,13 @@ var execKinds = map[string]func(a *callArgs) execOp{
 		script, opts, args := a.str(0), a.runOptions(1), a.rest(2)
 		return func(r *execRun) (any, error) { return r.w.Exec(script, r.fx.caller, opts, args) }
 	},
-	"ps": func(a *callArgs) execOp {
-		host := a.optStr(0)
-		a.atMost(1)
-		return func(r *execRun) (any, error) { return r.w.PS(r.host(host)) }
-	},
-	"isRunning": func(a *callArgs) execOp {
-		if pid, ok := a.pid(); ok {
-			a.atMost(1)
-			return func(r *execRun) (any, error) { return r.w.IsRunning(pid), nil }
-		}
-		file, host, args := a.str(0), a.optStr(1), a.rest(2)
-		return func(r *execRun) (any, error) { return r.w.IsRunningByName(file, r.host(host), args) }
-	},
+	"ps":        hostQuery((*World).PS),
+	"isRunning": pidOrName((*World).IsRunning, (*World).IsRunningByName),
 	"kill": func(a *callArgs) execOp {
 		if len(a.v) == 0 {
 			a.fail("kill() ends the calling script, which the recording does not model")
 		}
-		if pid, ok := a.pid(); ok {
-			a.atMost(1)
-			return func(r *execRun) (any, error) { return r.w.Kill(pid), nil }
-		}
-		file, host, args := a.str(0), a.optStr(1), a.rest(2)
-		return func(r *execRun) (any, error) { return r.w.KillByName(file, r.host(host), args) }
+		return pidOrName((*World).Kill, (*World).KillByName)(a)
 	},
 	"killall": func(a *callArgs) execOp {
 		// The safety guard spares the caller, which has no process here.
@@ -187,21 +171,35 @@ var execKinds = map[string]func(a *callArgs) execOp{
 		a.atMost(2)
 		return func(r *execRun) (any, error) { return r.w.KillAll(r.host(host), 0) }
 	},
-	"getServerUsedRam": func(a *callArgs) execOp {
-		host := a.optStr(0)
-		a.atMost(1)
-		return func(r *execRun) (any, error) { return r.w.GetServerUsedRam(r.host(host)) }
-	},
-	"getServerMaxRam": func(a *callArgs) execOp {
-		host := a.optStr(0)
-		a.atMost(1)
-		return func(r *execRun) (any, error) { return r.w.GetServerMaxRam(r.host(host)) }
-	},
+	"getServerUsedRam": hostQuery((*World).GetServerUsedRam),
+	"getServerMaxRam":  hostQuery((*World).GetServerMaxRam),
 	"scp": func(a *callArgs) execOp {
 		files, dest, src := a.strs(0), a.str(1), a.optStr(2)
 		a.atMost(3)
 		return func(r *execRun) (any, error) { return r.w.Scp(files, dest, r.host(src)) }
 	},
+}
+
+// hostQuery binds a function whose one optional argument is a host.
+func hostQuery[T any](get func(w *World, host string) (T, error)) func(a *callArgs) execOp {
+	return func(a *callArgs) execOp {
+		host := a.optStr(0)
+		a.atMost(1)
+		return func(r *execRun) (any, error) { return get(r.w, r.host(host)) }
+	}
+}
+
+// pidOrName binds isRunning and kill: a pid alone, or a filename, an
+// optional host and the script's exact args.
+func pidOrName(byPid func(w *World, pid int64) bool, byName func(w *World, file, host string, args []any) (bool, error)) func(a *callArgs) execOp {
+	return func(a *callArgs) execOp {
+		if pid, ok := a.pid(); ok {
+			a.atMost(1)
+			return func(r *execRun) (any, error) { return byPid(r.w, pid), nil }
+		}
+		file, host, args := a.str(0), a.optStr(1), a.rest(2)
+		return func(r *execRun) (any, error) { return byName(r.w, file, r.host(host), args) }
+	}
 }
 
 // callArgs reads a recorded call's arguments for a binder; the first
