@@ -18,6 +18,7 @@ import { readFlags } from "/ramfarm/lib/flags.js";
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { DISCOVERY_ROLE, ev, parts } from "/ramfarm/lib/discoverywire.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
+import { refuse } from "/ramfarm/lib/ports.js";
 
 const HELP = `usage: run ramfarm/discover.js [--tick ms]
 
@@ -88,7 +89,7 @@ export async function main(ns) {
       // worked is registered as a worker in this same tick. The module
       // never answers a failed write before the next scan, so this ends.
       while (events.length > 0) {
-        engine.step(events);
+        refuse(ns, "discover", engine.step(events));
         events = [];
         const [listen, walkNext, opens, roots, sends, logs, newWatch, errors] = parts(engine.ready());
         if (listen) inbox = ns.getPortHandle(listen);

@@ -11,6 +11,7 @@ import { readFlags } from "/ramfarm/lib/flags.js";
 import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
 import { CONFIG_FILE, readConfig } from "/ramfarm/lib/config.js";
+import { refuse } from "/ramfarm/lib/ports.js";
 
 const HELP = `usage: run ramfarm/memd.js [--reserve GB] [--tick ms] [--use-hacknet] [--first-port N]
 
@@ -88,7 +89,7 @@ export async function main(ns) {
     }
     events.push(observeTick(ns, watch, observe, seen));
     try {
-      engine.step(events);
+      refuse(ns, "memd", engine.step(events));
       events = [];
       const [clear, sends, logs, newWatch, newObserve, errors] = parts(engine.ready());
       for (const p of clear) ns.clearPort(p);

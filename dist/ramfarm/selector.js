@@ -9,7 +9,7 @@
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
-import { deliver } from "/ramfarm/lib/ports.js";
+import { deliver, refuse } from "/ramfarm/lib/ports.js";
 import { DISCOVERY_PORT, MEMD_PORT, SELECTOR_PORT, T, TASK_SCRIPTS } from "/ramfarm/lib/protocol.js";
 import { seat } from "/ramfarm/lib/seat.js";
 import { SELECTOR_ROLE, ev, parts, perform } from "/ramfarm/lib/selectorwire.js";
@@ -92,7 +92,7 @@ export async function main(ns) {
     const dead = watch.filter((pid) => !ns.isRunning(pid));
     events.push(ev.tick(Math.floor(performance.now()), ns.getHackingLevel(), dead));
     try {
-      engine.step(events);
+      refuse(ns, "selector", engine.step(events));
       events = [];
       const [cmds, logs, newWatch, errors] = parts(engine.ready());
       for (const c of cmds) await perform(c, handlers);

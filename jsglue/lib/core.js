@@ -8,6 +8,7 @@
 // script nothing beyond its 1.6 GB base (see WASM_IN_GAME.md).
 
 import { WASM_B64, WASM_HASH } from "/ramfarm/lib/core-wasm.js";
+import { short } from "/ramfarm/lib/log.js";
 import { EXPORTS } from "/ramfarm/lib/protocol.js";
 
 const CACHE_PREFIX = "ramfarm.core.";
@@ -119,6 +120,25 @@ export function wasiImports(st) {
   };
 }
 
+/** The most bytes one event may take as JSON: a larger port message is refused unread. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+/**
+ * An event as JSON, or why it cannot be.
+ * @param {any} event @returns {[string, string]}
+ */
+function encodeEvent(event) {
+  let json;
+  try {
+    json = JSON.stringify(event);
+  } catch (e) {
+    return ["", `not JSON: ${short(e instanceof Error ? e.message : String(e))}`];
+  }
+  if (json === undefined) return ["", "not JSON"];
+  if (json.length > MAX_EVENT_BYTES) return ["", `${json.length} bytes, over the ${MAX_EVENT_BYTES}-byte limit`];
+  return [json, ""];
+}
+
 /** Thrown when the module trapped; the instance is gone, open a new Core. */
 export class CoreTrap extends Error {
   /** @param {string} msg @param {string} stderr */
@@ -198,12 +218,45 @@ export class Engine {
     this.h = h;
   }
 
-  /** Applies a batch of events. @param {object[]} events */
+  /**
+   * Applies a batch of events. An event that cannot be encoded (a cyclic
+   * or BigInt value a foreign script wrote to a port), is over
+   * MAX_EVENT_BYTES, or that the module cannot parse (nested too deep) is
+   * left out and returned with why; the others are stepped all the same.
+   * @param {object[]} events @returns {{event: any, reason: string}[]}
+   */
   step(events) {
-    const b = this.core.enc.encode(JSON.stringify(events));
+    /** @type {{event: any, reason: string}[]} */
+    const refused = [];
+    /** @type {string[]} */
+    const parts = [];
+    const kept = [];
+    for (const event of events) {
+      const [json, why] = encodeEvent(event);
+      if (why) refused.push({ event, reason: why });
+      else {
+        parts.push(json);
+        kept.push(event);
+      }
+    }
+    if (this.stepJSON(`[${parts.join(",")}]`) !== "") {
+      // The module parses a batch before it steps any of it, so a refused
+      // batch changed nothing: step it again event by event, and lose
+      // only the events it cannot parse.
+      parts.forEach((json, i) => {
+        const why = this.stepJSON(`[${json}]`);
+        if (why !== "") refused.push({ event: kept[i], reason: why });
+      });
+    }
+    return refused;
+  }
+
+  /** Steps a JSON batch; the module's refusal, or "". @param {string} json */
+  stepJSON(json) {
+    const b = this.core.enc.encode(json);
     this.core.input(b);
     const r = this.core.call(EXPORTS.step, this.h, b.length);
-    if (r < 0) throw new Error(this.core.output(-r));
+    return r < 0 ? this.core.output(-r) : "";
   }
 
   /** The pending commands. @returns {Record<string, any>} */

@@ -17,3 +17,11 @@ export function say(ns, level, line) {
 export function sayAll(ns, lines) {
   for (const line of lines) ns.print(LEVELED.test(line) ? line : `INFO ${line}`);
 }
+
+/** The longest text a log line or an error answer quotes from a message. */
+export const MAX_QUOTE = 200;
+
+/** Cuts text to MAX_QUOTE characters, saying how much was left out. @param {string} text */
+export function short(text) {
+  return text.length <= MAX_QUOTE ? text : `${text.slice(0, MAX_QUOTE)}... (${text.length - MAX_QUOTE} more characters)`;
+}

@@ -122,3 +122,31 @@ test("WASI shim: random_get fills across 64 KiB chunks, clock_time_get, fd_write
   assert.equal(shim.fd_prestat_get(3, base), 8, "EBADF: no preopened directories");
   assert.throws(() => shim.proc_exit(3), /exited with code 3/);
 });
+
+test("memd: messages that cannot be encoded or parsed are refused alone", async () => {
+  const core = await Core.open();
+  const eng = core.engine(MEMD_ROLE, {});
+  eng.advance();
+  const cyclic = { t: T.alloc, rid: 1, reply: 300 };
+  cyclic.self = cyclic;
+  let deep = { t: T.alloc };
+  for (let i = 0; i < 100; i++) deep = { t: T.alloc, rid: 4, reply: 303, x: deep };
+  const refused = eng.step([
+    ev.msg(cyclic),
+    ev.msg({ t: T.alloc, rid: 2n, reply: 301 }),
+    ev.msg({ t: T.alloc, rid: 3, reply: 302, pad: "x".repeat(1 << 20) }),
+    ev.msg(deep),
+    ev.msg({ t: T.alloc, rid: 7, pid: 5, reply: 200, chunk: 4, count: 1, growable: true }),
+    ev.tick(0, [], [["home", true, 8, 0]]),
+  ]);
+  assert.deepEqual(refused.map((r) => r.event.body.reply), [300, 301, 302, 303]);
+  assert.match(refused[0].reason, /^not JSON: .*circular/i);
+  assert.match(refused[1].reason, /^not JSON: .*BigInt/i);
+  assert.match(refused[2].reason, /^1048\d+ bytes, over the 262144-byte limit$/);
+  assert.match(refused[3].reason, /deep|nest|depth/i);
+  for (const r of refused) assert.ok(r.reason.length < 300, `reason of ${r.reason.length} characters`);
+  // The good request in the same batch was served.
+  const [, sends, , , , errors] = parts(eng.ready());
+  assert.deepEqual(errors, []);
+  assert.deepEqual(sends.map(([, port, msg]) => [port, msg.t, msg.rid]), [[200, T.granted, 7]]);
+});

@@ -3,6 +3,7 @@
 // replies by request id so one client's traffic never blocks another's
 // (every client reads only its own private port).
 
+import { short } from "/ramfarm/lib/log.js";
 import { BOOT_PORT_BASE, MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
 
 /**
@@ -84,6 +85,30 @@ export class Mailbox {
       const left = until - performance.now();
       if (left <= 0) throw new Error(`ramfarm: no answer to ${msg.t} #${rid} within ${timeoutMs} ms`);
       await this.wait(left);
+    }
+  }
+}
+
+/**
+ * Says no to port messages the module never stepped (Engine.step's
+ * refused): a WARN line each, quoting at most a few hundred characters,
+ * and an error answer on the message's reply port when it names one.
+ * Events of the script's own making that were refused are a fault of
+ * ramfarm's: ERROR.
+ * @param {NS} ns @param {string} who @param {{event: any, reason: string}[]} refused
+ */
+export function refuse(ns, who, refused) {
+  for (const { event, reason } of refused) {
+    if (event?.k !== "msg") {
+      ns.print(`ERROR ${who}: its own ${String(event?.k)} event was refused: ${short(reason)}`);
+      continue;
+    }
+    const body = event.body;
+    const reply = typeof body === "object" && body !== null ? body.reply : undefined;
+    const rid = typeof body === "object" && body !== null && Number.isSafeInteger(body.rid) ? body.rid : 0;
+    ns.print(`WARN ${who}: refused a message: ${short(reason)}`);
+    if (Number.isSafeInteger(reply) && reply > 0) {
+      ns.tryWritePort(reply, { t: T.error, rid, code: "bad-message", reason: short(reason) });
     }
   }
 }

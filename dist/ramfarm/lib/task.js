@@ -22,7 +22,7 @@ import { MemClient } from "/ramfarm/lib/alloc.js";
 import { Core } from "/ramfarm/lib/core.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
-import { deliver } from "/ramfarm/lib/ports.js";
+import { deliver, refuse } from "/ramfarm/lib/ports.js";
 import { CMD, TASK_ROLE, ev, kindOf, parts, perform } from "/ramfarm/lib/taskwire.js";
 
 /**
@@ -212,7 +212,7 @@ export async function runTask(ns, k) {
       events.push(ev.held(alloc.seq, answered, alloc.desired, alloc.held));
     }
     events.push(ev.tick(performance.now(), ...k.look(target)));
-    engine.step(events);
+    refuse(ns, `${k.kind} ${target}`, engine.step(events));
     events = [];
     const [cmds, logs, wake, errors] = parts(engine.ready());
     sayAll(ns, logs);
