@@ -334,6 +334,11 @@ func encodeGranted(w *jsonx.Writer, g memory.Granted) {
 		w.String(c.Host)
 		w.Num(c.Size.GB())
 		w.Int(int64(c.Count))
+		if c.Cores > 1 {
+			// Only where it matters: one core is the rule, and a
+			// three-element run reads as one core everywhere.
+			w.Int(int64(c.Cores))
+		}
 		w.EndArray()
 	}
 	w.EndArray()

@@ -38,7 +38,7 @@ const (
 	TGB                       // RAM in GB, a multiple of 0.01
 	TString                   // a string
 	TBool                     // a boolean, absent = false
-	TChunks                   // array of [host, GB, count]
+	TChunks                   // array of [host, GB, count] or [host, GB, count, cores]
 	TAny                      // any JSON value
 	TArray                    // array of objects described in Doc
 	TNum                      // any number
@@ -47,7 +47,7 @@ const (
 	TTuples                   // array of arrays, their elements by position as Doc says
 )
 
-var fieldTypeJS = [...]string{"number", "number", "string", "boolean", "Array<[string, number, number]>", "any", "Array<object>", "number",
+var fieldTypeJS = [...]string{"number", "number", "string", "boolean", "Array<[string, number, number, number?]>", "any", "Array<object>", "number",
 	"number[]", "string[]", "Array<any[]>"}
 
 // JSType is the JSDoc type of a field.
@@ -203,7 +203,7 @@ var Schema = []Message{
 		{fSeq, TInt, true, "snapshot number, counting up per allocation"},
 		{fChunk, TGB, true, "current chunk size in GB"},
 		{"desired", TInt, true, "desired count of current-size chunks"},
-		{"held", TChunks, true, "every chunk held: [host, GB, count], sorted"},
+		{"held", TChunks, true, "every chunk held: [host, GB, count], sorted; a fourth element, the host's cores, when it has more than one"},
 	}},
 	{TypeRefused, FromDaemon, "The request could not be met now (not enough RAM).", []Field{
 		rid, {fCode, TString, true, "reason code"}, {fReason, TString, true, "human-readable reason"},

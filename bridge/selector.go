@@ -322,14 +322,15 @@ func (s *Selector) stepMessage(body jsonx.Value) error {
 }
 
 // decodeHolding reads an allocation of memd's report: its chunk size,
-// desired count, and held chunks as [host, GB, count].
+// desired count, and held chunks as [host, GB, count] (a fourth element,
+// the host's cores, is the tasks' business).
 func decodeHolding(af *jsonx.Fields, pid proc.Pid, held []jsonx.Value) (selector.Holding, error) {
 	a := selector.Holding{Pid: pid, Chunk: gbField(af, fChunk, true), Desired: int(af.Int("desired", true, 0, 1<<31-1))}
 	if err := af.Err(); err != nil {
 		return a, err
 	}
 	for _, c := range held {
-		if c.Kind != jsonx.Array || len(c.Arr) != 3 || c.Arr[1].Kind != jsonx.Number || c.Arr[2].Kind != jsonx.Number ||
+		if c.Kind != jsonx.Array || len(c.Arr) < 3 || len(c.Arr) > 4 || c.Arr[1].Kind != jsonx.Number || c.Arr[2].Kind != jsonx.Number ||
 			c.Arr[2].Num < 0 || c.Arr[2].Num > 1<<31-1 || c.Arr[2].Num != float64(int64(c.Arr[2].Num)) {
 			return a, errors.New("held: want [host, GB, count]")
 		}

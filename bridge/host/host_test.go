@@ -91,7 +91,7 @@ func TestEngine_memd(t *testing.T) {
 		}
 		return ready(t, e)
 	}
-	step(`[{"k":"msg","body":{"t":"worker","host":"a"}},{"k":"msg","body":{"t":"worker","host":"b"}}]`)
+	step(`[{"k":"msg","body":{"t":"worker","host":"a"}},{"k":"msg","body":{"t":"worker","host":"b","cores":4}}]`)
 	tick := func(rootB bool, dead string) string {
 		return `{"k":"tick","now":0,"dead":[` + dead + `],"workers":[` +
 			`["home",true,32,4],` +
@@ -117,7 +117,13 @@ func TestEngine_memd(t *testing.T) {
 	held := c.Send[0].Msg["held"].([]any)
 	total := 0.0
 	for _, h := range held {
-		total += h.([]any)[2].(float64)
+		run := h.([]any)
+		total += run[2].(float64)
+		// b's cores travel with its chunks, for the task's grow and
+		// weaken; a has one, and its runs stay [host, GB, count].
+		if want := map[string]int{"a": 3, "b": 4}[run[0].(string)]; len(run) != want || (want == 4 && run[3].(float64) != 4) {
+			t.Errorf("run %v; want %d elements, b's cores (4) last", run, want)
+		}
 	}
 	if total != 10 {
 		t.Fatalf("after growth held %v chunks, want 10: %v", total, held)

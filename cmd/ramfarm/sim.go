@@ -171,10 +171,11 @@ const wellUsed = 0.90
 // printTable prints one line per run, its money over time and RAM use,
 // and each RAM jump's response.
 func printTable(w io.Writer, results []sim.Result) {
-	fmt.Fprintf(w, "\n%-8s %16s %14s %6s %6s %6s %6s %6s %12s\n", "policy", "money", "income $/s", "execF", "overC", "leakA", "leakP", "ovszA", "speed")
+	fmt.Fprintf(w, "\n%-8s %16s %14s %6s %6s %6s %6s %6s %15s %12s\n", "policy", "money", "income $/s", "execF", "overC", "leakA", "leakP", "ovszA",
+		"cores saved GB", "speed")
 	for _, r := range results {
-		fmt.Fprintf(w, "%-8s %16s %14s %6d %6d %6d %6d %6d %11.0f×\n", orDash(r.Policy), money(r.MoneyTotal), money(r.IncomeEnd),
-			r.ExecFailures, r.Overcommits, r.LeakedAllocations, r.LeakedPorts, r.OversizedAllocs, r.SimSeconds/r.WallSeconds)
+		fmt.Fprintf(w, "%-8s %16s %14s %6d %6d %6d %6d %6d %15s %11.0f×\n", orDash(r.Policy), money(r.MoneyTotal), money(r.IncomeEnd),
+			r.ExecFailures, r.Overcommits, r.LeakedAllocations, r.LeakedPorts, r.OversizedAllocs, coresSaved(r), r.SimSeconds/r.WallSeconds)
 	}
 	marks := []float64{10, 20, 40, 60}
 	fmt.Fprintf(w, "\n%-8s", "policy")
@@ -213,6 +214,12 @@ func printTable(w io.Writer, results []sim.Result) {
 			fmt.Fprintf(w, "  %7.0fs  +%6.0f GB  %s\n", j.T, j.NewGB, to)
 		}
 	}
+}
+
+// coresSaved is the GB the cores saved: the mean over the run, then the
+// peak.
+func coresSaved(r sim.Result) string {
+	return fmt.Sprintf("%.1f/%.1f", r.CoresSavedGB, r.CoresSavedPeakGB)
 }
 
 // printUse prints a run's use per window, and the windows where RAM was

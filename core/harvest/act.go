@@ -26,7 +26,7 @@ func (e *Engine) startBatches() {
 	if !e.safe(e.Now()) {
 		return
 	}
-	for e.inFlight() < e.shape.count && e.try(e.shape.plan, false) {
+	for e.inFlight() < e.shape.count && e.try(e.shape.hack, false) {
 	}
 	depth, per := e.planner.Depth(), e.shape.threads()
 	if e.shape.hack <= 1 || per == 0 {
@@ -54,16 +54,14 @@ func (e *Engine) startBatches() {
 			return
 		}
 		packs := func(h int) bool {
-			p := e.sizes.of(h)
-			bins, caps := e.bins(p.Threads[hwgw.OpGrow])
-			_, ok := e.planner.Pack(p.Threads, caps)
-			return bins != nil && ok
+			_, _, _, ok := e.placement(h)
+			return ok
 		}
 		h := largestWhere(most, packs)
-		if !e.try(e.sizes.of(h), true) {
+		if !e.try(h, true) {
 			return
 		}
-		spare -= batchThreads(e.sizes.of(h))
+		spare -= batchThreads(e.flight[len(e.flight)-1].plan)
 	}
 }
 
@@ -95,10 +93,9 @@ func (e *Engine) growHosts(plan hwgw.Batch) int {
 	return n
 }
 
-// try starts a batch of plan if the idle chunks hold it.
-func (e *Engine) try(plan hwgw.Batch, filler bool) bool {
-	bins, caps := e.bins(plan.Threads[hwgw.OpGrow])
-	pieces, ok := e.planner.Pack(plan.Threads, caps)
+// try starts a batch of hack threads if the idle chunks hold it.
+func (e *Engine) try(hack int, filler bool) bool {
+	plan, bins, pieces, ok := e.placement(hack)
 	if !ok {
 		return false
 	}
@@ -107,9 +104,55 @@ func (e *Engine) try(plan hwgw.Batch, filler bool) bool {
 	return true
 }
 
+// placement plans a batch of hack threads for the hosts new work may
+// start on and places it there (hwgw.Planner.Place), each operation's
+// threads counted for the cores of the hosts it lands on. The grow goes
+// whole to a host with the most cores whose idle RAM holds it (the count
+// for those cores), the most tightly among those: a grow is where cores
+// save most, and the hosts with more room keep it for the next batch's.
+// The hack and weakens take the others, least idle RAM first, the grow's
+// host last; Place sends the hack to the fewest cores and the weakens to
+// the most. It returns the batch as placed, the hosts its pieces' bins
+// name, and the pieces; false if it does not fit.
+func (e *Engine) placement(hack int) (hwgw.Batch, []*host, []hwgw.Piece, bool) {
+	var open []*host
+	for _, h := range e.hosts {
+		if !e.Blocked(h.name) && h.idle(e.size) > 0 {
+			open = append(open, h)
+		}
+	}
+	if len(open) == 0 {
+		return hwgw.Batch{}, nil, nil, false
+	}
+	slices.SortStableFunc(open, func(a, b *host) int { return cmp.Compare(a.idle(e.size), b.idle(e.size)) })
+	per := e.planner.PerThread()[hwgw.OpGrow]
+	var grow *host
+	var plan hwgw.Batch
+	for _, h := range open {
+		b := e.sizes.at(hack, h.cores)
+		if h.idle(e.size) >= per.Times(b.Threads[hwgw.OpGrow]) && (grow == nil || h.cores > grow.cores) {
+			grow, plan = h, b
+		}
+	}
+	if grow == nil {
+		return hwgw.Batch{}, nil, nil, false
+	}
+	bins := []*host{grow}
+	room := []hwgw.Bin{{Room: grow.idle(e.size), Cores: grow.cores}}
+	for _, h := range open {
+		if h != grow {
+			bins = append(bins, h)
+			room = append(room, hwgw.Bin{Room: h.idle(e.size), Cores: h.cores})
+		}
+	}
+	placed, pieces, ok := e.planner.Place(plan, room)
+	return placed, bins, pieces, ok
+}
+
 // bins are the hosts new work may start on, in the order the placement
 // rule fills them (the grow whole into the first), with the RAM each
-// offers. The grow of g threads goes to the host whose idle RAM holds it
+// offers: a correction's, planned for 1-core hosts (corrections are rare,
+// and cores only make their grow and weakens stronger than planned). The grow of g threads goes to the host whose idle RAM holds it
 // most tightly, and the other operations to the hosts with the least idle
 // RAM first, that host last: the hosts that can still take a grow keep
 // room for the next batch's. Without a host for the grow, no bins.

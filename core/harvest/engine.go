@@ -8,7 +8,11 @@
 // chunks too large for the RAM between others. A batch takes the chunks
 // its threads need wherever they are idle: its grow whole on one host,
 // its hack and weakens divided over hosts as they come (core/hwgw's
-// placement rule). The engine adds batches up to full overlap, then makes
+// placement rule), its grow and weaken threads counted for the cores of
+// the hosts they land on (the allocator's snapshots say them): the grow
+// goes to the most cores that hold it, the hack to the fewest, so a
+// batch takes fewer chunks than the 1-core plan its allocation is sized
+// by, and the rest serve smaller batches. The engine adds batches up to full overlap, then makes
 // them larger; when its RAM cannot hold full overlap it runs the batch
 // size that earns most per GB. A new size applies to the batches it
 // starts from then on; those in flight keep theirs, so nothing is

@@ -32,13 +32,30 @@ func batchThreads(b hwgw.Batch) int {
 type sizes struct {
 	p     *hwgw.Planner
 	plans map[int]hwgw.Batch
+	on    map[[2]int]hwgw.Batch // by hack threads and the grow host's cores
 }
 
-func newSizes(p *hwgw.Planner) sizes { return sizes{p: p, plans: map[int]hwgw.Batch{}} }
+func newSizes(p *hwgw.Planner) sizes {
+	return sizes{p: p, plans: map[int]hwgw.Batch{}, on: map[[2]int]hwgw.Batch{}}
+}
+
+// at is the batch of h hack threads whose grow runs on a host with cores
+// cores, its weakens to be divided over hosts by their cores
+// (hwgw.Planner.On).
+func (z sizes) at(h, cores int) hwgw.Batch {
+	k := [2]int{h, cores}
+	b, ok := z.on[k]
+	if !ok {
+		b = z.p.On(h, cores)
+		z.on[k] = b
+	}
+	return b
+}
 
 // of is the batch of h hack threads, planned on 1-core hosts for division
-// over hosts: its weakens carry the margin divided parts need, and more
-// cores only make its grow and weakens stronger than planned.
+// over hosts: its weakens carry the margin divided parts need. It sizes
+// the shape and the allocation: a batch placed on hosts with more cores
+// takes fewer threads (at), never more.
 func (z sizes) of(h int) hwgw.Batch {
 	b, ok := z.plans[h]
 	if !ok {

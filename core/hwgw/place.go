@@ -1,6 +1,12 @@
 package hwgw
 
-import "ramfarm/core/ram"
+import (
+	"math"
+	"slices"
+
+	"ramfarm/core/formulas"
+	"ramfarm/core/ram"
+)
 
 // Placement rule. A batch runs in one chunk when one host can hold it.
 // When it cannot (the batch is larger than the largest chunk the engine
@@ -117,4 +123,97 @@ func (p *Planner) BinsNeeded(threads [NumOps]int, size ram.Amount) (int, bool) {
 // PerThread is each op's worker RAM per thread.
 func (p *Planner) PerThread() [NumOps]ram.Amount {
 	return [NumOps]ram.Amount{p.m.HackRAM, p.m.WeakenRAM, p.m.GrowRAM, p.m.WeakenRAM}
+}
+
+// Bin is the room one host offers a batch, and that host's cores.
+type Bin struct {
+	Room  ram.Amount
+	Cores int // 0 counts as 1
+}
+
+// Place divides a batch planned by On over hosts with their cores, by the
+// placement rule above, and returns the batch as placed (each op's
+// threads the sum of its pieces) and its pieces in landing order, Bin
+// indexing bins; false if it does not fit.
+//
+// The grow runs whole in bins[0], a host with plan.Cores cores (its count
+// is already theirs). The hack and the weakens then take the other bins
+// and, last, what bins[0] has left, so that a host that can take a grow
+// keeps room for the next batch's. Cores do nothing for a hack and make
+// every weaken thread remove more (FACTS.md §2.8), so the hack visits the
+// bins with the fewest cores first and the weakens those with the most,
+// ties in the order given: a weaken thread on a host of c cores does the
+// work of 1 + (c−1)/16 of the plan's 1-core threads, and each host takes
+// the fewest that cover what is left. The plan's split margin covers the
+// rounding of the parts' amounts. With every bin at one core this is Pack
+// over the same hosts.
+func (p *Planner) Place(plan Batch, bins []Bin) (Batch, []Piece, bool) {
+	if len(bins) == 0 {
+		return plan, nil, false
+	}
+	per := p.PerThread()
+	room := make([]ram.Amount, len(bins))
+	for i, b := range bins {
+		room[i] = b.Room
+	}
+	if g := plan.Threads[OpGrow]; g > 0 {
+		need := per[OpGrow].Times(g)
+		if need > room[0] {
+			return plan, nil, false
+		}
+		room[0] -= need
+	}
+	cores := func(i int) int { return max(1, bins[i].Cores) }
+	order := func(less func(a, b int) bool) []int {
+		o := make([]int, 0, len(bins))
+		for i := 1; i < len(bins); i++ {
+			o = append(o, i)
+		}
+		slices.SortStableFunc(o, func(a, b int) int {
+			switch {
+			case less(a, b):
+				return -1
+			case less(b, a):
+				return 1
+			}
+			return 0
+		})
+		return append(o, 0)
+	}
+	hackOrder := order(func(a, b int) bool { return cores(a) < cores(b) })
+	weakenOrder := order(func(a, b int) bool { return cores(a) > cores(b) })
+	placed := plan
+	var pieces [NumOps][]Piece
+	for _, op := range [...]Op{OpHack, OpWeaken1, OpWeaken2} {
+		visit, worth := weakenOrder, func(i int) float64 { return formulas.CoreBonus(float64(cores(i))) }
+		if op == OpHack {
+			visit, worth = hackOrder, func(int) float64 { return 1 }
+		}
+		// left is in the plan's threads: exact, as every worth is a
+		// multiple of 1/16.
+		left, threads := float64(plan.Threads[op]), 0
+		for _, i := range visit {
+			if left <= 0 {
+				break
+			}
+			n := min(int(math.Ceil(left/worth(i))), int(room[i]/per[op]))
+			if n <= 0 {
+				continue
+			}
+			pieces[op] = append(pieces[op], Piece{Op: op, Bin: i, Threads: n})
+			room[i] -= per[op].Times(n)
+			left -= float64(n) * worth(i)
+			threads += n
+		}
+		if left > 0 {
+			return plan, nil, false
+		}
+		placed.Threads[op] = threads
+	}
+	out := append(pieces[OpHack], pieces[OpWeaken1]...)
+	if g := plan.Threads[OpGrow]; g > 0 {
+		out = append(out, Piece{Op: OpGrow, Bin: 0, Threads: g})
+	}
+	out = append(out, pieces[OpWeaken2]...)
+	return p.finish(placed, plan.Duration, plan.Cores, plan.Split), out, true
 }

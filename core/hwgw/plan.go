@@ -220,7 +220,7 @@ type Batch struct {
 	Threads  [NumOps]int // by Op; 0 for an op the batch does not run
 	RAM      ram.Amount  // every thread of every op
 	Fraction float64     // of max money the hack takes
-	Cores    int         // the grow and weaken threads are planned for hosts with at least this many
+	Cores    int         // the grow and weaken threads are planned for hosts with at least this many (On, Place: the grow's)
 	Split    bool        // planned for hack and weaken divided over several hosts
 	// Duration is each op's run time, ms, as the game computes it from the
 	// security the batch starts at (min, except for a correction).
@@ -259,7 +259,21 @@ func (b Batch) Land(op Op) float64 { return b.Lead + float64(int64(op)*b.Spacing
 // on the security the earlier ones raised); the weakens then carry a
 // margin that covers the rounding of the parts.
 func (p *Planner) Batch(hack, cores int, split bool) Batch {
-	hack, cores = max(hack, 1), max(cores, 1)
+	return p.batch(hack, cores, cores, split)
+}
+
+// On plans a batch of hack threads for division over hosts (Place): its
+// grow runs whole on a host with growCores cores, so its count is the
+// game's for them; its weakens are counted for 1-core hosts, and Place
+// turns them into each host's threads for its cores. Cores is growCores.
+func (p *Planner) On(hack, growCores int) Batch {
+	return p.batch(hack, growCores, 1, true)
+}
+
+// batch is Batch with the grow planned for hosts with growCores cores and
+// the weakens for hosts with weakenCores.
+func (p *Planner) batch(hack, growCores, weakenCores int, split bool) Batch {
+	hack, growCores, weakenCores = max(hack, 1), max(growCores, 1), max(weakenCores, 1)
 	hr := formulas.HackOutcome(p.base, p.m.Player, float64(hack), forceSuccess, p.m.BitNode)
 	afterHack := hr.Server
 	if split {
@@ -269,14 +283,14 @@ func (p *Planner) Batch(hack, cores int, split bool) Batch {
 	}
 	var b Batch
 	b.Threads[OpHack] = hack
-	b.Threads[OpWeaken1] = p.weakenThreads(afterHack.HackDifficulty, cores, split)
+	b.Threads[OpWeaken1] = p.weakenThreads(afterHack.HackDifficulty, weakenCores, split)
 	atMin := afterHack
 	atMin.HackDifficulty = p.base.MinDifficulty
-	b.Threads[OpGrow] = p.growThreads(atMin, cores, p.m.GrowSafety)
-	b.Threads[OpWeaken2] = p.weakenThreads(p.growSecurity(b.Threads[OpGrow]), cores, split)
+	b.Threads[OpGrow] = p.growThreads(atMin, growCores, p.m.GrowSafety)
+	b.Threads[OpWeaken2] = p.weakenThreads(p.growSecurity(b.Threads[OpGrow]), weakenCores, split)
 	b.Fraction = hr.Drained / p.base.MoneyMax
 	b.Money = hr.Gained * p.chance
-	return p.finish(b, p.times, cores, split)
+	return p.finish(b, p.times, growCores, split)
 }
 
 // WithThreads is b with other thread counts: its durations, cores and

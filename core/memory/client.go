@@ -301,7 +301,7 @@ func (e *Engine) report(rid int64) StatusReport {
 	}
 	for _, a := range e.order {
 		r.Allocs = append(r.Allocs, AllocReport{
-			Alloc: a.id, Pid: a.owner, Script: a.script, Priority: a.prio, Seat: a.opts.Seat, Granted: a.snapshot(0),
+			Alloc: a.id, Pid: a.owner, Script: a.script, Priority: a.prio, Seat: a.opts.Seat, Granted: e.snapshot(a, 0),
 		})
 	}
 	return r

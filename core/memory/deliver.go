@@ -67,7 +67,7 @@ func (e *Engine) reject(pid Pid, port Port, rid int64, code Code, reason string)
 // an answer is merged into newer news instead of lost.
 func (e *Engine) offer(a *alloc, port Port, rid int64) {
 	a.seq++
-	g := a.snapshot(rid)
+	g := e.snapshot(a, rid)
 	s := e.stream(a, port)
 	if s.pending != nil && g.Rid == 0 {
 		g.Rid = s.pending.Rid

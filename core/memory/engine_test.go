@@ -560,3 +560,40 @@ func TestEngine_Configure(t *testing.T) {
 		t.Errorf("with the settings back to none, the growable allocation did not grow back: %v", got)
 	}
 }
+
+// TestEngine_snapshot_cores: every run of chunks in a snapshot names its
+// host's cores as last observed, so a task can plan grow and weaken for
+// them; an upgrade shows in the next snapshot.
+func TestEngine_snapshot_cores(t *testing.T) {
+	e := fixture(t)
+	must(t, e, Resize{Rid: 4, Pid: 10, Reply: 110, Alloc: 1, Count: 5, ChunkSize: 4 * ram.GB})
+	granted := func() Granted {
+		t.Helper()
+		for _, s := range e.Ready().Sends {
+			if g, ok := s.Msg.(Granted); ok && g.Alloc == 1 {
+				return g
+			}
+		}
+		t.Fatal("no snapshot of alloc 1")
+		return Granted{}
+	}
+	cores := func(g Granted) map[string]int {
+		m := map[string]int{}
+		for _, c := range g.Held {
+			m[c.Host] = c.Cores
+		}
+		return m
+	}
+	if got := cores(granted()); got["home"] != 4 || got["n00dles"] != 1 {
+		t.Fatalf("snapshot cores %v; want home 4, n00dles 1", got)
+	}
+	drain(t, e)
+	must(t, e, Tick{Now: 3, Workers: []WorkerState{
+		{Host: "home", Kind: HostHome, Rooted: true, MaxRAM: 32 * ram.GB, Cores: 5},
+		{Host: "n00dles", Rooted: true, MaxRAM: 8 * ram.GB, Cores: 1},
+	}})
+	must(t, e, Resize{Rid: 5, Pid: 10, Reply: 110, Alloc: 1, Count: 6, ChunkSize: 4 * ram.GB})
+	if got := cores(granted()); got["home"] != 5 {
+		t.Fatalf("after the upgrade, snapshot cores %v; want home 5", got)
+	}
+}

@@ -10,6 +10,11 @@ type Chunks struct {
 	Host  string
 	Size  ram.Amount
 	Count int
+	// Cores is the host's CPU cores when a snapshot was taken (0 in the
+	// engine's own records). A snapshot carries them so that the owner
+	// plans grow and weaken threads for the host they run on: the game
+	// makes both stronger there, and nothing else tells a task.
+	Cores int
 }
 
 // Granted is a full snapshot of an allocation: every chunk it holds now,

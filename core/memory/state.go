@@ -163,14 +163,22 @@ func (a *alloc) take(h *host, size ram.Amount, k int) {
 	h.allocated -= size.Times(k)
 }
 
-// snapshot is the allocation as a Granted message.
-func (a *alloc) snapshot(rid int64) Granted {
+// snapshot is a as a Granted message, each run with its host's cores as
+// last observed.
+func (e *Engine) snapshot(a *alloc, rid int64) Granted {
+	held := slices.Clone(a.held)
+	for i := range held {
+		held[i].Cores = 1
+		if h := e.hosts[held[i].Host]; h != nil {
+			held[i].Cores = max(1, h.cores)
+		}
+	}
 	return Granted{
 		Rid:       rid,
 		Alloc:     a.id,
 		Seq:       a.seq,
 		ChunkSize: a.size,
 		Desired:   a.desired,
-		Held:      slices.Clone(a.held),
+		Held:      held,
 	}
 }

@@ -41,9 +41,10 @@ var _ task.Engine = (*Engine)(nil)
 
 // host is what the task holds and runs on one host, in chunks (= threads).
 type host struct {
-	name string
-	held int
-	busy int // chunks under workers running or starting
+	name  string
+	cores int // as the allocator's last snapshot said; 1 before it says
+	held  int
+	busy  int // chunks under workers running or starting
 }
 
 func (h *host) idle() int { return max(0, h.held-h.busy) }
@@ -54,6 +55,9 @@ type worker struct {
 	action  hwgw.Action
 	host    string
 	threads int
+	// worth is its threads' work counted in threads on a 1-core host, the
+	// unit the task plans in: more on a host with more cores.
+	worth float64
 }
 
 // look is how often the engine wants to look at its target, ms: workers
@@ -135,7 +139,7 @@ func (e *Engine) find(name string) (int, bool) {
 func (e *Engine) host(name string) *host {
 	i, ok := e.find(name)
 	if !ok {
-		e.hosts = slices.Insert(e.hosts, i, &host{name: name})
+		e.hosts = slices.Insert(e.hosts, i, &host{name: name, cores: 1})
 	}
 	return e.hosts[i]
 }
@@ -147,7 +151,7 @@ func (e *Engine) applyHeld(h task.Held) {
 	got := map[string]int{}
 	for _, c := range h.Chunks {
 		got[c.Host] = c.Count
-		e.host(c.Host)
+		e.host(c.Host).cores = max(1, c.Cores)
 	}
 	for _, x := range e.hosts {
 		if n := got[x.name]; n != x.held {
@@ -185,16 +189,26 @@ func (e *Engine) settle(ev task.Event, w *worker) {
 	}
 }
 
-// inFlight counts the threads running or starting, per action.
-func (e *Engine) inFlight() (weaken, grow int) {
+// flight is the work running or starting, per action: its threads
+// (chunks), and what they are worth on 1-core hosts.
+type flight struct {
+	weaken, grow           int
+	weakenWorth, growWorth float64
+}
+
+// inFlight counts the work running or starting.
+func (e *Engine) inFlight() flight {
+	var f flight
 	for w := range e.Workers() {
 		if w.action == hwgw.ActionGrow {
-			grow += w.threads
+			f.grow += w.threads
+			f.growWorth += w.worth
 		} else {
-			weaken += w.threads
+			f.weaken += w.threads
+			f.weakenWorth += w.worth
 		}
 	}
-	return weaken, grow
+	return f
 }
 
 // totalHeld is the chunks held on every host.

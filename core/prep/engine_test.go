@@ -200,7 +200,7 @@ func TestEngine_split(t *testing.T) {
 		growLeft := e.growNeeded()
 		need := func(g int) int { return e.weakenFor(g) }
 		for free := 0; free <= growLeft+need(growLeft)+2; free++ {
-			w, g := e.split(free, 0, 0, growLeft)
+			w, g := e.split(free, flight{}, growLeft)
 			if w+g > free {
 				t.Errorf("sec %v free %d: %d weaken + %d grow exceed it", sec, free, w, g)
 			}

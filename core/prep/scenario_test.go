@@ -65,6 +65,7 @@ type world struct {
 type fhost struct {
 	name     string
 	max      ram.Amount
+	cores    int
 	cordoned bool // the allocator grants nothing more here
 }
 
@@ -104,6 +105,15 @@ func (w *world) host(name string) *fhost {
 
 func newWorld(t *testing.T) func(string) []string { return (&world{t: t}).run }
 
+// cores is a host's cores as a snapshot names them: 0 (unsaid) for one,
+// as the memory daemon's wire leaves them out.
+func (w *world) cores(name string) int {
+	if h := w.host(name); h != nil && h.cores > 1 {
+		return h.cores
+	}
+	return 0
+}
+
 func (w *world) violation(rule string) string { return scenariotest.Violation(w.t, w.now, rule) }
 
 // run runs one command: config and host shape the world, the others need
@@ -115,9 +125,9 @@ func (w *world) run(cmd string) []string {
 	case "config":
 		return w.config(a)
 	case "host":
-		h := &fhost{name: fields[1], max: a.RAM(w.t, "max", 0)}
+		h := &fhost{name: fields[1], max: a.RAM(w.t, "max", 0), cores: int(a.Int(w.t, "cores", 1))}
 		if old := w.host(h.name); old != nil {
-			old.max = h.max
+			old.max, old.cores = h.max, h.cores
 		} else {
 			w.hosts = append(w.hosts, h)
 			slices.SortFunc(w.hosts, func(x, y *fhost) int { return strings.Compare(x.name, y.name) })
@@ -234,11 +244,15 @@ func (w *world) land() {
 		if p.land > w.now {
 			return false
 		}
+		cores := 1.0
+		if h := w.host(p.host); h != nil {
+			cores = float64(h.cores)
+		}
 		switch p.action {
 		case hwgw.ActionGrow:
-			w.target = formulas.GrowOutcome(w.target, float64(p.threads), w.player, 1, formulas.BN1()).Server
+			w.target = formulas.GrowOutcome(w.target, float64(p.threads), w.player, cores, formulas.BN1()).Server
 		case hwgw.ActionWeaken:
-			w.target = formulas.WeakenOutcome(w.target, float64(p.threads), w.player, 1, formulas.BN1()).Server
+			w.target = formulas.WeakenOutcome(w.target, float64(p.threads), w.player, cores, formulas.BN1()).Server
 		}
 		w.dead = append(w.dead, p.pid)
 		w.landed = append(w.landed, p.pid)
@@ -309,7 +323,7 @@ func (w *world) round(verbose bool) []string {
 		w.dead = nil
 		if w.news() {
 			w.stepped, w.told = w.alloc.seq, w.answered
-			h := w.alloc.snapshot()
+			h := w.alloc.snapshot(w.cores)
 			h.Answered = w.answered
 			evs = append(evs, h)
 		}
@@ -354,7 +368,9 @@ func (a *falloc) seqAfter() int64 {
 	return a.seq
 }
 
-func (a *falloc) snapshot() task.Held {
+// snapshot is the allocation's Held, each host's chunks with its cores,
+// as the memory daemon sends them.
+func (a *falloc) snapshot(cores func(string) int) task.Held {
 	h := task.Held{Seq: a.seq, Desired: a.desired}
 	var hosts []string
 	for name, n := range a.held {
@@ -364,7 +380,7 @@ func (a *falloc) snapshot() task.Held {
 	}
 	slices.Sort(hosts)
 	for _, name := range hosts {
-		h.Chunks = append(h.Chunks, task.Chunk{Host: name, Size: a.size, Count: a.held[name]})
+		h.Chunks = append(h.Chunks, task.Chunk{Host: name, Size: a.size, Count: a.held[name], Cores: cores(name)})
 	}
 	return h
 }

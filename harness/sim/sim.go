@@ -21,6 +21,7 @@ import (
 
 	"ramfarm/harness"
 	"ramfarm/harness/scenario"
+	"ramfarm/harness/world"
 	"ramfarm/jsglue"
 )
 
@@ -45,6 +46,10 @@ type Options struct {
 	// HeapProfile, if set, receives a heap profile taken at the end of the
 	// run, while the game still holds everything it made.
 	HeapProfile io.Writer
+	// World, if set, changes the world after the scenario set it up and
+	// before any script starts: what a scenario file cannot say, such as
+	// cores on servers other than home.
+	World func(*world.World) error
 }
 
 // Jump is one sudden rise of usable RAM and how fast it was put to work.
@@ -92,11 +97,20 @@ type Result struct {
 	ExecFailures    int      `json:"exec_failures"`
 	Overcommits     int      `json:"overcommits"`
 	// OvercommitLog says where and when the first overcommits were.
-	OvercommitLog     []string `json:"overcommit_log,omitempty"`
-	LeakedAllocations int      `json:"leaked_allocations"`
-	LeakedPorts       int      `json:"leaked_ports"`
-	SimSeconds        float64  `json:"sim_seconds"`
-	WallSeconds       float64  `json:"wall_seconds"`
+	OvercommitLog []string `json:"overcommit_log,omitempty"`
+	// CoresSavedGB is the RAM the hosts' cores saved, GB, as a mean over
+	// the samples: at each, for every grow and weaken worker running on a
+	// host of c cores, the threads the same work takes on one core (its
+	// threads × (1 + (c−1)/16), rounded up: FACTS.md §2.6, §2.8) less its
+	// threads, times its RAM per thread. It is what 1-core hosts would
+	// have needed on top to do the same work; CoresSavedPeakGB is the most
+	// at one sample.
+	CoresSavedGB      float64 `json:"cores_saved_gb"`
+	CoresSavedPeakGB  float64 `json:"cores_saved_peak_gb"`
+	LeakedAllocations int     `json:"leaked_allocations"`
+	LeakedPorts       int     `json:"leaked_ports"`
+	SimSeconds        float64 `json:"sim_seconds"`
+	WallSeconds       float64 `json:"wall_seconds"`
 }
 
 // outsideChunks are the ramfarm scripts that do not run in chunks.
@@ -161,6 +175,11 @@ func Run(opts Options) (Result, error) {
 	defer g.Close()
 	if err := sc.Setup(g.World); err != nil {
 		return Result{}, err
+	}
+	if opts.World != nil {
+		if err := opts.World(g.World); err != nil {
+			return Result{}, fmt.Errorf("sim: world: %w", err)
+		}
 	}
 	if err := g.Install("home", jsglue.Files(opts.Wasm)); err != nil {
 		return Result{}, err
@@ -234,6 +253,10 @@ type runner struct {
 	// oversized is the desired GB last logged of each oversized
 	// allocation.
 	oversized map[int64]float64
+	// coresSaved sums the GB the cores saved at each sample, over
+	// coreSamples samples.
+	coresSaved  float64
+	coreSamples int
 }
 
 func (r *runner) printf(t float64, format string, a ...any) {
@@ -303,8 +326,45 @@ func (r *runner) chunkRAM(host string) float64 {
 	return sum
 }
 
+// coreWorkers are the worker scripts whose work a host's cores multiply.
+var coreWorkers = []string{"ramfarm/w/grow.js", "ramfarm/w/weaken.js"}
+
+// coreSaving is the GB a grow or weaken worker of threads threads and
+// ramPerThread GB each saves on a host of cores cores: the threads one
+// core needs for the same work, ceil(threads·(15+cores)/16), less its own.
+func coreSaving(threads int64, cores int, ramPerThread float64) float64 {
+	if cores <= 1 || threads <= 0 {
+		return 0
+	}
+	one := (threads*int64(15+cores) + 15) / 16
+	return float64(one-threads) * ramPerThread
+}
+
+// sampleCores adds the GB the cores save now to the run's measure.
+func (r *runner) sampleCores() {
+	var gb float64
+	for _, s := range r.g.World.Servers() {
+		if s.Cores <= 1 {
+			continue
+		}
+		ps, _ := r.g.World.PS(s.Hostname)
+		for _, p := range ps {
+			if !slices.Contains(coreWorkers, p.Filename) {
+				continue
+			}
+			if proc := r.g.World.Process(p.Pid); proc != nil {
+				gb += coreSaving(proc.Threads, s.Cores, proc.RAMPerThread)
+			}
+		}
+	}
+	r.coresSaved += gb
+	r.coreSamples++
+	r.res.CoresSavedPeakGB = max(r.res.CoresSavedPeakGB, round(gb))
+}
+
 func (r *runner) sample() {
 	now := r.g.Now()
+	r.sampleCores()
 	st := r.g.Stats()
 	r.money = append(r.money, moneySample{now, st.Money})
 	if st.Money > 0 && r.res.FirstMoneyS == nil {
@@ -456,6 +516,9 @@ func (r *runner) finish(end float64) {
 	r.res.MoneyTotal = round(st.Money)
 	r.res.MoneyAt = moneyAt(r.money, end)
 	r.res.UseWindows, r.res.UseMinAfter10 = useWindows(r.res.RAMUtil, end)
+	if r.coreSamples > 0 {
+		r.res.CoresSavedGB = round(r.coresSaved / float64(r.coreSamples))
+	}
 	if n := len(r.money); n > 0 {
 		end := r.money[n-1]
 		for _, m := range r.money {

@@ -444,3 +444,71 @@ func TestRun_quietLogs(t *testing.T) {
 		t.Errorf("%s", l)
 	}
 }
+
+// coreSaving counts, for a grow or weaken worker, the threads one core
+// needs for the same work (FACTS.md §2.8: × (1 + (c−1)/16), whole
+// threads) less its own, in GB.
+func TestCoreSaving(t *testing.T) {
+	for _, tt := range []struct {
+		threads int64
+		cores   int
+		want    float64 // GB at 1.75 GB a thread
+	}{
+		{100, 1, 0},
+		{16, 2, 1.75},       // 17 threads on one core
+		{100, 4, 19 * 1.75}, // 118.75 → 119
+		{1, 4, 1.75},        // 1.1875 → 2
+		{16, 8, 7 * 1.75},
+		{3, 16, 3 * 1.75}, // 5.8125 → 6
+		{0, 8, 0},
+	} {
+		if got := coreSaving(tt.threads, tt.cores, 1.75); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("%d threads on %d cores save %v GB, want %v", tt.threads, tt.cores, got, tt.want)
+		}
+	}
+}
+
+// With cores on the servers ramfarm runs on, the run reports the RAM
+// they saved; with one core everywhere, none. The first 12 minutes of
+// bn1-start, home and the network's servers with 2 to 4 cores (as the
+// game gives world servers since 2.6.2).
+func TestRun_coresSaved(t *testing.T) {
+	wasm := coretest.Wasm(t)
+	cache := wazero.NewCompilationCache()
+	run := func(cores bool) Result {
+		sc, err := scenario.Load("../../scenarios/bn1-start.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.Duration = 12 * time.Minute
+		opts := Options{Scenario: sc, Wasm: wasm, WasmCache: cache, Policy: "grow"}
+		// The scenario's release gives world servers cores of its own:
+		// set every server's, one core or 2-4.
+		opts.World = func(w *world.World) error {
+			for i, s := range w.Servers() {
+				s.Cores = 1
+				if cores {
+					s.Cores = 2 + i%3
+				}
+			}
+			return nil
+		}
+		res, err := Run(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.ExecFailures != 0 || res.Overcommits != 0 || res.MoneyTotal == 0 {
+			t.Fatalf("cores %v: %d exec failures, %d overcommits, $%v", cores, res.ExecFailures, res.Overcommits, res.MoneyTotal)
+		}
+		return res
+	}
+	one, many := run(false), run(true)
+	if one.CoresSavedGB != 0 || one.CoresSavedPeakGB != 0 {
+		t.Errorf("one core everywhere: %v GB saved (peak %v)", one.CoresSavedGB, one.CoresSavedPeakGB)
+	}
+	if !(many.CoresSavedGB > 0) || many.CoresSavedPeakGB < many.CoresSavedGB {
+		t.Errorf("with cores: %v GB saved on average, %v at the peak", many.CoresSavedGB, many.CoresSavedPeakGB)
+	}
+	t.Logf("cores saved %v GB on average, %v GB at the peak; money $%.0f with cores, $%.0f without",
+		many.CoresSavedGB, many.CoresSavedPeakGB, many.MoneyTotal, one.MoneyTotal)
+}

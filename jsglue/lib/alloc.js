@@ -80,7 +80,7 @@ export class Allocation {
     this.seq = 0;
     this.chunk = g.chunk;
     this.desired = g.desired;
-    /** @type {Array<[string, number, number]>} [host, GB, count] */
+    /** @type {Array<[string, number, number, number?]>} [host, GB, count, cores (absent: 1)] */
     this.held = [];
     /** @type {Map<number, {host: string, gb: number}>} worker pid → use */
     this.claims = new Map();

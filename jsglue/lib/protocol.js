@@ -224,7 +224,7 @@ export const CODES = Object.freeze([
  * @property {number} seq snapshot number, counting up per allocation
  * @property {number} chunk current chunk size in GB
  * @property {number} desired desired count of current-size chunks
- * @property {Array<[string, number, number]>} held every chunk held: [host, GB, count], sorted
+ * @property {Array<[string, number, number, number?]>} held every chunk held: [host, GB, count], sorted; a fourth element, the host's cores, when it has more than one
  */
 
 /**

@@ -19,7 +19,7 @@ export const ev = Object.freeze({
    * @param {number} seq the snapshot's seq
    * @param {number} answered the id of the last alloc or ask the memory daemon answered (0 before any)
    * @param {number} desired the allocator's desired count
-   * @param {Array<[string, number, number]>} held every chunk held: [host, GB, count] (a fourth element, cores, where known)
+   * @param {Array<[string, number, number, number?]>} held every chunk held: [host, GB, count] (a fourth element, cores, where known)
    */
   held: (seq, answered, desired, held) => ({ k: "held", seq, answered, desired, held }),
   /**
