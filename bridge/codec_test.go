@@ -141,3 +141,30 @@ func TestSchema(t *testing.T) {
 		}
 	}
 }
+
+// A reason quoting a huge key or value is cut, on a character boundary,
+// in the answer and in the log line.
+func TestClip(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want string
+	}{
+		{"short", "short"},
+		{strings.Repeat("x", maxQuote), strings.Repeat("x", maxQuote)},
+		{strings.Repeat("x", maxQuote+5), strings.Repeat("x", maxQuote) + "... (5 more bytes)"},
+		{strings.Repeat("x", maxQuote-1) + "é" + "yy", strings.Repeat("x", maxQuote-1) + "... (4 more bytes)"},
+	} {
+		if got := clip(tt.in); got != tt.want {
+			t.Errorf("clip(%d bytes) = %q, want %q", len(tt.in), got, tt.want)
+		}
+	}
+	s, err := NewService(RoleMemd, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.Repeat("k", 1<<20)
+	got := stepJSON(t, s, `[{"k":"msg","body":{"t":"alloc","rid":1,"pid":2,"reply":300,"`+key+`":1}}]`)
+	if len(got) > 2000 || !strings.Contains(got, "more bytes") {
+		t.Errorf("a 1 MB key came back as %d bytes: %.300s", len(got), got)
+	}
+}

@@ -64,7 +64,7 @@ func stepEach(sw ServiceWire, batch []byte, errs *[]string, one func(kind string
 			err = one(spec.Kind, ev)
 		}
 		if err != nil {
-			*errs = append(*errs, "event "+strconv.Itoa(i)+": "+err.Error())
+			*errs = append(*errs, clip("event "+strconv.Itoa(i)+": "+err.Error()))
 		}
 	}
 	return nil
