@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -166,5 +167,32 @@ func TestClip(t *testing.T) {
 	got := stepJSON(t, s, `[{"k":"msg","body":{"t":"alloc","rid":1,"pid":2,"reply":300,"`+key+`":1}}]`)
 	if len(got) > 2000 || !strings.Contains(got, "more bytes") {
 		t.Errorf("a 1 MB key came back as %d bytes: %.300s", len(got), got)
+	}
+}
+
+// The error answer to an undecodable message is written again while its
+// port is full, but at most ownTries times: thousands of such answers to
+// a port nobody reads must not be retried on every tick forever.
+func TestOwnAnswers_bounded(t *testing.T) {
+	s, err := NewService(RoleMemd, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sendID := regexp.MustCompile(`"send":\[\[(\d+),300,`)
+	out := stepJSON(t, s, `[{"k":"msg","body":{"t":"alloc","rid":1,"pid":2,"reply":300,"chunk":"big"}}]`)
+	writes := 0
+	for {
+		m := sendID.FindStringSubmatch(out)
+		if m == nil {
+			break
+		}
+		writes++
+		if writes > 2*ownTries {
+			t.Fatalf("the answer was written %d times", writes)
+		}
+		out = stepJSON(t, s, `[{"k":"sent","id":`+m[1]+`,"ok":false}]`)
+	}
+	if writes != ownTries {
+		t.Errorf("the answer to a full port was written %d times, want %d", writes, ownTries)
 	}
 }
