@@ -38,6 +38,9 @@ PORT: what ramfarm/status.js shows.`;
 
 const HOME = "home";
 
+/** How often the selector subscribes to discovery again, ms. */
+const RESUBSCRIBE_MS = 60_000;
+
 /** @type {[string, any][]} */
 const FLAGS = [
     ["policy", "grow"],
@@ -69,7 +72,12 @@ export async function main(ns) {
   // Our port also carries discovery's targets and memd's reports (both
   // sent with rid 0): every message that answers no request of ours.
   client.onOther = (m) => events.push(ev.msg(m));
-  await deliver(ns, DISCOVERY_PORT, { t: T.subscribe, rid: 0, pid: ns.pid, reply: client.mb.port });
+  const subscribe = { t: T.subscribe, rid: 0, pid: ns.pid, reply: client.mb.port };
+  await deliver(ns, DISCOVERY_PORT, subscribe);
+  // A restarted discovery daemon knows no subscribers: subscribing again
+  // now and then (the daemon answers a repeat with its current list)
+  // gets its targets to a selector that outlived it.
+  let subscribed = performance.now();
   say(ns, "INFO", `selector: policy ${config.policy}, reading port ${SELECTOR_PORT}`);
 
   /** @type {import("/ramfarm/lib/selectorwire.js").SelectorHandlers} */
@@ -107,6 +115,10 @@ export async function main(ns) {
       events = [];
       core = await Core.open();
       engine = core.engine(SELECTOR_ROLE, config);
+    }
+    if (performance.now() - subscribed >= RESUBSCRIBE_MS) {
+      ns.tryWritePort(DISCOVERY_PORT, subscribe);
+      subscribed = performance.now();
     }
     // Ask memd for its status; the report arrives on our port by the next tick.
     ns.tryWritePort(MEMD_PORT, { t: T.status, rid: 0, pid: ns.pid, reply: client.mb.port });

@@ -597,3 +597,59 @@ func TestEngine_snapshot_cores(t *testing.T) {
 		t.Fatalf("after the upgrade, snapshot cores %v; want home 5", got)
 	}
 }
+
+// TestEngine_daemonSeat: with every chunk held, a daemon's seat (a seat at
+// DaemonPriority or above) takes a chunk no worker uses from a
+// lower-priority allocation; a seat below that, or a host where live
+// claims pin everything, is refused as before.
+func TestEngine_daemonSeat(t *testing.T) {
+	setup := func(claimAll bool) *Engine {
+		e, err := New(Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		must(t, e, Tick{Now: 1, Workers: []WorkerState{{Host: "a", Rooted: true, MaxRAM: 16 * ram.GB, Cores: 1}}})
+		must(t, e, Request{Rid: 1, Pid: 10, Reply: 110, ChunkSize: 4 * ram.GB, Count: 8, Priority: 5, Options: Options{Growable: true}})
+		must(t, e, Tick{Now: 2})
+		if claimAll {
+			for i := range 4 {
+				must(t, e, Claim{Rid: int64(2 + i), Pid: 10, Reply: 110, Alloc: 1, Host: "a", Worker: Pid(100 + i), RAM: 4 * ram.GB})
+			}
+		}
+		drain(t, e)
+		return e
+	}
+	held := func(e *Engine, id AllocID) int {
+		a := e.allocs[id]
+		if a == nil {
+			return 0
+		}
+		return a.countSize(4 * ram.GB)
+	}
+	tests := []struct {
+		name     string
+		claimAll bool
+		prio     int
+		seat     bool
+		granted  bool
+	}{
+		{"daemon seat", false, DaemonPriority, true, true},
+		{"task seat below the daemons'", false, DaemonPriority - 1, true, false},
+		{"daemon priority but no seat", false, DaemonPriority, false, false},
+		{"every chunk claimed", true, DaemonPriority, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := setup(tt.claimAll)
+			must(t, e, Request{Rid: 9, Pid: 20, Reply: 120, ChunkSize: 4 * ram.GB, Count: 1, Priority: tt.prio, Options: Options{Seat: tt.seat}})
+			must(t, e, Tick{Now: 3})
+			sends := strings.Join(sendsOf(e), "\n")
+			if got := strings.Contains(sends, "120 Granted"); got != tt.granted {
+				t.Fatalf("granted %v, want %v:\n%s", got, tt.granted, sends)
+			}
+			if want := map[bool]int{true: 3, false: 4}[tt.granted]; held(e, 1) != want {
+				t.Errorf("the task's allocation holds %d chunks, want %d", held(e, 1), want)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
@@ -195,10 +196,13 @@ func (e *Engine) refresh(h *host, now int64) {
 // lowest priority first, newest first, never below what live claims use.
 // Where claims alone pin more than fits, the host stays over until they
 // end.
-func (e *Engine) revoke(h *host) {
+func (e *Engine) revoke(h *host) { e.revokeBelow(h, math.MaxInt) }
+
+// revokeBelow is revoke, taking chunks only from allocations below prio.
+func (e *Engine) revokeBelow(h *host, prio int) {
 	victims := e.scratch[:0]
 	for _, a := range e.order {
-		if a.heldOn(h.name) > a.claimedOn[h.name] {
+		if a.prio < prio && a.heldOn(h.name) > a.claimedOn[h.name] {
 			victims = append(victims, a)
 		}
 	}
@@ -304,6 +308,9 @@ func (e *Engine) serve() {
 			got = e.place(a, r.Count)
 			a.desired = got
 		default:
+			if e.room(r.ChunkSize, r.Count) < r.Count && r.Seat && r.Priority >= DaemonPriority {
+				e.makeRoom(r.ChunkSize, r.Count, r.Priority)
+			}
 			if e.room(r.ChunkSize, r.Count) >= r.Count {
 				got = e.place(a, r.Count)
 			}
@@ -329,4 +336,42 @@ func (e *Engine) serve() {
 		e.offer(a, r.Reply, r.Rid)
 	}
 	clear(reqs)
+}
+
+// DaemonPriority is the lowest priority of a daemon's seat: a ramfarm
+// daemon (discovery, the selector) started again while every chunk is
+// held must not wait for tasks to give RAM back, since the tasks depend on
+// it. Such a seat takes chunks that no live worker uses from allocations
+// of lower priority, as a host that shrank would.
+const DaemonPriority = 1 << 30
+
+// makeRoom revokes unclaimed chunks of allocations below prio, on the
+// hosts that can then hold count chunks of size, one host at a time,
+// until there is room for them all or nothing more can be taken.
+func (e *Engine) makeRoom(size ram.Amount, count, prio int) {
+	for _, h := range e.hostList {
+		if e.room(size, count) >= count {
+			return
+		}
+		if !h.rooted || h.cordoned || h.usable < size {
+			continue
+		}
+		var spare ram.Amount
+		for _, a := range e.order {
+			if a.prio < prio {
+				spare += a.heldOn(h.name) - a.claimedOn[h.name]
+			}
+		}
+		if h.allocated-spare+size > h.usable {
+			continue
+		}
+		// Lower the line revoke works to by one chunk, so it frees that
+		// much room, from allocations below prio only.
+		usable := h.usable
+		h.usable = usable - size
+		e.revokeBelow(h, prio)
+		h.usable = usable
+		e.maxFree = max(e.maxFree, h.free())
+		e.logf("room for a daemon's seat of " + size.String() + " made on " + h.name)
+	}
 }

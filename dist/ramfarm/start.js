@@ -39,6 +39,9 @@ const HOME = "home";
 const MEMD = "ramfarm/memd.js";
 /** The daemons start.js seats, in start order. */
 const DAEMONS = ["ramfarm/discover.js", "ramfarm/selector.js"];
+/** How long start.js waits for room for a daemon before it gives up, ms. */
+const SEAT_WAIT_MS = 120_000;
+
 /** Seats of daemons outrank every task's chunks. */
 const DAEMON_PRIO = 1 << 30;
 
@@ -82,17 +85,24 @@ export async function main(ns) {
     if (running.has(script)) continue;
     const ram = ns.getScriptRam(script, HOME);
     let where;
+    const until = performance.now() + SEAT_WAIT_MS;
     for (let tries = 0; !where; tries++) {
       try {
         where = await seat(ns, client, script, ram, args[script] ?? [], DAEMON_PRIO);
       } catch (e) {
-        if (tries === 1) {
+        if (performance.now() >= until) {
           ns.tprint(`ERROR start: no room for ${script} (${ram} GB) on any server: ${e instanceof Error ? e.message : e}`);
           return;
         }
         // Make room: root the servers that need no open port, and wait
-        // for the memory daemon to look at them.
-        for (const host of nukeWhatNeedsNoPort(ns)) await deliver(ns, MEMD_PORT, { t: T.worker, host });
+        // for the memory daemon to look at them. When all RAM is held
+        // (a daemon started again under a running system), the memory
+        // daemon gives a daemon's seat the first chunks no worker uses.
+        if (tries === 0) {
+          for (const host of nukeWhatNeedsNoPort(ns)) await deliver(ns, MEMD_PORT, { t: T.worker, host });
+        } else if (tries === 1) {
+          ns.tprint(`INFO start: waiting for room for ${script} (${ram} GB): the memory daemon frees it as batches land`);
+        }
         await ns.asleep(1500);
       }
     }
