@@ -653,3 +653,32 @@ func TestEngine_daemonSeat(t *testing.T) {
 		})
 	}
 }
+
+// TestEngine_overReported: a host that shrinks below what live claims pin
+// is said to be over once (WARN), not on every tick, and said to fit
+// again once the claims end.
+func TestEngine_overReported(t *testing.T) {
+	e := fixture(t) // n00dles 8 GB: alloc 1 holds 2x4GB there, worker 100 claims 4 GB
+	warns := func() (n int) {
+		for _, l := range e.Ready().Logs {
+			if strings.HasPrefix(l, "WARN n00dles holds") {
+				n++
+			}
+		}
+		e.Advance()
+		return n
+	}
+	must(t, e, Tick{Now: 3, Workers: []WorkerState{{Host: "n00dles", Rooted: true, MaxRAM: 2 * ram.GB, UsedRAM: 4 * ram.GB, Cores: 1}}})
+	if n := warns(); n != 1 {
+		t.Fatalf("%d WARN lines when n00dles shrank under a live claim, want 1", n)
+	}
+	must(t, e, Tick{Now: 4})
+	if n := warns(); n != 0 {
+		t.Errorf("the over host was said again on the next tick")
+	}
+	must(t, e, Tick{Now: 5, Dead: []Pid{100}, Workers: []WorkerState{{Host: "n00dles", Rooted: true, MaxRAM: 2 * ram.GB, UsedRAM: 0, Cores: 1}}})
+	logs := strings.Join(e.Ready().Logs, "\n")
+	if !strings.Contains(logs, "n00dles fits again") {
+		t.Errorf("no word that n00dles fits again once its worker ended:\n%s", logs)
+	}
+}

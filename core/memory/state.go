@@ -22,6 +22,9 @@ type host struct {
 	allocated ram.Amount // sum of every chunk held here
 	claimed   ram.Amount // sum of live claims here
 	cordoned  bool       // no new chunks here (the host is being vacated)
+	// over is set while live claims pin more than the host can hold
+	// (it shrank under running workers): said once, and again when over.
+	over bool
 
 	// A worker shows in used RAM from its exec, its claim only when the
 	// memory daemon reads it: unexplained use that fits in granted,

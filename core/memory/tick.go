@@ -34,6 +34,7 @@ func (e *Engine) stepTick(ev Tick) error {
 		if h.allocated > h.usable {
 			e.revoke(h)
 		}
+		e.reportOver(h)
 	}
 	e.grow()
 	for _, a := range e.order {
@@ -374,4 +375,20 @@ func (e *Engine) makeRoom(size ram.Amount, count, prio int) {
 		e.maxFree = max(e.maxFree, h.free())
 		e.logf("room for a daemon's seat of " + size.String() + " made on " + h.name)
 	}
+}
+
+// reportOver says when a host holds more than it can: live workers pin
+// chunks revoke may not take (the host shrank, or a foreign script took
+// RAM, under them). Nothing new goes there until they end; the player
+// should know why the host is over, once, and when it is not any more.
+func (e *Engine) reportOver(h *host) {
+	over := h.allocated > h.usable
+	switch {
+	case over && !h.over:
+		e.logf("WARN " + h.name + " holds " + h.allocated.String() + " of ramfarm's but can hold " + h.usable.String() +
+			": live workers pin it; no new work goes there until they end")
+	case !over && h.over:
+		e.logf(h.name + " fits again: " + h.allocated.String() + " of " + h.usable.String())
+	}
+	h.over = over
 }
