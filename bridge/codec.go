@@ -3,6 +3,7 @@ package bridge
 import (
 	"errors"
 	"strconv"
+	"unicode/utf8"
 
 	"ramfarm/bridge/internal/jsonx"
 	"ramfarm/core/memory"
@@ -250,7 +251,7 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 		w.Key(fCode)
 		w.String(memoryCodes[r.Code])
 		w.Key(fReason)
-		w.String(r.Reason)
+		w.String(clip(r.Reason))
 	case memory.Error:
 		w.Key(fType)
 		w.String(TypeError)
@@ -259,7 +260,7 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 		w.Key(fCode)
 		w.String(memoryCodes[r.Code])
 		w.Key(fReason)
-		w.String(r.Reason)
+		w.String(clip(r.Reason))
 	case memory.Done:
 		w.Key(fType)
 		w.String(TypeDone)
@@ -370,9 +371,27 @@ func encodePortReply(w *jsonx.Writer, r portalloc.Reply) {
 		w.Key(fCode)
 		w.String(portCodes[r.Code])
 		w.Key(fReason)
-		w.String(r.Reason)
+		w.String(clip(r.Reason))
 	}
 	w.EndObject()
+}
+
+// maxQuote bounds what an answer or a log line quotes of a message: a
+// reason may name a key or value the sender chose, and a megabyte of it
+// must not travel back, nor fill the log.
+const maxQuote = 200
+
+// clip cuts s to maxQuote bytes on a character boundary, saying how much
+// was left out.
+func clip(s string) string {
+	if len(s) <= maxQuote {
+		return s
+	}
+	cut := maxQuote
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "... (" + strconv.Itoa(len(s)-cut) + " more bytes)"
 }
 
 // encodeDecodeError writes the answer to a message that could not be
@@ -386,7 +405,7 @@ func encodeDecodeError(w *jsonx.Writer, e *decodeError) {
 	w.Key(fCode)
 	w.String(CodeBadMessage)
 	w.Key(fReason)
-	w.String(e.err.Error())
+	w.String(clip(e.err.Error()))
 	w.EndObject()
 }
 

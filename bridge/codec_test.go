@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -139,5 +140,59 @@ func TestSchema(t *testing.T) {
 		if !strings.Contains(js, `"`+c+`"`) {
 			t.Errorf("protocol.js lacks code %s", c)
 		}
+	}
+}
+
+// A reason quoting a huge key or value is cut, on a character boundary,
+// in the answer and in the log line.
+func TestClip(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want string
+	}{
+		{"short", "short"},
+		{strings.Repeat("x", maxQuote), strings.Repeat("x", maxQuote)},
+		{strings.Repeat("x", maxQuote+5), strings.Repeat("x", maxQuote) + "... (5 more bytes)"},
+		{strings.Repeat("x", maxQuote-1) + "é" + "yy", strings.Repeat("x", maxQuote-1) + "... (4 more bytes)"},
+	} {
+		if got := clip(tt.in); got != tt.want {
+			t.Errorf("clip(%d bytes) = %q, want %q", len(tt.in), got, tt.want)
+		}
+	}
+	s, err := NewService(RoleMemd, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.Repeat("k", 1<<20)
+	got := stepJSON(t, s, `[{"k":"msg","body":{"t":"alloc","rid":1,"pid":2,"reply":300,"`+key+`":1}}]`)
+	if len(got) > 2000 || !strings.Contains(got, "more bytes") {
+		t.Errorf("a 1 MB key came back as %d bytes: %.300s", len(got), got)
+	}
+}
+
+// The error answer to an undecodable message is written again while its
+// port is full, but at most ownTries times: thousands of such answers to
+// a port nobody reads must not be retried on every tick forever.
+func TestOwnAnswers_bounded(t *testing.T) {
+	s, err := NewService(RoleMemd, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sendID := regexp.MustCompile(`"send":\[\[(\d+),300,`)
+	out := stepJSON(t, s, `[{"k":"msg","body":{"t":"alloc","rid":1,"pid":2,"reply":300,"chunk":"big"}}]`)
+	writes := 0
+	for {
+		m := sendID.FindStringSubmatch(out)
+		if m == nil {
+			break
+		}
+		writes++
+		if writes > 2*ownTries {
+			t.Fatalf("the answer was written %d times", writes)
+		}
+		out = stepJSON(t, s, `[{"k":"sent","id":`+m[1]+`,"ok":false}]`)
+	}
+	if writes != ownTries {
+		t.Errorf("the answer to a full port was written %d times, want %d", writes, ownTries)
 	}
 }

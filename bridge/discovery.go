@@ -382,7 +382,7 @@ func encodeDiscoveryMsg(w *jsonx.Writer, m discovery.Msg) {
 		w.Key(fCode)
 		w.String(CodeBadMessage)
 		w.Key(fReason)
-		w.String(m.Reason)
+		w.String(clip(m.Reason))
 	}
 	w.EndObject()
 }

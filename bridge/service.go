@@ -64,7 +64,7 @@ func stepEach(sw ServiceWire, batch []byte, errs *[]string, one func(kind string
 			err = one(spec.Kind, ev)
 		}
 		if err != nil {
-			*errs = append(*errs, "event "+strconv.Itoa(i)+": "+err.Error())
+			*errs = append(*errs, clip("event "+strconv.Itoa(i)+": "+err.Error()))
 		}
 	}
 	return nil
@@ -82,7 +82,14 @@ type ownSend struct {
 	port    proc.Port
 	msg     []byte
 	emitted bool
+	tries   int // writes that met a full port
 }
+
+// ownTries bounds the writes of one answer to a message that could not
+// be decoded: its sender may never read its port again (or be dead, which
+// an undecodable message cannot tell), and thousands of answers retried
+// on every tick would slow the daemon for good.
+const ownTries = 5
 
 // answer queues the error answer to a message err says is undecodable,
 // when the message named a port to answer on.
@@ -118,11 +125,12 @@ func (o *ownAnswers) write(w *jsonx.Writer, wire func(int64) int64) {
 }
 
 // delivered applies an answer's outcome: one delivered is forgotten, one
-// that met a full port is sent again. False: no answer has that id.
+// that met a full port is sent again, up to ownTries writes in all, then
+// dropped. False: no answer has that id.
 func (o *ownAnswers) delivered(id int64, ok bool) bool {
 	for i := range o.list {
 		if o.list[i].id == id {
-			if ok {
+			if o.list[i].tries++; ok || o.list[i].tries >= ownTries {
 				o.list = slices.Delete(o.list, i, i+1)
 			} else {
 				o.list[i].emitted = false
