@@ -54,20 +54,12 @@ const fuzzWriter = `export async function main(ns) {
 func FuzzDaemonPorts(f *testing.F) {
 	f.Add(byte(2), byte(0), `{"t":"status","rid":1,"pid":1,"reply":777}`)
 	g := startedGame(f, map[string]string{"fz.js": fuzzWriter})
-	daemons := map[string]int64{}
+	var daemons map[string]int64
 	// Until every daemon runs, and a few seconds more for them to start
 	// serving.
 	for len(daemons) < 3 && g.Now() < 120_000 {
 		run(f, g, 2000)
-		for _, s := range g.World.Servers() {
-			ps, _ := g.World.PS(s.Hostname)
-			for _, p := range ps {
-				switch p.Filename {
-				case "ramfarm/memd.js", "ramfarm/discover.js", "ramfarm/selector.js":
-					daemons[p.Filename] = p.Pid
-				}
-			}
-		}
+		daemons, _ = ramfarmPids(g)
 	}
 	if len(daemons) != 3 {
 		f.Fatalf("daemons %v after %v ms: ramfarm is not running", daemons, g.Now())
