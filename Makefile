@@ -13,7 +13,7 @@ CORE_SRC := $(shell find core bridge wasm -name '*.go' -not -name '*_test.go') g
 WASM_GO := go1.26.8
 DIST    := dist
 
-.PHONY: all wasm bundle dist check-dist sim test test-go test-js test-wasm test-browser vet purity gen check-gen bench clean
+.PHONY: all wasm bundle dist check-dist sim test test-go test-js test-wasm test-browser vet purity gen check-gen bench fuzz clean
 
 all: bundle
 
@@ -94,6 +94,16 @@ check-gen:
 bench: $(WASM)
 	@$(MAKE) --no-print-directory wasm
 	RAMFARM_WASM=$(abspath $(WASM)) $(GO) test -run '^$$' -bench . -benchmem ./core/memory/ ./bridge/...
+
+## fuzz: every fuzz target (go test -list finds them) for FUZZTIME each,
+## one after another; make test replays their committed corpora
+FUZZTIME ?= 60s
+fuzz: $(WASM)
+	@targets=$$($(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ {n[++c] = $$1} /^ok/ {for (i = 1; i <= c; i++) print $$2 ":" n[i]; c = 0}'); \
+	  for t in $$targets; do \
+	    echo "== $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
+	    RAMFARM_WASM=$(abspath $(WASM)) $(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) $${t%%:*} || exit 1; \
+	  done
 
 clean:
 	rm -rf $(BUILD)

@@ -81,7 +81,7 @@ func newGame(t *testing.T, homeRAM float64, servers ...server) (*harness.Game, i
 	return g, memd
 }
 
-func run(t *testing.T, g *harness.Game, ms float64) {
+func run(t testing.TB, g *harness.Game, ms float64) {
 	t.Helper()
 	if err := g.RunFor(ms); err != nil {
 		t.Fatal(err)
@@ -287,7 +287,7 @@ func TestScriptsLoadWithoutFaults(t *testing.T) {
 
 // startedGame is the bn1-start scenario's game with ramfarm started as
 // its scripts say, plus files of the player's own on home.
-func startedGame(t *testing.T, own map[string]string) *harness.Game {
+func startedGame(t testing.TB, own map[string]string) *harness.Game {
 	t.Helper()
 	sc, err := scenario.Load("../scenarios/bn1-start.json")
 	if err != nil {

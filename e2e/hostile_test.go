@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"ramfarm/harness"
 )
 
 // hostile writes, to each of ramfarm's daemon ports, a message that
@@ -30,19 +32,7 @@ const hostile = `export async function main(ns) {
 func TestHostileMessages(t *testing.T) {
 	g := startedGame(t, map[string]string{"hostile.js": hostile})
 	run(t, g, 4*60_000)
-	daemons := map[string]int64{}
-	var tasks []int64
-	for _, s := range g.World.Servers() {
-		ps, _ := g.World.PS(s.Hostname)
-		for _, p := range ps {
-			switch p.Filename {
-			case "ramfarm/memd.js", "ramfarm/discover.js", "ramfarm/selector.js":
-				daemons[p.Filename] = p.Pid
-			case "ramfarm/till.js", "ramfarm/sow.js", "ramfarm/harvest.js":
-				tasks = append(tasks, p.Pid)
-			}
-		}
-	}
+	daemons, tasks := ramfarmPids(g)
 	if len(daemons) != 3 || len(tasks) == 0 {
 		t.Fatalf("daemons %v, tasks %v: the system is not running", daemons, tasks)
 	}
@@ -86,4 +76,22 @@ func TestHostileMessages(t *testing.T) {
 	if i := slices.IndexFunc(g.Terminal(), func(l string) bool { return strings.Contains(l, "ERROR") }); i >= 0 {
 		t.Errorf("the terminal shows an ERROR: %s", g.Terminal()[i])
 	}
+}
+
+// ramfarmPids finds ramfarm's running daemons (pid by script) and tasks
+// on every server.
+func ramfarmPids(g *harness.Game) (daemons map[string]int64, tasks []int64) {
+	daemons = map[string]int64{}
+	for _, s := range g.World.Servers() {
+		ps, _ := g.World.PS(s.Hostname)
+		for _, p := range ps {
+			switch p.Filename {
+			case "ramfarm/memd.js", "ramfarm/discover.js", "ramfarm/selector.js":
+				daemons[p.Filename] = p.Pid
+			case "ramfarm/till.js", "ramfarm/sow.js", "ramfarm/harvest.js":
+				tasks = append(tasks, p.Pid)
+			}
+		}
+	}
+	return daemons, tasks
 }

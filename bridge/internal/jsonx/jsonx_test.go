@@ -136,21 +136,6 @@ func toAny(v Value) any {
 	return nil
 }
 
-func FuzzParse(f *testing.F) {
-	f.Add([]byte(`{"a":[1,2,"x"]}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		v, err := Parse(b)
-		if err != nil {
-			return
-		}
-		var ref any
-		if json.Unmarshal(b, &ref) != nil {
-			t.Fatalf("we accept %q, encoding/json rejects it", b)
-		}
-		_ = v
-	})
-}
-
 func TestWriter_lists(t *testing.T) {
 	type pid int64
 	var w Writer
