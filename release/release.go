@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 
+	"ramfarm/gamedata"
 	"ramfarm/harness/ramcalc"
 	"ramfarm/jsglue"
 )
@@ -31,9 +32,11 @@ const ManifestFile = "manifest.json"
 type Entry struct {
 	SHA256 string `json:"sha256"`
 	Bytes  int    `json:"bytes"`
-	// RAM is the GB the game charges to run the file as a script,
-	// computed the game's way; absent for files that are not scripts.
-	RAM *float64 `json:"ram,omitempty"`
+	// RAM is the GB the newest game release charges to run the file as a
+	// script, computed the game's way; absent for files that are not
+	// scripts. RAMByRelease gives every supported release's figure.
+	RAM          *float64           `json:"ram,omitempty"`
+	RAMByRelease map[string]float64 `json:"ramByRelease,omitempty"`
 }
 
 // Manifest describes a release.
@@ -55,9 +58,13 @@ func Build(coreWasm []byte) (map[string]string, error) {
 
 // Assemble returns files with the manifest that describes them added.
 func Assemble(files map[string]string) (map[string]string, error) {
-	calc, err := ramcalc.New()
-	if err != nil {
-		return nil, err
+	calcs := map[gamedata.Release]*ramcalc.Calculator{}
+	for _, rel := range gamedata.Releases {
+		c, err := ramcalc.NewFor(rel)
+		if err != nil {
+			return nil, err
+		}
+		calcs[rel] = c
 	}
 	out := maps.Clone(files)
 	m := Manifest{Name: "ramfarm", Files: map[string]Entry{}}
@@ -66,11 +73,16 @@ func Assemble(files map[string]string) (map[string]string, error) {
 		sum := sha256.Sum256([]byte(files[name]))
 		e := Entry{SHA256: hex.EncodeToString(sum[:]), Bytes: len(files[name])}
 		if strings.HasSuffix(name, ".js") {
-			res, err := calc.ScriptRAM(name, files)
-			if err != nil {
-				return nil, fmt.Errorf("release: RAM of %s: %w", name, err)
+			e.RAMByRelease = map[string]float64{}
+			for rel, c := range calcs {
+				res, err := c.ScriptRAM(name, files)
+				if err != nil {
+					return nil, fmt.Errorf("release: RAM of %s on %s: %w", name, rel, err)
+				}
+				e.RAMByRelease[string(rel)] = res.RAM
 			}
-			e.RAM = &res.RAM
+			ram := e.RAMByRelease[string(gamedata.Latest)]
+			e.RAM = &ram
 		}
 		m.Files[name] = e
 		id.WriteString(name + " " + e.SHA256 + "\n")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"ramfarm/gamedata"
 	"ramfarm/jsglue"
 	"ramfarm/remote"
 )
@@ -45,6 +46,8 @@ func TestAssemble(t *testing.T) {
 			t.Errorf("%s: RAM %v, want %v GB", name, e.RAM, want)
 		case !script && e.RAM != nil:
 			t.Errorf("%s is no script but has RAM %v", name, *e.RAM)
+		case script && (len(e.RAMByRelease) != len(gamedata.Releases) || e.RAMByRelease[string(gamedata.Latest)] != *e.RAM):
+			t.Errorf("%s: RAM by release %v, want every release and the newest's as ram (%v)", name, e.RAMByRelease, *e.RAM)
 		}
 	}
 	again, _ := Assemble(sample)
