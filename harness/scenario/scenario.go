@@ -26,6 +26,7 @@ type Scenario struct {
 	Story    string        // one paragraph: what the run models and why
 	Seed     uint64        // seeds the network's draws, and the runner's if it draws
 	Duration time.Duration // game time the run lasts
+	BitNode  BitNode       // the BitNode the game runs; BitNode 1 by default
 	Network  Network
 	Start    Start
 	Scripts  []Script     // started at t=0, in this order
@@ -136,7 +137,7 @@ func Parse(b []byte) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := top.allow("name", "story", "seed", "duration", "network", "start", "scripts", "events", "draw"); err != nil {
+	if err := top.allow("name", "story", "seed", "duration", "bitNode", "network", "start", "scripts", "events", "draw"); err != nil {
 		return nil, err
 	}
 	if err := top.require("name", "story", "seed", "duration"); err != nil {
@@ -161,6 +162,9 @@ func Parse(b []byte) (*Scenario, error) {
 	}
 	if s.Duration <= 0 {
 		return nil, top.bad("duration", "must be positive")
+	}
+	if s.BitNode, err = parseBitNode(top); err != nil {
+		return nil, err
 	}
 	if s.Network, err = parseNetwork(top); err != nil {
 		return nil, err
