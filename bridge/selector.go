@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"ramfarm/bridge/internal/jsonx"
+	"ramfarm/core/formulas"
 	"ramfarm/core/proc"
 	"ramfarm/core/ram"
 	"ramfarm/core/selector"
@@ -35,6 +36,8 @@ type Selector struct {
 	// seat is each task script's RAM, by kind: the seat a launch asks
 	// the memory daemon for.
 	seat [selector.KindHarvest + 1]ram.Amount
+	// node is the BitNode the game runs: every task is launched with it.
+	node formulas.Node
 
 	holdings []selector.Holding
 
@@ -56,10 +59,12 @@ type errorAnswer struct {
 // ParseSelectorConfig decodes the selector's config:
 //
 //	{"policy":"grow"|"greedy"|"restart","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB,
-//	 "maxHackFraction":x,"taskRam":{"till":GB,"sow":GB,"harvest":GB}}
+//	 "maxHackFraction":x,"taskRam":{"till":GB,"sow":GB,"harvest":GB},"bitNode":{"n":n,"level":n}}
 //
 // "taskRam" is each task script's RAM (ns.getScriptRam): the seat each
-// launch asks the memory daemon for, which the engine counts.
+// launch asks the memory daemon for, which the engine counts. "bitNode" is
+// the BitNode the game runs (start.js's probe reads it), BitNode 1 when
+// absent; the selector launches every task with it.
 func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	var cfg selector.Config
 	if len(b) == 0 {
@@ -72,7 +77,7 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	f := jsonx.NewFields(v)
 	for _, m := range v.Obj {
 		switch m.Key {
-		case "policy", "heartbeatTimeout", "shrinkRatio", "minTaskRam", "maxHackFraction", "taskRam":
+		case "policy", "heartbeatTimeout", "shrinkRatio", "minTaskRam", "maxHackFraction", "taskRam", fBitNode:
 		default:
 			return cfg, errors.New("selector config: unknown key " + strconv.Quote(m.Key))
 		}
@@ -94,6 +99,11 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 		}
 		cfg.MinTaskRAM = a
 	}
+	node, err := readNode(v)
+	if err != nil {
+		return cfg, errors.New("selector config: " + err.Error())
+	}
+	cfg.Node = node
 	if tv, ok := v.Get("taskRam"); ok {
 		tf := jsonx.NewFields(tv)
 		for _, m := range tv.Obj {
@@ -127,7 +137,7 @@ func NewSelector(config []byte) (*Selector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Selector{eng: eng, seat: cfg.TaskRAM, tasksChanged: true}, nil
+	return &Selector{eng: eng, seat: cfg.TaskRAM, node: cfg.Node.Or1(), tasksChanged: true}, nil
 }
 
 // Step implements Service.
@@ -462,6 +472,12 @@ func (s *Selector) encodeCommand(c selector.Command) {
 		w.Num(c.RAM.GB())
 		if !c.Growable {
 			w.String("--fixed")
+		}
+		if s.node != (formulas.Node{N: 1, Level: 1}) {
+			w.String("--bitnode")
+			w.Int(int64(s.node.N))
+			w.String("--bn-level")
+			w.Int(int64(s.node.Level))
 		}
 		w.EndArray()
 		w.EndObject()

@@ -21,6 +21,9 @@ func TestParseSelectorConfig(t *testing.T) {
 		{`{"taskRam":{"till":"x"}}`, `field "till" wrong type`},
 		{`{"taskRam":{"till":1.234}}`, `not a multiple of 0.01 GB`},
 		{`{"taskRam":[4.4]}`, `taskRam: message is a array`},
+		{`{"bitNode":{"n":0}}`, `bitNode: field "n" out of range`},
+		{`{"bitNode":{"n":12,"level":10001}}`, `BN12.10001: the level is above 10000`},
+		{`{"bitNode":12}`, `bitNode: want an object, got number`},
 	} {
 		if _, err := ParseSelectorConfig([]byte(tt.config)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want %q", tt.config, err, tt.want)
@@ -52,6 +55,31 @@ func TestSelector_seat(t *testing.T) {
 	got := stepJSON(t, s, `[`+report("40")+`,{"k":"tick","now":21000,"hacking":10}]`)
 	if !strings.Contains(got, `"c":"launch"`) || !strings.Contains(got, `"script":"ramfarm/till.js","ram":4.4,"prio":`) {
 		t.Fatalf("no till launched into a seat of 4.4 GB: %s", got)
+	}
+}
+
+// The selector launches every task in the BitNode it was configured
+// with: the number and level travel as the task's --bitnode and
+// --bn-level flags (none in BitNode 1, the tasks' default).
+func TestSelector_launchBitNode(t *testing.T) {
+	for _, tc := range []struct{ node, args string }{
+		{``, `"args":["alpha","--prio",`},
+		{`,"bitNode":{"n":12,"level":3}`, `,"--bitnode",12,"--bn-level",3]`},
+		{`,"bitNode":{"n":2}`, `,"--bitnode",2,"--bn-level",1]`},
+	} {
+		s, err := NewSelector([]byte(`{"policy":"grow","taskRam":{"till":4.4,"sow":4.7,"harvest":5.35}` + tc.node + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets := `{"k":"msg","body":{"t":"targets","seq":1,"targets":[` +
+			`{"host":"alpha","maxMoney":2e6,"money":2e6,"minSec":2,"baseSec":4,"sec":4,"growth":20,"level":1}]}}`
+		report := `{"k":"msg","body":{"t":"report","rid":1,"allocs":[],"workers":[` +
+			`{"host":"a","max":64,"usable":64,"allocated":0,"claimed":0,"foreign":0}]}}`
+		stepJSON(t, s, `[`+targets+`,`+report+`,{"k":"tick","now":0,"hacking":10}]`)
+		got := stepJSON(t, s, `[`+report+`,{"k":"tick","now":21000,"hacking":10}]`)
+		if !strings.Contains(got, tc.args) || (tc.node == "" && strings.Contains(got, "--bitnode")) {
+			t.Errorf("config %q: launch %s, want args with %s", tc.node, got, tc.args)
+		}
 	}
 }
 

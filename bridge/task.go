@@ -54,7 +54,7 @@ type Task struct {
 //	 "prio":n,"cap":GB,"fixed":bool,"heartbeat":ms,
 //	 "minSec":x,"maxMoney":x,"growth":x,"baseSec":x,"requiredLevel":x,
 //	 "level":n,"intelligence":n,"mults":{"hacking","hackingChance","hackingSpeed","hackingMoney","hackingGrow","hackingExp"},
-//	 "growRam":GB,"weakenRam":GB,"securityTolerance":x,"moneyTolerance":x,
+//	 "growRam":GB,"weakenRam":GB,"securityTolerance":x,"moneyTolerance":x,"bitNode":{"n":n,"level":n},
 //	 harvest only: "hackRam":GB,"spacing":ms,"period":ms,"growSafety":n,"fraction":f,"maxFraction":f,
 //	               "sizeGain":f,"guard":ms}
 //
@@ -62,8 +62,10 @@ type Task struct {
 // fixed are the selector's word at launch. The target's figures are its
 // getters' (a till needs minSec; a sow also maxMoney and growth; a harvest
 // all but baseSec), and the player's are level (a harvest's required),
-// intelligence and mults; absent multipliers are 1 and the BitNode is BN1
-// (the game reveals BitNode multipliers only with Source-File 5). Every
+// intelligence and mults; absent multipliers are 1. "bitNode" is the
+// BitNode the game runs, BitNode 1 when absent: only its number and level
+// travel, and the engine looks its multipliers up in the table compiled
+// into the module (the game reveals them only with Source-File 5). Every
 // other key may be left out for the engine's default.
 type TaskConfig struct {
 	Kind    string
@@ -75,7 +77,7 @@ type TaskConfig struct {
 }
 
 var (
-	taskKeys    = []string{fKind, fTarget, fPid, fPort, fPrio, fCap, "fixed", "heartbeat", "minSec", "maxMoney", "growth", "baseSec", "requiredLevel", "level", "intelligence", "mults", "growRam", "weakenRam", "securityTolerance", "moneyTolerance"}
+	taskKeys    = []string{fKind, fTarget, fPid, fPort, fPrio, fCap, "fixed", "heartbeat", "minSec", "maxMoney", "growth", "baseSec", "requiredLevel", "level", "intelligence", "mults", "growRam", "weakenRam", "securityTolerance", "moneyTolerance", fBitNode}
 	harvestKeys = []string{"hackRam", "spacing", "period", "growSafety", "fraction", "maxFraction", "sizeGain", "guard"}
 	prepKeys    = []string{}
 )
@@ -138,11 +140,16 @@ func ParseTaskConfig(b []byte) (TaskConfig, error) {
 	if err := readMults(v, &player.Mults); err != nil {
 		return fail(err)
 	}
+	node, err := readNode(v)
+	if err != nil {
+		return fail(err)
+	}
 	growRAM, weakenRAM := gbField(f, "growRam", false), gbField(f, "weakenRam", false)
 	secTol, moneyTol := f.Num("securityTolerance", false), f.Num("moneyTolerance", false)
 	if harvesting {
 		h := &cfg.Harvest
-		h.Model = hwgw.Model{Target: target, Player: player, BitNode: formulas.BN1(), GrowRAM: growRAM, WeakenRAM: weakenRAM,
+		h.Node = node
+		h.Model = hwgw.Model{Target: target, Player: player, GrowRAM: growRAM, WeakenRAM: weakenRAM,
 			HackRAM: gbField(f, "hackRam", false), Spacing: f.Int("spacing", false, 0, 1<<31), Period: f.Int("period", false, 0, 1<<40),
 			GrowSafety: int(f.Int("growSafety", false, hwgw.NoGrowSafety, 1<<20))}
 		h.Fraction, h.MaxFraction = f.Num("fraction", false), f.Num("maxFraction", false)
@@ -153,7 +160,7 @@ func ParseTaskConfig(b []byte) (TaskConfig, error) {
 		if cfg.Kind == "sow" {
 			kind = prep.KindSow
 		}
-		cfg.Prep = prep.Config{Kind: kind, Target: target, Player: player, GrowRAM: growRAM, WeakenRAM: weakenRAM, Task: tc,
+		cfg.Prep = prep.Config{Kind: kind, Target: target, Player: player, Node: node, GrowRAM: growRAM, WeakenRAM: weakenRAM, Task: tc,
 			SecurityTolerance: secTol, MoneyTolerance: moneyTol}
 	}
 	if err := f.Err(); err != nil {
@@ -166,6 +173,31 @@ func ParseTaskConfig(b []byte) (TaskConfig, error) {
 }
 
 const harvestKind = "harvest"
+
+// fBitNode is the config key of the BitNode the game runs.
+const fBitNode = "bitNode"
+
+// readNode reads the config's "bitNode": {"n": 1..14, "level": 1..}. An
+// absent key is BitNode 1; a BitNode or level the game has none of is an
+// error naming it, from the table compiled into the module.
+func readNode(v jsonx.Value) (formulas.Node, error) {
+	nv, ok := v.Get(fBitNode)
+	if !ok || nv.Kind == jsonx.Null {
+		return formulas.Node{}.Or1(), nil
+	}
+	if err := onlyKeys(nv, "n", "level"); err != nil {
+		return formulas.Node{}, errors.New(fBitNode + ": " + err.Error())
+	}
+	nf := jsonx.NewFields(nv)
+	node := formulas.Node{N: int(nf.Int("n", true, 1, 1<<20)), Level: int(nf.Int("level", false, 1, 1<<20))}
+	if err := nf.Err(); err != nil {
+		return formulas.Node{}, errors.New(fBitNode + ": " + err.Error())
+	}
+	if _, err := node.Mults(); err != nil {
+		return formulas.Node{}, errors.New(fBitNode + ": " + err.Error())
+	}
+	return node.Or1(), nil
+}
 
 // readMults reads the player's multipliers, if the config has them.
 func readMults(v jsonx.Value, m *formulas.Mults) error {

@@ -38,9 +38,10 @@ func TestParseTaskConfig(t *testing.T) {
 		Model: hwgw.Model{
 			Target:  formulas.Server{MoneyMax: 2.5e6, MinDifficulty: 5, BaseDifficulty: 15, ServerGrowth: 20, RequiredHackingSkill: 10},
 			Player:  formulas.Player{Hacking: 100, Intelligence: 3, Mults: mults},
-			BitNode: formulas.BN1(), HackRAM: 170, GrowRAM: 175, WeakenRAM: 175,
+			HackRAM: 170, GrowRAM: 175, WeakenRAM: 175,
 			Spacing: 40, Period: 400, GrowSafety: hwgw.NoGrowSafety,
 		},
+		Node:     formulas.Node{N: 1, Level: 1},
 		Fraction: 0.1, MaxFraction: 0.5, SizeGain: 0.5, Guard: 5,
 		SecurityTolerance: 0.01, MoneyTolerance: 0.02, Task: task.Config{Priority: 3, Cap: 51250, Fixed: true, Heartbeat: 500},
 	}
@@ -59,8 +60,22 @@ func TestParseTaskConfig(t *testing.T) {
 		t.Errorf("sow config = %+v", p)
 	}
 
+	// The BitNode travels as its number and level; the engine looks the
+	// multipliers up.
+	cfg, err = ParseTaskConfig([]byte(`{"kind":"till","target":"t","pid":7,"port":101,"minSec":3,"bitNode":{"n":12,"level":3}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Prep.Node != (formulas.Node{N: 12, Level: 3}) {
+		t.Errorf("till BitNode = %v, want BN12.3", cfg.Prep.Node)
+	}
+
 	for _, tt := range []struct{ config, want string }{
 		{`[`, `task config:`},
+		{`{"kind":"till","target":"t","pid":7,"port":101,"minSec":1,"bitNode":{"n":15}}`, `bitNode: bitnode invalid: BitNode 15 does not exist`},
+		{`{"kind":"till","target":"t","pid":7,"port":101,"minSec":1,"bitNode":{"n":2,"level":7}}`, `BN2.7: the level is above 4`},
+		{`{"kind":"till","target":"t","pid":7,"port":101,"minSec":1,"bitNode":{"level":2}}`, `bitNode: field "n" missing`},
+		{`{"kind":"till","target":"t","pid":7,"port":101,"minSec":1,"bitNode":{"n":2,"sf":1}}`, `bitNode: unknown key "sf"`},
 		{`[]`, `want an object, got array`},
 		{`{"target":"t"}`, `field "kind" missing`},
 		{`{"kind":"weaken"}`, `field "kind" out of range`},

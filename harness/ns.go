@@ -482,6 +482,36 @@ func (b *nsBuilder) serversInfo() {
 			"smtpPortOpen": s.SMTPPortOpen, "httpPortOpen": s.HTTPPortOpen, "sqlPortOpen": s.SQLPortOpen,
 		})
 	})
+	// getResetInfo: the BitNode and the Source-Files, as 2.6.1 builds it
+	// (NetscriptFunctions.ts). ownedSF is a Map, number → level, in
+	// number order; no augmentations are emulated. The run starts at the
+	// reset, so both reset times are the clock's 0.
+	b.fn("getResetInfo", func(goja.FunctionCall) goja.Value {
+		sf := g.World.SourceFiles()
+		nums := make([]int, 0, len(sf))
+		for n := range sf {
+			nums = append(nums, n)
+		}
+		slices.Sort(nums)
+		entries := make([]any, 0, len(nums))
+		for _, n := range nums {
+			entries = append(entries, vm.NewArray(n, sf[n]))
+		}
+		newMap := func(entries []any) goja.Value {
+			m, err := vm.New(vm.Get("Map"), vm.NewArray(entries...))
+			if err != nil {
+				panic(err)
+			}
+			return m
+		}
+		o := vm.NewObject()
+		o.Set("lastAugReset", 0)
+		o.Set("lastNodeReset", 0)
+		o.Set("currentNode", g.World.BitNode().N)
+		o.Set("ownedAugs", newMap(nil))
+		o.Set("ownedSF", newMap(entries))
+		return o
+	})
 	b.fn("getPlayer", func(goja.FunctionCall) goja.Value {
 		pl := g.World.Player()
 		m := pl.Mults()

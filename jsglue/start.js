@@ -6,11 +6,14 @@
 // the servers that need no open port (their RAM is the start of every
 // game) and tells the memory daemon about them; the discovery daemon
 // does the rest once it runs. Run again, it starts only what is missing.
+// Before the selector it seats ramfarm/bitnode.js for a moment, which
+// reads the BitNode and its level (1 GB this script does not pay), and
+// starts the selector with them.
 
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { deliver } from "/ramfarm/lib/ports.js";
-import { MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
+import { BOOT_PORT_BASE, MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
 import { seat } from "/ramfarm/lib/seat.js";
 import { CONFIG_FILE, readConfig } from "/ramfarm/lib/config.js";
 import { gameRelease } from "/ramfarm/lib/release.js";
@@ -42,6 +45,8 @@ const DAEMONS = ["ramfarm/discover.js", "ramfarm/selector.js"];
 /** How long start.js waits for room for a daemon before it gives up, ms. */
 const SEAT_WAIT_MS = 120_000;
 
+/** Reads the BitNode once, in a seat, and ends. */
+const BITNODE = "ramfarm/bitnode.js";
 /** Seats of daemons outrank every task's chunks. */
 const DAEMON_PRIO = 1 << 30;
 
@@ -83,32 +88,71 @@ export async function main(ns) {
   for (const p of ns.ps(HOME)) running.add(p.filename); // started by hand, the old way
   for (const script of DAEMONS) {
     if (running.has(script)) continue;
-    const ram = ns.getScriptRam(script, HOME);
-    let where;
-    const until = performance.now() + SEAT_WAIT_MS;
-    for (let tries = 0; !where; tries++) {
-      try {
-        where = await seat(ns, client, script, ram, args[script] ?? [], DAEMON_PRIO);
-      } catch (e) {
-        if (performance.now() >= until) {
-          ns.tprint(`ERROR start: no room for ${script} (${ram} GB) on any server: ${e instanceof Error ? e.message : e}`);
-          return;
-        }
-        // Make room: root the servers that need no open port, and wait
-        // for the memory daemon to look at them. When all RAM is held
-        // (a daemon started again under a running system), the memory
-        // daemon gives a daemon's seat the first chunks no worker uses.
-        if (tries === 0) {
-          for (const host of nukeWhatNeedsNoPort(ns)) await deliver(ns, MEMD_PORT, { t: T.worker, host });
-        } else if (tries === 1) {
-          ns.tprint(`INFO start: waiting for room for ${script} (${ram} GB): the memory daemon frees it as batches land`);
-        }
-        await ns.asleep(1500);
-      }
+    if (script === DAEMONS[1]) {
+      const node = await readBitNode(ns, client);
+      if (!node) return;
+      args[script].push("--bitnode", node.n, "--bn-level", node.level);
     }
-    ns.tprint(`INFO start: ${script} started on ${where.host} (pid ${where.pid}, ${ram} GB)`);
+    const where = await seatAnywhere(ns, client, script, args[script] ?? []);
+    if (!where) return;
+    ns.tprint(`INFO start: ${script} started on ${where.host} (pid ${where.pid}, ${where.ram} GB)`);
   }
   ns.tprint("INFO start: ramfarm is running. tail ramfarm/selector.js to watch it.");
+}
+
+/**
+ * Seats script with args wherever the memory daemon finds room; when there
+ * is none, roots the servers that need no open port, then waits for room
+ * up to SEAT_WAIT_MS. Says why and returns null when it cannot.
+ * @param {NS} ns @param {MemClient} client @param {string} script @param {(string|number)[]} args
+ */
+async function seatAnywhere(ns, client, script, args) {
+  const ram = ns.getScriptRam(script, HOME);
+  const until = performance.now() + SEAT_WAIT_MS;
+  for (let tries = 0; ; tries++) {
+    try {
+      return { ...(await seat(ns, client, script, ram, args, DAEMON_PRIO)), ram };
+    } catch (e) {
+      if (performance.now() >= until) {
+        ns.tprint(`ERROR start: no room for ${script} (${ram} GB) on any server: ${e instanceof Error ? e.message : e}`);
+        return null;
+      }
+      // Make room: root the servers that need no open port, and wait
+      // for the memory daemon to look at them. When all RAM is held
+      // (a daemon started again under a running system), the memory
+      // daemon gives a daemon's seat the first chunks no worker uses.
+      if (tries === 0) {
+        for (const host of nukeWhatNeedsNoPort(ns)) await deliver(ns, MEMD_PORT, { t: T.worker, host });
+      } else if (tries === 1) {
+        ns.tprint(`INFO start: waiting for room for ${script} (${ram} GB): the memory daemon frees it as batches land`);
+      }
+      await ns.asleep(1500);
+    }
+  }
+}
+
+/**
+ * The BitNode the game runs and its level, from ramfarm/bitnode.js run in
+ * a seat: it leaves them on BOOT_PORT_BASE + its pid and ends. null, said
+ * why, when it cannot run or does not answer in 10 s.
+ * @param {NS} ns @param {MemClient} client
+ * @returns {Promise<{n: number, level: number} | null>}
+ */
+async function readBitNode(ns, client) {
+  const where = await seatAnywhere(ns, client, BITNODE, []);
+  if (!where) return null;
+  const port = ns.getPortHandle(BOOT_PORT_BASE + where.pid);
+  for (let waited = 0; port.empty(); waited += 100) {
+    if (waited >= 10000) {
+      ns.tprint(`ERROR start: ${BITNODE} did not say which BitNode this is within 10 s; run start.js again`);
+      return null;
+    }
+    await ns.asleep(100);
+  }
+  const node = port.read();
+  port.clear();
+  ns.tprint(`INFO start: BitNode ${node.n}, level ${node.level}`);
+  return { n: node.n, level: node.level };
 }
 
 /**

@@ -75,8 +75,9 @@ func NewPlayer(hacking float64) Player {
 	return Player{Hacking: hacking, Mults: DefaultMults()}
 }
 
-// BitNode holds the BitNode multipliers the formulas use
-// (BitNode/BitNodeMultipliers.ts).
+// BitNode holds the BitNode multipliers the hacking, grow, weaken, server
+// and purchased-server formulas use (BitNode/BitNodeMultipliers.ts). A
+// BitNode's values come from BitNodeMults (bitnode.go), the game's table.
 type BitNode struct {
 	HackingLevelMultiplier float64
 	HackingSpeedMultiplier float64
@@ -85,23 +86,20 @@ type BitNode struct {
 	ScriptHackMoneyGain    float64 // scales the money the player receives
 	ServerGrowthRate       float64
 	ServerWeakenRate       float64
+	ServerMaxMoney         float64 // a world server's max money, set when it is created
+	ServerStartingMoney    float64 // its money at creation
+	ServerStartingSecurity float64 // its security at creation (and so its min security)
 	PurchasedServerCost    float64
 	PurchasedServerSoftcap float64
 	PurchasedServerLimit   float64
 	PurchasedServerMaxRam  float64
 	HomeComputerRamCost    float64
+	WorldDaemonDifficulty  float64 // scales w0r1d_d43m0n's required level
 }
 
 // BN1 returns BitNode 1's multipliers: all 1. The zero value is not
 // usable, since 0 is a real multiplier.
-func BN1() BitNode {
-	return BitNode{
-		HackingLevelMultiplier: 1, HackingSpeedMultiplier: 1, HackExpGain: 1,
-		ScriptHackMoney: 1, ScriptHackMoneyGain: 1, ServerGrowthRate: 1, ServerWeakenRate: 1,
-		PurchasedServerCost: 1, PurchasedServerSoftcap: 1, PurchasedServerLimit: 1,
-		PurchasedServerMaxRam: 1, HomeComputerRamCost: 1,
-	}
-}
+func BN1() BitNode { return bitNodeTable[0] }
 
 // falsy reports whether JavaScript treats x as false (0, -0 or NaN).
 func falsy(x float64) bool { return x == 0 || x != x }

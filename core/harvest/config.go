@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 
+	"ramfarm/core/formulas"
 	"ramfarm/core/hwgw"
 	"ramfarm/core/internal/detail"
 	"ramfarm/core/task"
@@ -14,6 +15,11 @@ type Config struct {
 	// Model is the target, the player at the start, the BitNode, the
 	// worker RAM and the landing timing; see Model for its defaults.
 	hwgw.Model
+	// Node is the BitNode the game runs (number and level): when Model
+	// has no BitNode multipliers, they come from the table in
+	// core/formulas. The zero value is BitNode 1. Giving both is a
+	// contradiction.
+	Node formulas.Node
 	// Fraction is the hack fraction of the first batches (capped at
 	// MaxFraction); 0 selects the smallest batch, one hack thread, which
 	// spreads the least RAM over the most batches.
@@ -49,6 +55,15 @@ type Config struct {
 // validate fills in defaults and rejects contradictions; it returns a
 // private copy.
 func (c Config) validate() (Config, error) {
+	if c.Model.BitNode == (formulas.BitNode{}) {
+		bn, err := c.Node.Mults()
+		if err != nil {
+			return c, wrap(ErrBadConfig, detail.Of(err))
+		}
+		c.Model.BitNode, c.Node = bn, c.Node.Or1()
+	} else if c.Node != (formulas.Node{}) {
+		return c, wrap(ErrBadConfig, "both a BitNode ("+c.Node.String()+") and its multipliers are given")
+	}
 	m, err := c.Model.Normalize()
 	if err != nil {
 		return c, badConfig(err)

@@ -38,8 +38,10 @@ type Config struct {
 	// the target's required level when lower, so a till can run before
 	// the player could hack the target.
 	Player formulas.Player
-	// BitNode multipliers; the zero value selects BitNode 1.
-	BitNode formulas.BitNode
+	// Node is the BitNode the game runs (number and level); its
+	// multipliers come from the table in core/formulas. The zero value is
+	// BitNode 1.
+	Node formulas.Node
 	// WeakenRAM and GrowRAM are the workers' RAM per thread; 0 selects
 	// 1.75 GB.
 	WeakenRAM, GrowRAM ram.Amount
@@ -82,9 +84,11 @@ func (c Config) validate() (Config, hwgw.Model, error) {
 	if c.Player.Mults == (formulas.Mults{}) {
 		c.Player.Mults = formulas.DefaultMults()
 	}
-	if c.BitNode == (formulas.BitNode{}) {
-		c.BitNode = formulas.BN1()
+	bn, err := c.Node.Mults()
+	if err != nil {
+		return bad(detail.Of(err))
 	}
+	c.Node = c.Node.Or1()
 	if c.SecurityTolerance == 0 {
 		c.SecurityTolerance = 1e-6
 	}
@@ -104,7 +108,7 @@ func (c Config) validate() (Config, hwgw.Model, error) {
 		return bad("target required skill " + ftoa(tg.RequiredHackingSkill) + " is invalid")
 	}
 	p.Hacking = math.Max(math.Max(p.Hacking, tg.RequiredHackingSkill), 1)
-	m := hwgw.Model{Target: tg, Player: p, BitNode: c.BitNode, WeakenRAM: c.WeakenRAM, GrowRAM: c.GrowRAM}
+	m := hwgw.Model{Target: tg, Player: p, BitNode: bn, WeakenRAM: c.WeakenRAM, GrowRAM: c.GrowRAM}
 	return c, m, nil
 }
 

@@ -54,7 +54,7 @@ func TestConfig_validate(t *testing.T) {
 			case tt.bad == "":
 				c := e.cfg
 				if c.WeakenRAM != 175 || c.GrowRAM != 175 || c.Task.Heartbeat != task.DefaultHeartbeat ||
-					c.SecurityTolerance != 1e-6 || c.Player.Mults != formulas.DefaultMults() || c.BitNode != formulas.BN1() {
+					c.SecurityTolerance != 1e-6 || c.Player.Mults != formulas.DefaultMults() || c.Node != (formulas.Node{N: 1, Level: 1}) {
 					t.Errorf("defaults not applied: %+v", c)
 				}
 				if e.ChunkSize() != 175 {

@@ -4,7 +4,9 @@ import (
 	"math"
 	"strconv"
 
+	"ramfarm/core/formulas"
 	"ramfarm/core/hwgw"
+	"ramfarm/core/internal/detail"
 	"ramfarm/core/ram"
 )
 
@@ -89,6 +91,11 @@ type Config struct {
 	// takes; it bounds how far harvest grows its batch size, and so a
 	// harvest's cap. In (0, 1]; default 0.9, as core/harvest's.
 	MaxHackFraction float64
+	// Node is the BitNode the game runs (number and level): its
+	// multipliers, from the table in core/formulas, go into every
+	// estimate, and each task is launched with it. The zero value is
+	// BitNode 1.
+	Node formulas.Node
 }
 
 // validate rejects contradictions and fills in the defaults.
@@ -177,13 +184,26 @@ func (c Config) validate() (Config, error) {
 	case c.MaxHackFraction == 0:
 		c.MaxHackFraction = 0.9
 	}
+	if _, err := c.Node.Mults(); err != nil {
+		return bad(detail.Of(err))
+	}
+	c.Node = c.Node.Or1()
 	return c, nil
 }
 
 // model is the part of the config the yield estimate uses.
 func (c Config) model() Model {
 	return Model{HackRAM: c.HackRAM, GrowRAM: c.GrowRAM, WeakenRAM: c.WeakenRAM, BatchGap: c.BatchGap,
-		MaxFraction: c.MaxHackFraction}
+		MaxFraction: c.MaxHackFraction, BitNode: c.bitNode()}
+}
+
+// bitNode is the validated Node's multipliers.
+func (c Config) bitNode() formulas.BitNode {
+	bn, err := c.Node.Mults()
+	if err != nil {
+		panic("selector: bitNode of an unvalidated config: " + err.Error())
+	}
+	return bn
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', 4, 64) }

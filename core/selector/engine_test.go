@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"ramfarm/core/formulas"
 	"ramfarm/core/ram"
 )
 
@@ -327,6 +328,9 @@ func TestNew(t *testing.T) {
 		{"fraction 1", Config{MaxHackFraction: 1}, true},
 		{"negative horizon", Config{Horizon: -1}, false},
 		{"negative settle", Config{Settle: -1}, false},
+		{"BitNode 12.3", Config{Node: formulas.Node{N: 12, Level: 3}}, true},
+		{"BitNode 15", Config{Node: formulas.Node{N: 15}}, false},
+		{"BitNode 2 level 9", Config{Node: formulas.Node{N: 2, Level: 9}}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.cfg)
@@ -344,7 +348,7 @@ func TestNew(t *testing.T) {
 	}
 	want := Config{Policy: PolicyGrow, HeartbeatTimeout: 3000, Grace: 3000, Resend: 2000, BackoffBase: 500, BackoffCap: 10000,
 		MaxStarting: 4, ShrinkRatio: 1.5, Horizon: 3600000, Settle: 120000, RestartJump: 0.25, HackRAM: 170, GrowRAM: 175,
-		WeakenRAM: 175, BatchGap: 200, MaxHackFraction: 0.9}
+		WeakenRAM: 175, BatchGap: 200, MaxHackFraction: 0.9, Node: formulas.Node{N: 1, Level: 1}}
 	if c != want {
 		t.Errorf("defaults:\ngot  %+v\nwant %+v", c, want)
 	}

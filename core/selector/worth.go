@@ -35,7 +35,7 @@ func worth(perGBs float64, kind Kind, t Target, hacking float64, invest ram.Amou
 	if math.IsInf(delay, 1) {
 		return 0, true
 	}
-	h, d := float64(horizon)/1000, delay+readyTime(t, hacking)
+	h, d := float64(horizon)/1000, delay+readyTime(t, hacking, m)
 	if d < h*(1-beyond) {
 		return perGBs * (h - d) / h, false
 	}
@@ -72,7 +72,7 @@ func PrepTime(kind Kind, t Target, hacking float64, invest ram.Amount, m Model) 
 	if kind == KindTill {
 		_, till := Need(KindTill, t, hacking, m)
 		if t.Security > t.MinSecurity+1e-9 {
-			secs += passes(till) * weakenSeconds(t, t.Security, hacking)
+			secs += passes(till) * weakenSeconds(t, t.Security, hacking, m)
 		}
 	}
 	// A sow starts from what a till leaves: min security.
@@ -82,19 +82,19 @@ func PrepTime(kind Kind, t Target, hacking float64, invest ram.Amount, m Model) 
 	}
 	if t.MoneyAvailable < t.MoneyMax*(1-1e-9) {
 		_, sow := Need(KindSow, sowFrom, hacking, m)
-		secs += passes(sow) * weakenSeconds(t, math.Max(sowFrom.Security, t.MinSecurity), hacking)
+		secs += passes(sow) * weakenSeconds(t, math.Max(sowFrom.Security, t.MinSecurity), hacking, m)
 	}
 	return secs
 }
 
 // readyTime is the seconds from a harvest's start to its first landing:
 // a weaken time at min security.
-func readyTime(t Target, hacking float64) float64 {
-	return weakenSeconds(t, t.MinSecurity, hacking)
+func readyTime(t Target, hacking float64, m Model) float64 {
+	return weakenSeconds(t, t.MinSecurity, hacking, m)
 }
 
-func weakenSeconds(t Target, security, hacking float64) float64 {
+func weakenSeconds(t Target, security, hacking float64, m Model) float64 {
 	s := prepared(t)
 	s.HackDifficulty = security
-	return formulas.WeakenTime(s, formulas.NewPlayer(hacking), formulas.BN1())
+	return formulas.WeakenTime(s, formulas.NewPlayer(hacking), m.bn())
 }

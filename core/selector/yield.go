@@ -7,15 +7,28 @@ import (
 	"ramfarm/core/ram"
 )
 
-// Model is what the estimates assume about the workers and the batch
-// planner. The player has no augmentations and plays BitNode 1, and
-// every thread runs on a 1-core host: the multipliers scale all targets
-// alike, and extra cores only make tasks need less, so the ranking and
-// the RAM asked for stay sound.
+// Model is what the estimates assume about the workers, the batch
+// planner and the BitNode. The player has no augmentations, and every
+// thread runs on a 1-core host: the player's multipliers scale all
+// targets alike, and extra cores only make tasks need less, so the
+// ranking and the RAM asked for stay sound. The BitNode's multipliers do
+// not scale all alike (growth and weaken rates change the thread shape,
+// not only the money), so they are the game's.
 type Model struct {
 	HackRAM, GrowRAM, WeakenRAM ram.Amount // per thread
 	BatchGap                    int64      // ms between two batches landing
 	MaxFraction                 float64    // the largest share of max money one batch takes
+	// BitNode is the multipliers of the BitNode the game runs; the zero
+	// value is BitNode 1's.
+	BitNode formulas.BitNode
+}
+
+// bn is m's BitNode multipliers, BitNode 1's when unset.
+func (m Model) bn() formulas.BitNode {
+	if m.BitNode == (formulas.BitNode{}) {
+		return formulas.BN1()
+	}
+	return m.BitNode
 }
 
 // Yield is what harvesting a target is expected to earn, kept at min
@@ -50,7 +63,7 @@ const maxBatches = 1 << 20
 // says what the target will earn per GB once RAM comes. A target that
 // cannot be hacked yields the zero Yield.
 func HarvestYield(t Target, hacking float64, avail ram.Amount, m Model) Yield {
-	s, p, bn := prepared(t), formulas.NewPlayer(hacking), formulas.BN1()
+	s, p, bn := prepared(t), formulas.NewPlayer(hacking), m.bn()
 	pct := formulas.HackPercent(s, p, bn)
 	chance := formulas.HackChance(s, p)
 	tw := formulas.WeakenTime(s, p, bn)
@@ -99,7 +112,7 @@ type batch struct {
 // batchOf shapes the batch with h hack threads: grow threads regrow the
 // money taken, and weaken threads undo the security both add.
 func batchOf(s formulas.Server, p formulas.Player, pct float64, h int, m Model) batch {
-	bn := formulas.BN1()
+	bn := m.bn()
 	f := math.Min(1, float64(h)*pct)
 	g := threads(formulas.GrowThreads(s, s.MoneyMax, s.MoneyMax*(1-f), p, 1, bn))
 	per := formulas.WeakenAmount(1, 1, bn)
@@ -115,7 +128,7 @@ func batchOf(s formulas.Server, p formulas.Player, pct float64, h int, m Model) 
 // them; full overlap at MaxFraction). Both are 0 when the task has
 // nothing it could do.
 func Need(kind Kind, t Target, hacking float64, m Model) (least, most ram.Amount) {
-	bn := formulas.BN1()
+	bn := m.bn()
 	per := formulas.WeakenAmount(1, 1, bn)
 	extra := math.Max(0, t.Security-t.MinSecurity)
 	switch kind {

@@ -3,6 +3,7 @@ package selector
 import (
 	"testing"
 
+	"ramfarm/core/formulas"
 	"ramfarm/core/ram"
 )
 
@@ -118,5 +119,37 @@ func TestInferPhase(t *testing.T) {
 		if got := inferPhase(tc.t); got != tc.want {
 			t.Errorf("%+v: got %v, want %v", tc.t, got, tc.want)
 		}
+	}
+}
+
+// The BitNode's multipliers reach the estimates: a lower hack percent
+// (BN12.3's ScriptHackMoney 0.94) and slower growth take more threads for
+// the same target, and BitNode 8's zero money gain makes a harvest worth
+// nothing.
+func TestHarvestYield_bitNode(t *testing.T) {
+	model := func(n formulas.Node) Model {
+		c, err := Config{Node: n}.validate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.model()
+	}
+	joesguns := early[3]
+	bn1 := HarvestYield(joesguns, 100, 1<<20*ram.GB, model(formulas.Node{}))
+	bn11 := HarvestYield(joesguns, 100, 1<<20*ram.GB, model(formulas.Node{N: 11}))
+	bn8 := HarvestYield(joesguns, 100, 1<<20*ram.GB, model(formulas.Node{N: 8}))
+	// BitNode 11 grows at a fifth of the rate and weakens twice as fast.
+	if !(bn11.GrowThreads > bn1.GrowThreads) || !(bn11.PerGBs < bn1.PerGBs) {
+		t.Errorf("BN11 %+v vs BN1 %+v: want more grow threads and less per GB", bn11, bn1)
+	}
+	if bn8.PerGBs != 0 || bn8.Rate != 0 {
+		t.Errorf("BN8 (no money from script hacks): %+v, want nothing earned", bn8)
+	}
+	_, sow1 := Need(KindSow, Target{Host: "j", MoneyMax: 6.25e7, MoneyAvailable: 1e6, MinSecurity: 5, Security: 5, Growth: 20}, 100,
+		model(formulas.Node{}))
+	_, sow12 := Need(KindSow, Target{Host: "j", MoneyMax: 6.25e7, MoneyAvailable: 1e6, MinSecurity: 5, Security: 5, Growth: 20}, 100,
+		model(formulas.Node{N: 12, Level: 3}))
+	if !(sow12 > sow1) {
+		t.Errorf("sow RAM in BN12.3 %v, BN1 %v: want more in BN12.3 (growth rate 0.94)", sow12, sow1)
 	}
 }

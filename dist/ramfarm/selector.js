@@ -15,7 +15,7 @@ import { seat } from "/ramfarm/lib/seat.js";
 import { SELECTOR_ROLE, ev, parts, perform } from "/ramfarm/lib/selectorwire.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
 
-const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart] [--tick ms]
+const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart] [--tick ms] [--bitnode N --bn-level L]
 
 The ramfarm task selector. It takes hack targets from the discovery daemon
 and RAM from the memory daemon (ramfarm/start.js starts all three), and
@@ -28,6 +28,10 @@ seat of RAM the memory daemon grants, on any server.
                fixed size; restart: like greedy, but every RAM jump stops
                all tasks and plans again
   --tick ms    how often it decides (default 1000)
+  --bitnode N, --bn-level L
+               the BitNode the game runs and its level (default 1 and 1;
+               start.js reads them from the game): its multipliers go
+               into every estimate, and every task is started with them
   --help       this text
 
 To move work off a server before upgrading it, run ramfarm/vacate.js. The
@@ -45,6 +49,8 @@ const RESUBSCRIBE_MS = 60_000;
 const FLAGS = [
     ["policy", "grow"],
     ["tick", 1000],
+    ["bitnode", 1],
+    ["bn-level", 1],
 ];
 
 /** @param {NS} ns */
@@ -60,7 +66,7 @@ export async function main(ns) {
   /** @type {Record<string, number>} */
   const taskRam = {};
   for (const [kind, script] of Object.entries(TASK_SCRIPTS)) taskRam[kind] = ns.getScriptRam(script, HOME);
-  const config = { policy: String(flags.policy), taskRam };
+  const config = { policy: String(flags.policy), taskRam, bitNode: { n: Number(flags.bitnode), level: Number(flags["bn-level"]) } };
   ns.disableLog("ALL");
 
   const client = await MemClient.open(ns);
@@ -78,7 +84,7 @@ export async function main(ns) {
   // now and then (the daemon answers a repeat with its current list)
   // gets its targets to a selector that outlived it.
   let subscribed = performance.now();
-  say(ns, "INFO", `selector: policy ${config.policy}, reading port ${SELECTOR_PORT}`);
+  say(ns, "INFO", `selector: policy ${config.policy}, BitNode ${config.bitNode.n}.${config.bitNode.level}, reading port ${SELECTOR_PORT}`);
 
   /** @type {import("/ramfarm/lib/selectorwire.js").SelectorHandlers} */
   const handlers = {

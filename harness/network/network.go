@@ -1,6 +1,6 @@
 // Package network builds the game's network into a harness world: home
 // and the 71 servers of servers.json with their stats, files and links,
-// as a new BitNode-1 game does (Player.init, then
+// as a new game does in the world's BitNode (Player.init, then
 // Server/AllServers.ts:initForeignServers). The game draws stat ranges and
 // links from Math.random; Build draws them from a seeded generator in the
 // game's order and with its getRandomInt rule, so one seed always gives
@@ -16,9 +16,13 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"ramfarm/core/formulas"
 	"ramfarm/gamedata"
 	"ramfarm/harness/world"
 )
+
+// worldDaemon is the server that ends a BitNode.
+const worldDaemon = "w0r1d_d43m0n"
 
 // layers is the number of network layers below home.
 const layers = 15
@@ -100,6 +104,7 @@ type builder struct {
 	drawIPs bool
 	cores   bool // world servers draw their cores (2.6.2 on)
 	ips     map[string]bool
+	bn      formulas.BitNode // the world's BitNode: servers are created in it
 }
 
 func build(w *world.World, random func() float64, drawIPs, cores bool) error {
@@ -110,7 +115,7 @@ func build(w *world.World, random func() float64, drawIPs, cores bool) error {
 	if err != nil {
 		return err
 	}
-	b := &builder{random: random, drawIPs: drawIPs, cores: cores, ips: make(map[string]bool)}
+	b := &builder{random: random, drawIPs: drawIPs, cores: cores, ips: make(map[string]bool), bn: w.BitNodeMults()}
 	b.newIP()
 	if err := w.AddServer(homeServer(d.Home)); err != nil {
 		return err
@@ -173,12 +178,17 @@ func (b *builder) server(sd serverData) (*world.Server, error) {
 	if sd.ServerGrowth.truthy() {
 		p.ServerGrowth = b.value(sd.ServerGrowth)
 	}
-	s := world.NewServer(p)
+	s := world.NewServerIn(p, b.bn)
 	if b.cores && sd.NetworkLayer != nil {
 		// A server one layer deeper is no weaker: layer L draws between
 		// ceil(L/2) and L cores.
 		l := float64(*sd.NetworkLayer)
 		s.Cores = int(b.randomInt(math.Ceil(l/2), l))
+	}
+	if sd.Hostname == worldDaemon {
+		// initForeignServers raises the last server's requirement by the
+		// BitNode's WorldDaemonDifficulty.
+		s.RequiredHackingSkill *= b.bn.WorldDaemonDifficulty
 	}
 	for _, lit := range sd.Literature {
 		s.WriteFile(lit, "")

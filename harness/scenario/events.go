@@ -144,10 +144,10 @@ func (e Buy) Apply(w *world.World) error {
 	if w.Home() == nil {
 		return world.ErrNoHome
 	}
-	if n := len(w.PurchasedServers()); n+e.Count > world.PurchasedServerLimit {
-		return fmt.Errorf("%w: %d owned + %d exceeds %d", world.ErrServerLimit, n, e.Count, world.PurchasedServerLimit)
+	if n := len(w.PurchasedServers()); n+e.Count > w.PurchasedServerLimit() {
+		return fmt.Errorf("%w: %d owned + %d exceeds %d", world.ErrServerLimit, n, e.Count, w.PurchasedServerLimit())
 	}
-	total := float64(e.Count) * world.PurchaseServerCost(e.RAM)
+	total := float64(e.Count) * w.PurchaseServerCostOf(e.RAM)
 	if err := pay(w, total, e.Funded); err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (e UpgradeHome) Apply(w *world.World) error {
 	}
 	total := 0.0
 	for r := h.MaxRAM; r < e.RAM; r *= 2 {
-		total += world.HomeRAMCost(r)
+		total += w.HomeRAMCostOf(r)
 	}
 	for c := h.Cores; c < e.Cores; c++ {
 		total += world.HomeCoresCost(c)

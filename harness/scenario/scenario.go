@@ -30,6 +30,7 @@ type Scenario struct {
 	// Release is the game release the run plays ("release"; absent: the
 	// newest, gamedata.Latest).
 	Release gamedata.Release
+	BitNode BitNode // the BitNode the game runs; BitNode 1 by default
 	Network Network
 	Start   Start
 	Scripts []Script     // started at t=0, in this order
@@ -140,7 +141,7 @@ func Parse(b []byte) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := top.allow("name", "story", "seed", "duration", "network", "start", "scripts", "events", "draw", "release"); err != nil {
+	if err := top.allow("name", "story", "seed", "duration", "bitNode", "network", "start", "scripts", "events", "draw", "release"); err != nil {
 		return nil, err
 	}
 	if err := top.require("name", "story", "seed", "duration"); err != nil {
@@ -174,6 +175,9 @@ func Parse(b []byte) (*Scenario, error) {
 	}
 	if s.Duration <= 0 {
 		return nil, top.bad("duration", "must be positive")
+	}
+	if s.BitNode, err = parseBitNode(top); err != nil {
+		return nil, err
 	}
 	if s.Network, err = parseNetwork(top); err != nil {
 		return nil, err

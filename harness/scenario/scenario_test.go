@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ramfarm/core/formulas"
 	"ramfarm/harness/vclock"
 	"ramfarm/harness/world"
 	"ramfarm/scenarios"
@@ -40,7 +41,7 @@ func parse(t *testing.T, extra string) *Scenario {
 func TestParse_defaults(t *testing.T) {
 	s := parse(t, "")
 	want := &Scenario{Name: "n", Story: "s", Seed: 3, Duration: time.Hour, Release: gamedata.Latest,
-		Start: Start{HomeRAM: 8, HomeCores: 1, Money: 1151}}
+		BitNode: BitNode{Node: formulas.Node{N: 1, Level: 1}}, Start: Start{HomeRAM: 8, HomeCores: 1, Money: 1151}}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("got %+v\nwant %+v", s, want)
 	}
@@ -61,6 +62,37 @@ func TestParse_defaults(t *testing.T) {
 			t.Errorf("%s: release %v, err %v; want %s", tt.extra, s, err, tt.want)
 		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
 			t.Errorf("%s: err %v, want one saying %q", tt.extra, err, tt.err)
+		}
+	}
+}
+
+// The BitNode comes as its number and level, and the Source-Files owned;
+// what the game has no such thing of is an error naming the key, found
+// when the file is read.
+func TestParse_bitNode(t *testing.T) {
+	s := parse(t, `,"bitNode":{"n":12,"level":3,"sourceFiles":{"1":3,"5":1}}`)
+	want := BitNode{Node: formulas.Node{N: 12, Level: 3}, SourceFiles: map[int]int{1: 3, 5: 1}}
+	if !reflect.DeepEqual(s.BitNode, want) {
+		t.Errorf("got %+v, want %+v", s.BitNode, want)
+	}
+	w := newWorld(t)
+	if err := s.Setup(w); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.SourceFiles(); !reflect.DeepEqual(got, map[int]int{1: 3, 5: 1, 12: 2}) {
+		t.Errorf("owned Source-Files %v, want 1.3, 5.1 and 12.2 (level 3 of BitNode 12)", got)
+	}
+	for _, tc := range []struct{ extra, want string }{
+		{`,"bitNode":{"level":2}`, `"n"`},
+		{`,"bitNode":{"n":15}`, `bitNode.n`},
+		{`,"bitNode":{"n":2,"level":5}`, `BN2.5: the level is above 4`},
+		{`,"bitNode":{"n":2,"sf":1}`, `"sf"`},
+		{`,"bitNode":{"n":12,"level":3,"sourceFiles":{"12":1}}`, `Source-File 12 at level 1, but BN12.3 means level 2`},
+		{`,"bitNode":{"n":1,"sourceFiles":{"x":1}}`, `Source-File number`},
+		{`,"bitNode":{"n":1,"sourceFiles":{"4":4}}`, `Source-File 4 at level 4`},
+	} {
+		if _, err := Parse([]byte(minimal + tc.extra + "}")); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err %v, want it to name %s", tc.extra, err, tc.want)
 		}
 	}
 }
@@ -281,6 +313,24 @@ func TestShipped(t *testing.T) {
 			}
 			if w.Home().MaxRAM != 128 || w.Player().Money() != 1000 || w.Player().HackingLevel() != 1 {
 				t.Errorf("home %v GB, money %v, level %v", w.Home().MaxRAM, w.Player().Money(), w.Player().HackingLevel())
+			}
+		}},
+		{"bn2-fresh.json", func(t *testing.T, w *world.World) {
+			// bn1-fresh's purchases, in BitNode 2's world: foodnstuff's
+			// $2M of data money starts at 0.4 and holds 25 × 0.08 of it.
+			f := w.Server("foodnstuff")
+			if w.BitNode() != (formulas.Node{N: 2, Level: 1}) || len(w.PurchasedServers()) != 8 || w.Home().MaxRAM != 128 ||
+				f.MoneyAvailable != 2e6*0.4 || f.MoneyMax != 25*2e6*0.08 {
+				t.Errorf("BitNode %v, bought %v, home %v GB, foodnstuff $%v of $%v", w.BitNode(), w.PurchasedServers(),
+					w.Home().MaxRAM, f.MoneyAvailable, f.MoneyMax)
+			}
+		}},
+		{"bn12-fresh.json", func(t *testing.T, w *world.World) {
+			f := w.Server("foodnstuff")
+			if w.BitNode() != (formulas.Node{N: 12, Level: 3}) || w.SourceFiles()[12] != 2 || len(w.PurchasedServers()) != 8 ||
+				f.HackDifficulty != 15 || f.MinDifficulty != 5 {
+				t.Errorf("BitNode %v, Source-Files %v, bought %v, foodnstuff security %v (min %v)", w.BitNode(), w.SourceFiles(),
+					w.PurchasedServers(), f.HackDifficulty, f.MinDifficulty)
 			}
 		}},
 		{"bn1-drawn.json", func(t *testing.T, w *world.World) {

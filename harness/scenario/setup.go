@@ -12,6 +12,9 @@ import (
 // and gives the player the starting state. It does not start the scripts:
 // the runner does that, as they need the JS layer.
 func (s *Scenario) Setup(w *world.World) error {
+	if err := s.BitNode.apply(w); err != nil {
+		return fmt.Errorf("%w: bitNode: %w", ErrSetup, err)
+	}
 	if err := s.buildNetwork(w); err != nil {
 		return fmt.Errorf("%w: network: %w", ErrSetup, err)
 	}
@@ -39,7 +42,7 @@ func (s *Scenario) buildNetwork(w *world.World) error {
 		return err
 	}
 	for _, spec := range s.Network.Servers {
-		srv := world.NewServer(spec.Params)
+		srv := world.NewServerIn(spec.Params, w.BitNodeMults())
 		srv.Links = []string{spec.Parent}
 		if err := w.AddServer(srv); err != nil {
 			return err

@@ -186,6 +186,7 @@ func Run(opts Options) (Result, error) {
 	}
 	r := &runner{g: g, opts: opts, res: Result{Scenario: sc.Name, Seed: seed, Policy: opts.Policy}, seen: map[int64]string{},
 		useful: newUseful(), oversized: map[int64]float64{}}
+	r.useful.bn = g.World.BitNodeMults()
 	for _, s := range sc.Scripts {
 		args := s.Args
 		if TakesPolicy(s.Script) {

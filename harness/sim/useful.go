@@ -20,6 +20,7 @@ const usefulFraction = 0.9
 // under test decided.
 type useful struct {
 	plans map[string]targetPlan // by hostname
+	bn    formulas.BitNode      // the game's BitNode multipliers; zero: BitNode 1's
 }
 
 // targetPlan is the part of a target's useful RAM that depends only on
@@ -74,10 +75,18 @@ func (u *useful) plan(s *world.Server, pl formulas.Player) targetPlan {
 	tp := targetPlan{player: pl, fixed: fixed}
 	// An error means no batch exists (a hack takes nothing at this
 	// level): the target has no useful RAM.
-	if p, err := hwgw.NewPlanner(hwgw.Model{Target: fixed, Player: pl, BitNode: formulas.BN1()}); err == nil {
+	if p, err := hwgw.NewPlanner(hwgw.Model{Target: fixed, Player: pl, BitNode: u.bitNode()}); err == nil {
 		tp.planner = p
 		tp.batches = p.Batch(p.HackThreads(usefulFraction), 1, false).RAM.Times(p.Depth())
 	}
 	u.plans[s.Hostname] = tp
 	return tp
+}
+
+// bitNode is the BitNode the plans are made in.
+func (u *useful) bitNode() formulas.BitNode {
+	if u.bn == (formulas.BitNode{}) {
+		return formulas.BN1()
+	}
+	return u.bn
 }

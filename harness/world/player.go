@@ -29,14 +29,21 @@ type Player struct {
 	exp   float64
 	level float64
 	mults Mults
+	// levelMult is the BitNode's HackingLevelMultiplier: the level is
+	// computed with mults.hacking × it.
+	levelMult float64
 }
+
+// hackingMult is the multiplier the level is computed with.
+func (p *Player) hackingMult() float64 { return p.mults.Hacking * p.levelMult }
 
 // newPlayer returns a fresh BitNode-1 player: level 1, no exp, $1151.
 func newPlayer() *Player {
 	return &Player{
-		money: StartingMoney,
-		level: 1,
-		mults: Mults{Hacking: 1, HackingChance: 1, HackingSpeed: 1, HackingMoney: 1, HackingGrow: 1, HackingExp: 1},
+		money:     StartingMoney,
+		level:     1,
+		levelMult: 1,
+		mults:     Mults{Hacking: 1, HackingChance: 1, HackingSpeed: 1, HackingMoney: 1, HackingGrow: 1, HackingExp: 1},
 	}
 }
 
@@ -94,7 +101,7 @@ func (p *Player) GainHackingExp(exp float64) {
 	if p.exp < 0 {
 		p.exp = 0
 	}
-	p.level = skillFromExp(p.exp, p.mults.Hacking)
+	p.level = skillFromExp(p.exp, p.hackingMult())
 }
 
 // SetHackingExp sets the total exp and recomputes the level.
@@ -103,7 +110,7 @@ func (p *Player) SetHackingExp(exp float64) error {
 		return ErrBadAmount
 	}
 	p.exp = exp
-	p.level = skillFromExp(p.exp, p.mults.Hacking)
+	p.level = skillFromExp(p.exp, p.hackingMult())
 	return nil
 }
 
@@ -114,7 +121,12 @@ func (p *Player) SetHackingLevel(level float64) error {
 	if !(level >= 1) || math.IsInf(level, 1) || level != math.Floor(level) {
 		return ErrBadAmount
 	}
-	m := p.mults.Hacking
+	m := p.hackingMult()
+	if skillFromExp(0, m) >= level {
+		// Every exp gives at least level 1; a multiplier below 1 puts the
+		// inverse formula's answer far above 0, too far to walk down.
+		return p.SetHackingExp(0)
+	}
 	exp := expFromSkill(level, m)
 	for skillFromExp(exp, m) < level {
 		exp = math.Nextafter(exp, math.Inf(1))

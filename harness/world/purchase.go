@@ -11,7 +11,8 @@ import (
 	"ramfarm/harness/world/jsval"
 )
 
-// Limits of bought RAM (Server/data/Constants.ts, BitNode 1).
+// Limits of bought RAM (Server/data/Constants.ts) in BitNode 1; a
+// World's own, in its BitNode, are its methods (bitnode.go).
 const (
 	PurchasedServerLimit  = 25
 	PurchasedServerMaxRAM = 1 << 20 // GB
@@ -50,13 +51,13 @@ func (w *World) PurchaseServer(name string, ram float64) (string, error) {
 	if reservedHostname(host) {
 		return "", &Refusal{ErrBadHostname, "Invalid argument: hostname='" + host + "' is a reserved hostname."}
 	}
-	if len(w.purchased) >= PurchasedServerLimit {
+	if len(w.purchased) >= w.PurchasedServerLimit() {
 		return "", &Refusal{ErrServerLimit, "You have reached the maximum limit of " +
-			strconv.Itoa(PurchasedServerLimit) + " servers. You cannot purchase any more."}
+			strconv.Itoa(w.PurchasedServerLimit()) + " servers. You cannot purchase any more."}
 	}
-	cost := PurchaseServerCost(ram)
+	cost := w.PurchaseServerCostOf(ram)
 	if math.IsInf(cost, 1) {
-		if ram > PurchasedServerMaxRAM {
+		if ram > w.PurchasedServerMaxRAM() {
 			return "", &Refusal{ErrPurchaseRAM, "Invalid argument: ram='" + jsval.Format(ram) +
 				"' must not be greater than getPurchaseServerMaxRam"}
 		}
@@ -140,7 +141,7 @@ func (w *World) PurchasedServerUpgradeCost(host string, ram float64) (float64, e
 		return -1, &Refusal{ErrRAMNotBigger, "Error: '" + host + "' current ram (" + jsval.Format(s.MaxRAM) +
 			") is not bigger than new ram (" + jsval.Format(ram) + ")"}
 	}
-	return PurchaseServerCost(ram) - PurchaseServerCost(s.MaxRAM), nil
+	return w.PurchaseServerCostOf(ram) - w.PurchaseServerCostOf(s.MaxRAM), nil
 }
 
 // UpgradePurchasedServer is ns.upgradePurchasedServer: it pays the cost
@@ -214,7 +215,7 @@ func (w *World) HomeRAMUpgradeCost() (float64, error) {
 	if h == nil {
 		return 0, ErrNoHome
 	}
-	return HomeRAMCost(h.MaxRAM), nil
+	return w.HomeRAMCostOf(h.MaxRAM), nil
 }
 
 // HomeCoresUpgradeCost is what home's next core costs now.

@@ -9,6 +9,7 @@ package world
 import (
 	"fmt"
 	"math"
+	"ramfarm/core/formulas"
 	"sort"
 
 	"ramfarm/harness/world/jsval"
@@ -44,15 +45,18 @@ type Config struct {
 
 // World is one game's servers and processes.
 type World struct {
-	cfg       Config
-	servers   map[string]*Server
-	order     []*Server
-	procs     map[int64]*Process
-	nextPid   int64
-	player    *Player
-	purchased []string // Player.purchasedServers: hostnames in purchase order
-	noRAM     int      // execs refused for lack of RAM
-	started   int      // processes started
+	cfg         Config
+	servers     map[string]*Server
+	order       []*Server
+	procs       map[int64]*Process
+	nextPid     int64
+	player      *Player
+	purchased   []string         // Player.purchasedServers: hostnames in purchase order
+	node        formulas.Node    // the BitNode the game runs
+	bn          formulas.BitNode // its multipliers
+	sourceFiles map[int]int      // Source-File → level owned
+	noRAM       int              // execs refused for lack of RAM
+	started     int              // processes started
 }
 
 // New validates cfg and returns a world with no servers, a fresh player
@@ -67,6 +71,8 @@ func New(cfg Config) (*World, error) {
 		procs:   make(map[int64]*Process),
 		nextPid: 1,
 		player:  newPlayer(),
+		node:    formulas.Node{N: 1, Level: 1},
+		bn:      formulas.BN1(),
 	}, nil
 }
 

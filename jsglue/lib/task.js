@@ -42,7 +42,7 @@ import { CMD, TASK_ROLE, ev, kindOf, parts, perform } from "/ramfarm/lib/taskwir
  * @param {Array<[string, number, string]>} own @returns {[string, any][]}
  */
 function taskFlags(own) {
-  return [["prio", 0], ["ram", 0], ["fixed", false], ...own.map(([f, d]) => /** @type {[string, any]} */ ([f, d]))];
+  return [["prio", 0], ["ram", 0], ["fixed", false], ["bitnode", 1], ["bn-level", 1], ...own.map(([f, d]) => /** @type {[string, any]} */ ([f, d]))];
 }
 
 /**
@@ -57,13 +57,16 @@ export function completeTask(data, own = []) {
 
 function usage(k) {
   const own = k.flags ?? [];
-  return `usage: run ramfarm/${k.kind}.js TARGET [--prio P] [--ram GB] [--fixed]${own.map(([f]) => ` [--${f} N]`).join("")}
+  return `usage: run ramfarm/${k.kind}.js TARGET [--prio P] [--ram GB] [--fixed] [--bitnode N --bn-level L]${own.map(([f]) => ` [--${f} N]`).join("")}
 
 ${k.what}
 
   --prio P   allocation priority: higher grows first (default 0)
   --ram GB   most RAM to hold (default: no limit)
   --fixed    ask once for --ram GB, take what is free, and never grow
+  --bitnode N, --bn-level L
+             the BitNode the game runs and its level (default 1 and 1):
+             its multipliers shape every plan
 ${own.map(([f, , help]) => `  --${f} N   ${help}\n`).join("")}  --help     this text
 
 The task selector starts it and may change its priority and RAM cap,
@@ -79,7 +82,7 @@ export async function runTask(ns, k) {
   const own = k.flags ?? [];
   const flags = readFlags(ns, k.kind, taskFlags(own), usage(k), { min: 1, max: 1 });
   if (!flags) return;
-  for (const key of ["prio", "ram", ...own.map(([f]) => f)]) {
+  for (const key of ["prio", "ram", "bitnode", "bn-level", ...own.map(([f]) => f)]) {
     if (!Number.isFinite(flags[key])) {
       ns.tprint(`ERROR ${k.kind}: --${key} must be a number, got ${flags[key]}`);
       return;
@@ -105,7 +108,8 @@ export async function runTask(ns, k) {
   let engine;
   try {
     /** @type {Record<string, any>} */
-    const config = { kind: k.kind, target, pid: ns.pid, port: client.mb.port, prio: flags.prio, cap: flags.ram, fixed: flags.fixed };
+    const config = { kind: k.kind, target, pid: ns.pid, port: client.mb.port, prio: flags.prio, cap: flags.ram, fixed: flags.fixed,
+      bitNode: { n: flags.bitnode, level: flags["bn-level"] } };
     for (const [f] of own) config[f] = flags[f];
     engine = core.engine(TASK_ROLE, { ...config, ...k.facts(target) }); // the module checks the config
   } catch (e) {
