@@ -226,6 +226,19 @@ func (r Release) In(behaviour string) bool {
 	panic("gamedata: no behaviour " + behaviour + " in the release table")
 }
 
+// Behaviours is, for every behaviour the table names, whether it is in
+// effect on r: what a caller that asks on every game call keeps, rather
+// than going through the table each time.
+func (r Release) Behaviours() map[string]bool {
+	out := map[string]bool{}
+	for _, c := range Changes {
+		if c.Kind == Behaviour {
+			out[c.Path] = r.Has(c)
+		}
+	}
+	return out
+}
+
 // Functions is how r's ns functions differ from 2.6.1's: the cost of
 // every function added or re-priced (by path), and the paths removed.
 func (r Release) Functions() (costs map[string]float64, removed []string) {

@@ -56,6 +56,7 @@ type Config struct {
 type Game struct {
 	cfg   Config
 	rel   gamedata.Release
+	rules map[string]bool // rel's behaviours, asked on every hack, scan, ...
 	shape nsShape
 	// removedTouched is each "script: name" of a removed ns name a
 	// script read, in first-read order.
@@ -98,7 +99,7 @@ func New(cfg Config) (*Game, error) {
 	if err != nil {
 		return nil, err
 	}
-	g.rel, g.shape = rel, shapeOf(rel)
+	g.rel, g.rules, g.shape = rel, rel.Behaviours(), shapeOf(rel)
 	calc, err := ramcalc.NewFor(rel)
 	if err != nil {
 		return nil, err
@@ -138,6 +139,15 @@ func New(cfg Config) (*Game, error) {
 
 // Release is the game release the emulator plays.
 func (g *Game) Release() gamedata.Release { return g.rel }
+
+// rule reports whether a behaviour of the release table is in effect.
+func (g *Game) rule(behaviour string) bool {
+	on, ok := g.rules[behaviour]
+	if !ok {
+		panic("harness: no behaviour " + behaviour + " in the release table")
+	}
+	return on
+}
 
 // RemovedTouched lists each ns name the release removed that a script
 // read ("script: name"): on the game itself it would be undefined there.

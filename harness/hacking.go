@@ -89,7 +89,7 @@ func (b *nsBuilder) hacking() {
 		host := c.Argument(0).String()
 		s := b.server(fn, host)
 		threads, extra := threadsOpt(fn, c.Argument(1))
-		if (s.IsHome || s.Purchased) && g.rel.In(gamedata.OwnServerHGW) {
+		if (s.IsHome || s.Purchased) && g.rule(gamedata.OwnServerHGW) {
 			b.throw(fn, errors.New("Cannot "+fn+" "+host+" because it is your server"))
 		}
 		if !s.HasRoot {
@@ -149,7 +149,7 @@ func (b *nsBuilder) hacking() {
 			before := s.HackDifficulty
 			r := formulas.WeakenOutcome(TargetOf(s), threads, g.Hacker(), float64(h.Cores), bn)
 			settle(s, r.Server)
-			if g.rel.In(gamedata.WeakenActual) {
+			if g.rule(gamedata.WeakenActual) {
 				r.Amount = before - s.HackDifficulty
 			}
 			g.World.Player().GainHackingExp(r.Exp)

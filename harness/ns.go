@@ -459,7 +459,7 @@ func (b *nsBuilder) serversInfo() {
 	b.fn("scan", func(c goja.FunctionCall) goja.Value {
 		s := b.server("scan", b.hostArg(c, 0))
 		links := append([]string{}, s.Links...)
-		if g.rel.In(gamedata.NoDarkwebInScan) {
+		if g.rule(gamedata.NoDarkwebInScan) {
 			links = slices.DeleteFunc(links, func(h string) bool { return h == world.DarkwebHost })
 		}
 		return vm.ToValue(links)
@@ -532,7 +532,7 @@ func (b *nsBuilder) serversInfo() {
 		o.Set("exp", exp)
 		o.Set("mults", mults)
 		o.Set("money", pl.Money())
-		if !g.rel.In(gamedata.NoBitNodeInPlayer) {
+		if !g.rule(gamedata.NoBitNodeInPlayer) {
 			o.Set("bitNodeN", 1)
 		}
 		return o
@@ -721,7 +721,7 @@ func formatNumber(x float64) string {
 // moneyShown is getServer's moneyAvailable: home's shows the player's
 // money on releases that do so.
 func moneyShown(g *Game, s *world.Server) float64 {
-	if s.IsHome && g.rel.In(gamedata.HomeMoneyIsPlayers) {
+	if s.IsHome && g.rule(gamedata.HomeMoneyIsPlayers) {
 		return g.World.Player().Money()
 	}
 	return s.MoneyAvailable
@@ -731,7 +731,7 @@ func moneyShown(g *Game, s *world.Server) float64 {
 // rather than throwing: on releases that do so, for a missing program or
 // too few open ports (an unknown host still throws).
 func refusedQuietly(g *Game, err error) bool {
-	return g.rel.In(gamedata.OpenersReturnFalse) && (errors.Is(err, world.ErrNoProgram) || errors.Is(err, world.ErrPortsClosed))
+	return g.rule(gamedata.OpenersReturnFalse) && (errors.Is(err, world.ErrNoProgram) || errors.Is(err, world.ErrPortsClosed))
 }
 
 // release gives the ns object the shape of the game's release: functions
