@@ -1,5 +1,5 @@
 // @ts-check
-// Shows what ramfarm is doing, in a tail window that refreshes: it asks
+// Shows what ramfarm is doing, in its tail pane, refreshed: it asks
 // the task selector for its overview (a status message to port 98,
 // answered on this process's boot port) and prints it as a small table.
 // The selector puts the overview together; this script only formats it.
@@ -9,7 +9,7 @@ import { BOOT_PORT_BASE, SELECTOR_PORT, T } from "/ramfarm/lib/protocol.js";
 
 const HELP = `usage: run ramfarm/status.js [--every S]
 
-Opens a window that shows what ramfarm is doing, refreshed every S
+Opens its tail pane and shows there what ramfarm is doing, every S
 seconds:
 
   RAM    usable / allocated / idle GB, on how many servers (idle:
@@ -82,7 +82,7 @@ export async function main(ns) {
 }
 
 /**
- * Opens the script's tail window: ns.ui.openTail from 2.8 on, ns.tail
+ * Opens the script's tail pane: ns.ui.openTail from 2.8 on, ns.tail
  * before (deprecated in 2.8, gone in 3.0). Every one of these names is
  * free in the RAM calculator of every release, so plain access costs
  * nothing; ns is read as any because each release's type definitions

@@ -10,7 +10,7 @@ import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
-import { CONFIG_FILE, readConfig } from "/ramfarm/lib/config.js";
+import { CONFIG_FILE, parseConfig } from "/ramfarm/lib/config.js";
 import { refuse } from "/ramfarm/lib/ports.js";
 
 const HELP = `usage: run ramfarm/memd.js [--reserve GB] [--tick ms] [--use-hacknet] [--first-port N]
@@ -77,9 +77,11 @@ export async function main(ns) {
   let configText = "";
   for (;;) {
     while (!inbox.empty()) events.push(ev.msg(inbox.read()));
-    const cfg = readConfig(ns);
-    if (cfg.text !== configText) {
-      configText = cfg.text;
+    // Read every tick (ns.read is free), parsed only when it changed.
+    const text = ns.read(CONFIG_FILE);
+    if (text !== configText) {
+      configText = text;
+      const cfg = parseConfig(text);
       if (cfg.problem) say(ns, "WARN", `memd: ${cfg.problem}; the previous settings stay`);
       else {
         const { reserve = config.homeReserve, setAside = {}, useHacknet = config.useHacknet } = cfg.settings;

@@ -17,14 +17,22 @@ export const SETTINGS = Object.freeze({
 });
 
 /**
- * Reads the file on the script's own server. Absent or empty, it is no
- * settings at all; a file that is not a JSON object of known settings is
- * a problem, with what is wrong.
+ * Reads the file on the script's own server (see parseConfig).
  * @param {NS} ns
  * @returns {{text: string, settings: Record<string, any>, problem: string}}
  */
 export function readConfig(ns) {
-  const text = ns.read(CONFIG_FILE);
+  return parseConfig(ns.read(CONFIG_FILE));
+}
+
+/**
+ * The settings in a config file's text. Empty, it is no settings at all;
+ * a text that is not a JSON object of known settings is a problem, with
+ * what is wrong.
+ * @param {string} text
+ * @returns {{text: string, settings: Record<string, any>, problem: string}}
+ */
+export function parseConfig(text) {
   if (text.trim() === "") return { text, settings: {}, problem: "" };
   /** @type {any} */
   let v;

@@ -1,5 +1,5 @@
 // @ts-check
-// Log lines as a player reads them in a tail window: each starts with its
+// Log lines as a player reads them in a tail pane: each starts with its
 // level, INFO, WARN or ERROR, so a normal run shows at a glance that
 // nothing is wrong. The core's lines carry WARN or ERROR when they are
 // one; every other line it writes is INFO.
