@@ -16,22 +16,9 @@ import (
 // player would, and must find the BitNode out for itself.
 func bitNodeGame(t *testing.T, node formulas.Node) *harness.Game {
 	t.Helper()
-	sc, err := scenario.Load("../scenarios/bn1-start.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc.BitNode = scenario.BitNode{Node: node}
-	g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close() })
-	if err := sc.Setup(g.World); err != nil {
-		t.Fatal(err)
-	}
-	if err := g.Install("home", jsglue.Files(coretest.Wasm(t))); err != nil {
-		t.Fatal(err)
-	}
+	g, _ := scenarioGame(t, "../scenarios/bn1-start.json", func(sc *scenario.Scenario) {
+		sc.BitNode = scenario.BitNode{Node: node}
+	}, jsglue.Files(coretest.Wasm(t)))
 	if _, err := g.Exec("ramfarm/start.js", "home", 1); err != nil {
 		t.Fatal(err)
 	}

@@ -285,15 +285,19 @@ func TestScriptsLoadWithoutFaults(t *testing.T) {
 	}
 }
 
-// startedGame is the bn1-start scenario's game with ramfarm started as
-// its scripts say, plus files of the player's own on home.
-func startedGame(t testing.TB, own map[string]string) *harness.Game {
+// scenarioGame is the game of the scenario file at path, changed by edit
+// (if not nil) before it is set up, on the release it names, with files
+// on home.
+func scenarioGame(t testing.TB, path string, edit func(*scenario.Scenario), files map[string]string) (*harness.Game, *scenario.Scenario) {
 	t.Helper()
-	sc, err := scenario.Load("../scenarios/bn1-start.json")
+	sc, err := scenario.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache})
+	if edit != nil {
+		edit(sc)
+	}
+	g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache, Release: sc.Release})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,13 +305,21 @@ func startedGame(t testing.TB, own map[string]string) *harness.Game {
 	if err := sc.Setup(g.World); err != nil {
 		t.Fatal(err)
 	}
+	if err := g.Install("home", files); err != nil {
+		t.Fatal(err)
+	}
+	return g, sc
+}
+
+// startedGame is the bn1-start scenario's game with ramfarm started as
+// its scripts say, plus files of the player's own on home.
+func startedGame(t testing.TB, own map[string]string) *harness.Game {
+	t.Helper()
 	files := jsglue.Files(coretest.Wasm(t))
 	for name, text := range own {
 		files[name] = text
 	}
-	if err := g.Install("home", files); err != nil {
-		t.Fatal(err)
-	}
+	g, sc := scenarioGame(t, "../scenarios/bn1-start.json", nil, files)
 	for _, s := range sc.Scripts {
 		if _, err := g.Exec(s.Script, s.Host, s.Threads, s.Args...); err != nil {
 			t.Fatal(err)

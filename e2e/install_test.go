@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"ramfarm/harness"
-	"ramfarm/harness/scenario"
 	"ramfarm/internal/coretest"
 	"ramfarm/release"
 )
@@ -90,24 +89,10 @@ func TestInstall(t *testing.T) {
 	web := httptest.NewServer(srv)
 	defer web.Close()
 
-	sc, err := scenario.Load("../scenarios/bn1-fresh.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close() })
-	if err := sc.Setup(g.World); err != nil {
-		t.Fatal(err)
-	}
+	const note = "ramfarm/notes.txt"
+	g, _ := scenarioGame(t, "../scenarios/bn1-fresh.json", nil, map[string]string{"install.js": v1["install.js"], note: "the player's own"})
 	if ram := g.World.Server("home").MaxRAM; ram != 8 {
 		t.Fatalf("home has %v GB, want a fresh 8 GB home", ram)
-	}
-	const note = "ramfarm/notes.txt"
-	if err := g.Install("home", map[string]string{"install.js": v1["install.js"], note: "the player's own"}); err != nil {
-		t.Fatal(err)
 	}
 
 	// First install.

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"ramfarm/gamedata"
-	"ramfarm/harness"
 	"ramfarm/harness/scenario"
 	"ramfarm/internal/coretest"
 	"ramfarm/jsglue"
@@ -20,22 +19,8 @@ func TestReleases(t *testing.T) {
 	want := map[gamedata.Release]string{gamedata.Release261: "2.6.1", gamedata.Release281: "2.8", gamedata.Release30: "3.0"}
 	for _, rel := range gamedata.Releases {
 		t.Run(string(rel), func(t *testing.T) {
-			sc, err := scenario.Load("../scenarios/bn1-start.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sc.Release = rel
-			g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache, Release: rel})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { g.Close() })
-			if err := sc.Setup(g.World); err != nil {
-				t.Fatal(err)
-			}
-			if err := g.Install("home", jsglue.Files(coretest.Wasm(t))); err != nil {
-				t.Fatal(err)
-			}
+			g, _ := scenarioGame(t, "../scenarios/bn1-start.json", func(sc *scenario.Scenario) { sc.Release = rel },
+				jsglue.Files(coretest.Wasm(t)))
 			start, err := g.Exec("ramfarm/start.js", "home", 1)
 			if err != nil {
 				t.Fatal(err)
