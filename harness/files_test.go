@@ -43,18 +43,7 @@ func TestGame_fileFunctions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g, err := New(Config{Seed: 1, Fetch: fetch})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer g.Close()
-			home, err := network.Home()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := g.World.AddServer(home); err != nil {
-				t.Fatal(err)
-			}
+			g := homeGame(t, Config{Seed: 1, Fetch: fetch})
 			main := `export async function main(ns) { const out = []; const p = (x) => { out.push(String(x)); ns.tprint(out.join("|")); };
 ` + tc.script + `
 }`
@@ -93,4 +82,22 @@ func TestGame_fileFunctions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// homeGame is a game of cfg whose world is a fresh home and nothing else.
+func homeGame(t *testing.T, cfg Config) *Game {
+	t.Helper()
+	g, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
+	home, err := network.Home()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.World.AddServer(home); err != nil {
+		t.Fatal(err)
+	}
+	return g
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"ramfarm/harness/network"
 )
 
 // A script pair that answers each other's port writes at once never lets
@@ -39,18 +37,7 @@ func TestGame_frozen(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g, err := New(Config{Seed: 1, FreezeAfter: 300 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer g.Close()
-			home, err := network.Home()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := g.World.AddServer(home); err != nil {
-				t.Fatal(err)
-			}
+			g := homeGame(t, Config{Seed: 1, FreezeAfter: 300 * time.Millisecond})
 			if err := g.Install("home", tc.files); err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +46,7 @@ func TestGame_frozen(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err = g.RunFor(5000)
+			err := g.RunFor(5000)
 			switch {
 			case !tc.frozen && err != nil:
 				t.Fatalf("run: %v", err)

@@ -16,17 +16,9 @@ import (
 // and darkweb, linked to home as after buying the TOR router.
 func releaseGame(t *testing.T, rel gamedata.Release) *Game {
 	t.Helper()
-	g, err := New(Config{Seed: 1, Release: rel})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close() })
-	home, err := network.Home()
-	if err != nil {
-		t.Fatal(err)
-	}
-	home.MaxRAM = 32
-	for _, s := range []*world.Server{home,
+	g := homeGame(t, Config{Seed: 1, Release: rel})
+	g.World.Server("home").MaxRAM = 32
+	for _, s := range []*world.Server{
 		world.NewServer(world.ServerParams{Hostname: "n00dles", MaxRAM: 4, MoneyAvailable: 1e5, HackDifficulty: 5, RequiredHackingSkill: 1, ServerGrowth: 3000, AdminRights: true}),
 		world.NewServer(world.ServerParams{Hostname: world.DarkwebHost})} {
 		if err := g.World.AddServer(s); err != nil {
