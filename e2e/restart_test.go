@@ -14,15 +14,8 @@ func TestDiscoverRestart(t *testing.T) {
 	g := startedGame(t, nil)
 	run(t, g, 3*60_000)
 	pidOf := func(file string) int64 {
-		for _, s := range g.World.Servers() {
-			ps, _ := g.World.PS(s.Hostname)
-			for _, p := range ps {
-				if p.Filename == file {
-					return p.Pid
-				}
-			}
-		}
-		return 0
+		daemons, _ := ramfarmPids(g)
+		return daemons[file]
 	}
 	old, selector := pidOf("ramfarm/discover.js"), pidOf("ramfarm/selector.js")
 	if old == 0 || selector == 0 {
