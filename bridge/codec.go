@@ -309,6 +309,12 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 				w.Key("seat")
 				w.Bool(true)
 			}
+			if a.Orphan {
+				w.Key("orphan")
+				w.Bool(true)
+			}
+			w.Key("claimed")
+			w.Num(a.Claimed.GB())
 			encodeGranted(w, a.Granted)
 			w.EndObject()
 		}

@@ -218,7 +218,7 @@ var Schema = []Message{
 	{TypeReport, FromDaemon, "Every worker and allocation.", []Field{
 		rid,
 		{"workers", TArray, true, "{host, max, usable, allocated, claimed, foreign} in GB"},
-		{"allocs", TArray, true, "{alloc, pid, script, prio, seat, chunk, desired, held, seq}; seat: the owner's own process runs in it"},
+		{"allocs", TArray, true, "{alloc, pid, script, prio, seat, orphan, claimed, chunk, desired, held, seq}; seat: the owner's own process runs in it; orphan: the owner died and its running workers (claimed GB) keep these chunks until they end"},
 		{"ports", TInt, true, "private ports leased"},
 	}},
 	{TypeAssigned, FromDaemon, "A private port, now the requester's alone.", []Field{

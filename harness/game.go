@@ -49,6 +49,19 @@ type Config struct {
 	// Fetch downloads a URL for ns.wget: the HTTP status and body. Nil
 	// selects a GET with a 30 s timeout.
 	Fetch func(url string) (status int, body string, err error)
+	// Watch, if set, is told what happens to processes, after the game's
+	// own bookkeeping: a fault injector's or a checker's view.
+	Watch Watch
+}
+
+// Watch is what an observer of the process table is told; each field may
+// be nil. Started may end the process, but through the clock (After 0),
+// as a script that dies at once does: exec still returns its pid.
+type Watch struct {
+	Started func(p *world.Process)
+	Ended   func(p *world.Process, reason world.ExitReason)
+	// NoRAM is a start refused for lack of RAM: need and free GB.
+	NoRAM func(script, host string, need, free float64)
 }
 
 // Game is one emulated game. It is single-threaded: drive it from one
@@ -129,6 +142,7 @@ func New(cfg Config) (*Game, error) {
 		OnStart:       g.onStart,
 		OnExit:        g.onExit,
 		OnAtExitError: func(p *world.Process, id string, err error) { g.logf(p.Pid, "atExit %q failed: %v", id, err) },
+		OnNoRAM:       cfg.Watch.NoRAM,
 	})
 	if err != nil {
 		return nil, err

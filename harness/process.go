@@ -55,6 +55,9 @@ func (g *Game) onStart(p *world.Process) {
 	// The game compiles the module and calls main asynchronously: exec
 	// returns the pid first.
 	g.Clock.After(0, func() { g.startScript(proc) })
+	if g.cfg.Watch.Started != nil {
+		g.cfg.Watch.Started(p)
+	}
 }
 
 func (g *Game) startScript(p *process) {
@@ -113,6 +116,9 @@ func (g *Game) onExit(p *world.Process, reason world.ExitReason) {
 		pw.promise, pw.resolve = nil, nil
 	}
 	proc.waits = nil
+	if g.cfg.Watch.Ended != nil {
+		g.cfg.Watch.Ended(p, reason)
+	}
 }
 
 func (p *process) log(line string) { p.g.log(p.Pid, line) }

@@ -51,7 +51,7 @@ func (e *Engine) owned(pid Pid, reply Port, rid int64, id AllocID) *alloc {
 		e.reject(pid, reply, rid, CodeUnknown, "allocation "+itoa(int64(id))+" is unknown")
 		return nil
 	}
-	if a.owner != pid {
+	if a.owner != pid || a.orphan { // an orphan's owner is dead: whoever writes its pid is not it
 		e.reject(pid, reply, rid, CodeNotOwner, "pid "+itoa(int64(pid))+" does not own allocation "+itoa(int64(id)))
 		return nil
 	}
@@ -272,6 +272,9 @@ func (e *Engine) free(a *alloc) {
 	if i, ok := slices.BinarySearchFunc(e.order, a.id, cmpAllocID); ok {
 		e.order = slices.Delete(e.order, i, i+1)
 	}
+	if a.orphan {
+		return // its owner was let go when it died
+	}
 	if e.owners[a.owner]--; e.owners[a.owner] <= 0 {
 		delete(e.owners, a.owner)
 	}
@@ -301,7 +304,8 @@ func (e *Engine) report(rid int64) StatusReport {
 	}
 	for _, a := range e.order {
 		r.Allocs = append(r.Allocs, AllocReport{
-			Alloc: a.id, Pid: a.owner, Script: a.script, Priority: a.prio, Seat: a.opts.Seat, Granted: e.snapshot(a, 0),
+			Alloc: a.id, Pid: a.owner, Script: a.script, Priority: a.prio, Seat: a.opts.Seat, Orphan: a.orphan,
+			Claimed: a.claimed(), Granted: e.snapshot(a, 0),
 		})
 	}
 	return r

@@ -95,6 +95,10 @@ type AllocReport struct {
 	Script   string
 	Priority int
 	Seat     bool // asked for as a seat: the owner's own process runs in it
+	// Orphan: the owner died while its workers ran; it holds only what
+	// they use (Claimed), until the last ends.
+	Orphan  bool
+	Claimed ram.Amount
 	Granted
 }
 

@@ -872,7 +872,19 @@ func (w *world) checkBooks() {
 	}
 	owners := map[Pid]int{}
 	for _, a := range e.order {
-		owners[a.owner]++
+		if !a.orphan {
+			owners[a.owner]++
+			continue
+		}
+		// An orphan holds only what its live workers use.
+		if len(a.claims) == 0 {
+			w.fatalf("orphan alloc %d has no claims left", a.id)
+		}
+		for _, c := range a.held {
+			if spare := a.heldOn(c.Host) - a.claimedOn[c.Host]; spare >= c.Size {
+				w.fatalf("orphan alloc %d holds %v on %s its workers do not use", a.id, spare, c.Host)
+			}
+		}
 	}
 	if !maps.Equal(owners, e.owners) {
 		w.fatalf("owners %v, allocations say %v", e.owners, owners)
@@ -933,7 +945,9 @@ func (w *world) checkTick(listed []WorkerState) {
 }
 
 // finish delivers everything, checks that every answer arrived, then
-// kills every owner and checks that one tick frees everything.
+// kills every owner and checks that one tick frees everything but what
+// running workers use (orphans), and that a tick after the workers die
+// frees that too.
 func (w *world) finish() {
 	for range 4 {
 		w.perform(1)
@@ -954,6 +968,16 @@ func (w *world) finish() {
 	}
 	for _, o := range w.liveOwners() {
 		w.kill(o.pid)
+	}
+	w.tick(true)
+	w.checkBooks()
+	for _, a := range w.e.order {
+		if !a.orphan {
+			w.fatalf("alloc %d of dead pid %d is no orphan", a.id, a.owner)
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(w.workers)) {
+		w.kill(p)
 	}
 	w.tick(true)
 	w.checkBooks()

@@ -93,6 +93,10 @@ type alloc struct {
 	changed bool // holdings changed during the current tick
 
 	regrowAt int64 // game time, ms, before which it is not grown (RegrowAfter)
+
+	// orphan: the owner died while workers claimed RAM here; only their
+	// chunks are held, until the last of them ends.
+	orphan bool
 }
 
 func cmpChunks(x, y Chunks) int {
@@ -131,6 +135,15 @@ func (a *alloc) countSize(size ram.Amount) int {
 		}
 	}
 	return n
+}
+
+// claimed is the RAM the allocation's live claims use.
+func (a *alloc) claimed() ram.Amount {
+	var sum ram.Amount
+	for _, v := range a.claimedOn {
+		sum += v
+	}
+	return sum
 }
 
 // total is all the RAM the allocation holds.

@@ -17,6 +17,11 @@ func (e *Engine) stepTick(ev Tick) error {
 		return err
 	}
 	e.now = ev.Now
+	// Workers first: an owner that died with some of its workers keeps
+	// chunks only for those still running.
+	for _, pid := range ev.Dead {
+		e.buryClaim(pid)
+	}
 	for _, pid := range ev.Dead {
 		e.bury(pid)
 	}
@@ -83,26 +88,43 @@ func checkTick(ev Tick) error {
 	return nil
 }
 
-// bury applies one death: a worker's claim ends; an owner's allocations
-// end, and nothing more is said to it.
+// bury applies one death: a worker's claim ends (and an orphaned
+// allocation with it, when that was its last); an owner's allocations end,
+// and nothing more is said to it. An allocation whose workers outlive
+// their owner (the parts of a batch run on when their task ends, so the
+// batch lands whole) is orphaned instead: its unclaimed chunks go back at
+// once, the chunks its live workers use stay held until they end. Freeing
+// those too would leave RAM in use that no allocation accounts for: the
+// allocator would soon grant it again and the new owner's start fail.
 func (e *Engine) bury(pid Pid) {
-	if c := e.claims[pid]; c != nil {
-		e.endClaim(c, true)
-	}
+	e.buryClaim(pid)
 	if e.owners[pid] > 0 {
-		var freed ram.Amount
-		var ids []string
-		for i := 0; i < len(e.order); {
+		var freed, gaveBack, kept ram.Amount
+		var ids, orphans []string
+		for i := 0; i < len(e.order); i++ {
 			a := e.order[i]
-			if a.owner != pid {
-				i++
+			if a.owner != pid || a.orphan {
+				continue
+			}
+			if len(a.claims) > 0 {
+				gaveBack += e.orphan(a)
+				kept += a.total()
+				orphans = append(orphans, itoa(int64(a.id)))
 				continue
 			}
 			freed += a.total()
 			ids = append(ids, itoa(int64(a.id)))
 			e.free(a) // removes e.order[i]
+			i--
 		}
-		e.logf("pid " + itoa(int64(pid)) + " died: freed alloc " + strings.Join(ids, ",") + " (" + freed.String() + ")")
+		var said []string
+		if len(ids) > 0 {
+			said = append(said, "freed alloc "+strings.Join(ids, ",")+" ("+freed.String()+")")
+		}
+		if len(orphans) > 0 {
+			said = append(said, "kept alloc "+strings.Join(orphans, ",")+" for its running workers ("+kept.String()+" held, "+gaveBack.String()+" freed)")
+		}
+		e.logf("pid " + itoa(int64(pid)) + " died: " + strings.Join(said, "; "))
 	}
 	e.pending = slices.DeleteFunc(e.pending, func(r Request) bool {
 		if r.Pid == pid {
@@ -112,6 +134,76 @@ func (e *Engine) bury(pid Pid) {
 		return false
 	})
 	e.dropLetters(pid)
+}
+
+// buryClaim ends the claim of a worker that died; an orphaned allocation
+// gives back what its remaining workers do not use, and ends with the
+// last of them.
+func (e *Engine) buryClaim(pid Pid) {
+	c := e.claims[pid]
+	if c == nil {
+		return
+	}
+	a := c.alloc
+	e.endClaim(c, true)
+	switch {
+	case !a.orphan:
+	case len(a.claims) == 0:
+		e.logf("alloc " + itoa(int64(a.id)) + " of dead pid " + itoa(int64(a.owner)) + ": its last worker ended, freed (" + a.total().String() + ")")
+		e.free(a)
+	default:
+		e.trim(a)
+	}
+}
+
+// orphan keeps of a, whose owner died, only the chunks its live claims
+// use, and returns the RAM it gave back. It never grows again, says
+// nothing to anyone, and ends with its last claim (buryClaim).
+func (e *Engine) orphan(a *alloc) ram.Amount {
+	before := a.total()
+	a.orphan = true
+	a.desired = 0
+	a.opts.Growable = false
+	a.reply = 0
+	a.changed = false
+	e.killStreams(a)
+	if e.owners[a.owner]--; e.owners[a.owner] <= 0 {
+		delete(e.owners, a.owner)
+	}
+	e.watch.remove(a.owner)
+	e.trim(a)
+	return before - a.total()
+}
+
+// trim gives back the chunks of an orphan its live claims do not need:
+// per host, it keeps the largest chunks until the claims there are
+// covered.
+func (e *Engine) trim(a *alloc) {
+	for i := 0; i < len(a.held); {
+		host := a.held[i].Host
+		j := i
+		for j < len(a.held) && a.held[j].Host == host {
+			j++
+		}
+		runs := slices.Clone(a.held[i:j])
+		slices.SortFunc(runs, func(x, y Chunks) int { return cmp.Compare(y.Size, x.Size) })
+		need := a.claimedOn[host]
+		h := e.hosts[host]
+		for _, run := range runs {
+			keep := 0
+			for keep < run.Count && need > 0 {
+				keep++
+				need -= run.Size
+			}
+			if k := run.Count - keep; k > 0 && h != nil {
+				a.take(h, run.Size, k)
+			}
+		}
+		// take removed emptied runs: find where this host's runs end now.
+		for i < len(a.held) && a.held[i].Host == host {
+			i++
+		}
+	}
 }
 
 // observe records a worker's state.

@@ -260,7 +260,7 @@ export const CODES = Object.freeze([
  * @property {"report"} t
  * @property {number} rid request id chosen by the sender, echoed in the answer
  * @property {Array<object>} workers {host, max, usable, allocated, claimed, foreign} in GB
- * @property {Array<object>} allocs {alloc, pid, script, prio, seat, chunk, desired, held, seq}; seat: the owner's own process runs in it
+ * @property {Array<object>} allocs {alloc, pid, script, prio, seat, orphan, claimed, chunk, desired, held, seq}; seat: the owner's own process runs in it; orphan: the owner died and its running workers (claimed GB) keep these chunks until they end
  * @property {number} ports private ports leased
  */
 
