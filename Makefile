@@ -13,7 +13,7 @@ CORE_SRC := $(shell find core bridge wasm -name '*.go' -not -name '*_test.go') g
 WASM_GO := go1.26.8
 DIST    := dist
 
-.PHONY: all wasm bundle dist check-dist sim test test-go test-js test-wasm test-browser vet purity gen check-gen bench fuzz clean
+.PHONY: all wasm bundle dist check-dist sim soak test test-go test-js test-wasm test-browser vet purity gen check-gen bench fuzz clean
 
 all: bundle
 
@@ -41,6 +41,13 @@ check-dist: $(WASM)
 ## sim: the default simulated game run (real scripts, real module)
 sim: $(WASM)
 	$(GO) run ./cmd/ramfarm sim --wasm $(WASM)
+
+## soak: seeded fault runs (SOAK_RUNS of them, 1000 by default: about half an
+## hour on 2 cores) with every invariant checked; SOAK_SEED is the first seed
+SOAK_RUNS ?= 1000
+SOAK_SEED ?= 1
+soak: $(WASM)
+	$(GO) run ./cmd/ramfarm soak --wasm $(WASM) --runs $(SOAK_RUNS) --seed $(SOAK_SEED)
 
 ## test: everything CI checks but test-browser
 test: purity check-gen vet bundle check-dist test-go test-js test-wasm

@@ -78,11 +78,18 @@ func soakCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "soak:", err)
 		return 1
 	}
+	// The flags that shape a run, so a violation's seed replays it.
+	replay := "ramfarm soak --runs 1 --trace --seed SEED"
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "duration" || f.Name == "every" || f.Name == "faults" {
+			replay += " --" + f.Name + " " + f.Value.String()
+		}
+	})
 	if *asJSON {
 		b, _ := json.Marshal(s)
 		fmt.Fprintln(stdout, string(b))
 	} else {
-		printSoak(stdout, s)
+		printSoak(stdout, s, replay)
 	}
 	if len(s.Violations) > 0 {
 		return 1
@@ -98,7 +105,7 @@ func kindList() string {
 	return strings.Join(out, ",")
 }
 
-func printSoak(w io.Writer, s soak.Summary) {
+func printSoak(w io.Writer, s soak.Summary, replay string) {
 	total := 0
 	for _, n := range s.Faults {
 		total += n
@@ -117,7 +124,7 @@ func printSoak(w io.Writer, s soak.Summary) {
 	if len(s.Violations) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nviolations (replay one with: ramfarm soak --runs 1 --seed SEED --trace):")
+	fmt.Fprintf(w, "\nviolations (replay one with: %s):\n", replay)
 	seeds := map[uint64]bool{}
 	for _, v := range s.Violations {
 		fmt.Fprintf(w, "  seed %d %s\n", v.Seed, v.Violation)

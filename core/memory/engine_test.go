@@ -600,8 +600,10 @@ func TestEngine_snapshot_cores(t *testing.T) {
 
 // TestEngine_daemonSeat: with every chunk held, a daemon's seat (a seat at
 // DaemonPriority or above) takes a chunk no worker uses from a
-// lower-priority allocation; a seat below that, or a host where live
-// claims pin everything, is refused as before.
+// lower-priority allocation: revoked on one tick, kept for the seat, and
+// granted on the next, once the game shows whether the owner started a
+// worker in it before it heard (then another is taken). A seat below that,
+// or a host where live claims pin everything, is refused as before.
 func TestEngine_daemonSeat(t *testing.T) {
 	setup := func(claimAll bool) *Engine {
 		e, err := New(Config{})
@@ -626,29 +628,48 @@ func TestEngine_daemonSeat(t *testing.T) {
 		}
 		return a.countSize(4 * ram.GB)
 	}
+	// raced is host a all in use, no claim explaining it: the task started
+	// workers in all four chunks, the one revoked on the tick before too,
+	// before it heard. The seat would not fit; nothing more is revoked.
+	raced := []WorkerState{{Host: "a", Rooted: true, MaxRAM: 16 * ram.GB, UsedRAM: 16 * ram.GB, Cores: 1}}
 	tests := []struct {
 		name     string
 		claimAll bool
 		prio     int
 		seat     bool
-		granted  bool
+		race     bool
+		ticks    int // ticks before the grant (0: never granted)
+		left     int // chunks the task holds at the end
 	}{
-		{"daemon seat", false, DaemonPriority, true, true},
-		{"task seat below the daemons'", false, DaemonPriority - 1, true, false},
-		{"daemon priority but no seat", false, DaemonPriority, false, false},
-		{"every chunk claimed", true, DaemonPriority, true, false},
+		{"daemon seat", false, DaemonPriority, true, false, 2, 3},
+		{"daemon seat, a worker raced into the room", false, DaemonPriority, true, true, 0, 3},
+		{"task seat below the daemons'", false, DaemonPriority - 1, true, false, 0, 4},
+		{"daemon priority but no seat", false, DaemonPriority, false, false, 0, 4},
+		{"every chunk claimed", true, DaemonPriority, true, false, 0, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := setup(tt.claimAll)
 			must(t, e, Request{Rid: 9, Pid: 20, Reply: 120, ChunkSize: 4 * ram.GB, Count: 1, Priority: tt.prio, Options: Options{Seat: tt.seat}})
-			must(t, e, Tick{Now: 3})
-			sends := strings.Join(sendsOf(e), "\n")
-			if got := strings.Contains(sends, "120 Granted"); got != tt.granted {
-				t.Fatalf("granted %v, want %v:\n%s", got, tt.granted, sends)
+			granted := 0
+			for tick := 1; tick <= 3 && granted == 0; tick++ {
+				ev := Tick{Now: int64(2 + tick)}
+				if tt.race && tick >= 2 {
+					ev.Workers = raced
+				}
+				must(t, e, ev)
+				sends := strings.Join(sendsOf(e), "\n")
+				if strings.Contains(sends, "120 Granted") {
+					granted = tick
+				} else if strings.Contains(sends, "120 Refused") {
+					break
+				}
 			}
-			if want := map[bool]int{true: 3, false: 4}[tt.granted]; held(e, 1) != want {
-				t.Errorf("the task's allocation holds %d chunks, want %d", held(e, 1), want)
+			if granted != tt.ticks {
+				t.Fatalf("granted on tick %d, want %d (0: never)", granted, tt.ticks)
+			}
+			if held(e, 1) != tt.left {
+				t.Errorf("the task's allocation holds %d chunks, want %d", held(e, 1), tt.left)
 			}
 		})
 	}

@@ -22,6 +22,14 @@ type host struct {
 	allocated ram.Amount // sum of every chunk held here
 	claimed   ram.Amount // sum of live claims here
 	cordoned  bool       // no new chunks here (the host is being vacated)
+	// seatRoom is room makeRoom freed for a daemon's seat, kept from every
+	// other grant until seatRoomUntil (game ms). The seat is granted a
+	// tick later: by then the owners whose chunks were revoked have heard
+	// of it, and the game's used RAM shows any worker one of them started
+	// in those chunks before it heard (granting at once raced them: the
+	// seat's start then failed for lack of RAM).
+	seatRoom      ram.Amount
+	seatRoomUntil int64
 	// over is set while live claims pin more than the host can hold
 	// (it shrank under running workers): said once, and again when over.
 	over bool
@@ -51,13 +59,13 @@ const ClaimGrace = 2000
 // that never draws again. This way a disagreement costs a round a second.
 const RegrowAfter = 1000
 
-// free is what can still be granted here; 0 while the host is
-// over-committed.
+// free is what can still be granted here, but for room set aside for a
+// seat; 0 while the host is over-committed.
 func (h *host) free() ram.Amount {
-	if h.cordoned || h.allocated >= h.usable {
+	if h.cordoned || h.allocated+h.seatRoom >= h.usable {
 		return 0
 	}
-	return h.usable - h.allocated
+	return h.usable - h.allocated - h.seatRoom
 }
 
 // claim is RAM a worker process uses inside an allocation's chunks.

@@ -42,15 +42,21 @@ func (e *Engine) stepTick(ev Tick) error {
 		e.reportOver(h)
 	}
 	e.grow()
+	e.offerChanged()
+	e.serve()
+	e.offerChanged() // chunks revoked to seat a daemon: their owners hear now
+	e.flushDue()
+	return nil
+}
+
+// offerChanged sends a snapshot of every allocation whose holdings changed.
+func (e *Engine) offerChanged() {
 	for _, a := range e.order {
 		if a.changed && a.reply != 0 {
 			a.changed = false
 			e.offer(a, a.reply, 0)
 		}
 	}
-	e.serve()
-	e.flushDue()
-	return nil
 }
 
 // checkTick finds what makes a Tick unusable before anything changes.
@@ -255,6 +261,9 @@ func (e *Engine) remove(name string) {
 // foreign (it would eat the player's reserve) nor grantable. Use inside
 // granted, unclaimed chunks is forgiven for ClaimGrace (see host).
 func (e *Engine) refresh(h *host, now int64) {
+	if now >= h.seatRoomUntil {
+		h.seatRoom = 0
+	}
 	var self ram.Amount
 	if h.name == e.selfHost {
 		self = e.selfRAM
@@ -400,10 +409,15 @@ func (e *Engine) serve() {
 		case r.Shrinkable:
 			got = e.place(a, r.Count)
 			a.desired = got
-		default:
-			if e.room(r.ChunkSize, r.Count) < r.Count && r.Seat && r.Priority >= DaemonPriority {
-				e.makeRoom(r.ChunkSize, r.Count, r.Priority)
+		case r.Seat && r.Priority >= DaemonPriority:
+			var wait bool
+			if got, wait = e.placeSeat(a, r); wait {
+				e.pending = append(e.pending, r)
+				e.watch.add(r.Pid)
+				continue
 			}
+			a.desired = got
+		default:
 			if e.room(r.ChunkSize, r.Count) >= r.Count {
 				got = e.place(a, r.Count)
 			}
@@ -438,23 +452,60 @@ func (e *Engine) serve() {
 // of lower priority, as a host that shrank would.
 const DaemonPriority = 1 << 30
 
+// seatRoomHold is how long, in ms, room made for a daemon's seat is kept
+// for it: the tick that grants it, and the requester's retry after a
+// refusal.
+const seatRoomHold = 3000
+
+// placeSeat places a daemon's seat: in free RAM or room set aside for
+// seats. With neither, it makes room (revoking unclaimed chunks below the
+// seat's priority), sets it aside, and says to wait: the request is
+// served on the next tick.
+func (e *Engine) placeSeat(a *alloc, r Request) (got int, wait bool) {
+	aside := map[*host]ram.Amount{}
+	for _, h := range e.hostList {
+		if h.seatRoom > 0 {
+			aside[h], h.seatRoom = h.seatRoom, 0
+			e.maxFree = max(e.maxFree, h.free())
+		}
+	}
+	if e.room(r.ChunkSize, r.Count) >= r.Count {
+		got = e.place(a, r.Count)
+	} else if made := e.makeRoom(r.ChunkSize, r.Count, r.Priority); len(made) > 0 {
+		for _, h := range made {
+			aside[h] = max(aside[h], min(h.free(), r.ChunkSize.Times(r.Count)))
+			h.seatRoomUntil = e.now + seatRoomHold
+		}
+		wait = true
+	}
+	for h, room := range aside {
+		h.seatRoom = max(0, room-a.heldOn(h.name))
+	}
+	return got, wait
+}
+
 // makeRoom revokes unclaimed chunks of allocations below prio, on the
 // hosts that can then hold count chunks of size, one host at a time,
-// until there is room for them all or nothing more can be taken.
-func (e *Engine) makeRoom(size ram.Amount, count, prio int) {
+// until there is room for them all or nothing more can be taken. It
+// returns the hosts it freed room on.
+func (e *Engine) makeRoom(size ram.Amount, count, prio int) []*host {
+	var made []*host
 	for _, h := range e.hostList {
 		if e.room(size, count) >= count {
-			return
+			break
 		}
 		if !h.rooted || h.cordoned || h.usable < size {
 			continue
 		}
+		// Unclaimed chunks, less what the game shows in use there that no
+		// claim explains yet (workers whose claims are on their way).
 		var spare ram.Amount
 		for _, a := range e.order {
 			if a.prio < prio {
 				spare += a.heldOn(h.name) - a.claimedOn[h.name]
 			}
 		}
+		spare = max(spare-h.forgiven, 0)
 		if h.allocated-spare+size > h.usable {
 			continue
 		}
@@ -465,8 +516,10 @@ func (e *Engine) makeRoom(size ram.Amount, count, prio int) {
 		e.revokeBelow(h, prio)
 		h.usable = usable
 		e.maxFree = max(e.maxFree, h.free())
-		e.logf("room for a daemon's seat of " + size.String() + " made on " + h.name)
+		made = append(made, h)
+		e.logf("room for a daemon's seat of " + size.String() + " made on " + h.name + ", kept for it until the next tick")
 	}
+	return made
 }
 
 // reportOver says when a host holds more than it can: live workers pin

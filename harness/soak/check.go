@@ -83,10 +83,20 @@ func (r *runner) chunkRAM() map[string]float64 {
 func (r *runner) checkReport(rep *memdreport.Report, a *asked) {
 	now := r.now()
 	nowRAM := r.chunkRAM()
+	// A chunk a claim uses in part cannot be revoked: an allocation may
+	// hold up to a chunk more than its claims on a host that shrank.
+	partial := map[string]float64{}
+	for _, al := range rep.Allocs {
+		for _, h := range al.Held {
+			host, _ := h[0].(string)
+			gb, _ := h[1].(float64)
+			partial[host] += gb
+		}
+	}
 	for _, w := range rep.Workers {
 		s := r.g.World.Server(w.Host)
 		excused := r.excused[w.Host] > now
-		over := w.Allocated > max(w.Usable, w.Claimed)+eps
+		over := w.Allocated > max(w.Usable, w.Claimed+partial[w.Host])+eps
 		if s != nil && !excused {
 			other := s.RAMUsed - nowRAM[w.Host]
 			over = over || other > s.MaxRAM-w.Allocated+eps
