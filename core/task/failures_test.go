@@ -8,18 +8,23 @@ import (
 	"ramfarm/core/hwgw"
 )
 
-// Failed starts on a host hold new work off it for a delay that doubles
-// with each failure in a row, warn once, and give the host up; a worker
-// that lands there ends the run. A worker that exits after its landed
-// message is no failure.
+// Failed starts on a host past the first in a row hold new work off it
+// for a delay that doubles with each failure, warn once, and give the
+// host up; a worker that lands there ends the run. A worker that exits
+// after its landed message is no failure, nor is one killed after a look
+// found it running, nor one the task killed; only the last two lose
+// their work.
 func TestBase_failures(t *testing.T) {
-	// outcome of one worker: started and landed, started and died, or
-	// refused by the game (pid 0).
+	// outcome of one worker: started and landed, started and died before
+	// a look found it running, refused by the game (pid 0), found running
+	// and then killed by someone else, or killed by the task.
 	type outcome int
 	const (
 		landed outcome = iota
 		died
 		refused
+		killed
+		ours
 	)
 	tests := []struct {
 		name     string
@@ -27,17 +32,22 @@ func TestBase_failures(t *testing.T) {
 		until    int64 // RetryAt after the last, relative to its time
 		warns    int   // WARN lines about workers on alpha
 		givenUp  bool
+		lost     bool // the last Exited lost its work
 	}{
-		{"landing workers", []outcome{landed, landed, landed}, 0, 0, false},
-		{"one death", []outcome{died}, RetryFirst, 0, false},
-		{"one refusal", []outcome{refused}, RetryFirst, 0, false},
-		{"deaths double the delay", []outcome{died, died}, 2 * RetryFirst, 0, false},
-		{"a warning at WarnAfter", []outcome{died, refused, died}, 4 * RetryFirst, 1, false},
-		{"one warning", []outcome{died, died, died, died, died}, 16 * RetryFirst, 1, false},
-		{"given up", []outcome{died, died, died, died, died, died}, 32 * RetryFirst, 1, true},
-		{"the delay stops growing", []outcome{died, died, died, died, died, died, died, died, died, died}, RetryMost, 1, true},
-		{"a landing ends the run", []outcome{died, died, died, died, died, died, landed}, 0, 1, false},
-		{"a landing resets the count", []outcome{died, died, landed, died, died}, 2 * RetryFirst, 0, false},
+		{"landing workers", []outcome{landed, landed, landed}, 0, 0, false, false},
+		{"one death is retried at once", []outcome{died}, 0, 0, false, true},
+		{"one refusal is retried at once", []outcome{refused}, 0, 0, false, false},
+		{"a second waits", []outcome{died, died}, RetryFirst, 0, false, true},
+		{"deaths double the delay", []outcome{died, died, died}, 2 * RetryFirst, 1, false, true},
+		{"a warning at WarnAfter", []outcome{died, refused, died}, 2 * RetryFirst, 1, false, true},
+		{"one warning", []outcome{died, died, died, died, died}, 8 * RetryFirst, 1, false, true},
+		{"given up", []outcome{died, died, died, died, died, died}, 16 * RetryFirst, 1, true, true},
+		{"the delay stops growing", []outcome{died, died, died, died, died, died, died, died, died, died}, RetryMost, 1, true, true},
+		{"a landing ends the run", []outcome{died, died, died, died, died, died, landed}, 0, 1, false, false},
+		{"a landing resets the count", []outcome{died, died, landed, died, died}, RetryFirst, 0, false, true},
+		{"killed workers are no failures", []outcome{killed, killed, killed, killed, killed, killed}, 0, 0, false, true},
+		{"a kill neither counts nor ends a run", []outcome{died, killed, died}, RetryFirst, 0, false, true},
+		{"the task's kills are no loss", []outcome{ours, ours, ours, ours, ours, ours}, 0, 0, false, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,6 +72,16 @@ func TestBase_failures(t *testing.T) {
 				} else {
 					pid++
 					accept(t, b, Started{Cmd: id, Pid: pid})
+					switch o {
+					case killed:
+						// A look finds it running, a later one gone.
+						now += 500
+						accept(t, b, Tick{Now: now, Money: 10, Security: 5})
+					case ours:
+						now += 500
+						accept(t, b, Tick{Now: now, Money: 10, Security: 5})
+						b.Kill(pid)
+					}
 					if o == landed {
 						if ev, _ := accept(t, b, Landed{Pid: pid}); ev != nil {
 							t.Fatalf("Landed reaches the engine as %s", DescribeEvent(ev))
@@ -71,6 +91,9 @@ func TestBase_failures(t *testing.T) {
 				}
 				logs = append(logs, b.Ready(0, false).Logs...)
 				b.Advance()
+			}
+			if b.Lost() != tc.lost {
+				t.Errorf("Lost() = %v after the last, want %v", b.Lost(), tc.lost)
 			}
 			if got := b.RetryAt("alpha"); (tc.until == 0 && got != 0) || (tc.until != 0 && got != now+tc.until) {
 				t.Errorf("RetryAt = %d, want %d after the last at %d", got, now+tc.until, now)
