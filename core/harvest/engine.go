@@ -114,6 +114,7 @@ type part struct {
 	threads int
 	ram     ram.Amount
 	done    bool // exited, or failed to start
+	lost    bool // its work was lost (lost.go)
 }
 
 // New builds an Engine for cfg. Its first Ready asks for the allocation

@@ -41,28 +41,22 @@ func (e *Engine) lose(pt *part) {
 		return
 	}
 	e.Logf("lost batch=" + itoa(b.id) + " op=" + pt.op.String() + " host=" + pt.host.name + " pid=" + itoa(int64(pt.pid)))
+	pt.lost = true
 	b.lost = append(b.lost, pt)
 }
 
 // recover replaces the lost parts that can be, and gives up on the
-// batches of those that no longer can (see lose).
+// batches of those that no longer can (see lose): a batch with a part
+// past saving gets no replacements for the others.
 func (e *Engine) recover() {
 	for _, b := range slices.Clone(e.flight) {
 		if len(b.lost) == 0 {
 			continue
 		}
-		late := false
-		b.lost = slices.DeleteFunc(b.lost, func(pt *part) bool {
-			switch {
-			case e.replace(pt):
-				return true
-			case e.Now() > e.deadline(pt):
-				late = true
-			}
-			return false
-		})
-		if late {
+		if slices.ContainsFunc(b.lost, func(pt *part) bool { return e.Now() > e.deadline(pt) }) {
 			e.abandon(b)
+		} else {
+			b.lost = slices.DeleteFunc(b.lost, e.replace)
 		}
 		e.settle(b)
 	}
@@ -77,12 +71,11 @@ func (e *Engine) deadline(pt *part) int64 {
 // duration is op's run time, ms, at min security and the player's level.
 func (e *Engine) duration(op hwgw.Op) float64 { return e.sizes.of(1).Duration[op] }
 
-// replace starts pt's work again if now is safe, its deadline not past,
-// and a host has the room: pt's own, or another the failure rule does not
+// replace starts pt's work again if now is safe and a host has the room: pt's own, or another the failure rule does not
 // block whose cores count the threads the same (any for a hack, whose
 // threads cores do not change).
 func (e *Engine) replace(pt *part) bool {
-	if !e.safe(e.Now()) || e.Now() > e.deadline(pt) {
+	if !e.safe(e.Now()) {
 		return false
 	}
 	fits := func(h *host) bool {
@@ -135,8 +128,7 @@ func (e *Engine) abandon(b *batch) {
 func (e *Engine) hackLands(b *batch) bool {
 	for _, p := range b.parts {
 		if p.op == hwgw.OpHack {
-			lost := p.done && p.pid == 0 || slices.Contains(b.lost, p)
-			return !lost && b.land(hwgw.OpHack, e.cfg.Spacing) <= e.Now()+e.cfg.Guard
+			return !p.lost && b.land(hwgw.OpHack, e.cfg.Spacing) <= e.Now()+e.cfg.Guard
 		}
 	}
 	return false

@@ -19,6 +19,7 @@ func TestEngine_lostPart(t *testing.T) {
 	// operations' run times; 0 is at the first look after its start.
 	type at func(slot, s int64, dur [hwgw.NumOps]float64) int64
 	start := func(int64, int64, [hwgw.NumOps]float64) int64 { return 0 }
+	const all = hwgw.NumOps // every part of the batch
 	tests := []struct {
 		name      string
 		op        hwgw.Op
@@ -30,6 +31,7 @@ func TestEngine_lostPart(t *testing.T) {
 		{"grow at start", hwgw.OpGrow, start, "replaced batch=1 op=G", false},
 		{"first weaken at start", hwgw.OpWeaken1, start, "cancelling batch=1", false},
 		{"second weaken at start", hwgw.OpWeaken2, start, "cancelling batch=1", false},
+		{"whole batch at start", all, start, "cancelling batch=1", false},
 		{"grow well before its landing", hwgw.OpGrow, func(slot, s int64, d [hwgw.NumOps]float64) int64 {
 			return slot + 2*s - int64(d[hwgw.OpGrow]) - 1000
 		}, "replaced batch=1 op=G", false},
@@ -70,10 +72,17 @@ func TestEngine_lostPart(t *testing.T) {
 				kill = w.e.Ready().Wake
 			}
 			w.run("run until=" + itoa(kill))
-			w.run("kill batch=1 op=" + tc.op.String())
+			if tc.op == all {
+				w.run("kill batch=1")
+			} else {
+				w.run("kill batch=1 op=" + tc.op.String())
+			}
 			after := w.run("run until=" + itoa(kill+2000))
 			if !contains(after, tc.want) {
 				t.Fatalf("within 2 s of the kill, no %q: %q", tc.want, after)
+			}
+			if tc.op == all && contains(after, "replaced") {
+				t.Errorf("parts of a batch past saving replaced: %q", after)
 			}
 			if strings.HasPrefix(tc.want, "cancelling") && !contains(after, "start batch=6 ") {
 				t.Errorf("the cancelled batch's chunks start no new batch within 2 s: %q", after)
