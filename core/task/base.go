@@ -23,7 +23,8 @@ import (
 type Base[W any] struct {
 	cfg Config
 
-	ticked   bool // a Tick arrived
+	ticked   bool  // a Tick arrived
+	ticks    int64 // Ticks so far: the shell's rounds
 	now      int64
 	money    float64
 	security float64
@@ -149,6 +150,7 @@ func (b *Base[W]) Accept(ev Event, check func(Event) error) (Event, W, error) {
 	switch ev := ev.(type) {
 	case Tick:
 		b.ticked, b.now, b.money, b.security = true, ev.Now, ev.Money, ev.Security
+		b.ticks++
 	case Held:
 		if b.held && (ev.Seq < b.seq || (ev.Seq == b.seq && ev.Answered <= b.answered)) {
 			return nil, w, nil

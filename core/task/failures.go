@@ -21,6 +21,12 @@ import (
 // and its heartbeat names it, so the selector keeps work off it for a
 // while.
 //
+// Failures are counted by round (the shell's, one Tick each): the
+// workers found dead together, or refused together, are one try of the
+// host. A player who kills a host's young workers at once costs it one
+// failure, not one per worker, and a host where everything dies is given
+// up after GiveUpAfter rounds of tries, whatever their size.
+//
 // A worker found running at a look after its start and gone without its
 // landed message later was killed (by the player, a script, a host being
 // emptied): that says nothing of the host, so it is no failure and ends
@@ -36,7 +42,8 @@ const (
 
 // hostFailures is a host's run of failed starts.
 type hostFailures struct {
-	row    int   // failed starts in a row
+	row    int   // rounds with failed starts in a row
+	round  int64 // the round of the last (Base.ticks)
 	until  int64 // no start before this, game time
 	warned bool
 }
@@ -84,8 +91,8 @@ func (b *Base[W]) RetryAt(host string) int64 {
 	return 0
 }
 
-// GivenUp lists the hosts the task left after GiveUpAfter failed starts
-// in a row, sorted.
+// GivenUp lists the hosts the task left after GiveUpAfter rounds of
+// failed starts in a row, sorted.
 func (b *Base[W]) GivenUp() []string { return b.givenUp }
 
 // failed counts a failed start on host: why says what happened.
@@ -95,6 +102,10 @@ func (b *Base[W]) failed(host, why string) {
 		f = &hostFailures{}
 		b.failures[host] = f
 	}
+	if f.row > 0 && f.round == b.ticks {
+		return // this round's try of host is counted
+	}
+	f.round = b.ticks
 	f.row++
 	delay := int64(0)
 	if f.row > 1 {

@@ -89,6 +89,8 @@ func TestBase_failures(t *testing.T) {
 					}
 					accept(t, b, Exited{Pid: pid})
 				}
+				// The round ends; the next outcome is the next round's.
+				accept(t, b, Tick{Now: now, Money: 10, Security: 5})
 				logs = append(logs, b.Ready(0, false).Logs...)
 				b.Advance()
 			}
@@ -114,5 +116,31 @@ func TestBase_failures(t *testing.T) {
 				t.Error("another host is blocked")
 			}
 		})
+	}
+}
+
+// The workers found dead in one round are one try of their host: four
+// at once cost it one failure, and the next round's four a second.
+func TestBase_failuresByRound(t *testing.T) {
+	b := newBase(t, Config{})
+	accept(t, b, Tick{Now: 1000, Money: 10, Security: 5})
+	b.Ask(175, 16)
+	accept(t, b, Held{Seq: 1, Answered: 1, Desired: 16, Chunks: []Chunk{{Host: "alpha", Size: 175, Count: 16}}})
+	pid := Pid(100)
+	for round, want := range []int64{0, RetryFirst} {
+		var pids []Pid
+		for range 4 {
+			id := b.Start(rec{"alpha"}, Start{Action: hwgw.ActionWeaken, Host: "alpha", Threads: 1, RAM: 175})
+			pid++
+			accept(t, b, Started{Cmd: id, Pid: pid})
+			pids = append(pids, pid)
+		}
+		for _, p := range pids {
+			accept(t, b, Exited{Pid: p})
+		}
+		if got := b.RetryAt("alpha"); (want == 0 && got != 0) || (want != 0 && got != 1000+want) {
+			t.Errorf("round %d: RetryAt = %d, want %d", round, got, 1000+want)
+		}
+		accept(t, b, Tick{Now: 1000, Money: 10, Security: 5})
 	}
 }
