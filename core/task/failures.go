@@ -119,12 +119,12 @@ func (b *Base[W]) failed(host, why string) {
 		b.leaving[host] = true
 		if i, found := slices.BinarySearch(b.givenUp, host); !found {
 			b.givenUp = slices.Insert(b.givenUp, i, host)
-			b.Logf("WARN giving up " + host + ": " + strconv.Itoa(f.row) + " workers in a row " + why + "; it is tried again every " +
+			b.Logf("WARN giving up " + host + ": its workers " + why + " in " + strconv.Itoa(f.row) + " tries in a row; it is tried again every " +
 				strconv.Itoa(RetryMost/1000) + " s at most")
 		}
 	case f.row >= WarnAfter && !f.warned:
 		f.warned = true
-		b.Logf("WARN workers on " + host + " " + why + " (" + strconv.Itoa(f.row) + " in a row; the terminal or the worker's log has the game's reason): retrying in " +
+		b.Logf("WARN workers on " + host + " " + why + " (" + strconv.Itoa(f.row) + " tries in a row; the terminal or the worker's log has the game's reason): retrying in " +
 			strconv.FormatInt(delay/1000, 10) + " s, and less often after each failure")
 	}
 }
