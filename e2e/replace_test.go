@@ -134,16 +134,7 @@ func TestKilledWorkersReplaced_harvest(t *testing.T) {
 	var trace []string
 	hosts := []string{"w1", "w2"}
 	g, memd := newTracedGame(t, &trace, server{"w1", 64, true}, server{"w2", 64, true})
-	target := world.NewServer(world.ServerParams{Hostname: harvestHost, MoneyAvailable: 2.5e6, HackDifficulty: 15,
-		ServerGrowth: 20, RequiredHackingSkill: 10, AdminRights: true})
-	target.Links = []string{"home"}
-	target.MoneyAvailable, target.HackDifficulty = target.MoneyMax, target.MinDifficulty
-	if err := g.World.AddServer(target); err != nil {
-		t.Fatal(err)
-	}
-	if err := g.World.Player().SetHackingLevel(1000); err != nil {
-		t.Fatal(err)
-	}
+	joesTarget(t, g)
 	hv, err := g.Exec("ramfarm/harvest.js", "home", 1, harvestHost, "--ram", 90, "--spacing", 500)
 	if err != nil {
 		t.Fatal(err)
