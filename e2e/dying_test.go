@@ -13,9 +13,9 @@ import (
 // drive a task into re-execing them in a loop: in the game that freezes
 // the page. Here every till and sow worker throws at start. The clock
 // keeps advancing (a frozen run fails the run helper with ErrFrozen), the
-// task execs a few times with growing pauses after the first retry, warns once, gives the host
-// up once, and the logs stay short; memd answers the un-claims of workers
-// it already saw die without a word.
+// task retries once at once and then with growing pauses, warns once,
+// gives the host up once, and the logs stay short; memd answers the
+// un-claims of workers it already saw die without a word.
 func TestDyingWorkers(t *testing.T) {
 	for _, kind := range []string{"till", "sow"} {
 		t.Run(kind, func(t *testing.T) {
