@@ -69,6 +69,7 @@ type Game struct {
 	rng            *rand.Rand
 
 	procs    map[int64]*process
+	onStarts []func(pid int64, host, script string)
 	ramCache map[ramKey]ramEntry
 	terminal []string
 	faults   []error
@@ -228,6 +229,18 @@ func (g *Game) Kill(pid int64) bool {
 	var ok bool
 	g.guarded(func() { ok = g.World.Kill(pid) }) // atExit handlers run JS
 	return ok
+}
+
+// OnStart adds fn to the hooks that run as each script begins: after
+// exec has returned its pid and the game would call its main, before
+// main runs, in the order added. A hook may end the process (Kill): the
+// script then never runs, as one that dies the moment it starts (a
+// missing ns call, a crash in its first line), while its starter holds a
+// pid that is gone by its next look. It is the harness's seam for fault
+// injection (harness/soak) and tests; the hooks see every process,
+// ramfarm's daemons included, and pick by host and script.
+func (g *Game) OnStart(fn func(pid int64, host, script string)) {
+	g.onStarts = append(g.onStarts, fn)
 }
 
 // Terminal returns the terminal's lines (tprint, uncaught errors).

@@ -58,6 +58,12 @@ func (g *Game) onStart(p *world.Process) {
 }
 
 func (g *Game) startScript(p *process) {
+	for _, fn := range g.onStarts {
+		if p.dead {
+			return
+		}
+		fn(p.Pid, p.Host, p.Filename)
+	}
 	if p.dead {
 		return
 	}
