@@ -137,7 +137,8 @@ func TestTask_till(t *testing.T) {
 }
 
 // A harvest through the wire: its allocation, a batch's starts with the
-// time each should begin and land, a failed start, a stop, the drain; the
+// time each should begin and land, a failed start replaced in time, a
+// stop, the drain; the
 // money its hack worker took (and not what grow and weaken returned) is
 // what it says it earned.
 func TestTask_harvest(t *testing.T) {
@@ -156,22 +157,24 @@ func TestTask_harvest(t *testing.T) {
 	if !strings.HasPrefix(got, want) || !strings.Contains(got, `"log":["granted 16 on alpha","start batch=1 slot=100470 threads=12/1/2/1 on H:alphax12 W1:alphax1 G:alphax2 W2:alphax1"]`) {
 		t.Fatalf("after the grant:\n%s\nwant prefix:\n%s", got, want)
 	}
-	got = stepJSON(t, s, `[{"k":"started","id":3,"pid":11},{"k":"started","id":4,"pid":12},{"k":"started","id":5,"pid":13},`+
-		`{"k":"started","id":6,"pid":0},{"k":"msg","body":{"t":"stop"}},{"k":"tick","now":1000,"money":1750000,"sec":1}]`)
-	for _, w := range []string{`"pids batch=1 H:11 W1:12 G:13 W2:0"`, `"exec failed batch=1 op=W2 host=alpha"`, `"mode filling -> rebalancing"`,
-		`"mode rebalancing -> draining"`, `{"c":"ask","id":8,"msg":{"t":"resize","pid":8,"chunk":1.75,"count":0,"prio":4}}`,
-		`{"c":"ask","id":9,"msg":{"t":"release","pid":8,"host":"alpha","chunk":1.75,"count":1}}`, `"stopping":true`} {
+	got = stepJSON(t, s, `[{"k":"started","id":3,"pid":11},{"k":"started","id":4,"pid":12},{"k":"started","id":5,"pid":0},`+
+		`{"k":"started","id":6,"pid":14},{"k":"msg","body":{"t":"stop"}},{"k":"tick","now":1000,"money":1750000,"sec":1}]`)
+	for _, w := range []string{`"pids batch=1 H:11 W1:12 G:0 W2:14"`, `"exec failed batch=1 op=G host=alpha"`, `"mode filling -> draining"`,
+		`{"c":"ask","id":8,"msg":{"t":"resize","pid":8,"chunk":1.75,"count":0,"prio":4}}`,
+		`{"c":"start","id":9,"script":"ramfarm/w/grow.js","host":"alpha","threads":2,"ram":3.5,"at":20170,"land":100570,"keep":true}`,
+		`"replaced batch=1 op=G on alphax2"`, `"stopping":true`} {
 		if !strings.Contains(got, w) {
 			t.Errorf("stop: lacks %s\n%s", w, got)
 		}
 	}
-	got = stepJSON(t, s, `[{"k":"msg","body":{"t":"landed","pid":11,"r":51234.5}},{"k":"msg","body":{"t":"landed","pid":12,"r":0.05}},{"k":"msg","body":{"t":"landed","pid":13,"r":1.02}},`+
-		`{"k":"exited","pid":11},{"k":"exited","pid":12},{"k":"exited","pid":13},`+
+	stepJSON(t, s, `[{"k":"started","id":9,"pid":15},{"k":"tick","now":1001,"money":1750000,"sec":1}]`)
+	got = stepJSON(t, s, `[{"k":"msg","body":{"t":"landed","pid":11,"r":51234.5}},{"k":"msg","body":{"t":"landed","pid":12,"r":0.05}},{"k":"msg","body":{"t":"landed","pid":15,"r":1.02}},`+
+		`{"k":"msg","body":{"t":"landed","pid":14,"r":0.05}},{"k":"exited","pid":11},{"k":"exited","pid":12},{"k":"exited","pid":15},{"k":"exited","pid":14},`+
 		`{"k":"tick","now":100700,"money":1750000,"sec":1}]`)
 	want = `{"cmds":[{"c":"unclaim","id":11,"msg":{"t":"unclaim","pid":8,"worker":11}},{"c":"unclaim","id":12,"msg":{"t":"unclaim","pid":8,"worker":12}},` +
-		`{"c":"unclaim","id":13,"msg":{"t":"unclaim","pid":8,"worker":13}},{"c":"close","id":14},` +
-		`{"c":"finished","id":15,"port":98,"msg":{"t":"finished","pid":8,"kind":"harvest","target":"n00dles","done":false,"earned":51234.5}}],` +
-		`"log":["landed batch=1 slot=100470 short","mode draining -> done","finished: stopped"]}`
+		`{"c":"unclaim","id":13,"msg":{"t":"unclaim","pid":8,"worker":15}},{"c":"unclaim","id":14,"msg":{"t":"unclaim","pid":8,"worker":14}},{"c":"close","id":15},` +
+		`{"c":"finished","id":16,"port":98,"msg":{"t":"finished","pid":8,"kind":"harvest","target":"n00dles","done":false,"earned":51234.5}}],` +
+		`"log":["landed batch=1 slot=100470","mode draining -> done","finished: stopped"]}`
 	if got != want {
 		t.Fatalf("drained:\ngot  %s\nwant %s", got, want)
 	}

@@ -36,18 +36,7 @@ func TestHarvest(t *testing.T) {
 	var trace []string
 	g, memd := newTracedGame(t, &trace,
 		server{"w1", 64, true}, server{"w2", 64, true}, server{"big1", 512, false}, server{"big2", 256, false})
-	target := world.NewServer(world.ServerParams{Hostname: harvestHost, MoneyAvailable: 2.5e6, HackDifficulty: 15,
-		ServerGrowth: 20, RequiredHackingSkill: 10, AdminRights: true})
-	target.Links = []string{"home"}
-	target.MoneyAvailable, target.HackDifficulty = target.MoneyMax, target.MinDifficulty
-	if err := g.World.AddServer(target); err != nil {
-		t.Fatal(err)
-	}
-	// At level 1000 a weaken takes 11.9 s; with 500 ms spacing (a 2 s
-	// period) 5 batches overlap.
-	if err := g.World.Player().SetHackingLevel(1000); err != nil {
-		t.Fatal(err)
-	}
+	target := joesTarget(t, g)
 	hv, err := g.Exec("ramfarm/harvest.js", "home", 1, harvestHost, "--ram", 90, "--spacing", 500, "--prio", 3)
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +151,24 @@ func TestHarvest_flags(t *testing.T) {
 			t.Errorf("%v: terminal says\n%s\nwant %q", tt.args, out, tt.want)
 		}
 	}
+}
+
+// joesTarget adds the joesguns-like harvestHost to g, at min security and
+// max money, and sets the player's level to 1000: a weaken takes 11.9 s,
+// and with 500 ms spacing (a 2 s period) 5 batches overlap.
+func joesTarget(t *testing.T, g *harness.Game) *world.Server {
+	t.Helper()
+	target := world.NewServer(world.ServerParams{Hostname: harvestHost, MoneyAvailable: 2.5e6, HackDifficulty: 15,
+		ServerGrowth: 20, RequiredHackingSkill: 10, AdminRights: true})
+	target.Links = []string{"home"}
+	target.MoneyAvailable, target.HackDifficulty = target.MoneyMax, target.MinDifficulty
+	if err := g.World.AddServer(target); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.World.Player().SetHackingLevel(1000); err != nil {
+		t.Fatal(err)
+	}
+	return target
 }
 
 // newTracedGame is newGame with the game's event log collected in trace.

@@ -23,10 +23,7 @@ var ErrFrozen = errors.New("harness: the game froze: a run of scripts never awai
 type freezeGuard struct {
 	limit time.Duration
 	timer *time.Timer
-	// inside is set while a guarded call runs: a call made from it (a
-	// clock callback that kills a process, whose atExit runs JS) is part
-	// of the same run, under the same timer.
-	inside bool
+	in    bool // a guarded call runs: one within it (a start hook's Kill) is part of it
 }
 
 func newFreezeGuard(limit time.Duration, interrupt func()) *freezeGuard {
@@ -46,14 +43,14 @@ func newFreezeGuard(limit time.Duration, interrupt func()) *freezeGuard {
 // returns: the run still took longer than the limit, so it still counts.
 func (g *Game) guarded(fn func()) {
 	f := g.freeze
-	if f == nil || f.inside {
+	if f == nil || f.in {
 		fn()
 		return
 	}
-	f.inside = true
 	f.timer.Reset(f.limit)
+	f.in = true
 	fn()
-	f.inside = false
+	f.in = false
 	if !f.timer.Stop() && g.frozen == nil {
 		g.realm.VM().ClearInterrupt()
 		last := "no ns call"

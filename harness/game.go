@@ -49,19 +49,6 @@ type Config struct {
 	// Fetch downloads a URL for ns.wget: the HTTP status and body. Nil
 	// selects a GET with a 30 s timeout.
 	Fetch func(url string) (status int, body string, err error)
-	// Watch, if set, is told what happens to processes, after the game's
-	// own bookkeeping: a fault injector's or a checker's view.
-	Watch Watch
-}
-
-// Watch is what an observer of the process table is told; each field may
-// be nil. Started may end the process, but through the clock (After 0),
-// as a script that dies at once does: exec still returns its pid.
-type Watch struct {
-	Started func(p *world.Process)
-	Ended   func(p *world.Process, reason world.ExitReason)
-	// NoRAM is a start refused for lack of RAM: need and free GB.
-	NoRAM func(script, host string, need, free float64)
 }
 
 // Game is one emulated game. It is single-threaded: drive it from one
@@ -82,6 +69,9 @@ type Game struct {
 	rng            *rand.Rand
 
 	procs    map[int64]*process
+	onStarts []func(pid int64, host, script string)
+	onExits  []func(pid int64, host, script string, reason world.ExitReason)
+	onNoRAMs []func(script, host string, need, free float64)
 	ramCache map[ramKey]ramEntry
 	terminal []string
 	faults   []error
@@ -142,7 +132,7 @@ func New(cfg Config) (*Game, error) {
 		OnStart:       g.onStart,
 		OnExit:        g.onExit,
 		OnAtExitError: func(p *world.Process, id string, err error) { g.logf(p.Pid, "atExit %q failed: %v", id, err) },
-		OnNoRAM:       cfg.Watch.NoRAM,
+		OnNoRAM:       g.noRAM,
 	})
 	if err != nil {
 		return nil, err
@@ -242,6 +232,37 @@ func (g *Game) Kill(pid int64) bool {
 	var ok bool
 	g.guarded(func() { ok = g.World.Kill(pid) }) // atExit handlers run JS
 	return ok
+}
+
+// OnStart adds fn to the hooks that run as each script begins: after
+// exec has returned its pid and the game would call its main, before
+// main runs, in the order added. A hook may end the process (Kill): the
+// script then never runs, as one that dies the moment it starts (a
+// missing ns call, a crash in its first line), while its starter holds a
+// pid that is gone by its next look. It is the harness's seam for fault
+// injection (harness/soak) and tests; the hooks see every process,
+// ramfarm's daemons included, and pick by host and script.
+func (g *Game) OnStart(fn func(pid int64, host, script string)) {
+	g.onStarts = append(g.onStarts, fn)
+}
+
+// OnExit adds fn to the hooks told of each process's end, after the
+// game's own bookkeeping, in the order added: a fault injector's or a
+// checker's view of the process table.
+func (g *Game) OnExit(fn func(pid int64, host, script string, reason world.ExitReason)) {
+	g.onExits = append(g.onExits, fn)
+}
+
+// OnNoRAM adds fn to the hooks told of each start refused for lack of
+// RAM: the script, the host, and the GB it needed and found free.
+func (g *Game) OnNoRAM(fn func(script, host string, need, free float64)) {
+	g.onNoRAMs = append(g.onNoRAMs, fn)
+}
+
+func (g *Game) noRAM(script, host string, need, free float64) {
+	for _, fn := range g.onNoRAMs {
+		fn(script, host, need, free)
+	}
 }
 
 // Terminal returns the terminal's lines (tprint, uncaught errors).

@@ -55,12 +55,15 @@ func (g *Game) onStart(p *world.Process) {
 	// The game compiles the module and calls main asynchronously: exec
 	// returns the pid first.
 	g.Clock.After(0, func() { g.startScript(proc) })
-	if g.cfg.Watch.Started != nil {
-		g.cfg.Watch.Started(p)
-	}
 }
 
 func (g *Game) startScript(p *process) {
+	for _, fn := range g.onStarts {
+		if p.dead {
+			return
+		}
+		fn(p.Pid, p.Host, p.Filename)
+	}
 	if p.dead {
 		return
 	}
@@ -116,8 +119,8 @@ func (g *Game) onExit(p *world.Process, reason world.ExitReason) {
 		pw.promise, pw.resolve = nil, nil
 	}
 	proc.waits = nil
-	if g.cfg.Watch.Ended != nil {
-		g.cfg.Watch.Ended(p, reason)
+	for _, fn := range g.onExits {
+		fn(p.Pid, p.Host, p.Filename, reason)
 	}
 }
 

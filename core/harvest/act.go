@@ -192,7 +192,6 @@ func (e *Engine) bins(g int) ([]*host, []ram.Amount) {
 // launch starts a planned batch at the next free landing slot: one Start
 // per piece, all starting now.
 func (e *Engine) launch(plan hwgw.Batch, bins []*host, pieces []hwgw.Piece, correction bool) {
-	spacing := e.cfg.Spacing
 	slot := e.nextSlot(float64(e.Now()) + float64(e.cfg.Guard) + plan.Lead)
 	b := &batch{id: e.nextBatch, slot: slot, plan: plan, correction: correction}
 	e.nextBatch++
@@ -200,19 +199,9 @@ func (e *Engine) launch(plan hwgw.Batch, bins []*host, pieces []hwgw.Piece, corr
 	var where []string
 	for _, pc := range pieces {
 		h := bins[pc.Bin]
-		land := b.land(pc.Op, spacing)
 		pt := &part{b: b, op: pc.Op, host: h, threads: pc.Threads, ram: per[pc.Op].Times(pc.Threads)}
-		h.busy += pt.ram
 		b.parts = append(b.parts, pt)
-		b.open++
-		b.starting++
-		e.Start(pt, task.Start{
-			Action: pc.Op.Action(), Host: h.name, Threads: pc.Threads, RAM: pt.ram,
-			Batch: b.id, Op: pc.Op,
-			Delay:    float64(land-e.Now()) - plan.Duration[pc.Op],
-			Duration: plan.Duration[pc.Op],
-			Land:     float64(land),
-		})
+		e.startPart(pt, plan.Duration[pc.Op])
 		where = append(where, pc.Op.String()+":"+h.name+"x"+strconv.Itoa(pc.Threads))
 	}
 	e.flight = append(e.flight, b)
@@ -224,6 +213,23 @@ func (e *Engine) launch(plan hwgw.Batch, bins []*host, pieces []hwgw.Piece, corr
 	e.Logf("start " + kind + "=" + itoa(b.id) + " slot=" + itoa(slot) + " threads=" + strconv.Itoa(t[hwgw.OpHack]) + "/" +
 		strconv.Itoa(t[hwgw.OpWeaken1]) + "/" + strconv.Itoa(t[hwgw.OpGrow]) + "/" + strconv.Itoa(t[hwgw.OpWeaken2]) +
 		" on " + strings.Join(where, " "))
+}
+
+// startPart starts a part of a batch now, its operation running dur ms
+// so that it lands in its place: its RAM is busy from now on.
+func (e *Engine) startPart(pt *part, dur float64) {
+	b := pt.b
+	land := b.land(pt.op, e.cfg.Spacing)
+	pt.host.busy += pt.ram
+	b.open++
+	b.starting++
+	e.Start(pt, task.Start{
+		Action: pt.op.Action(), Host: pt.host.name, Threads: pt.threads, RAM: pt.ram,
+		Batch: b.id, Op: pt.op,
+		Delay:    float64(land-e.Now()) - dur,
+		Duration: dur,
+		Land:     float64(land),
+	})
 }
 
 // nextSlot is the first slot on the grid at or after earliest and after
@@ -383,12 +389,20 @@ func (e *Engine) status() task.Status {
 // wake is the latest time the engine wants a Tick for its batches, if
 // any: now when its mode changed since the last Tick (the heartbeat says
 // so at once), else the next moment a batch in flight starts or ends a
-// landing window. Base adds the next heartbeat.
+// landing window, or a lost part's replacement is too late (lost.go).
+// Base adds the next heartbeat and, with workers running, the next look.
 func (e *Engine) wake() (w int64, has bool) {
 	if e.changed {
 		return e.Now(), true
 	}
 	g, s := e.cfg.Guard, e.cfg.Spacing
+	for _, b := range e.flight {
+		for _, pt := range b.lost {
+			if t := e.deadline(pt) + 1; !has || t < w {
+				w, has = t, true
+			}
+		}
+	}
 	for _, b := range e.flight {
 		for _, t := range [...]int64{b.slot - g, b.slot + s + g + 1, b.slot + 2*s - g, b.slot + 3*s + g + 1} {
 			if t > e.Now() {

@@ -10,5 +10,5 @@ func (m Mode) String() string {
 
 // String is the reason's stable name.
 func (r Reason) String() string {
-	return describe.Name([]string{ReasonNone: "none", ReasonDrift: "drift", ReasonExecFailed: "exec-failed"}, int(r), "reason")
+	return describe.Name([]string{ReasonNone: "none", ReasonDrift: "drift", ReasonLost: "lost"}, int(r), "reason")
 }

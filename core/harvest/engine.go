@@ -96,8 +96,10 @@ type batch struct {
 	starting   int     // parts whose start awaits its result
 	open       int     // parts not yet exited or failed to start
 	correction bool
-	filler     bool // smaller than the shape's, in chunks its batches left idle
-	failed     bool // a part failed to start: the target may be off when it lands
+	filler     bool    // smaller than the shape's, in chunks its batches left idle
+	failed     bool    // a part was lost after its hack landed: the target may be off when it lands
+	lost       []*part // parts lost and not yet replaced (see lost.go)
+	cancelled  bool    // its hack will not land: the rest was killed
 }
 
 // land is when op lands, ms.
@@ -111,6 +113,8 @@ type part struct {
 	host    *host
 	threads int
 	ram     ram.Amount
+	done    bool // exited, or failed to start
+	lost    bool // its work was lost (lost.go)
 }
 
 // New builds an Engine for cfg. Its first Ready asks for the allocation
@@ -167,10 +171,16 @@ func (e *Engine) apply(ev task.Event, pt *part) {
 	case task.Started:
 		e.started(ev, pt)
 	case task.Exited:
+		if e.Lost() {
+			e.lose(pt)
+		}
 		e.partDone(pt)
 	case task.Refused:
 		e.refused(ev)
 		return
+	}
+	if _, ok := ev.(task.Tick); ok {
+		e.recover()
 	}
 	e.step(e, ev)
 	if _, ok := ev.(task.Tick); ok && !e.Finished() {
@@ -209,9 +219,10 @@ func (e *Engine) observe(t task.Tick) {
 	}
 }
 
-// started records a worker's pid; a failed start leaves its batch short.
-// Once every part of a batch has its result, the log says which pid runs
-// which landing.
+// started records a worker's pid; a failed start loses its part (see
+// lose), and a start into a cancelled batch is killed at once. Once every
+// part of a batch has its result, the log says which pid runs which
+// landing.
 func (e *Engine) started(ev task.Started, pt *part) {
 	b := pt.b
 	pt.pid = ev.Pid
@@ -222,27 +233,40 @@ func (e *Engine) started(ev task.Started, pt *part) {
 		}
 		e.Logf(l)
 	}
-	if ev.Pid == 0 {
-		b.failed = true
+	switch {
+	case ev.Pid == 0:
 		e.Logf("exec failed batch=" + itoa(b.id) + " op=" + pt.op.String() + " host=" + pt.host.name)
+		e.lose(pt)
 		e.partDone(pt)
+	case b.cancelled:
+		e.Kill(ev.Pid)
 	}
 }
 
 // partDone counts a part off and frees its RAM; the last one lands the
-// batch.
+// batch, unless a lost part of it awaits its replacement.
 func (e *Engine) partDone(pt *part) {
 	pt.host.busy -= pt.ram
+	pt.done = true
 	b := pt.b
-	if b.open--; b.open > 0 {
+	b.open--
+	e.settle(b)
+}
+
+// settle ends a batch in flight with no part open and none to replace.
+func (e *Engine) settle(b *batch) {
+	if b.open > 0 || len(b.lost) > 0 {
 		return
 	}
 	i := slices.Index(e.flight, b)
 	e.flight = slices.Delete(e.flight, i, i+1)
-	if !b.correction {
+	l := "landed batch=" + itoa(b.id) + " slot=" + itoa(b.slot)
+	switch {
+	case b.cancelled:
+		l = "cancelled batch=" + itoa(b.id) + " ended"
+	case !b.correction:
 		e.landed++
 	}
-	l := "landed batch=" + itoa(b.id) + " slot=" + itoa(b.slot)
 	if b.failed {
 		l += " short"
 	}

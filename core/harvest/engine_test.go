@@ -358,7 +358,7 @@ func TestMode_String(t *testing.T) {
 		{ModeFilling.String() + " " + ModeRebalancing.String() + " " + ModeDraining.String() + " " + ModeDone.String(),
 			"filling rebalancing draining done"},
 		{Mode(7).String() + " " + Reason(7).String(), "mode7 reason7"},
-		{ReasonNone.String() + " " + ReasonDrift.String() + " " + ReasonExecFailed.String(), "none drift exec-failed"},
+		{ReasonNone.String() + " " + ReasonDrift.String() + " " + ReasonLost.String(), "none drift lost"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -16,9 +16,9 @@ const (
 type Reason uint8
 
 const (
-	ReasonNone       Reason = iota
-	ReasonDrift             // the target was off min security or max money
-	ReasonExecFailed        // a worker of a batch failed to start
+	ReasonNone  Reason = iota
+	ReasonDrift        // the target was off min security or max money
+	ReasonLost         // a part of a batch was lost after its hack landed (see lost.go)
 )
 
 // stepFunc is one mode's rules. Step has checked the event and applied
@@ -78,7 +78,8 @@ func (e *Engine) refused(ev task.Refused) {
 }
 
 // stepFilling adds batches of the shape, up to its count: a drift or a
-// failed start rebalances, a stop drains the task.
+// part lost after its batch's hack landed (lost.go) rebalances, a stop
+// drains the task.
 func stepFilling(e *Engine, ev task.Event) {
 	switch ev := ev.(type) {
 	case task.Tick:
@@ -88,10 +89,6 @@ func stepFilling(e *Engine, ev task.Event) {
 			return
 		}
 		e.startBatches()
-	case task.Started:
-		if ev.Pid == 0 {
-			e.becomeRebalancing(ReasonExecFailed)
-		}
 	case task.Stop:
 		e.becomeDraining()
 	}

@@ -144,6 +144,18 @@ func (w *world) run(cmd string) []string {
 	case "fail-exec":
 		w.failExecs = int(a.Int(w.t, "count", 1))
 		return nil
+	case "kill":
+		// Someone else kills the running workers of a batch (those of
+		// one op, or all): they end without their landed message, and
+		// the shell's next round hears of it.
+		op := a["op"]
+		out, n := w.end(func(wk *worker) bool {
+			return wk.batch == a.Int(w.t, "batch", 0) && (op == "" || wk.op.String() == op)
+		})
+		if n == 0 {
+			w.t.Fatalf("%q: no such worker running", cmd)
+		}
+		return out
 	case "tick":
 		return w.loop(a.Int(w.t, "now", w.now), true)
 	case "run":
@@ -294,6 +306,21 @@ func (w *world) land() []string {
 	return out
 }
 
+// end ends the running workers match picks, without landing, and steps
+// their exits; n is how many.
+func (w *world) end(match func(*worker) bool) (out []string, n int) {
+	w.workers = slices.DeleteFunc(w.workers, func(wk *worker) bool {
+		if !match(wk) {
+			return false
+		}
+		w.host(wk.host).claimed -= wk.ram
+		n++
+		out = append(out, w.step(task.Exited{Pid: wk.pid})...)
+		return true
+	})
+	return out, n
+}
+
 // allocate applies queued Resizes and Releases, grows the allocation on
 // hosts in name order, and steps the snapshot if it changed.
 func (w *world) allocate() []string {
@@ -438,6 +465,10 @@ func (w *world) perform(c task.Command, verbose bool) []string {
 		out = append(out, w.step(task.Started{Cmd: c.ID, Pid: pid})...)
 	case task.Alloc, task.Resize, task.Release:
 		w.alloc.queue = append(w.alloc.queue, c)
+	case task.Kill:
+		// ns.kill: the shell reports the exit at once.
+		ended, _ := w.end(func(wk *worker) bool { return wk.pid == c.Pid })
+		out = append(out, ended...)
 	}
 	return out
 }

@@ -8,8 +8,12 @@
 // starts more in each chunk that arrives or frees up. Workers do one
 // operation each and exit; the next observation of the target decides
 // what the freed chunk does next, so the task steers by what the game
-// reports, not by what it predicted. It never reads a clock: time arrives
-// in Ticks.
+// reports, not by what it predicted. A worker killed or dead is the same
+// to it: the round that hears of its end frees its chunks, and that
+// round's Tick starts the work still needed in them, so a player's kill
+// costs the task at most a round (task.Look); only workers that die at
+// start hold a host off (core/task/failures.go). It never reads a clock:
+// time arrives in Ticks.
 package prep
 
 import (

@@ -140,6 +140,17 @@ func (w *world) run(cmd string) []string {
 	switch fields[0] {
 	case "drop":
 		return w.drop(fields[1])
+	case "kill":
+		// Someone else kills the task's workers (on host, or all): they
+		// end without their landed message.
+		w.procs = slices.DeleteFunc(w.procs, func(p *gproc) bool {
+			if a["host"] == "" || p.host == a["host"] {
+				w.dead = append(w.dead, p.pid)
+				return true
+			}
+			return false
+		})
+		return nil
 	case "cordon":
 		w.host(fields[1]).cordoned = true
 		return nil

@@ -23,7 +23,8 @@ import (
 type Base[W any] struct {
 	cfg Config
 
-	ticked   bool // a Tick arrived
+	ticked   bool  // a Tick arrived
+	ticks    int64 // Ticks so far: the shell's rounds
 	now      int64
 	money    float64
 	security float64
@@ -51,6 +52,9 @@ type Base[W any] struct {
 	lives     map[Pid]*workerLife
 	failures  map[string]*hostFailures
 	givenUp   []string
+	// lost: the Exited being applied is a worker's loss, not its end
+	// (see Lost).
+	lost bool
 
 	// earned is the money the task's hack workers reported taking, in all.
 	earned float64
@@ -146,6 +150,7 @@ func (b *Base[W]) Accept(ev Event, check func(Event) error) (Event, W, error) {
 	switch ev := ev.(type) {
 	case Tick:
 		b.ticked, b.now, b.money, b.security = true, ev.Now, ev.Money, ev.Security
+		b.ticks++
 	case Held:
 		if b.held && (ev.Seq < b.seq || (ev.Seq == b.seq && ev.Answered <= b.answered)) {
 			return nil, w, nil
@@ -167,13 +172,10 @@ func (b *Base[W]) Accept(ev Event, check func(Event) error) (Event, W, error) {
 		w = b.running[ev.Pid]
 		delete(b.running, ev.Pid)
 		b.Emit(Unclaim{ID: b.ID(), Pid: ev.Pid})
+		b.lost = false
 		if l := b.lives[ev.Pid]; l != nil {
 			delete(b.lives, ev.Pid)
-			if l.landed {
-				b.succeeded(l.host)
-			} else {
-				b.failed(l.host, "ended before their operation landed")
-			}
+			b.exited(l)
 		}
 	case Landed:
 		if l := b.lives[ev.Pid]; l != nil {
@@ -325,10 +327,24 @@ func (b *Base[W]) Advance() { b.out = Ready{} }
 func (b *Base[W]) Start(w W, s Start) int64 {
 	s.ID = b.ID()
 	b.starting[s.ID] = w
-	b.startHost[s.ID] = workerLife{host: s.Host, hack: s.Action == hwgw.ActionHack}
+	b.startHost[s.ID] = workerLife{host: s.Host, hack: s.Action == hwgw.ActionHack, at: b.now}
 	b.Emit(s)
 	return s.ID
 }
+
+// Kill ends a running worker whose work is no longer needed. Its Exited
+// is no loss (Lost) and no failure of its host: the task ended it.
+func (b *Base[W]) Kill(pid Pid) {
+	if l := b.lives[pid]; l != nil {
+		l.killed = true
+	}
+	b.Emit(Kill{ID: b.ID(), Pid: pid})
+}
+
+// Lost reports whether the Exited being applied lost its worker's work:
+// it ended without its landed message and not by the task's Kill (it was
+// killed by someone else, or it died). An engine replaces that work.
+func (b *Base[W]) Lost() bool { return b.lost }
 
 // Busy is the number of workers starting or running.
 func (b *Base[W]) Busy() int { return len(b.starting) + len(b.running) }
@@ -439,8 +455,9 @@ func (b *Base[W]) AfterTick(s Status) {
 }
 
 // Wake is the latest time the engine wants its next Tick: own (the
-// engine's own deadline, if it has one) or the next heartbeat, whichever
-// comes first; now when no Tick arrived yet, and 0 once finished.
+// engine's own deadline, if it has one), the next heartbeat, or with
+// workers running the next Look, whichever comes first; now when no Tick
+// arrived yet, and 0 once finished.
 func (b *Base[W]) Wake(own int64, has bool) int64 {
 	switch {
 	case b.finished:
@@ -452,8 +469,17 @@ func (b *Base[W]) Wake(own int64, has bool) int64 {
 	if has {
 		w = min(w, own)
 	}
+	if b.Busy() > 0 {
+		w = min(w, b.now+Look)
+	}
 	return w
 }
+
+// Look is the longest a task with workers running waits between two
+// Ticks, ms. The shell finds a worker's death at a round (see Event), so
+// a lost worker is replaced within Look of its death; a round costs the
+// shell one isRunning per worker, which a second apart is nothing.
+const Look = 1000
 
 // Move is the log line of an engine's move between modes. A move the
 // engine's own table does not allow is a bug in the engine: it panics,

@@ -27,8 +27,11 @@ type Pid = proc.Pid
 //
 // The shell's loop: step the results of the last commands (Started;
 // Refused when the Alloc was refused), every message the selector sent,
-// an Exited for each worker found no longer running, the allocation's
-// newest snapshot as Held when it or the last answered command changed,
+// an Exited for each worker found no longer running (it looks at every
+// running worker on every round, whenever it is due to land: a killed
+// worker is heard of at the next round, and one not heard of was found
+// running; one it ended by a Kill it may report at once), the
+// allocation's newest snapshot as Held when it or the last answered command changed,
 // and last a Tick; then carry out Ready and Advance. Results are stepped
 // at once; otherwise it waits for a message or until Ready.Wake. The
 // engine decides only on Ticks, so reading the target last, after the

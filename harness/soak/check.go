@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"ramfarm/core/formulas"
+	"ramfarm/harness"
 	"ramfarm/harness/memdreport"
 )
 
@@ -47,6 +49,56 @@ func (r *runner) check() {
 	r.asked = &asked{at: now, chunkRAM: r.chunkRAM()}
 	r.rd.Ask(r.memd)
 	r.checkRecoveries()
+	r.checkHarvests()
+}
+
+// Harvest drift: a target under harvest is off while its security is
+// above min by driftSecurity or its money below driftMoney of max. A
+// batch takes it off for a moment as each hack lands, so one sample says
+// little; off on every sample for two weaken times and half a minute more
+// (a lost part, then one rebalance) means the task lost hold of it.
+const (
+	driftSecurity = 0.5
+	driftMoney    = 0.5
+	driftSlackMs  = 30_000
+)
+
+// checkHarvests finds targets under harvest off for longer than a
+// rebalance takes.
+func (r *runner) checkHarvests() {
+	now := r.now()
+	under := map[string]bool{}
+	for _, p := range r.ramfarmProcs("ramfarm/harvest.js") {
+		if t, ok := firstArg(p.Args); ok {
+			under[t] = true
+		}
+	}
+	for target := range r.offSince {
+		if !under[target] {
+			delete(r.offSince, target)
+		}
+	}
+	for target := range under {
+		s := r.g.World.Server(target)
+		if s == nil {
+			continue
+		}
+		if s.HackDifficulty <= s.MinDifficulty+driftSecurity && s.MoneyAvailable >= driftMoney*s.MoneyMax {
+			delete(r.offSince, target)
+			continue
+		}
+		since, ok := r.offSince[target]
+		if !ok {
+			r.offSince[target] = now
+			continue
+		}
+		limit := 2*formulas.WeakenTime(harness.TargetOf(s), r.g.Hacker(), r.g.World.BitNodeMults()) + driftSlackMs
+		if since >= 0 && now-since > limit {
+			r.violate("harvest targets held", fmt.Sprintf("%s under harvest: security %.2f (min %.2f), money %.0f of %.0f, off since %s",
+				target, s.HackDifficulty, s.MinDifficulty, s.MoneyAvailable, s.MoneyMax, clock(since)))
+			r.offSince[target] = -1 // said once
+		}
+	}
 }
 
 // findMemd notes the memory daemon's pid, and when a new one started.

@@ -152,22 +152,25 @@ func Run(opts Options) (Outcome, error) {
 	}
 	started := time.Now()
 	r := &runner{opts: opts, kinds: kinds, out: Outcome{Seed: opts.Seed},
-		rng:     rand.New(rand.NewPCG(opts.Seed, 0x736f616b)), // "soak"
-		ended:   map[int64]float64{},
-		scripts: map[int64]string{},
-		dying:   map[string]float64{},
-		dyingOn: map[string]float64{},
-		excused: map[string]float64{},
-		over:    map[string]int{},
-		unfreed: map[string]int{},
+		rng:      rand.New(rand.NewPCG(opts.Seed, 0x736f616b)), // "soak"
+		ended:    map[int64]float64{},
+		scripts:  map[int64]string{},
+		dying:    map[string]float64{},
+		dyingOn:  map[string]float64{},
+		excused:  map[string]float64{},
+		over:     map[string]int{},
+		unfreed:  map[string]int{},
+		offSince: map[string]float64{},
 	}
-	g, err := harness.New(harness.Config{Seed: opts.Seed, Trace: opts.Trace, WasmCache: opts.WasmCache, Release: sc.Release,
-		Watch: harness.Watch{Started: r.started, Ended: r.exited, NoRAM: r.noRAM}})
+	g, err := harness.New(harness.Config{Seed: opts.Seed, Trace: opts.Trace, WasmCache: opts.WasmCache, Release: sc.Release})
 	if err != nil {
 		return Outcome{}, err
 	}
 	defer g.Close()
 	r.g = g
+	g.OnStart(r.started)
+	g.OnExit(r.exited)
+	g.OnNoRAM(r.noRAM)
 	r.rd = memdreport.Reader{G: g, Port: reportPort}
 	if err := sc.Setup(g.World); err != nil {
 		return Outcome{}, err
@@ -256,6 +259,9 @@ type runner struct {
 	over, unfreed map[string]int
 
 	recovering []*recovering
+	// offSince is when each target under harvest was first seen off on
+	// every sample since (-1 once said).
+	offSince map[string]float64
 }
 
 // asked is a report request and what the game held when it was made.
@@ -289,34 +295,36 @@ func (r *runner) exec(script, host string, threads int64, args ...any) int64 {
 	return pid
 }
 
-// started is told of every process the game starts: a worker on a host or
-// for a target where workers die at once is ended right after it starts.
-func (r *runner) started(p *world.Process) {
-	if strings.HasPrefix(p.Filename, ramfarmDir) {
-		r.scripts[p.Pid] = p.Filename
+// started is told of every script as it begins: a worker on a host or
+// for a target where workers die at once ends there, before its main runs.
+func (r *runner) started(pid int64, host, script string) {
+	if strings.HasPrefix(script, ramfarmDir) {
+		r.scripts[pid] = script
 	}
-	if !strings.HasPrefix(p.Filename, workerDir) {
+	if !strings.HasPrefix(script, workerDir) {
 		return
 	}
 	now := r.now()
-	target, _ := firstArg(p.Args)
-	if r.dying[p.Host] > now || r.dyingOn[target] > now {
-		pid := p.Pid
-		r.g.Clock.After(0, func() { r.g.Kill(pid) })
+	var target string
+	if p := r.g.World.Process(pid); p != nil {
+		target, _ = firstArg(p.Args)
+	}
+	if r.dying[host] > now || r.dyingOn[target] > now {
+		r.g.Kill(pid)
 	}
 }
 
-func (r *runner) exited(p *world.Process, reason world.ExitReason) {
-	if !strings.HasPrefix(p.Filename, ramfarmDir) {
+func (r *runner) exited(pid int64, host, script string, reason world.ExitReason) {
+	if !strings.HasPrefix(script, ramfarmDir) {
 		return
 	}
-	r.ended[p.Pid] = r.now()
-	if p.Pid == r.memd {
+	r.ended[pid] = r.now()
+	if pid == r.memd {
 		r.memd = 0
 	}
 	if reason == world.ExitCrashed {
-		logs := r.g.Logs(p.Pid)
-		r.violate("no crash", fmt.Sprintf("%s (pid %d on %s) crashed: %s", p.Filename, p.Pid, p.Host,
+		logs := r.g.Logs(pid)
+		r.violate("no crash", fmt.Sprintf("%s (pid %d on %s) crashed: %s", script, pid, host,
 			strings.Join(logs[max(0, len(logs)-3):], " | ")))
 	}
 }

@@ -127,10 +127,16 @@ export async function runTask(ns, k) {
   };
   /** @type {import("/ramfarm/lib/alloc.js").Allocation | null} */
   let alloc = null;
-  /** @type {Map<number, number>} running worker pid → when it lands (0: any time) */
-  const workers = new Map();
+  /** @type {Set<number>} running workers' pids */
+  const workers = new Set();
   /** @type {Set<number>} running workers the task's end ends */
   const bound = new Set();
+  /** A worker is no longer running: the module hears of it. @param {number} pid */
+  const ended = (pid) => {
+    workers.delete(pid);
+    bound.delete(pid);
+    events.push(ev.exited(pid));
+  };
   ns.atExit(() => bound.forEach((pid) => ns.kill(pid)));
   let answered = 0; // the last request the memory daemon answered
   let seenSeq = 0;
@@ -158,16 +164,17 @@ export async function runTask(ns, k) {
     async unclaim(_id, msg) {
       if (alloc) await alloc.ask(msg).catch(() => {});
     },
-    async start(id, script, host, threads, ram, at, land, keep) {
+    async start(id, script, host, threads, ram, at, _land, keep) {
       // The exec happens before the first await: a run of starts starts together.
       const delay = Math.max(0, at - performance.now());
       const pid = alloc ? await alloc.launch(script, host, threads, ram, target, delay, false, client.mb.port) : 0;
       events.push(ev.started(id, pid));
-      if (pid) workers.set(pid, land);
+      if (pid) workers.add(pid);
       if (pid && !keep) bound.add(pid);
     },
     halt(_id, pid) {
-      ns.kill(pid);
+      // Its end is stepped at once: its RAM takes new work this round.
+      if (ns.kill(pid) && workers.has(pid)) ended(pid);
     },
     beat(_id, port, msg) {
       ns.tryWritePort(port, msg);
@@ -197,19 +204,18 @@ export async function runTask(ns, k) {
   while (!finished) {
     // Landed messages before exits: a worker that exits without one died.
     client.mb.drain();
-    const now = performance.now();
+    // Every worker, every round, whenever it is due to land: a killed or
+    // dead one is heard of at once and its work replaced, and the module
+    // tells a worker that died at start (never found running at a later
+    // round) from one killed later by that (core/task/failures.go). The
+    // module wakes a task with workers at least every second. forEach,
+    // not for-of: no iterator object per round.
     /** @type {number[]} */
     const gone = [];
-    // forEach, not for-of: this runs every wake over every worker in
-    // flight, and needs no iterator object or entry array per worker.
-    workers.forEach((land, pid) => {
-      if (land <= now && !ns.isRunning(pid)) gone.push(pid);
+    workers.forEach((pid) => {
+      if (!ns.isRunning(pid)) gone.push(pid);
     });
-    for (const pid of gone) {
-      workers.delete(pid);
-      bound.delete(pid);
-      events.push(ev.exited(pid));
-    }
+    gone.forEach(ended);
     if (alloc && (alloc.seq !== seenSeq || answered !== seenAnswered)) {
       seenSeq = alloc.seq;
       seenAnswered = answered;
