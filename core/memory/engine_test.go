@@ -675,6 +675,31 @@ func TestEngine_daemonSeat(t *testing.T) {
 	}
 }
 
+// TestEngine_daemonSeatWaitsForGameTime: the memory daemon steps again at
+// the same game time when a message arrives; room made for a seat waits
+// for a later time, when the owners that lost chunks have run.
+func TestEngine_daemonSeatWaitsForGameTime(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, e, Tick{Now: 1, Workers: []WorkerState{{Host: "a", Rooted: true, MaxRAM: 16 * ram.GB, Cores: 1}}})
+	must(t, e, Request{Rid: 1, Pid: 10, Reply: 110, ChunkSize: 4 * ram.GB, Count: 8, Priority: 5, Options: Options{Growable: true}})
+	must(t, e, Tick{Now: 2})
+	drain(t, e)
+	must(t, e, Request{Rid: 9, Pid: 20, Reply: 120, ChunkSize: 4 * ram.GB, Count: 1, Priority: DaemonPriority, Options: Options{Seat: true}})
+	for i, now := range []int64{3, 3, 3, 4} {
+		must(t, e, Tick{Now: now})
+		granted := strings.Contains(strings.Join(sendsOf(e), "\n"), "120 Granted")
+		if want := now == 4; granted != want {
+			t.Fatalf("tick %d at %d ms: granted %v, want %v", i, now, granted, want)
+		}
+	}
+	if n := e.allocs[1].countSize(4 * ram.GB); n != 3 {
+		t.Errorf("the task holds %d chunks, want 3: one revoked for the seat, no more", n)
+	}
+}
+
 // TestEngine_overReported: a host that shrinks below what live claims pin
 // is said to be over once (WARN), not on every tick, and said to fit
 // again once the claims end.

@@ -22,14 +22,15 @@ type host struct {
 	allocated ram.Amount // sum of every chunk held here
 	claimed   ram.Amount // sum of live claims here
 	cordoned  bool       // no new chunks here (the host is being vacated)
-	// seatRoom is room makeRoom freed for a daemon's seat, kept from every
-	// other grant until seatRoomUntil (game ms). The seat is granted a
-	// tick later: by then the owners whose chunks were revoked have heard
-	// of it, and the game's used RAM shows any worker one of them started
-	// in those chunks before it heard (granting at once raced them: the
-	// seat's start then failed for lack of RAM).
-	seatRoom      ram.Amount
-	seatRoomUntil int64
+	// seatRoom is room makeRoom freed for a daemon's seat at game time
+	// seatRoomAt, kept from every other grant until seatRoomUntil (ms).
+	// The seat is granted at a later game time: by then the owners whose
+	// chunks were revoked have heard of it, and the game's used RAM shows
+	// any worker one of them started in those chunks before it heard
+	// (granting at once raced them: the seat's start then failed for lack
+	// of RAM).
+	seatRoom                  ram.Amount
+	seatRoomAt, seatRoomUntil int64
 	// over is set while live claims pin more than the host can hold
 	// (it shrank under running workers): said once, and again when over.
 	over bool

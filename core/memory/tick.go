@@ -458,28 +458,38 @@ const DaemonPriority = 1 << 30
 const seatRoomHold = 3000
 
 // placeSeat places a daemon's seat: in free RAM or room set aside for
-// seats. With neither, it makes room (revoking unclaimed chunks below the
-// seat's priority), sets it aside, and says to wait: the request is
-// served on the next tick.
+// seats at an earlier game time. With neither, it makes room (revoking
+// unclaimed chunks below the seat's priority), sets it aside, and says
+// to wait: the request is served by a tick at a later game time, when
+// every owner whose chunks were revoked has run since it heard, and the
+// game's used RAM shows any worker it started in them before.
 func (e *Engine) placeSeat(a *alloc, r Request) (got int, wait bool) {
 	aside := map[*host]ram.Amount{}
+	young := false // room set aside at this very game time
 	for _, h := range e.hostList {
-		if h.seatRoom > 0 {
+		switch {
+		case h.seatRoom == 0:
+		case h.seatRoomAt < e.now:
 			aside[h], h.seatRoom = h.seatRoom, 0
 			e.maxFree = max(e.maxFree, h.free())
+		default:
+			young = true
 		}
 	}
-	if e.room(r.ChunkSize, r.Count) >= r.Count {
+	switch {
+	case e.room(r.ChunkSize, r.Count) >= r.Count:
 		got = e.place(a, r.Count)
-	} else if made := e.makeRoom(r.ChunkSize, r.Count, r.Priority); len(made) > 0 {
-		for _, h := range made {
-			aside[h] = max(aside[h], min(h.free(), r.ChunkSize.Times(r.Count)))
-			h.seatRoomUntil = e.now + seatRoomHold
-		}
+	case young:
 		wait = true
+	default:
+		for _, h := range e.makeRoom(r.ChunkSize, r.Count, r.Priority) {
+			h.seatRoom = max(h.seatRoom, min(h.free(), r.ChunkSize.Times(r.Count)))
+			h.seatRoomAt, h.seatRoomUntil = e.now, e.now+seatRoomHold
+			wait = true
+		}
 	}
 	for h, room := range aside {
-		h.seatRoom = max(0, room-a.heldOn(h.name))
+		h.seatRoom = max(h.seatRoom, room-a.heldOn(h.name))
 	}
 	return got, wait
 }
