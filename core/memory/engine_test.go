@@ -700,6 +700,54 @@ func TestEngine_daemonSeatWaitsForGameTime(t *testing.T) {
 	}
 }
 
+// TestEngine_foreignUnderBusyOwner: a foreign script's RAM on a host where
+// a task keeps starting workers (each claim restarts the in-flight grace)
+// still counts as foreign within two ForeignWindows, and the chunks it
+// covers are revoked; in-flight use that its claims soon explain never
+// counts.
+func TestEngine_foreignUnderBusyOwner(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		foreign ram.Amount // held by a foreign script all along
+		want    ram.Amount // foreign at the end
+	}{
+		{"foreign script", 8 * ram.GB, 8 * ram.GB},
+		{"only workers in flight", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := New(Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			host := func(used ram.Amount) []WorkerState {
+				return []WorkerState{{Host: "a", Rooted: true, MaxRAM: 64 * ram.GB, UsedRAM: used, Cores: 1}}
+			}
+			must(t, e, Tick{Now: 1, Workers: host(tc.foreign)})
+			must(t, e, Request{Rid: 1, Pid: 10, Reply: 110, ChunkSize: 4 * ram.GB, Count: 12, Priority: 5, Options: Options{Growable: true}})
+			must(t, e, Tick{Now: 2})
+			drain(t, e)
+			// Each second the task starts a 1 GB worker; the daemon's tick
+			// sees it before its claim arrives, and steps again when the
+			// claim does (a message wakes it).
+			var claimed ram.Amount
+			for i := range 12 {
+				now := int64(1000 * (i + 1))
+				must(t, e, Tick{Now: now, Workers: host(tc.foreign + claimed + ram.GB)})
+				must(t, e, Claim{Rid: int64(2 + i), Pid: 10, Reply: 110, Alloc: 1, Host: "a", Worker: Pid(100 + i), RAM: ram.GB})
+				claimed += ram.GB
+				must(t, e, Tick{Now: now + 50, Workers: host(tc.foreign + claimed)})
+				drain(t, e)
+			}
+			if h := e.hosts["a"]; h.foreign != tc.want {
+				t.Errorf("foreign %v, want %v", h.foreign, tc.want)
+			}
+			if h := e.hosts["a"]; h.allocated > h.usable {
+				t.Errorf("allocated %v over usable %v", h.allocated, h.usable)
+			}
+		})
+	}
+}
+
 // TestEngine_overReported: a host that shrinks below what live claims pin
 // is said to be over once (WARN), not on every tick, and said to fit
 // again once the claims end.

@@ -40,6 +40,11 @@ type host struct {
 	// unclaimed chunks is taken for workers whose claims are on their way
 	// for ClaimGrace (from when it appeared, or from the host's last new
 	// claim), and counts as foreign only after.
+	// low is the least unexplained use seen since lowSince (ms); floor
+	// was it over the window before: use that long-lived is foreign.
+	low, floor ram.Amount
+	lowSince   int64
+
 	inflight      bool       // such use was seen at the last refresh
 	inflightSince int64      // game time, ms, the grace runs from
 	newClaim      bool       // a claim was made here since the last refresh
@@ -51,6 +56,11 @@ type host struct {
 // writes its claims right after its execs; a full port delays them by a
 // few of its rounds.
 const ClaimGrace = 2000
+
+// ForeignWindow is how long, in ms, unexplained use must have stayed at
+// least some amount for that amount to count as foreign even while claims
+// keep arriving (see refresh).
+const ForeignWindow = 5000
 
 // RegrowAfter is how long, in ms, a growable allocation that gave chunks
 // of its size back waits before it is grown again. An owner that means to stay smaller

@@ -269,8 +269,18 @@ func (e *Engine) refresh(h *host, now int64) {
 		self = e.selfRAM
 	}
 	f := max(h.used-h.claimed-self, 0)
+	// The least unexplained use over the last window is use no claim on
+	// its way explains: foreign, however often the host's owners make new
+	// claims (each restarts the grace below). Without this floor, a busy
+	// task hid the player's scripts on its host for as long as it ran.
+	if now-h.lowSince >= ForeignWindow {
+		h.floor, h.low, h.lowSince = h.low, f, now
+	} else {
+		h.low = min(h.low, f)
+	}
+	floor := min(h.floor, f)
 	h.forgiven = 0
-	if inflight := min(f, max(h.allocated-h.claimed, 0)); inflight > 0 {
+	if inflight := min(f-floor, max(h.allocated-h.claimed, 0)); inflight > 0 {
 		if !h.inflight || h.newClaim {
 			h.inflight, h.inflightSince = true, now
 		}
