@@ -13,8 +13,8 @@ import "strconv"
 // out of reach; the limits below are where the module stands (see
 // README.md, "The module's size"), with a little room.
 const (
-	MaxWasmBytes     = 3_800_000
-	MaxWasmFileBytes = 1_360_000
+	MaxWasmBytes     = 3_600_000
+	MaxWasmFileBytes = 1_300_000
 )
 
 // Sizes are the sizes of the core module as it reaches a player.
