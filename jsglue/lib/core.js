@@ -32,7 +32,7 @@ function decodeBase64(b64) {
  * natively, in every Chromium the game runs on (it has had it since 80).
  * @returns {Promise<ArrayBuffer>}
  */
-function inflate() {
+export function inflate() {
   const gz = /** @type {ReadableStream<Uint8Array>} */ (new Response(decodeBase64(WASM_GZ)).body);
   return new Response(gz.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
 }
