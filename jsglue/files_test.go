@@ -15,6 +15,10 @@ import (
 func TestWasmModuleJS(t *testing.T) {
 	mod := bytes.Repeat([]byte("\x00asm\x01\x00\x00\x00 a module's bytes "), 1000)
 	text := WasmModuleJS(mod)
+	other := WasmModuleJS([]byte("\x00asm\x01\x00\x00\x00")) // made anew, not the last file again
+	if other == text {
+		t.Fatal("two modules gave the same file")
+	}
 	if again := WasmModuleJS(bytes.Clone(mod)); again != text {
 		t.Error("two runs on the same module gave different files")
 	}

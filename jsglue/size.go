@@ -26,7 +26,8 @@ type Sizes struct {
 
 // WasmSizes measures coreWasm the way it ships.
 func WasmSizes(coreWasm []byte) Sizes {
-	return Sizes{Raw: len(coreWasm), Gzip: len(Gzip(coreWasm)), File: len(WasmModuleJS(coreWasm))}
+	f := wasmModule(coreWasm)
+	return Sizes{Raw: len(coreWasm), Gzip: f.gzip, File: len(f.text)}
 }
 
 // Over says which sizes are over their limits, or nothing.
