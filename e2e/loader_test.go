@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"ramfarm/harness"
-	"ramfarm/harness/network"
 	"ramfarm/internal/coretest"
 	"ramfarm/jsglue"
 )
@@ -25,34 +23,19 @@ export async function main(ns) {
   }
 }`
 
-// loaderGame runs loaderScript on home beside the in-game files, with the
-// module file's text changed by edit, and answers the terminal.
+// loaderGame runs loaderScript on home, in bn1-start's world, beside the
+// in-game files with the module file's text changed by edit, and answers
+// the terminal.
 func loaderGame(t *testing.T, edit func(string) string) string {
 	t.Helper()
-	g, err := harness.New(harness.Config{Seed: 1, WasmCache: wasmCache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close() })
-	home, err := network.Home()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := g.World.AddServer(home); err != nil {
-		t.Fatal(err)
-	}
 	files := jsglue.Files(coretest.Wasm(t))
 	files[jsglue.WasmFile] = edit(files[jsglue.WasmFile])
 	files["loader.js"] = loaderScript
-	if err := g.Install("home", files); err != nil {
-		t.Fatal(err)
-	}
+	g, _ := scenarioGame(t, "../scenarios/bn1-start.json", nil, files)
 	if _, err := g.Exec("loader.js", "home", 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := g.RunFor(1000); err != nil {
-		t.Fatal(err)
-	}
+	run(t, g, 1000)
 	return strings.Join(g.Terminal(), "\n")
 }
 
