@@ -6,7 +6,7 @@ BUILD   := build
 WASM    := $(BUILD)/core.wasm
 GAME    := $(BUILD)/game
 WASIRUN := $(BUILD)/wasirun
-CORE_SRC := $(shell find core bridge wasm -name '*.go' -not -name '*_test.go') go.mod
+CORE_SRC := $(shell find core bridge wasm -name '*.go' -not -name '*_test.go') go.mod Makefile
 # The committed dist/ must be what a fresh clone builds, byte for byte,
 # and another Go release compiles other bytes: the module is built with
 # this one (the go command fetches it when it is not the local one).
