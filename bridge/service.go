@@ -94,8 +94,9 @@ const ownTries = 5
 // answer queues the error answer to a message err says is undecodable,
 // when the message named a port to answer on.
 func (o *ownAnswers) answer(err error) {
-	var de *decodeError
-	if errors.As(err, &de) && de.reply.Valid() {
+	// A type assertion, not errors.As (which links reflection into the
+	// module): the decoders return a *decodeError itself.
+	if de, ok := err.(*decodeError); ok && de.reply.Valid() {
 		var w jsonx.Writer
 		encodeDecodeError(&w, de)
 		o.next++

@@ -6,6 +6,7 @@
 //	ramfarm push     push them into the running game through its Remote API
 //	ramfarm sim      run the simulated game with the real scripts and module
 //	ramfarm soak     run it many times with faults injected, checking invariants
+//	ramfarm size     print the core module's sizes as it ships
 package main
 
 import (
@@ -28,6 +29,8 @@ Commands:
            what happens
   soak     run ramfarm in the emulated game many times while faults hit it,
            and check that nothing is lost, overcommitted or crashed
+  size     print the core module's size raw and gzipped, and of the
+           in-game file that carries it
 
 Run 'ramfarm <command> --help' for a command's flags.
 `
@@ -54,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return simCmd(args[1:], stdout, stderr)
 	case "soak":
 		return soakCmd(args[1:], stdout, stderr)
+	case "size":
+		return sizeCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

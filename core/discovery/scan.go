@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -285,5 +286,5 @@ func sameTargets(a, b []Target) bool {
 }
 
 func sortTargets(ts []Target) {
-	slices.SortFunc(ts, func(a, b Target) int { return strings.Compare(a.Host, b.Host) })
+	stable.Sort(ts, func(a, b Target) int { return strings.Compare(a.Host, b.Host) })
 }

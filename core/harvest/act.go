@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"ramfarm/core/hwgw"
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 	"ramfarm/core/task"
 )
@@ -124,7 +125,7 @@ func (e *Engine) placement(hack int) (hwgw.Batch, []*host, []hwgw.Piece, bool) {
 	if len(open) == 0 {
 		return hwgw.Batch{}, nil, nil, false
 	}
-	slices.SortStableFunc(open, func(a, b *host) int { return cmp.Compare(a.idle(e.size), b.idle(e.size)) })
+	stable.Sort(open, func(a, b *host) int { return cmp.Compare(a.idle(e.size), b.idle(e.size)) })
 	per := e.planner.PerThread()[hwgw.OpGrow]
 	var grow *host
 	var plan hwgw.Batch
@@ -172,7 +173,7 @@ func (e *Engine) bins(g int) ([]*host, []ram.Amount) {
 	if g > 0 && grow == nil {
 		return nil, nil
 	}
-	slices.SortStableFunc(others, func(a, b *host) int { return cmp.Compare(a.idle(e.size), b.idle(e.size)) })
+	stable.Sort(others, func(a, b *host) int { return cmp.Compare(a.idle(e.size), b.idle(e.size)) })
 	var bins []*host
 	var caps []ram.Amount
 	if grow != nil {
@@ -355,7 +356,7 @@ func (e *Engine) releaseSurplus() {
 		return
 	}
 	order := slices.Clone(e.hosts)
-	slices.SortStableFunc(order, func(a, b *host) int {
+	stable.Sort(order, func(a, b *host) int {
 		return cmp.Or(cmp.Compare(a.cores, b.cores), cmp.Compare(a.idle(e.size), b.idle(e.size)))
 	})
 	for _, h := range order {

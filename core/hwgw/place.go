@@ -2,9 +2,9 @@ package hwgw
 
 import (
 	"math"
-	"slices"
 
 	"ramfarm/core/formulas"
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -169,7 +169,7 @@ func (p *Planner) Place(plan Batch, bins []Bin) (Batch, []Piece, bool) {
 		for i := 1; i < len(bins); i++ {
 			o = append(o, i)
 		}
-		slices.SortStableFunc(o, func(a, b int) int {
+		stable.Sort(o, func(a, b int) int {
 			switch {
 			case less(a, b):
 				return -1

@@ -2,9 +2,9 @@ package memory
 
 import (
 	"maps"
-	"slices"
 	"strconv"
 
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -40,7 +40,7 @@ func (c Config) validate() (Config, error) {
 		return c, wrap(ErrBadConfig, "own RAM "+c.SelfRAM.String()+" on host "+strconv.Quote(c.SelfHost)+" is invalid")
 	}
 	// Sorted, so the first bad entry reported is always the same one.
-	for _, name := range slices.Sorted(maps.Keys(c.SetAside)) {
+	for _, name := range stable.Keys(c.SetAside) {
 		a := c.SetAside[name]
 		if name == "" {
 			return c, wrap(ErrBadConfig, "set-aside names an empty host")

@@ -13,10 +13,9 @@
 package memory
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -177,12 +176,12 @@ func (e *Engine) stepConfigure(ev Configure) error {
 	if c.HomeReserve != e.homeReserve {
 		e.logf("config: home reserve " + e.homeReserve.String() + " -> " + c.HomeReserve.String())
 	}
-	for _, name := range slices.Sorted(maps.Keys(e.setAside)) {
+	for _, name := range stable.Keys(e.setAside) {
 		if _, kept := c.SetAside[name]; !kept {
 			e.logf("config: nothing set aside on " + name + " (was " + e.setAside[name].String() + ")")
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(c.SetAside)) {
+	for _, name := range stable.Keys(c.SetAside) {
 		if old, ok := e.setAside[name]; !ok || old != c.SetAside[name] {
 			e.logf("config: " + c.SetAside[name].String() + " set aside on " + name)
 		}

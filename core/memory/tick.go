@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -318,7 +319,7 @@ func (e *Engine) revokeBelow(h *host, prio int) {
 			victims = append(victims, a)
 		}
 	}
-	slices.SortFunc(victims, func(x, y *alloc) int {
+	stable.Sort(victims, func(x, y *alloc) int {
 		if c := cmp.Compare(x.prio, y.prio); c != 0 {
 			return c
 		}
@@ -389,7 +390,7 @@ func (e *Engine) grow() {
 			cands = append(cands, a)
 		}
 	}
-	slices.SortStableFunc(cands, func(x, y *alloc) int { return cmp.Compare(y.prio, x.prio) })
+	stable.Sort(cands, func(x, y *alloc) int { return cmp.Compare(y.prio, x.prio) })
 	for _, a := range cands {
 		have := a.countSize(a.size)
 		if got := e.place(a, a.desired-have); got > 0 {
@@ -407,7 +408,7 @@ func (e *Engine) grow() {
 func (e *Engine) serve() {
 	reqs := e.pending
 	e.pending = nil
-	slices.SortStableFunc(reqs, func(x, y Request) int { return cmp.Compare(y.Priority, x.Priority) })
+	stable.Sort(reqs, func(x, y Request) int { return cmp.Compare(y.Priority, x.Priority) })
 	for _, r := range reqs {
 		e.watch.remove(r.Pid)
 		a := &alloc{owner: r.Pid, script: r.Script, reply: r.Reply, prio: r.Priority, opts: r.Options, size: r.ChunkSize}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/proc"
 )
 
@@ -418,7 +419,7 @@ func (e *Engine) watchChanged() []proc.Pid {
 	for p := range e.retryPids {
 		w = append(w, p)
 	}
-	slices.Sort(w)
+	stable.Sort(w, cmp.Compare[proc.Pid])
 	w = slices.Compact(w)
 	if slices.Equal(w, e.watched) {
 		return nil

@@ -7,6 +7,7 @@ import (
 
 	"ramfarm/core/formulas"
 	"ramfarm/core/hwgw"
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/task"
 )
 
@@ -160,7 +161,7 @@ func (e *Engine) layout(action hwgw.Action, n int, before []slot) []slot {
 		return nil
 	}
 	order := slices.Clone(e.hosts)
-	slices.SortStableFunc(order, func(a, b *host) int { return cmp.Compare(b.cores, a.cores) })
+	stable.Sort(order, func(a, b *host) int { return cmp.Compare(b.cores, a.cores) })
 	var out []slot
 	left := float64(n)
 	for _, h := range order {

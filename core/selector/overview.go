@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"ramfarm/core/internal/describe"
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -199,7 +200,7 @@ func (e *Engine) overview(ev Status) Overview {
 		}
 		o.Tasks = append(o.Tasks, v)
 	}
-	slices.SortFunc(o.Tasks, func(a, b TaskView) int {
+	stable.Sort(o.Tasks, func(a, b TaskView) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Target, b.Target), cmp.Compare(a.Pid, b.Pid))
 	})
 	return o

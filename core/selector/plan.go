@@ -2,9 +2,9 @@ package selector
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -49,7 +49,7 @@ func (e *Engine) checkVacates() {
 	if !e.observed {
 		return
 	}
-	for _, host := range slices.Sorted(maps.Keys(e.vacating)) {
+	for _, host := range stable.Keys(e.vacating) {
 		v := e.vacating[host]
 		if v.done {
 			continue
@@ -108,7 +108,7 @@ func (e *Engine) candidates() []candidate {
 		out = append(out, candidate{tgt: g, kind: g.phase, least: max(least, e.cfg.MinTaskRAM), most: most,
 			prio: e.priority(g, g.phase)})
 	}
-	slices.SortStableFunc(out, func(a, b candidate) int { return cmp.Compare(b.prio, a.prio) })
+	stable.Sort(out, func(a, b candidate) int { return cmp.Compare(b.prio, a.prio) })
 	return out
 }
 
@@ -386,7 +386,7 @@ func (e *Engine) makeRoom(c candidate, need ram.Amount, whole bool) bool {
 			victims = append(victims, t)
 		}
 	}
-	slices.SortStableFunc(victims, leastValuableFirst)
+	stable.Sort(victims, leastValuableFirst)
 	type cut struct {
 		t    *task
 		to   ram.Amount
@@ -496,7 +496,7 @@ func (e *Engine) restore(left ram.Amount, cands []candidate) ram.Amount {
 			capped = append(capped, t)
 		}
 	}
-	slices.SortStableFunc(capped, func(a, b *task) int { return cmp.Compare(b.prio, a.prio) })
+	stable.Sort(capped, func(a, b *task) int { return cmp.Compare(b.prio, a.prio) })
 	for _, t := range capped {
 		if left <= 0 {
 			break

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -109,8 +110,9 @@ func (e *Engine) stepObserve(ev Observe) error {
 		g.advance(inferPhase(t))
 		e.seen = append(e.seen, g)
 	}
-	slices.SortFunc(e.seen, byHost)
-	e.hosts = slices.SortedFunc(slices.Values(ev.Hosts), func(a, b HostRAM) int { return cmp.Compare(a.Host, b.Host) })
+	stable.Sort(e.seen, byHost)
+	e.hosts = append([]HostRAM(nil), ev.Hosts...)
+	stable.Sort(e.hosts, func(a, b HostRAM) int { return cmp.Compare(a.Host, b.Host) })
 	clear(e.seats)
 	for _, st := range ev.Seats {
 		if e.seats == nil {
@@ -163,7 +165,7 @@ func (e *Engine) rank() {
 	// Ties rank by name, the first name highest, so they launch in
 	// alphabetical order.
 	order := slices.Clone(e.seen)
-	slices.SortFunc(order, func(a, b *target) int { return cmp.Or(cmp.Compare(a.value, b.value), cmp.Compare(b.host, a.host)) })
+	stable.Sort(order, func(a, b *target) int { return cmp.Or(cmp.Compare(a.value, b.value), cmp.Compare(b.host, a.host)) })
 	for i, g := range order {
 		g.rank = i + 1
 	}
@@ -221,7 +223,7 @@ func (e *Engine) endQuarantines() {
 			over = append(over, h)
 		}
 	}
-	slices.Sort(over)
+	stable.Sort(over, cmp.Compare[string])
 	for _, h := range over {
 		delete(e.quarantine, h)
 		if e.vacating[h] == nil {

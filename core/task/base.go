@@ -2,7 +2,6 @@ package task
 
 import (
 	"iter"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"ramfarm/core/hwgw"
 	"ramfarm/core/internal/describe"
 	"ramfarm/core/internal/detail"
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -353,12 +353,12 @@ func (b *Base[W]) Busy() int { return len(b.starting) + len(b.running) }
 // order, then the running ones by pid.
 func (b *Base[W]) Workers() iter.Seq[W] {
 	return func(yield func(W) bool) {
-		for _, id := range slices.Sorted(maps.Keys(b.starting)) {
+		for _, id := range stable.Keys(b.starting) {
 			if !yield(b.starting[id]) {
 				return
 			}
 		}
-		for _, pid := range slices.Sorted(maps.Keys(b.running)) {
+		for _, pid := range stable.Keys(b.running) {
 			if !yield(b.running[pid]) {
 				return
 			}
@@ -406,7 +406,7 @@ func (b *Base[W]) ForgetLeft(occupied func(host string) bool) {
 // event after it is ignored.
 func (b *Base[W]) Finish(r Reason, kill bool) {
 	if kill {
-		for _, pid := range slices.Sorted(maps.Keys(b.running)) {
+		for _, pid := range stable.Keys(b.running) {
 			b.Emit(Kill{ID: b.ID(), Pid: pid})
 		}
 	}
@@ -507,7 +507,7 @@ func (b *Base[W]) String() string {
 	l := describe.New("task").I("now", b.now).Fixed("money", b.money, -1).Fixed("security", b.security, -1).
 		N("prio", b.prio).R("cap", b.cap).T("stopping", b.stopping)
 	if len(b.leaving) > 0 {
-		l.S("leaving", strings.Join(slices.Sorted(maps.Keys(b.leaving)), ","))
+		l.S("leaving", strings.Join(stable.Keys(b.leaving), ","))
 	}
 	l.T("asked", b.asked).T("held", b.held).I("seq", b.seq).I("answered", b.answered).R("size", b.size).
 		N("desired", b.count).N("ask-prio", b.askPrio).N("starting", len(b.starting)).N("running", len(b.running)).

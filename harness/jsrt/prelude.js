@@ -308,6 +308,96 @@
   install('TextEncoder', TextEncoder);
   install('TextDecoder', TextDecoder);
 
+  // Response and DecompressionStream: as much of Fetch and Compression
+  // Streams as the loader uses to inflate the module,
+  //   new Response(new Response(bytes).body.pipeThrough(new DecompressionStream(f))).arrayBuffer()
+  // A stream here is a function that answers all its bytes at once (or
+  // throws), called when the stream is read: a body's copy, or the
+  // inflation, in Go, of what was piped in.
+  const streamKind = 'ReadableStream';
+  class ReadableStream {
+    constructor() {
+      throw new TypeError('ReadableStream cannot be constructed here: only Response bodies and DecompressionStream readables exist');
+    }
+    get locked() { return slot(this, streamKind).locked; }
+    pipeThrough(transform) {
+      const s = slot(this, streamKind);
+      const t = slots.get(transform);
+      if (t === undefined || t.kind !== 'DecompressionStream') {
+        throw new TypeError("Failed to execute 'pipeThrough' on 'ReadableStream': only a DecompressionStream is supported here");
+      }
+      if (s.locked) throw new TypeError("Failed to execute 'pipeThrough' on 'ReadableStream': Cannot pipe a locked stream");
+      if (t.source !== null) throw new TypeError("Failed to execute 'pipeThrough' on 'ReadableStream': Cannot pipe to a locked stream");
+      s.locked = true;
+      t.source = s;
+      return t.readable;
+    }
+  }
+  const makeStream = (read) => {
+    const st = create(ReadableStream.prototype);
+    slots.set(st, { kind: streamKind, locked: false, read });
+    return st;
+  };
+  class WritableStream {
+    constructor() {
+      throw new TypeError('WritableStream cannot be constructed here: only DecompressionStream writables exist, to pipe into');
+    }
+  }
+  const compressionFormats = ['deflate', 'deflate-raw', 'gzip'];
+  class DecompressionStream {
+    constructor(...args) {
+      if (args.length === 0) throw new TypeError("Failed to construct 'DecompressionStream': 1 argument required, but only 0 present.");
+      const format = StringC(args[0]);
+      if (!compressionFormats.includes(format)) {
+        throw new TypeError(`Failed to construct 'DecompressionStream': Unsupported compression format: '${format}'`);
+      }
+      const t = { kind: 'DecompressionStream', source: null, writable: create(WritableStream.prototype) };
+      t.readable = makeStream(() => {
+        if (t.source === null) throw new TypeError('DecompressionStream: nothing was piped into it (only pipeThrough is supported here)');
+        const out = native.inflate(format, t.source.read());
+        if (typeof out === 'string') throw new TypeError(`DecompressionStream: ${out}`);
+        return out;
+      });
+      slots.set(this, t);
+    }
+    get readable() { return slot(this, 'DecompressionStream').readable; }
+    get writable() { return slot(this, 'DecompressionStream').writable; }
+  }
+  class Response {
+    constructor(body = null) {
+      let stream = null;
+      if (body !== null) {
+        const s = slots.get(body);
+        if (s !== undefined && s.kind === streamKind) {
+          if (s.locked) throw new TypeError("Failed to construct 'Response': Response body object should not be disturbed or locked");
+          stream = body;
+        } else {
+          const bytes = isBufferSource(body) ? native.copyBytes(body) : native.utf8Encode(StringC(body));
+          stream = makeStream(() => bytes);
+        }
+      }
+      slots.set(this, { kind: 'Response', body: stream, used: false });
+    }
+    get body() { return slot(this, 'Response').body; }
+    get bodyUsed() { return slot(this, 'Response').used; }
+    arrayBuffer() {
+      const r = slot(this, 'Response');
+      return new P((resolve) => {
+        if (r.body === null) {
+          resolve(new ABC(0));
+          return;
+        }
+        const s = slots.get(r.body);
+        if (r.used || s.locked) throw new TypeError("Failed to execute 'arrayBuffer' on 'Response': body stream already read");
+        r.used = true;
+        s.locked = true;
+        resolve(s.read());
+      });
+    }
+  }
+  install('DecompressionStream', DecompressionStream);
+  install('Response', Response);
+
   const dataCloneError = (what) => new DOMException(`${what} could not be cloned.`, 'DataCloneError');
   const dataProperty = (obj, key, value) =>
     defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });

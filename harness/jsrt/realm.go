@@ -245,6 +245,7 @@ func (r *Realm) natives() *goja.Object {
 	}
 	r.timerNatives(set)
 	r.encodingNatives(set)
+	r.compressionNatives(set)
 	r.wasmNatives(set)
 	return n
 }

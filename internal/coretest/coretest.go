@@ -23,7 +23,9 @@ func Wasm(tb testing.TB) []byte {
 		return b
 	}
 	out := filepath.Join(tb.TempDir(), "core.wasm")
-	cmd := exec.Command(goTool(), "build", "-buildmode=c-shared", "-trimpath", "-o", out, "ramfarm/wasm")
+	// The Makefile's WASM_FLAGS: what the tests load is what ships.
+	cmd := exec.Command(goTool(), "build", "-buildmode=c-shared", "-trimpath", "-buildvcs=false",
+		"-ldflags=-s -w", "-gcflags=ramfarm/...=-l", "-o", out, "ramfarm/wasm")
 	cmd.Dir = moduleRoot(tb)
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {

@@ -3,7 +3,8 @@
 // checks jsglue/test/core.test.mjs makes in Node, here in Chromium, with
 // the bundle served from the root of the server so the absolute imports
 // resolve as in the game. main.go serves this page and reads the verdict.
-import { Core, CoreTrap, compiledCore } from "/ramfarm/lib/core.js";
+import { Core, CoreTrap, compiledCore, inflate } from "/ramfarm/lib/core.js";
+import { WASM_GZ } from "/ramfarm/lib/core-wasm.js";
 import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { EXPORTS, T } from "/ramfarm/lib/protocol.js";
 
@@ -43,6 +44,13 @@ function trappingReady() {
 
 /** Each check by name; the driver expects every one of them to pass. @type {Array<[string, () => Promise<void> | void]>} */
 const checks = [
+  ["inflated", async () => {
+    same(WASM_GZ.startsWith("H4sI"), true, "core-wasm.js holds gzip (1f 8b 08)");
+    const bytes = new Uint8Array(await inflate());
+    same(Array.from(bytes.subarray(0, 4)), [0, 0x61, 0x73, 0x6d], "the inflated bytes start as a module");
+    same(bytes.length > WASM_GZ.length, true, "the module is larger than its gzipped base64");
+    same(WebAssembly.validate(bytes), true, "the inflated module validates");
+  }],
   ["compiled-once", async () => {
     const a = await compiledCore();
     same(a === (await compiledCore()), true, "second compiledCore() is the cached module");

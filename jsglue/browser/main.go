@@ -36,7 +36,7 @@ var page embed.FS
 
 // pass is the verdict of a page whose every check held. It names the
 // checks, so a page that skipped one does not pass.
-const pass = "pass: compiled-once memd-grant bad-config trap fresh-instance"
+const pass = "pass: inflated compiled-once memd-grant bad-config trap fresh-instance"
 
 // report is what check.html posts to /browser/report.
 type report struct {

@@ -3,11 +3,20 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { webcrypto } from "node:crypto";
-import { Core, CoreTrap, compiledCore, wasiImports } from "/ramfarm/lib/core.js";
+import { Core, CoreTrap, compiledCore, inflate, wasiImports } from "/ramfarm/lib/core.js";
+import { WASM_GZ } from "/ramfarm/lib/core-wasm.js";
 import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
 
 if (!globalThis.crypto) globalThis.crypto = webcrypto;
+
+test("the module file carries the module gzipped, and the loader inflates it", async () => {
+  assert.ok(WASM_GZ.startsWith("H4sI"), "core-wasm.js holds gzip (1f 8b 08)");
+  const bytes = new Uint8Array(await inflate());
+  assert.deepEqual(Array.from(bytes.subarray(0, 4)), [0, 0x61, 0x73, 0x6d]);
+  assert.ok(WebAssembly.validate(bytes), "the inflated module validates");
+  assert.ok(bytes.length > WASM_GZ.length, "the module is larger than its gzipped base64");
+});
 
 test("the module is compiled once per realm and cached by hash", async () => {
   const a = await compiledCore();

@@ -3,8 +3,6 @@
 // text reads "sentinel: detail".
 package detail
 
-import "errors"
-
 // Error is a sentinel with the detail of one occurrence.
 type Error struct {
 	Err    error
@@ -20,9 +18,20 @@ func Wrap(err error, detail string) error { return &Error{err, detail} }
 // Of is the detail err carries, or its whole text when it carries none: a
 // package that reports another's error under its own sentinel says what
 // was wrong once, not behind two prefixes.
+//
+// It walks the Unwrap chain itself: errors.As would link reflection into
+// the module (27 KB of code), and ramfarm's errors never join or match by
+// an As method.
 func Of(err error) string {
-	if d := (*Error)(nil); errors.As(err, &d) {
-		return d.Detail
+	for e := err; e != nil; {
+		if d, ok := e.(*Error); ok {
+			return d.Detail
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			break
+		}
+		e = u.Unwrap()
 	}
 	return err.Error()
 }

@@ -18,6 +18,8 @@ func TestWrap(t *testing.T) {
 		{err, "size 3 is odd"},
 		{Wrap(errors.New("other: bad"), "x"), "x"},
 		{base, "pkg: thing is invalid"},
+		{outer{err}, "size 3 is odd"}, // found behind another wrapper
+		{outer{base}, "outer: pkg: thing is invalid"},
 	}
 	for _, tt := range tests {
 		if got := Of(tt.err); got != tt.want {
@@ -25,3 +27,9 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// outer wraps an error the way another package's error type would.
+type outer struct{ err error }
+
+func (o outer) Error() string { return "outer: " + o.err.Error() }
+func (o outer) Unwrap() error { return o.err }
