@@ -776,3 +776,26 @@ func TestEngine_overReported(t *testing.T) {
 		t.Errorf("no word that n00dles fits again once its worker ended:\n%s", logs)
 	}
 }
+
+func TestMinWindow(t *testing.T) {
+	var w minWindow
+	for i, tc := range []struct {
+		t    int64
+		v    ram.Amount
+		want ram.Amount
+	}{
+		{0, 5, 5},
+		{1000, 9, 5},                  // 5 still within the window
+		{ForeignWindow - 1, 7, 5},     // still
+		{ForeignWindow, 8, 7},         // 5 (t=0) and 9 (t=1000 < 7's) gone: 7 is the least since
+		{ForeignWindow + 1000, 3, 3},  // a lower value undercuts all
+		{3 * ForeignWindow, 6, 6},     // everything before is too old
+		{3*ForeignWindow + 1, 6, 6},   // equal values: the newer stays
+		{4*ForeignWindow + 1, 10, 10}, // the 6s aged out exactly at the window's end
+		{4*ForeignWindow + 2, 0, 0},
+	} {
+		if got := w.push(tc.t, tc.v); got != tc.want {
+			t.Errorf("push %d: at %d of %v: least %v, want %v", i, tc.t, tc.v, got, tc.want)
+		}
+	}
+}

@@ -40,10 +40,9 @@ type host struct {
 	// unclaimed chunks is taken for workers whose claims are on their way
 	// for ClaimGrace (from when it appeared, or from the host's last new
 	// claim), and counts as foreign only after.
-	// low is the least unexplained use seen since lowSince (ms); floor
-	// was it over the window before: use that long-lived is foreign.
-	low, floor ram.Amount
-	lowSince   int64
+	// lows gives the least unexplained use over the last ForeignWindow:
+	// use that long-lived is foreign (refresh).
+	lows minWindow
 
 	inflight      bool       // such use was seen at the last refresh
 	inflightSince int64      // game time, ms, the grace runs from
@@ -61,6 +60,36 @@ const ClaimGrace = 2000
 // least some amount for that amount to count as foreign even while claims
 // keep arriving (see refresh).
 const ForeignWindow = 5000
+
+// minWindow is the least of the values pushed over the last ForeignWindow
+// ms: a queue of the samples that may still be the least, oldest first,
+// rising (each push drops the later samples it undercuts, and the ones
+// too old), so a push costs O(1) amortized.
+type minWindow []minSample
+
+type minSample struct {
+	t int64
+	v ram.Amount
+}
+
+// push adds v seen at time t and returns the least value seen within the
+// window that ends at t.
+func (w *minWindow) push(t int64, v ram.Amount) ram.Amount {
+	q := *w
+	for len(q) > 0 && q[len(q)-1].v >= v {
+		q = q[:len(q)-1]
+	}
+	q = append(q, minSample{t, v})
+	i := 0
+	for q[i].t <= t-ForeignWindow {
+		i++
+	}
+	if i > 0 {
+		q = append(q[:0], q[i:]...)
+	}
+	*w = q
+	return q[0].v
+}
 
 // RegrowAfter is how long, in ms, a growable allocation that gave chunks
 // of its size back waits before it is grown again. An owner that means to stay smaller

@@ -274,12 +274,7 @@ func (e *Engine) refresh(h *host, now int64) {
 	// its way explains: foreign, however often the host's owners make new
 	// claims (each restarts the grace below). Without this floor, a busy
 	// task hid the player's scripts on its host for as long as it ran.
-	if now-h.lowSince >= ForeignWindow {
-		h.floor, h.low, h.lowSince = h.low, f, now
-	} else {
-		h.low = min(h.low, f)
-	}
-	floor := min(h.floor, f)
+	floor := h.lows.push(now, f)
 	h.forgiven = 0
 	if inflight := min(f-floor, max(h.allocated-h.claimed, 0)); inflight > 0 {
 		if !h.inflight || h.newClaim {

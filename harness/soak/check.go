@@ -150,8 +150,15 @@ func (r *runner) checkReport(rep *memdreport.Report, a *asked) {
 		excused := r.excused[w.Host] > now
 		over := w.Allocated > max(w.Usable, w.Claimed+partial[w.Host])+eps
 		if s != nil && !excused {
+			// In the game, what runs outside the chunks must fit beside
+			// them; on a host that shrank under claims (memd says it is
+			// over), beside the chunks the claims pin.
+			held := w.Allocated
+			if w.Allocated > w.Usable {
+				held = min(held, w.Claimed+partial[w.Host])
+			}
 			other := s.RAMUsed - nowRAM[w.Host]
-			over = over || other > s.MaxRAM-w.Allocated+eps
+			over = over || other > s.MaxRAM-held+eps
 		}
 		r.persist(r.over, w.Host, over, overSamples, "allocated ≤ usable", func() string {
 			return fmt.Sprintf("%s: %.2f GB allocated, %.2f usable, %.2f claimed, %.2f foreign of %.2f", w.Host, w.Allocated, w.Usable, w.Claimed, w.Foreign, w.Max)
