@@ -14,6 +14,7 @@ type letter struct {
 	msg     Reply
 	failed  bool // failed at least once: its recipient is watched
 	dropped bool // the recipient died while it was in flight
+	remake  bool // a restored status report, made when it is sent again
 }
 
 // streamKey names a stream: answers to a Resize may go to another port
@@ -214,6 +215,9 @@ func (e *Engine) resend() {
 	retry := e.retry
 	e.retry = nil
 	for _, l := range retry {
+		if l.remake {
+			l.msg, l.remake = e.report(l.msg.(StatusReport).Rid), false
+		}
 		e.sends[e.send(l.port, l.msg)] = sendRec{l: l}
 	}
 }
