@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"strconv"
@@ -32,6 +33,12 @@ type Memd struct {
 	mem   *memory.Engine
 	ports *portalloc.Engine
 	home  string
+	cfg   MemdConfig
+
+	// saved is the state last handed to the script to save; toSave the
+	// one the current Ready carries, saved on Advance.
+	saved, toSave []byte
+	sw            jsonx.Writer
 
 	hosts        []registration // sorted by host
 	hostsChanged bool
@@ -48,13 +55,16 @@ type Memd struct {
 // MemdConfig is the memory daemon's configuration, decoded from JSON:
 //
 //	{"home":"home","homeReserve":GB,"setAside":{"host":GB},"useHacknet":bool,
-//	 "firstPort":n,"lastPort":n,"selfHost":host,"selfRam":GB}
+//	 "firstPort":n,"lastPort":n,"selfHost":host,"selfRam":GB,"session":word}
 //
 // selfHost and selfRam are the daemon's own process (ns.getHostname, its
 // script's RAM): that RAM is neither granted nor counted against the
-// player's homeReserve.
+// player's homeReserve. session is the word on MemdSessionPort: with one,
+// the daemon's Ready carries its state to save whenever it changed, and
+// only a saved state of the same session is restored.
 type MemdConfig struct {
 	Home      string // hostname of home, registered at start (default "home")
+	Session   string // "" saves nothing
 	Memory    memory.Config
 	Portalloc portalloc.Config
 }
@@ -73,7 +83,7 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 	f := jsonx.NewFields(v)
 	for _, m := range v.Obj {
 		switch m.Key {
-		case "home", "homeReserve", "setAside", "useHacknet", "firstPort", "lastPort", "selfHost", "selfRam":
+		case "home", "homeReserve", "setAside", "useHacknet", "firstPort", "lastPort", "selfHost", "selfRam", "session":
 		default:
 			return cfg, errors.New("memd config: unknown key " + strconv.Quote(m.Key))
 		}
@@ -82,6 +92,7 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 		cfg.Home = f.Str("home", true)
 	}
 	settings(v, f, &cfg.Memory)
+	cfg.Session = f.Str("session", false)
 	cfg.Memory.SelfHost = f.Str("selfHost", false)
 	if f.Has("selfRam") {
 		cfg.Memory.SelfRAM = gbField(f, "selfRam", true)
@@ -165,7 +176,7 @@ func NewMemd(config []byte) (*Memd, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Memd{mem: mem, ports: ports, home: cfg.Home}
+	m := &Memd{mem: mem, ports: ports, home: cfg.Home, cfg: cfg}
 	m.register(registration{host: cfg.Home, kind: memory.HostHome, cores: 1})
 	return m, nil
 }
@@ -216,6 +227,9 @@ func (m *Memd) stepOne(kind string, ev jsonx.Value) error {
 		return m.stepTick(ev)
 	case EvConfigure:
 		return m.stepConfigure(ev)
+	case EvRestore:
+		v, _ := ev.Get(wState)
+		return m.restore([]byte(v.Str))
 	}
 	// sent, the one kind left
 	f, id, ok := outcome(ev)
@@ -323,6 +337,39 @@ func decodeWorkerRow(v jsonx.Value) (memory.WorkerState, error) {
 	return ws, nil
 }
 
+// restore continues from a saved state: fresh engines are restored from
+// it and replace the daemon's only when both take it, so a refused state
+// leaves the daemon as it was (empty, as it has stepped nothing yet).
+func (m *Memd) restore(b []byte) error {
+	s, err := decodeState(b)
+	if err != nil {
+		return errors.New(EvRestore + ": " + err.Error())
+	}
+	if m.cfg.Session == "" || s.session != m.cfg.Session {
+		return errors.New(EvRestore + ": the saved state is of session " + strconv.Quote(s.session) +
+			", not this daemon's " + strconv.Quote(m.cfg.Session) + " (the game was reloaded, or the session port cleared)")
+	}
+	mem, _ := memory.New(m.cfg.Memory) // the config was checked by NewMemd
+	ports, _ := portalloc.New(m.cfg.Portalloc)
+	if err := mem.Restore(s.mem); err != nil {
+		return errors.New(EvRestore + ": " + err.Error())
+	}
+	if err := ports.Restore(s.ports); err != nil {
+		return errors.New(EvRestore + ": " + err.Error())
+	}
+	m.mem, m.ports = mem, ports
+	m.hosts, m.hostsChanged = s.hosts, true
+	m.saved = nil
+	return nil
+}
+
+// state is the daemon's state as saved, in m.sw.
+func (m *Memd) state() []byte {
+	m.sw.Reset()
+	encodeState(&m.sw, memdState{session: m.cfg.Session, mem: m.mem.Export(), ports: m.ports.Export(), hosts: m.hosts})
+	return m.sw.Bytes()
+}
+
 // Ready implements Service.
 func (m *Memd) Ready() []byte {
 	mr, pr := m.mem.Ready(), m.ports.Ready()
@@ -368,6 +415,14 @@ func (m *Memd) Ready() []byte {
 		w.EndArray()
 	}
 	w.StringList(wErrors, m.errs)
+	m.toSave = nil
+	if m.cfg.Session != "" {
+		if st := m.state(); !bytes.Equal(st, m.saved) {
+			m.toSave = append(m.toSave[:0], st...)
+			w.Key(wSave)
+			w.String(string(st))
+		}
+	}
 	w.EndObject()
 	return w.Bytes()
 }
@@ -377,6 +432,9 @@ func (m *Memd) Advance() {
 	m.mem.Advance()
 	m.ports.Advance()
 	m.own.advance()
+	if m.toSave != nil {
+		m.saved, m.toSave = m.toSave, nil
+	}
 	m.logs, m.errs = m.logs[:0], m.errs[:0]
 	m.watchChanged, m.hostsChanged = false, false
 }

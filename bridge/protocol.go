@@ -21,11 +21,23 @@ const (
 	// DiscoveryPort is where the discovery daemon reads target
 	// subscriptions.
 	DiscoveryPort proc.Port = 99
+	// MemdSessionPort holds the memory daemon's session: a random word
+	// it writes there when it starts with no session, and in every state
+	// it saves (MemdStateFile). Ports outlive a script but not a reload
+	// of the game, which renumbers pids and empties ports: a saved state
+	// whose session is not on this port is from before a reload, and is
+	// not restored. Nothing else writes or reads this port.
+	MemdSessionPort proc.Port = 97
 	// BootPortBase + pid is the port where a client that has no private
 	// port yet receives the answer to its port request. Pids are never
 	// reused, so no two processes share a boot port.
 	BootPortBase proc.Port = 1 << 40
 )
+
+// MemdStateFile is the file on home where the memory daemon saves its
+// state (ns.write and ns.read cost no RAM) after every step that changed
+// it, before it writes that step's answers.
+const MemdStateFile = "ramfarm/memd-state.txt"
 
 // BootPort is the bootstrap reply port of process pid.
 func BootPort(pid proc.Pid) proc.Port { return BootPortBase + proc.Port(pid) }

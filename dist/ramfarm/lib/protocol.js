@@ -7,6 +7,10 @@ export const MEMD_PORT = 100;
 export const DISCOVERY_PORT = 99;
 /** Port where the task selector reads heartbeats and task reports. */
 export const SELECTOR_PORT = 98;
+/** Port holding the memory daemon's session word (a saved state of another session is not restored). */
+export const MEMD_SESSION_PORT = 97;
+/** File on home where the memory daemon saves its state. */
+export const MEMD_STATE_FILE = "ramfarm/memd-state.txt";
 /** BOOT_PORT_BASE + pid: where a client without a private port gets its answer. */
 export const BOOT_PORT_BASE = 1099511627776;
 
