@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"ramfarm/core/ram"
 	"ramfarm/harness"
 	"ramfarm/harness/scenario"
 	"ramfarm/harness/world"
@@ -17,10 +19,12 @@ import (
 // and leases (bridge/memdstate.go).
 type savedState struct {
 	Mem struct {
-		Next   int64   `json:"n"`
-		Allocs [][]any `json:"a"`
+		Next    int64   `json:"n"`
+		Allocs  [][]any `json:"a"`
+		Pending [][]any `json:"q"`
 	} `json:"m"`
 	Ports struct {
+		Next   int64      `json:"n"`
 		Leases [][2]int64 `json:"l"`
 	} `json:"p"`
 }
@@ -116,41 +120,10 @@ func TestMemdRestart(t *testing.T) {
 	if fresh == 0 || fresh == old {
 		t.Fatalf("memd.js was not started again (pid %d, was %d)", fresh, old)
 	}
-	if logs := strings.Join(g.Logs(fresh), "\n"); !strings.Contains(logs, "restored ") {
-		t.Errorf("the new memory daemon did not restore:\n%s", logs)
-	}
+	kept := sameState(t, g, fresh, before, beforeAllocs, afterAllocs)
+	t.Logf("%d tasks; %d allocations and %d leases restored, %d leases after the first tick; state file %d bytes",
+		len(tasks)+len(fills), kept, len(before.Ports.Leases), len(after.Ports.Leases), stateSize(g))
 	alive := func(pid int64) bool { _, ended := g.Exited(pid); return !ended }
-	kept, gone := 0, 0
-	for id, a := range beforeAllocs {
-		b, ok := afterAllocs[id]
-		switch {
-		case !alive(a.owner):
-			gone++
-			if ok {
-				t.Errorf("allocation %d of dead pid %d outlived the restart's first tick", id, a.owner)
-			}
-		case !ok:
-			t.Errorf("allocation %d of live pid %d (%s) was lost", id, a.owner, a.script)
-		case b.owner != a.owner || b.script != a.script:
-			t.Errorf("allocation %d: owner %d %s, was %d %s", id, b.owner, b.script, a.owner, a.script)
-		case b.held != a.held:
-			t.Errorf("allocation %d of %s holds %s, held %s", id, a.script, b.held, a.held)
-		default:
-			kept++
-			for w := range a.claims {
-				if alive(w) && !b.claims[w] {
-					t.Errorf("allocation %d lost the claim of live worker %d", id, w)
-				}
-			}
-		}
-	}
-	for id := range afterAllocs {
-		if _, was := beforeAllocs[id]; !was && id <= before.Mem.Next {
-			t.Errorf("allocation id %d handed out again", id)
-		}
-	}
-	t.Logf("%d tasks, %d allocations kept, %d of dead owners freed; %d ports leased before, %d after", len(tasks)+len(fills), kept,
-		gone, len(before.Ports.Leases), len(after.Ports.Leases))
 
 	// No port is leased to two live processes, then or later.
 	lessee := map[int64]int64{}
@@ -176,6 +149,104 @@ func TestMemdRestart(t *testing.T) {
 	}
 	if g.Stats().Money <= money {
 		t.Errorf("no money made in the minute after the restart ($%.0f before, $%.0f after)", money, g.Stats().Money)
+	}
+}
+
+// sameState checks what a memory daemon restored (pid memd, the last
+// restore in its log) against the state it was saved as: the same
+// allocations holding the same RAM, the same claims, the same leases and
+// the next ids. Then every allocation of a live owner is still there
+// after, unless its owner gave it back since (its log says so), and no id
+// was handed out twice. It returns how many allocations it restored.
+func sameState(t *testing.T, g *harness.Game, memd int64, before savedState, beforeAllocs, afterAllocs map[int64]savedAlloc) int {
+	t.Helper()
+	var held, claimed ram.Amount
+	claims := 0
+	for _, a := range before.Mem.Allocs {
+		for _, c := range a[8].([]any) {
+			held += ram.Amount(c.([]any)[1].(float64)).Times(int(c.([]any)[2].(float64)))
+		}
+		for _, c := range a[9].([]any) {
+			claimed += ram.Amount(c.([]any)[2].(float64))
+			claims++
+		}
+	}
+	wantMem := fmt.Sprintf("restored %d allocations holding %s, %d claims of %s, %d waiting requests; next id %d",
+		len(beforeAllocs), held, claims, claimed, len(before.Mem.Pending), before.Mem.Next+1)
+	wantPorts := fmt.Sprintf("restored %d leased ports, next %d", len(before.Ports.Leases), before.Ports.Next)
+	logs := g.Logs(memd)
+	i := slices.IndexFunc(logs, func(l string) bool { return strings.Contains(l, wantMem) })
+	if i < 0 || !slices.ContainsFunc(logs, func(l string) bool { return strings.Contains(l, wantPorts) }) {
+		t.Errorf("the memory daemon did not restore what it saved: want %q and %q in\n%s", wantMem, wantPorts, strings.Join(logs, "\n"))
+		return 0
+	}
+	since := strings.Join(logs[i:], "\n")
+	alive := func(pid int64) bool { _, ended := g.Exited(pid); return !ended }
+	for id, a := range beforeAllocs {
+		b, ok := afterAllocs[id]
+		switch {
+		case !ok && alive(a.owner) && !strings.Contains(since, fmt.Sprintf("release alloc=%d whole", id)):
+			t.Errorf("allocation %d of live pid %d (%s) was lost", id, a.owner, a.script)
+		case ok && (b.owner != a.owner || b.script != a.script):
+			t.Errorf("allocation %d: owner %d %s, was %d %s", id, b.owner, b.script, a.owner, a.script)
+		}
+	}
+	for id := range afterAllocs {
+		if _, was := beforeAllocs[id]; !was && id <= before.Mem.Next {
+			t.Errorf("allocation id %d handed out again", id)
+		}
+	}
+	return len(beforeAllocs)
+}
+
+// stateSize is the size of the memory daemon's state file, bytes.
+func stateSize(g *harness.Game) int {
+	text, _ := g.World.Server("home").File("ramfarm/memd-state.txt")
+	return len(text)
+}
+
+// TestMemdTrap is issue 17's "a WASM trap is survived": the memory
+// daemon's core traps inside a step under twenty-odd running tasks; the
+// daemon says so, opens a fresh instance, continues from the state it
+// saved before that step, and keeps serving: its allocations are the
+// same, no task crashes, and a new client gets a new allocation id.
+func TestMemdTrap(t *testing.T) {
+	g, fills := restartGame(t)
+	run(t, g, 60_000)
+	daemons, tasks := ramfarmPids(g)
+	memd := daemons["ramfarm/memd.js"]
+	g.TrapCoreStep(memd)
+	before, beforeAllocs := readState(t, g) // the state its next step starts from
+	// Its next step traps; the state is read once it restored.
+	for i := 0; i < 300 && !strings.Contains(strings.Join(g.Logs(memd), "\n"), "restored "); i++ {
+		run(t, g, 10)
+	}
+	logs := strings.Join(g.Logs(memd), "\n")
+	if !strings.Contains(logs, "memd: core trapped, restarting it from the last saved state: ramfarm core trapped in rf_step: RuntimeError: unreachable") || !strings.Contains(logs, "restored ") {
+		t.Fatalf("the memory daemon did not restart its core from its saved state:\n%s", logs)
+	}
+	if _, ended := g.Exited(memd); ended {
+		t.Fatal("the memory daemon ended")
+	}
+	_, afterAllocs := readState(t, g)
+	if kept := sameState(t, g, memd, before, beforeAllocs, afterAllocs); kept < 20 {
+		t.Errorf("%d allocations kept over the trap", kept)
+	}
+	fill, err := g.Exec("ramfarm/fill.js", "home", 1, "n00dles", "--chunk", 2, "--count", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, g, 30_000)
+	_, allocs := readState(t, g)
+	for id, a := range allocs {
+		if a.owner == fill && id <= before.Mem.Next {
+			t.Errorf("the client after the trap got allocation id %d, at or below the last before it (%d)", id, before.Mem.Next)
+		}
+	}
+	for _, pid := range slices.Concat(tasks, fills, []int64{memd, daemons["ramfarm/discover.js"], daemons["ramfarm/selector.js"], fill}) {
+		if r, ended := g.Exited(pid); ended && r == world.ExitCrashed {
+			t.Errorf("pid %d crashed after the trap:\n%s", pid, strings.Join(g.Logs(pid), "\n"))
+		}
 	}
 }
 

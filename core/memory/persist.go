@@ -223,8 +223,13 @@ func (e *Engine) Restore(s State) error {
 			e.due = append(e.due, st)
 		}
 	}
-	e.logf("restored " + itoa(int64(len(s.Allocs))) + " allocations, " + itoa(int64(len(e.claims))) + " claims, " +
-		itoa(int64(len(s.Pending))) + " waiting requests; next id " + itoa(int64(s.NextAlloc)+1))
+	var held, claimed ram.Amount
+	for _, h := range e.hostList {
+		held += h.allocated
+		claimed += h.claimed
+	}
+	e.logf("restored " + itoa(int64(len(s.Allocs))) + " allocations holding " + held.String() + ", " + itoa(int64(len(e.claims))) +
+		" claims of " + claimed.String() + ", " + itoa(int64(len(s.Pending))) + " waiting requests; next id " + itoa(int64(s.NextAlloc)+1))
 	return nil
 }
 

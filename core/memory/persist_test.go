@@ -54,7 +54,7 @@ func TestEngine_Restore_sameAfter(t *testing.T) {
 	if got := r.Ready().Watch; !reflect.DeepEqual(got, e.watch.pids) {
 		t.Errorf("restored engine watches %v, the original %v", got, e.watch.pids)
 	}
-	if logs := replies(t, r, 0); len(logs) != 1 || !strings.HasPrefix(logs[0], "restored 2 allocations, 0 claims, 1 waiting requests; next id 3") {
+	if logs := replies(t, r, 0); len(logs) != 1 || !strings.HasPrefix(logs[0], "restored 2 allocations holding 18GB, 0 claims of 0GB, 1 waiting requests; next id 3") {
 		t.Errorf("restore said %q", logs)
 	}
 	obs := []WorkerState{
