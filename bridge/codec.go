@@ -132,6 +132,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 	if f.Has(fReply) && f.Err() == nil && !replyV.Valid() {
 		f.Fail(fReply, jsonx.ErrRange, "a port number ≥ 1")
 	}
+	tokenV := f.Int(fToken, false, 0, maxInt)
 	var ev any
 	switch h.typ {
 	case TypeAlloc:
@@ -151,7 +152,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 			},
 		}
 	case TypeResize:
-		r := memory.Resize{Rid: ridV, Pid: pidV, Reply: replyV,
+		r := memory.Resize{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc:     memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			ChunkSize: gb(fChunk, false),
 			Count:     int(f.Int(fCount, true, 0, 1<<31-1)),
@@ -162,26 +163,26 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		}
 		ev = r
 	case TypeRelease:
-		ev = memory.Release{Rid: ridV, Pid: pidV, Reply: replyV,
+		ev = memory.Release{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc:     memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			Host:      f.Str(fHost, false),
 			ChunkSize: gb(fChunk, f.Has(fHost)),
 			Count:     int(f.Int(fCount, f.Has(fHost), 0, 1<<31-1)),
 		}
 	case TypeClaim:
-		ev = memory.Claim{Rid: ridV, Pid: pidV, Reply: replyV,
+		ev = memory.Claim{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc:  memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			Host:   f.Str(fHost, true),
 			Worker: proc.Pid(f.Int(fWorker, true, 0, maxInt)),
 			RAM:    gb(fRAM, true),
 		}
 	case TypeUnclaim:
-		ev = memory.Unclaim{Rid: ridV, Pid: pidV, Reply: replyV,
+		ev = memory.Unclaim{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc:  memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			Worker: proc.Pid(f.Int(fWorker, true, 0, maxInt)),
 		}
 	case TypeGive:
-		ev = memory.Give{Rid: ridV, Pid: pidV, Reply: replyV,
+		ev = memory.Give{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc: memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			To:    proc.Pid(f.Int("to", true, 0, maxInt)),
 		}
@@ -320,6 +321,10 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 func encodeGranted(w *jsonx.Writer, g memory.Granted) {
 	w.Key(fRid)
 	w.Int(g.Rid)
+	if g.Token != 0 {
+		w.Key(fToken)
+		w.Int(g.Token)
+	}
 	w.Key(fAlloc)
 	w.Int(int64(g.Alloc))
 	w.Key(fSeq)

@@ -55,13 +55,16 @@ type Memd struct {
 // MemdConfig is the memory daemon's configuration, decoded from JSON:
 //
 //	{"home":"home","homeReserve":GB,"setAside":{"host":GB},"useHacknet":bool,
-//	 "firstPort":n,"lastPort":n,"selfHost":host,"selfRam":GB,"session":word}
+//	 "firstPort":n,"lastPort":n,"selfHost":host,"selfRam":GB,"session":word,
+//	 "secret":hex}
 //
 // selfHost and selfRam are the daemon's own process (ns.getHostname, its
 // script's RAM): that RAM is neither granted nor counted against the
 // player's homeReserve. session is the word on MemdSessionPort: with one,
 // the daemon's Ready carries its state to save whenever it changed, and
-// only a saved state of the same session is restored.
+// only a saved state of the same session is restored. secret, 32 hex
+// digits, keys the allocation tokens (memory.Config.Secret); without it
+// a pid alone names an owner.
 type MemdConfig struct {
 	Home      string // hostname of home, registered at start (default "home")
 	Session   string // "" saves nothing
@@ -83,7 +86,7 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 	f := jsonx.NewFields(v)
 	for _, m := range v.Obj {
 		switch m.Key {
-		case "home", "homeReserve", "setAside", "useHacknet", "firstPort", "lastPort", "selfHost", "selfRam", "session":
+		case "home", "homeReserve", "setAside", "useHacknet", "firstPort", "lastPort", "selfHost", "selfRam", "session", "secret":
 		default:
 			return cfg, errors.New("memd config: unknown key " + strconv.Quote(m.Key))
 		}
@@ -93,6 +96,13 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 	}
 	settings(v, f, &cfg.Memory)
 	cfg.Session = f.Str("session", false)
+	if f.Has("secret") {
+		k, ok := parseSecret(f.Str("secret", true))
+		if !ok {
+			f.Fail("secret", jsonx.ErrRange, "32 hexadecimal digits")
+		}
+		cfg.Memory.Secret = k
+	}
 	cfg.Memory.SelfHost = f.Str("selfHost", false)
 	if f.Has("selfRam") {
 		cfg.Memory.SelfRAM = gbField(f, "selfRam", true)

@@ -19,9 +19,9 @@ import (
 // file, which the player's browser writes every tick, small:
 //
 //	{"v":1, "s":session, "m":{memory}, "p":{ports}, "r":[[host, kind, cores]]}
-//	memory: "n" last id, "h" [[host, kind, cores]],
+//	memory: "k" token secret (hex), "n" last id, "h" [[host, kind, cores]],
 //	  "a" [[id, owner, script, reply, prio, options, size, desired,
-//	        [[host, size, count]], [[worker, host, ram]], [settled], seq, regrowAt]],
+//	        [[host, size, count]], [[worker, host, ram]], [settled], seq, regrowAt, gen, rid]],
 //	  "q" [[rid, pid, script, reply, size, count, prio, options]], "c" [cordoned host],
 //	  "l" [[port, pid, type, rid, alloc or code, reason]], "o" [[alloc, port, rid]]
 //	ports: "n" next, "f" [free], "l" [[port, pid]], "m" [[port, pid, type, rid, port or code, reason]]
@@ -92,6 +92,8 @@ func encodeState(w *jsonx.Writer, s memdState) {
 
 func encodeMemoryState(w *jsonx.Writer, s memory.State) {
 	w.BeginObject()
+	w.Key("k")
+	w.String(formatSecret(s.Secret))
 	w.Key("n")
 	w.Int(int64(s.NextAlloc))
 	w.Key("h")
@@ -141,6 +143,8 @@ func encodeMemoryState(w *jsonx.Writer, s memory.State) {
 		w.EndArray()
 		w.Int(a.Seq)
 		w.Int(a.RegrowAt)
+		w.Int(int64(a.Gen))
+		w.Int(a.Rid)
 		w.EndArray()
 	}
 	w.EndArray()
@@ -238,6 +242,44 @@ func encodePortState(w *jsonx.Writer, s portalloc.State) {
 	w.EndObject()
 }
 
+// formatSecret is a token secret as 32 hex digits, its two words high
+// first; the zero secret (tokens off) is "".
+func formatSecret(k [2]uint64) string {
+	if k == ([2]uint64{}) {
+		return ""
+	}
+	const digits = "0123456789abcdef"
+	b := make([]byte, 32)
+	for i := range 32 {
+		b[i] = digits[k[i/16]>>(60-4*(i%16))&15]
+	}
+	return string(b)
+}
+
+// parseSecret reads formatSecret's form; "" is the zero secret.
+func parseSecret(s string) ([2]uint64, bool) {
+	var k [2]uint64
+	if s == "" {
+		return k, true
+	}
+	if len(s) != 32 {
+		return k, false
+	}
+	for i := range 32 {
+		var d uint64
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			d = uint64(c - '0')
+		case c >= 'a' && c <= 'f':
+			d = uint64(c-'a') + 10
+		default:
+			return k, false
+		}
+		k[i/16] = k[i/16]<<4 | d
+	}
+	return k, true
+}
+
 // stateReader reads the saved state's tuples, keeping the first mistake.
 type stateReader struct{ err error }
 
@@ -309,16 +351,22 @@ func decodeState(b []byte) (memdState, error) {
 
 func (r *stateReader) memoryState(v jsonx.Value) memory.State {
 	var s memory.State
+	k, ok := parseSecret(r.str(r.key(v, "k"), "secret"))
+	if !ok {
+		r.fail("the secret is not 32 hexadecimal digits")
+	}
+	s.Secret = k
 	s.NextAlloc = memory.AllocID(r.int(r.key(v, "n"), "last id"))
 	for _, h := range r.tuple(r.key(v, "h"), -1, "hosts") {
 		t := r.tuple(h, 3, "a host")
 		s.Hosts = append(s.Hosts, memory.HostState{Name: r.str(t[0], "a host"), Kind: memory.HostKind(r.int(t[1], "kind")), Cores: int(r.int(t[2], "cores"))})
 	}
 	for _, av := range r.tuple(r.key(v, "a"), -1, "allocations") {
-		t := r.tuple(av, 13, "an allocation")
+		t := r.tuple(av, 15, "an allocation")
 		a := memory.AllocState{ID: memory.AllocID(r.int(t[0], "id")), Owner: proc.Pid(r.int(t[1], "owner")), Script: r.str(t[2], "script"),
 			Reply: proc.Port(r.int(t[3], "reply")), Priority: int(r.int(t[4], "prio")), Options: unpackOptions(r.int(t[5], "options")),
-			Size: ram.Amount(r.int(t[6], "size")), Desired: int(r.int(t[7], "desired")), Seq: r.int(t[11], "seq"), RegrowAt: r.int(t[12], "regrowAt")}
+			Size: ram.Amount(r.int(t[6], "size")), Desired: int(r.int(t[7], "desired")), Seq: r.int(t[11], "seq"), RegrowAt: r.int(t[12], "regrowAt"),
+			Gen: uint32(r.int(t[13], "gen")), Rid: r.int(t[14], "rid")}
 		for _, cv := range r.tuple(t[8], -1, "held") {
 			c := r.tuple(cv, 3, "chunks")
 			a.Held = append(a.Held, memory.Chunks{Host: r.str(c[0], "host"), Size: ram.Amount(r.int(c[1], "size")), Count: int(r.int(c[2], "count"))})

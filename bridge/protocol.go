@@ -108,6 +108,7 @@ const (
 	fReason = "reason"
 	fGrow   = "growable"
 	fShrink = "shrinkable"
+	fToken  = "token"
 )
 
 // Field names of the worker, granted, targets and cordon messages.
@@ -149,6 +150,7 @@ var (
 	reply  = Field{fReply, TInt, true, "port the answer goes to"}
 	alloc  = Field{fAlloc, TInt, true, "allocation id"}
 	ridOut = Field{fRid, TInt, true, "the request answered, 0 for growth"}
+	token  = Field{fToken, TInt, false, "the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)"}
 )
 
 // Schema lists every port message. Order is the order of the generated
@@ -168,29 +170,29 @@ var Schema = []Message{
 		{fGrow, TBool, false, "keep growing to count chunks as RAM appears"},
 	}},
 	{TypeResize, ToDaemon, "Change the desired count, priority or chunk size (reshape). Owner only. Answer: granted.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{fChunk, TGB, false, "new chunk size in GB; absent keeps it"},
 		{fCount, TInt, true, "new desired count"},
 		{fPrio, TInt, false, "new priority; absent keeps it"},
 	}},
 	{TypeRelease, ToDaemon, "Give back the whole allocation (no host) or count chunks of chunk GB on host. Owner only. Answer: done or granted.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{fHost, TString, false, "host whose chunks are returned; absent = everything"},
 		{fChunk, TGB, false, "size of the returned chunks"},
 		{fCount, TInt, false, "number of chunks returned"},
 	}},
 	{TypeClaim, ToDaemon, "Record a worker process started inside the allocation. Owner only. Answer: done.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{fHost, TString, true, "host the worker runs on"},
 		{fWorker, TInt, true, "the worker's pid"},
 		{fRAM, TGB, true, "RAM the worker uses (GB)"},
 	}},
 	{TypeUnclaim, ToDaemon, "End a claim before its worker dies. Owner only. Answer: done.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{fWorker, TInt, true, "the worker's pid"},
 	}},
 	{TypeGive, ToDaemon, "Hand the allocation to process to, which owns it from now on (it dies with to). A launcher seats a script this way: one chunk of its RAM, exec there, claim it, give it. Owner only. Answer: done.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{"to", TInt, true, "the new owner's pid"},
 	}},
 	{TypeStatus, ToDaemon, "Ask a daemon what it is doing. On the memory daemon's port, answer: report (every worker and allocation); on the selector's, answer: overview.", []Field{rid, pid, reply}},
@@ -212,6 +214,7 @@ var Schema = []Message{
 
 	{TypeGranted, FromDaemon, "A full snapshot of an allocation; a newer seq replaces an older one.", []Field{
 		ridOut, alloc,
+		{fToken, TInt, false, "the allocation's token, only in the answer to its alloc (on the requester's port): resize, release, claim, unclaim and give must carry it"},
 		{fSeq, TInt, true, "snapshot number, counting up per allocation"},
 		{fChunk, TGB, true, "current chunk size in GB"},
 		{"desired", TInt, true, "desired count of current-size chunks"},

@@ -62,6 +62,9 @@ export async function main(ns) {
     selfHost: self,
     selfRam: ns.getScriptRam(ns.getScriptName(), self),
     session: "", // the word on MEMD_SESSION_PORT, set below
+    // Keys the allocation tokens. A restored state brings the secret its
+    // tokens were made with, and that one stays.
+    secret: randomWord(16),
   };
   ns.disableLog("ALL");
 
@@ -72,7 +75,7 @@ export async function main(ns) {
   let saved = ns.read(MEMD_STATE_FILE);
   let session = sessionPort.peek();
   if (typeof session !== "string" || !/^[0-9a-f]{16}$/.test(session)) {
-    session = randomWord();
+    session = randomWord(8);
     sessionPort.clear();
     sessionPort.write(session);
     if (saved) say(ns, "WARN", `memd: ${MEMD_STATE_FILE} is of no running session (the game was reloaded, or port ${MEMD_SESSION_PORT} was cleared): starting empty`);
@@ -175,9 +178,9 @@ export async function main(ns) {
   }
 }
 
-/** A random session word: 16 hex digits. */
-function randomWord() {
-  const b = new Uint8Array(8);
+/** n random bytes as hex digits. @param {number} n */
+function randomWord(n) {
+  const b = new Uint8Array(n);
   crypto.getRandomValues(b);
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }

@@ -72,6 +72,7 @@ func (e *Engine) offer(a *alloc, port Port, rid int64) {
 	s := e.stream(a, port)
 	if s.pending != nil && g.Rid == 0 {
 		g.Rid = s.pending.Rid
+		e.withToken(a, &g)
 	}
 	s.pending = &g
 	if s.inflight == 0 && !s.blocked {
@@ -145,7 +146,7 @@ func (e *Engine) stepDelivered(ev Delivered) error {
 				g := rec.g
 				s.pending = &g
 			} else if s.pending.Rid == 0 {
-				s.pending.Rid = rec.g.Rid
+				s.pending.Rid, s.pending.Token = rec.g.Rid, rec.g.Token
 			}
 			s.blocked = true
 		}

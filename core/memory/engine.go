@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 
+	"ramfarm/core/internal/siphash"
 	"ramfarm/core/ram"
 )
 
@@ -27,6 +28,7 @@ type Engine struct {
 	useHacknet  bool
 	selfHost    string
 	selfRAM     ram.Amount
+	secret      siphash.Key
 
 	hosts    map[string]*host
 	hostList []*host // sorted by name: the only order hosts are visited in
@@ -70,6 +72,7 @@ func New(cfg Config) (*Engine, error) {
 		useHacknet:  c.UseHacknet,
 		selfHost:    c.SelfHost,
 		selfRAM:     c.SelfRAM,
+		secret:      c.Secret,
 		hosts:       map[string]*host{},
 		allocs:      map[AllocID]*alloc{},
 		owners:      map[Pid]int{},

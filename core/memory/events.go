@@ -85,6 +85,7 @@ type Resize struct {
 	Pid       Pid
 	Reply     Port
 	Alloc     AllocID
+	Token     int64      // the allocation's token (Granted.Token)
 	ChunkSize ram.Amount // 0 keeps the current size
 	Count     int        // new desired count of ChunkSize chunks (>= 0)
 	Priority  *int       // nil keeps the current priority
@@ -104,6 +105,7 @@ type Release struct {
 	Pid       Pid
 	Reply     Port
 	Alloc     AllocID
+	Token     int64 // the allocation's token (Granted.Token)
 	Host      string
 	ChunkSize ram.Amount
 	Count     int
@@ -119,6 +121,7 @@ type Claim struct {
 	Pid    Pid
 	Reply  Port
 	Alloc  AllocID
+	Token  int64 // the allocation's token (Granted.Token)
 	Host   string
 	Worker Pid
 	RAM    ram.Amount
@@ -130,6 +133,7 @@ type Unclaim struct {
 	Pid    Pid
 	Reply  Port
 	Alloc  AllocID
+	Token  int64 // the allocation's token (Granted.Token)
 	Worker Pid
 }
 
@@ -146,6 +150,7 @@ type Give struct {
 	Pid   Pid
 	Reply Port
 	Alloc AllocID
+	Token int64 // the allocation's token (Granted.Token)
 	To    Pid
 }
 

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"ramfarm/core/internal/siphash"
 	"ramfarm/core/ram"
 )
 
@@ -25,6 +26,7 @@ import (
 
 // State is everything an engine must remember across a restart.
 type State struct {
+	Secret    siphash.Key  // keys the tokens clients hold (Config.Secret of the first engine)
 	NextAlloc AllocID      // the last id handed out
 	Hosts     []HostState  // every host the engine knows, sorted by name
 	Allocs    []AllocState // sorted by id
@@ -59,6 +61,8 @@ type AllocState struct {
 	Settled  []Pid // sorted
 	Seq      int64
 	RegrowAt int64
+	Gen      uint32 // gives so far: the token's generation
+	Rid      int64  // the request that made it, 0 once given
 }
 
 // ClaimState is one live claim.
@@ -88,13 +92,13 @@ type Owed struct {
 // Export returns the engine's State. Two engines that would behave alike
 // on every later event export equal States.
 func (e *Engine) Export() State {
-	s := State{NextAlloc: e.nextAlloc}
+	s := State{Secret: e.secret, NextAlloc: e.nextAlloc}
 	for _, h := range e.hostList {
 		s.Hosts = append(s.Hosts, HostState{Name: h.name, Kind: h.kind, Cores: h.cores})
 	}
 	for _, a := range e.order {
 		as := AllocState{ID: a.id, Owner: a.owner, Script: a.script, Reply: a.reply, Priority: a.prio, Options: a.opts,
-			Size: a.size, Desired: a.desired, Held: append([]Chunks(nil), a.held...), Seq: a.seq, RegrowAt: a.regrowAt}
+			Size: a.size, Desired: a.desired, Held: append([]Chunks(nil), a.held...), Seq: a.seq, RegrowAt: a.regrowAt, Gen: a.gen, Rid: a.rid}
 		for _, w := range slices.Sorted(maps.Keys(a.claims)) {
 			c := a.claims[w]
 			as.Claims = append(as.Claims, ClaimState{Worker: w, Host: c.host.name, RAM: c.ram})
@@ -151,6 +155,7 @@ func (e *Engine) Restore(s State) error {
 	if err := checkState(s); err != nil {
 		return err
 	}
+	e.secret = s.Secret
 	e.nextAlloc = s.NextAlloc
 	for _, hs := range s.Hosts {
 		h := &host{name: hs.Name, kind: hs.Kind, cores: max(hs.Cores, 1)}
@@ -168,7 +173,7 @@ func (e *Engine) Restore(s State) error {
 	}
 	for _, as := range s.Allocs {
 		a := &alloc{id: as.ID, owner: as.Owner, script: as.Script, reply: as.Reply, prio: as.Priority, opts: as.Options,
-			size: as.Size, desired: as.Desired, seq: as.Seq, regrowAt: as.RegrowAt}
+			size: as.Size, desired: as.Desired, seq: as.Seq, regrowAt: as.RegrowAt, gen: as.Gen, rid: as.Rid}
 		for _, c := range as.Held {
 			a.grant(e.hosts[c.Host], c.Size, c.Count)
 		}
@@ -216,6 +221,7 @@ func (e *Engine) Restore(s State) error {
 		g := e.snapshot(a, o.Rid)
 		if st.pending != nil && g.Rid == 0 {
 			g.Rid = st.pending.Rid
+			e.withToken(a, &g)
 		}
 		st.pending = &g
 		if !st.due {

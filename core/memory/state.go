@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"ramfarm/core/internal/siphash"
 	"ramfarm/core/ram"
 )
 
@@ -93,6 +94,41 @@ type alloc struct {
 	changed bool // holdings changed during the current tick
 
 	regrowAt int64 // game time, ms, before which it is not grown (RegrowAfter)
+
+	// gen counts the gives: each one makes a new token, so a giver loses
+	// its power over what it gave.
+	gen uint32
+	// rid is the request that made the allocation: the snapshot that
+	// answers it, on its owner's port, is the only one with the token.
+	// 0 once given.
+	rid int64
+}
+
+// tokenMask keeps a token within the integers a JSON number (a double)
+// holds exactly.
+const tokenMask = 1<<53 - 1
+
+// token is a's token: a keyed hash of its id and gen, never 0. Without
+// the engine's secret nobody can compute it; 0 when tokens are off.
+func (e *Engine) token(a *alloc) int64 {
+	if e.secret == (siphash.Key{}) {
+		return 0
+	}
+	var b [12]byte
+	for i := range 8 {
+		b[i] = byte(uint64(a.id) >> (8 * i))
+	}
+	for i := range 4 {
+		b[8+i] = byte(a.gen >> (8 * i))
+	}
+	return max(int64(siphash.Sum64(e.secret, b[:])&tokenMask), 1)
+}
+
+// withToken gives g the token when it answers the request that made a.
+func (e *Engine) withToken(a *alloc, g *Granted) {
+	if g.Rid != 0 && g.Rid == a.rid {
+		g.Token = e.token(a)
+	}
 }
 
 func cmpChunks(x, y Chunks) int {
@@ -176,7 +212,7 @@ func (e *Engine) snapshot(a *alloc, rid int64) Granted {
 			held[i].Cores = max(1, h.cores)
 		}
 	}
-	return Granted{
+	g := Granted{
 		Rid:       rid,
 		Alloc:     a.id,
 		Seq:       a.seq,
@@ -184,4 +220,6 @@ func (e *Engine) snapshot(a *alloc, rid int64) Granted {
 		Desired:   a.desired,
 		Held:      held,
 	}
+	e.withToken(a, &g)
+	return g
 }

@@ -325,6 +325,7 @@ func (e *Engine) serve() {
 		}
 		e.nextAlloc++
 		a.id = e.nextAlloc
+		a.rid = r.Rid
 		e.allocs[a.id] = a
 		e.order = append(e.order, a)
 		e.owners[a.owner]++

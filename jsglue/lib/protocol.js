@@ -113,6 +113,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {number} [chunk] new chunk size in GB; absent keeps it
  * @property {number} count new desired count
  * @property {number} [prio] new priority; absent keeps it
@@ -126,6 +127,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {string} [host] host whose chunks are returned; absent = everything
  * @property {number} [chunk] size of the returned chunks
  * @property {number} [count] number of chunks returned
@@ -139,6 +141,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {string} host host the worker runs on
  * @property {number} worker the worker's pid
  * @property {number} ram RAM the worker uses (GB)
@@ -152,6 +155,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {number} worker the worker's pid
  */
 
@@ -163,6 +167,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {number} to the new owner's pid
  */
 
@@ -225,6 +230,7 @@ export const CODES = Object.freeze([
  * @property {"granted"} t
  * @property {number} rid the request answered, 0 for growth
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, only in the answer to its alloc (on the requester's port): resize, release, claim, unclaim and give must carry it
  * @property {number} seq snapshot number, counting up per allocation
  * @property {number} chunk current chunk size in GB
  * @property {number} desired desired count of current-size chunks
