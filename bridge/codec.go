@@ -23,6 +23,7 @@ var memoryCodes = map[memory.Code]string{
 	memory.CodeOverClaim:   "over-claim",
 	memory.CodeBadMessage:  "bad-message",
 	memory.CodeDuplicate:   "duplicate-claim",
+	memory.CodeRoleHeld:    "role-held",
 }
 
 var portCodes = map[portalloc.Code]string{
@@ -59,6 +60,7 @@ func Codes() []string {
 var memdTypes = map[string]bool{
 	TypeAlloc: true, TypeResize: true, TypeRelease: true, TypeClaim: true, TypeUnclaim: true, TypeGive: true,
 	TypeStatus: true, TypeWorker: true, TypeForget: true, TypePort: true, TypeUnport: true, TypeCordon: true,
+	TypeRegister: true,
 }
 
 // ErrBadMessage wraps every decoding failure of a port message.
@@ -105,6 +107,7 @@ type registration struct {
 	kind   memory.HostKind
 	cores  int
 	forget bool
+	token  int64 // the discovery role's, as the message carried it
 }
 
 // decodeRequest turns a port message into an engine event or a
@@ -191,7 +194,13 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		if host == "" && f.Err() == nil {
 			f.Fail(fHost, jsonx.ErrRange, "a hostname")
 		}
-		ev = memory.Cordon{Host: host, On: f.Bool(fOn)}
+		ev = memory.Cordon{Host: host, On: f.Bool(fOn), Token: tokenV}
+	case TypeRegister:
+		role := memory.RoleByName(f.Str(fRole, true))
+		if role == memory.RoleNone && f.Err() == nil {
+			f.Fail(fRole, jsonx.ErrRange, `"discovery" or "selector"`)
+		}
+		ev = memory.Register{Rid: ridV, Pid: pidV, Reply: replyV, Role: role, Off: f.Bool(fOff), Token: tokenV}
 	case TypeStatus:
 		ev = memory.Status{Rid: ridV, Pid: pidV, Reply: replyV}
 	case TypePort:
@@ -199,7 +208,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 	case TypeUnport:
 		ev = portalloc.Return{Rid: ridV, Pid: pidV, Reply: replyV, Port: proc.Port(f.Int(fPort, true, 0, maxInt))}
 	case TypeWorker, TypeForget:
-		r := registration{host: f.Str(fHost, true), forget: h.typ == TypeForget, cores: 1}
+		r := registration{host: f.Str(fHost, true), forget: h.typ == TypeForget, cores: 1, token: tokenV}
 		if r.host == "" && f.Err() == nil {
 			f.Fail(fHost, jsonx.ErrRange, "a hostname")
 		}
@@ -262,6 +271,15 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 		w.String(memoryCodes[r.Code])
 		w.Key(fReason)
 		w.String(clip(r.Reason))
+	case memory.Registered:
+		w.Key(fType)
+		w.String(TypeRegistered)
+		w.Key(fRid)
+		w.Int(r.Rid)
+		w.Key(fRole)
+		w.String(r.Role.String())
+		w.Key(fToken)
+		w.Int(r.Token)
 	case memory.Done:
 		w.Key(fType)
 		w.String(TypeDone)

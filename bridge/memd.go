@@ -266,6 +266,14 @@ func (m *Memd) stepMessage(body jsonx.Value) error {
 	}
 	switch ev := ev.(type) {
 	case registration:
+		if !m.mem.Acts(memory.RoleDiscovery, ev.token) {
+			what := TypeWorker
+			if ev.forget {
+				what = TypeForget
+			}
+			return errors.New(what + " " + strconv.Quote(ev.host) + ": no valid discovery token (only the process registered for the discovery role registers servers)")
+		}
+		ev.token = 0
 		m.register(ev)
 		return nil
 	case memory.Event:

@@ -23,6 +23,7 @@ import (
 //	  "a" [[id, owner, script, reply, prio, options, size, desired,
 //	        [[host, size, count]], [[worker, host, ram]], [settled], seq, regrowAt, gen, rid]],
 //	  "q" [[rid, pid, script, reply, size, count, prio, options]], "c" [cordoned host],
+//	  "g" [[role, holder pid, grants]],
 //	  "l" [[port, pid, type, rid, alloc or code, reason]], "o" [[alloc, port, rid]]
 //	ports: "n" next, "f" [free], "l" [[port, pid]], "m" [[port, pid, type, rid, port or code, reason]]
 //
@@ -169,6 +170,16 @@ func encodeMemoryState(w *jsonx.Writer, s memory.State) {
 		w.String(c)
 	}
 	w.EndArray()
+	w.Key("g")
+	w.BeginArray()
+	for _, r := range s.Roles {
+		w.BeginArray()
+		w.Int(int64(r.Role))
+		w.Int(int64(r.Pid))
+		w.Int(int64(r.Gen))
+		w.EndArray()
+	}
+	w.EndArray()
 	w.Key("l")
 	w.BeginArray()
 	for _, l := range s.Letters {
@@ -176,6 +187,8 @@ func encodeMemoryState(w *jsonx.Writer, s memory.State) {
 		w.Int(int64(l.Port))
 		w.Int(int64(l.Pid))
 		switch m := l.Msg.(type) {
+		case memory.Registered:
+			letterTail(w, TypeRegistered, m.Rid, int64(m.Role), strconv.FormatInt(m.Token, 10))
 		case memory.Error:
 			letterTail(w, TypeError, m.Rid, int64(m.Code), m.Reason)
 		case memory.Refused:
@@ -389,11 +402,21 @@ func (r *stateReader) memoryState(v jsonx.Value) memory.State {
 	for _, c := range r.tuple(r.key(v, "c"), -1, "cordons") {
 		s.Cordons = append(s.Cordons, r.str(c, "a cordoned host"))
 	}
+	for _, gv := range r.tuple(r.key(v, "g"), -1, "roles") {
+		t := r.tuple(gv, 3, "a role")
+		s.Roles = append(s.Roles, memory.RoleState{Role: memory.Role(r.int(t[0], "role")), Pid: proc.Pid(r.int(t[1], "holder")), Gen: uint32(r.int(t[2], "grants"))})
+	}
 	for _, lv := range r.tuple(r.key(v, "l"), -1, "letters") {
 		t := r.tuple(lv, 6, "a letter")
 		rid, x, reason := r.int(t[3], "rid"), r.int(t[4], "letter field"), r.str(t[5], "reason")
 		var msg memory.Reply
 		switch r.str(t[2], "letter type") {
+		case TypeRegistered:
+			token, err := strconv.ParseInt(reason, 10, 64)
+			if err != nil {
+				r.fail("a registered letter's token is not a number")
+			}
+			msg = memory.Registered{Rid: rid, Role: memory.Role(x), Token: token}
 		case TypeError:
 			msg = memory.Error{Rid: rid, Code: memory.Code(x), Reason: reason}
 		case TypeRefused:

@@ -109,6 +109,8 @@ const (
 	fGrow   = "growable"
 	fShrink = "shrinkable"
 	fToken  = "token"
+	fRole   = "role"
+	fOff    = "off"
 )
 
 // Field names of the worker, granted, targets and cordon messages.
@@ -123,25 +125,27 @@ const (
 
 // Message type tags.
 const (
-	TypeAlloc     = "alloc"
-	TypeResize    = "resize"
-	TypeRelease   = "release"
-	TypeClaim     = "claim"
-	TypeUnclaim   = "unclaim"
-	TypeGive      = "give"
-	TypeStatus    = "status"
-	TypeWorker    = "worker"
-	TypeForget    = "forget"
-	TypePort      = "port"
-	TypeUnport    = "unport"
-	TypeGranted   = "granted"
-	TypeRefused   = "refused"
-	TypeError     = "error"
-	TypeDone      = "done"
-	TypeReport    = "report"
-	TypeAssigned  = "assigned"
-	TypeSubscribe = "subscribe"
-	TypeTargets   = "targets"
+	TypeAlloc      = "alloc"
+	TypeResize     = "resize"
+	TypeRelease    = "release"
+	TypeClaim      = "claim"
+	TypeUnclaim    = "unclaim"
+	TypeGive       = "give"
+	TypeStatus     = "status"
+	TypeWorker     = "worker"
+	TypeForget     = "forget"
+	TypePort       = "port"
+	TypeUnport     = "unport"
+	TypeGranted    = "granted"
+	TypeRefused    = "refused"
+	TypeError      = "error"
+	TypeDone       = "done"
+	TypeReport     = "report"
+	TypeAssigned   = "assigned"
+	TypeSubscribe  = "subscribe"
+	TypeTargets    = "targets"
+	TypeRegister   = "register"
+	TypeRegistered = "registered"
 )
 
 var (
@@ -200,8 +204,15 @@ var Schema = []Message{
 		{fHost, TString, true, "hostname"},
 		{fKind, TString, false, `"server" (default), "home", "purchased" or "hacknet"`},
 		{fCores, TInt, false, "CPU cores (default 1)"},
+		{fToken, TInt, false, "the discovery role's token (see register); without it the message is refused"},
 	}},
-	{TypeForget, ToDaemon, "Stop watching a server.", []Field{{fHost, TString, true, "hostname"}}},
+	{TypeForget, ToDaemon, "Stop watching a server.", []Field{{fHost, TString, true, "hostname"}, {fToken, TInt, false, "the discovery role's token (see register); without it the message is refused"}}},
+	{TypeRegister, ToDaemon, "Ask for a role whose messages change the world for everyone: discovery (worker, forget) or selector (cordon). Granted to one live process at a time. Answer: registered, or error role-held; with off, give the role back (answer: done).", []Field{
+		rid, pid, reply,
+		{fRole, TString, true, `"discovery" or "selector"`},
+		{fOff, TBool, false, "give the role back"},
+		{fToken, TInt, false, "with off: the role's token"},
+	}},
 	{TypePort, ToDaemon, "Ask for a private port. Answer: assigned (on reply, usually the boot port).", []Field{rid, pid, reply}},
 	{TypeUnport, ToDaemon, "Give a private port back. Owner only. Answer: done.", []Field{
 		rid, pid, {fReply, TInt, false, "port the answer goes to; absent = the returned port"},
@@ -235,6 +246,9 @@ var Schema = []Message{
 		{"workers", TArray, true, "{host, max, usable, allocated, claimed, foreign} in GB"},
 		{"allocs", TArray, true, "{alloc, pid, script, prio, seat, chunk, desired, held, seq}; seat: the owner's own process runs in it"},
 		{"ports", TInt, true, "private ports leased"},
+	}},
+	{TypeRegistered, FromDaemon, "A role, now the requester's until it dies or gives it back.", []Field{
+		rid, {fRole, TString, true, "the role"}, {fToken, TInt, true, "the token its messages carry"},
 	}},
 	{TypeAssigned, FromDaemon, "A private port, now the requester's alone.", []Field{
 		rid, {fPort, TInt, true, "the port"},

@@ -77,3 +77,82 @@ func TestForgedRelease(t *testing.T) {
 		t.Errorf("weaken workers on alpha: %v, want 9 threads (16 GB / 1.75)", w)
 	}
 }
+
+// forgeWorld is a foreign script that writes what only ramfarm's daemons
+// and the player's tools may: a server registration (none of the
+// discovery role's token, then a guessed one), a cordon without the
+// selector's token, and a vacate and a reopen of HOST while no vacate.js
+// or reopen.js runs; it reads the answers on port 778.
+const forgeWorld = `export async function main(ns) {
+  const host = ns.args[0];
+  ns.tryWritePort(100, { t: "worker", host, kind: "home", cores: 1024 });
+  ns.tryWritePort(100, { t: "worker", host: "fake-1", token: 4242 });
+  ns.tryWritePort(100, { t: "cordon", host, on: true });
+  ns.tryWritePort(98, { t: "vacate", host, reply: 778, args: [host] });
+  ns.tryWritePort(98, { t: "reopen", host, reply: 778, args: [host] });
+  await ns.sleep(3000);
+  const answers = [];
+  while (ns.peek(778) !== "NULL PORT DATA") answers.push(ns.readPort(778));
+  ns.print("answers " + JSON.stringify(answers.map((a) => [a.t, a.code])));
+}`
+
+// TestForgedWorldChanges is issue 17's "worker, cordon and vacate
+// messages are accepted from anyone", fixed: from a foreign script, a
+// server registration without the discovery role's token, a cordon
+// without the selector's, and a vacate or reopen while no vacate.js or
+// reopen.js runs are each refused and logged; nothing is cordoned,
+// nothing registered, and ramfarm runs on.
+func TestForgedWorldChanges(t *testing.T) {
+	g := startedGame(t, map[string]string{"forge-world.js": forgeWorld})
+	run(t, g, 3*60_000)
+	daemons, tasks := ramfarmPids(g)
+	if len(daemons) != 3 || len(tasks) == 0 {
+		t.Fatalf("daemons %v, tasks %v: the system is not running", daemons, tasks)
+	}
+	const host = "n00dles"
+	forger, err := g.Exec("forge-world.js", "home", 1, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, g, 5000)
+	memd, sel := strings.Join(g.Logs(daemons["ramfarm/memd.js"]), "\n"), strings.Join(g.Logs(daemons["ramfarm/selector.js"]), "\n")
+	for _, want := range []string{
+		`worker "n00dles": no valid discovery token`, `worker "fake-1": no valid discovery token`,
+		"WARN reject cordon of n00dles: no valid selector token",
+	} {
+		if !strings.Contains(memd, want) {
+			t.Errorf("memd's log lacks %q", want)
+		}
+	}
+	for _, want := range []string{
+		"WARN selector: vacate of n00dles refused: no ramfarm/vacate.js n00dles runs on home",
+		"WARN selector: reopen of n00dles refused: no ramfarm/reopen.js n00dles runs on home",
+	} {
+		if !strings.Contains(sel, want) {
+			t.Errorf("the selector's log lacks %q", want)
+		}
+	}
+	if strings.Contains(memd, "n00dles cordoned") || strings.Count(memd, "fake-1") != 1 {
+		t.Errorf("a forged message changed memd:\n%s", memd)
+	}
+	var answers string
+	for _, l := range g.Logs(forger) {
+		if rest, ok := strings.CutPrefix(l, "answers "); ok {
+			answers = rest
+		}
+	}
+	if want := `[["error","not-owner"],["error","not-owner"]]`; answers != want {
+		t.Errorf("answers on the forger's port: %s, want %s", answers, want)
+	}
+	r := status(t, g, daemons["ramfarm/memd.js"])
+	for _, w := range r.Workers {
+		if w.Host == "fake-1" {
+			t.Errorf("memd registered the forged server fake-1")
+		}
+	}
+	for file, pid := range daemons {
+		if _, ended := g.Exited(pid); ended {
+			t.Errorf("%s ended", file)
+		}
+	}
+}

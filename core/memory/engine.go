@@ -40,6 +40,7 @@ type Engine struct {
 	claims    map[Pid]*claim
 	pending   []Request       // arrival order
 	cordons   map[string]bool // hosts that take no new chunks
+	roles     [roleCount]holder
 
 	nextSend  int64
 	sends     map[int64]sendRec
@@ -123,6 +124,10 @@ func (e *Engine) Step(ev Event) error {
 		return e.stepCordon(ev)
 	case *Cordon:
 		return stepPtr(ev, e.stepCordon)
+	case Register:
+		return e.stepRegister(ev)
+	case *Register:
+		return stepPtr(ev, e.stepRegister)
 	case Status:
 		return e.stepStatus(ev)
 	case *Status:
@@ -200,6 +205,10 @@ func (e *Engine) stepConfigure(ev Configure) error {
 func (e *Engine) stepCordon(ev Cordon) error {
 	if ev.Host == "" {
 		return ErrBadWorker
+	}
+	if !e.Acts(RoleSelector, ev.Token) {
+		e.logf("WARN reject cordon of " + ev.Host + ": no valid selector token")
+		return nil
 	}
 	if e.cordons == nil {
 		e.cordons = map[string]bool{}

@@ -204,9 +204,13 @@ type Delivered struct {
 // runs: chunks already there stay until their owners release them. It is
 // the shell's (the selector's) decision, not a client's, so it has no
 // reply; a host not yet seen is cordoned when it appears.
+//
+// Only the selector cordons: Token must be the selector role's (see
+// Register); another is logged and changes nothing.
 type Cordon struct {
-	Host string
-	On   bool
+	Host  string
+	On    bool
+	Token int64
 }
 
 // Configure changes the player's settings while the engine runs: the

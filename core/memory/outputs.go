@@ -53,6 +53,7 @@ const (
 	CodeOverClaim        // claims would exceed what is held on that host
 	CodeBadMessage       // malformed message
 	CodeDuplicate        // the worker pid already holds a claim
+	CodeRoleHeld         // another live process holds the role
 )
 
 // Refused answers a request the allocator could not satisfy now.

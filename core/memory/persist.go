@@ -33,9 +33,18 @@ type State struct {
 	Pending   []Request    // requests that wait for the next tick, in arrival order
 	Cordons   []string     // cordoned hosts, sorted
 	Letters   []Letter     // answers not known to have arrived
+	Roles     []RoleState  // every role granted once, by role
 	// Owed are snapshots not known to have arrived (answers, Rid > 0, and
 	// growth news, Rid 0): each is sent again as a fresh snapshot.
 	Owed []Owed
+}
+
+// RoleState is a role: its holder (0: free) and how many times it was
+// granted, which its token is made from.
+type RoleState struct {
+	Role Role
+	Pid  Pid
+	Gen  uint32
 }
 
 // HostState is what a restored host needs before its first observation:
@@ -108,6 +117,11 @@ func (e *Engine) Export() State {
 	}
 	s.Pending = append([]Request(nil), e.pending...)
 	s.Cordons = slices.Sorted(maps.Keys(e.cordons))
+	for r := RoleDiscovery; r < roleCount; r++ {
+		if h := e.roles[r]; h.gen > 0 {
+			s.Roles = append(s.Roles, RoleState{Role: r, Pid: h.pid, Gen: h.gen})
+		}
+	}
 	// Letters in flight first, in send order, then those waiting to be
 	// sent again: the order a restored engine sends them in.
 	for _, id := range slices.Sorted(maps.Keys(e.sends)) {
@@ -201,6 +215,12 @@ func (e *Engine) Restore(s State) error {
 		e.owners[a.owner]++
 		e.watch.add(a.owner)
 	}
+	for _, rs := range s.Roles {
+		e.roles[rs.Role] = holder{pid: rs.Pid, gen: rs.Gen}
+		if rs.Pid != 0 {
+			e.watch.add(rs.Pid)
+		}
+	}
 	for _, r := range s.Pending {
 		e.pending = append(e.pending, r)
 		e.watch.add(r.Pid)
@@ -275,6 +295,11 @@ func checkState(s State) error {
 			if heldOn[c.Host] -= c.RAM; heldOn[c.Host] < 0 {
 				return bad("allocation " + id + "'s claims on " + c.Host + " exceed its chunks")
 			}
+		}
+	}
+	for i, r := range s.Roles {
+		if r.Role <= RoleNone || r.Role >= roleCount || r.Pid < 0 || r.Gen == 0 || (i > 0 && s.Roles[i-1].Role >= r.Role) {
+			return bad("role " + itoa(int64(i)) + " is malformed or out of order")
 		}
 	}
 	for _, r := range s.Pending {

@@ -858,6 +858,11 @@ func watchFromSources(e *Engine) []Pid {
 	for p := range e.retryPids {
 		w = append(w, p)
 	}
+	for _, h := range e.roles {
+		if h.pid != 0 {
+			w = append(w, h.pid)
+		}
+	}
 	slices.Sort(w)
 	return slices.Compact(w)
 }

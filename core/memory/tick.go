@@ -89,6 +89,7 @@ func (e *Engine) bury(pid Pid) {
 	if c := e.claims[pid]; c != nil {
 		e.endClaim(c, true)
 	}
+	e.buryRoles(pid)
 	if e.owners[pid] > 0 {
 		var freed ram.Amount
 		var ids []string

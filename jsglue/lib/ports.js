@@ -107,6 +107,37 @@ export class Mailbox {
 }
 
 /**
+ * Registers this process with the memory daemon for a role whose messages
+ * change the world for everyone ("discovery": worker and forget;
+ * "selector": cordon), and returns the role's token, which those messages
+ * must carry. The answer comes on this process's boot port. While another
+ * live process holds the role it waits (wait) and says why once through
+ * onWait, or returns null (no wait).
+ * @param {NS} ns @param {"discovery"|"selector"} role
+ * @param {{wait?: boolean, onWait?: (why: string) => void}} [o]
+ * @returns {Promise<number | null>}
+ */
+export async function registerRole(ns, role, { wait = true, onWait = () => {} } = {}) {
+  const boot = new Mailbox(ns, BOOT_PORT_BASE + ns.pid);
+  for (let told = false; ; told = true) {
+    const a = await boot.ask({ t: T.register, pid: ns.pid, role });
+    if (a.t === T.registered) return a.token;
+    if (a.code !== "role-held") throw new Error(`ramfarm: the ${role} role was refused: ${a.code}: ${a.reason}`);
+    if (!wait) return null;
+    if (!told) onWait(a.reason);
+    await ns.asleep(1000);
+  }
+}
+
+/**
+ * Gives a role back (see registerRole).
+ * @param {NS} ns @param {"discovery"|"selector"} role @param {number} token
+ */
+export async function giveBackRole(ns, role, token) {
+  await new Mailbox(ns, BOOT_PORT_BASE + ns.pid).ask({ t: T.register, pid: ns.pid, role, off: true, token });
+}
+
+/**
  * Says no to port messages the module never stepped (Engine.step's
  * refused): a WARN line each, quoting at most a few hundred characters,
  * and an error answer on the message's reply port when it names one.

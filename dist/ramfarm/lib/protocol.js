@@ -48,6 +48,7 @@ export const T = Object.freeze({
   status: "status",
   worker: "worker",
   forget: "forget",
+  register: "register",
   port: "port",
   unport: "unport",
   subscribe: "subscribe",
@@ -56,6 +57,7 @@ export const T = Object.freeze({
   error: "error",
   done: "done",
   report: "report",
+  registered: "registered",
   assigned: "assigned",
   targets: "targets",
   heartbeat: "heartbeat",
@@ -83,6 +85,7 @@ export const CODES = Object.freeze([
   "over-claim",
   "bad-message",
   "duplicate-claim",
+  "role-held",
   "no-port",
 ]);
 
@@ -187,6 +190,7 @@ export const CODES = Object.freeze([
  * @property {string} host hostname
  * @property {string} [kind] "server" (default), "home", "purchased" or "hacknet"
  * @property {number} [cores] CPU cores (default 1)
+ * @property {number} [token] the discovery role's token (see register); without it the message is refused
  */
 
 /**
@@ -194,6 +198,19 @@ export const CODES = Object.freeze([
  * @typedef {object} ForgetMsg
  * @property {"forget"} t
  * @property {string} host hostname
+ * @property {number} [token] the discovery role's token (see register); without it the message is refused
+ */
+
+/**
+ * Ask for a role whose messages change the world for everyone: discovery (worker, forget) or selector (cordon). Granted to one live process at a time. Answer: registered, or error role-held; with off, give the role back (answer: done). (client → daemon)
+ * @typedef {object} RegisterMsg
+ * @property {"register"} t
+ * @property {number} rid request id chosen by the sender, echoed in the answer
+ * @property {number} pid the sender's pid (ns.pid)
+ * @property {number} reply port the answer goes to
+ * @property {string} role "discovery" or "selector"
+ * @property {boolean} [off] give the role back
+ * @property {number} [token] with off: the role's token
  */
 
 /**
@@ -272,6 +289,15 @@ export const CODES = Object.freeze([
  * @property {Array<object>} workers {host, max, usable, allocated, claimed, foreign} in GB
  * @property {Array<object>} allocs {alloc, pid, script, prio, seat, chunk, desired, held, seq}; seat: the owner's own process runs in it
  * @property {number} ports private ports leased
+ */
+
+/**
+ * A role, now the requester's until it dies or gives it back. (daemon → client)
+ * @typedef {object} RegisteredMsg
+ * @property {"registered"} t
+ * @property {number} rid request id chosen by the sender, echoed in the answer
+ * @property {string} role the role
+ * @property {number} token the token its messages carry
  */
 
 /**
@@ -357,21 +383,25 @@ export const CODES = Object.freeze([
  * @property {"cordon"} t
  * @property {string} host the host
  * @property {boolean} [on] cordon on (absent = off)
+ * @property {number} [token] the selector role's token (see register); without it the cordon is refused
  */
 
 /**
- * Player → selector: move all work off host (before upgrading it). Answer: vacated, once nothing is allocated there. (client → daemon)
+ * Player → selector: move all work off host (before upgrading it). Answer: vacated, once nothing is allocated there. Taken only while ramfarm/vacate.js runs on home with args. (client → daemon)
  * @typedef {object} VacateMsg
  * @property {"vacate"} t
  * @property {string} host the host
  * @property {number} reply port the answer goes to
+ * @property {any} [args] the sending tool's ns.args (HOST first)
  */
 
 /**
- * Player → selector: the host may be used again. (client → daemon)
+ * Player → selector: the host may be used again. Taken only while ramfarm/reopen.js runs on home with args; answer: done (or error). (client → daemon)
  * @typedef {object} ReopenMsg
  * @property {"reopen"} t
  * @property {string} host the host
+ * @property {number} [reply] port the answer goes to
+ * @property {any} [args] the sending tool's ns.args (HOST first)
  */
 
 /**
