@@ -39,6 +39,11 @@ type Memd struct {
 	// one the current Ready carries, saved on Advance.
 	saved, toSave []byte
 	sw            jsonx.Writer
+	// touched: a message, a setting or a restore was stepped since the
+	// last Advance. Only then, or when the engines have something to say
+	// (every grant, death and revocation is a send or a log line), can
+	// the state have changed: a quiet tick or a delivery costs no save.
+	touched bool
 
 	hosts        []registration // sorted by host
 	hostsChanged bool
@@ -229,6 +234,9 @@ func (m *Memd) Step(batch []byte) error {
 }
 
 func (m *Memd) stepOne(kind string, ev jsonx.Value) error {
+	if kind != EvTick && kind != EvSent {
+		m.touched = true
+	}
 	switch kind {
 	case EvMsg:
 		body, _ := ev.Get(wBody)
@@ -434,7 +442,7 @@ func (m *Memd) Ready() []byte {
 	}
 	w.StringList(wErrors, m.errs)
 	m.toSave = nil
-	if m.cfg.Session != "" {
+	if m.cfg.Session != "" && (m.touched || len(pr.Clear)+len(pr.Sends)+len(mr.Sends)+len(logs) > 0 || m.watchChanged || m.hostsChanged) {
 		if st := m.state(); !bytes.Equal(st, m.saved) {
 			m.toSave = append(m.toSave[:0], st...)
 			w.Key(wSave)
@@ -453,6 +461,7 @@ func (m *Memd) Advance() {
 	if m.toSave != nil {
 		m.saved, m.toSave = m.toSave, nil
 	}
+	m.touched = false
 	m.logs, m.errs = m.logs[:0], m.errs[:0]
 	m.watchChanged, m.hostsChanged = false, false
 }

@@ -158,3 +158,54 @@ func describeReport(t *testing.T, m *Memd) string {
 	t.Fatal("no report")
 	return ""
 }
+
+// BenchmarkMemd_ready is a daemon's Ready with 40 allocations and 120
+// claims on 20 hosts, with and without a session: the difference is what
+// building the state to save costs on every step (it is handed out only
+// when it changed).
+func BenchmarkMemd_ready(b *testing.B) {
+	for _, cfg := range []string{`{"selfHost":"home"}`, memdSession} {
+		b.Run(cfg, func(b *testing.B) {
+			m, _ := NewMemd([]byte(cfg))
+			var batch strings.Builder
+			batch.WriteString(`[`)
+			for h := range 20 {
+				batch.WriteString(`{"k":"msg","body":{"t":"worker","host":"h` + strconv.Itoa(h) + `"}},`)
+			}
+			for a := range 40 {
+				batch.WriteString(`{"k":"msg","body":{"t":"alloc","rid":1,"pid":` + strconv.Itoa(1000+a) + `,"reply":` + strconv.Itoa(200+a) +
+					`,"script":"ramfarm/harvest.js","chunk":4,"count":4}},`)
+			}
+			workers := `{"k":"tick","now":1,"workers":[["home",true,64,0]`
+			for h := range 20 {
+				workers += `,["h` + strconv.Itoa(h) + `",true,64,0]`
+			}
+			batch.WriteString(workers + `]}]`)
+			must := func(batch string) {
+				if err := m.Step([]byte(batch)); err != nil {
+					b.Fatal(err)
+				}
+				m.Ready()
+				m.Advance()
+			}
+			must(batch.String())
+			var claims []string
+			for a := range 40 {
+				for w := range 3 {
+					claims = append(claims, `{"k":"msg","body":{"t":"claim","rid":2,"pid":`+strconv.Itoa(1000+a)+`,"reply":`+strconv.Itoa(200+a)+
+						`,"alloc":`+strconv.Itoa(a+1)+`,"host":"h`+strconv.Itoa(a/2)+`","worker":`+strconv.Itoa(5000+3*a+w)+`,"ram":1}}`)
+				}
+			}
+			must(`[` + strings.Join(claims, ",") + `]`)
+			b.ResetTimer()
+			for range b.N {
+				m.touched = true // as after a message: the state is built and compared
+				m.Ready()
+				m.Advance()
+			}
+			if m.cfg.Session != "" {
+				b.ReportMetric(float64(len(m.state())), "state-bytes")
+			}
+		})
+	}
+}

@@ -78,17 +78,29 @@ func encodeState(w *jsonx.Writer, s memdState) {
 	encodeMemoryState(w, s.mem)
 	w.Key("p")
 	encodePortState(w, s.ports)
-	w.Key("r")
+	rows(w, "r", s.hosts, func(h registration) { w.String(h.host); ints(w, int64(h.kind), int64(h.cores)) })
+	w.EndObject()
+}
+
+// rows writes key (none if "": an element of an array) and xs as an
+// array of tuples, each written by row.
+func rows[T any](w *jsonx.Writer, key string, xs []T, row func(T)) {
+	if key != "" {
+		w.Key(key)
+	}
 	w.BeginArray()
-	for _, h := range s.hosts {
+	for _, x := range xs {
 		w.BeginArray()
-		w.String(h.host)
-		w.Int(int64(h.kind))
-		w.Int(int64(h.cores))
+		row(x)
 		w.EndArray()
 	}
 	w.EndArray()
-	w.EndObject()
+}
+
+func ints(w *jsonx.Writer, ns ...int64) {
+	for _, n := range ns {
+		w.Int(n)
+	}
 }
 
 func encodeMemoryState(w *jsonx.Writer, s memory.State) {
@@ -97,95 +109,34 @@ func encodeMemoryState(w *jsonx.Writer, s memory.State) {
 	w.String(formatSecret(s.Secret))
 	w.Key("n")
 	w.Int(int64(s.NextAlloc))
-	w.Key("h")
-	w.BeginArray()
-	for _, h := range s.Hosts {
-		w.BeginArray()
-		w.String(h.Name)
-		w.Int(int64(h.Kind))
-		w.Int(int64(h.Cores))
-		w.EndArray()
-	}
-	w.EndArray()
-	w.Key("a")
-	w.BeginArray()
-	for _, a := range s.Allocs {
-		w.BeginArray()
-		w.Int(int64(a.ID))
-		w.Int(int64(a.Owner))
+	rows(w, "h", s.Hosts, func(h memory.HostState) { w.String(h.Name); ints(w, int64(h.Kind), int64(h.Cores)) })
+	rows(w, "a", s.Allocs, func(a memory.AllocState) {
+		ints(w, int64(a.ID), int64(a.Owner))
 		w.String(a.Script)
-		w.Int(int64(a.Reply))
-		w.Int(int64(a.Priority))
-		w.Int(packOptions(a.Options))
-		w.Int(int64(a.Size))
-		w.Int(int64(a.Desired))
-		w.BeginArray()
-		for _, c := range a.Held {
-			w.BeginArray()
-			w.String(c.Host)
-			w.Int(int64(c.Size))
-			w.Int(int64(c.Count))
-			w.EndArray()
-		}
-		w.EndArray()
-		w.BeginArray()
-		for _, c := range a.Claims {
-			w.BeginArray()
-			w.Int(int64(c.Worker))
-			w.String(c.Host)
-			w.Int(int64(c.RAM))
-			w.EndArray()
-		}
-		w.EndArray()
+		ints(w, int64(a.Reply), int64(a.Priority), packOptions(a.Options), int64(a.Size), int64(a.Desired))
+		rows(w, "", a.Held, func(c memory.Chunks) { w.String(c.Host); ints(w, int64(c.Size), int64(c.Count)) })
+		rows(w, "", a.Claims, func(c memory.ClaimState) { w.Int(int64(c.Worker)); w.String(c.Host); w.Int(int64(c.RAM)) })
 		w.BeginArray()
 		for _, p := range a.Settled {
 			w.Int(int64(p))
 		}
 		w.EndArray()
-		w.Int(a.Seq)
-		w.Int(a.RegrowAt)
-		w.Int(int64(a.Gen))
-		w.Int(a.Rid)
-		w.EndArray()
-	}
-	w.EndArray()
-	w.Key("q")
-	w.BeginArray()
-	for _, r := range s.Pending {
-		w.BeginArray()
-		w.Int(r.Rid)
-		w.Int(int64(r.Pid))
+		ints(w, a.Seq, a.RegrowAt, int64(a.Gen), a.Rid)
+	})
+	rows(w, "q", s.Pending, func(r memory.Request) {
+		ints(w, r.Rid, int64(r.Pid))
 		w.String(r.Script)
-		w.Int(int64(r.Reply))
-		w.Int(int64(r.ChunkSize))
-		w.Int(int64(r.Count))
-		w.Int(int64(r.Priority))
-		w.Int(packOptions(r.Options))
-		w.EndArray()
-	}
-	w.EndArray()
+		ints(w, int64(r.Reply), int64(r.ChunkSize), int64(r.Count), int64(r.Priority), packOptions(r.Options))
+	})
 	w.Key("c")
 	w.BeginArray()
 	for _, c := range s.Cordons {
 		w.String(c)
 	}
 	w.EndArray()
-	w.Key("g")
-	w.BeginArray()
-	for _, r := range s.Roles {
-		w.BeginArray()
-		w.Int(int64(r.Role))
-		w.Int(int64(r.Pid))
-		w.Int(int64(r.Gen))
-		w.EndArray()
-	}
-	w.EndArray()
-	w.Key("l")
-	w.BeginArray()
-	for _, l := range s.Letters {
-		w.BeginArray()
-		w.Int(int64(l.Port))
-		w.Int(int64(l.Pid))
+	rows(w, "g", s.Roles, func(r memory.RoleState) { ints(w, int64(r.Role), int64(r.Pid), int64(r.Gen)) })
+	rows(w, "l", s.Letters, func(l memory.Letter) {
+		ints(w, int64(l.Port), int64(l.Pid))
 		switch m := l.Msg.(type) {
 		case memory.Registered:
 			letterTail(w, TypeRegistered, m.Rid, int64(m.Role), strconv.FormatInt(m.Token, 10))
@@ -198,19 +149,8 @@ func encodeMemoryState(w *jsonx.Writer, s memory.State) {
 		case memory.StatusReport:
 			letterTail(w, TypeReport, m.Rid, 0, "")
 		}
-		w.EndArray()
-	}
-	w.EndArray()
-	w.Key("o")
-	w.BeginArray()
-	for _, o := range s.Owed {
-		w.BeginArray()
-		w.Int(int64(o.Alloc))
-		w.Int(int64(o.Port))
-		w.Int(o.Rid)
-		w.EndArray()
-	}
-	w.EndArray()
+	})
+	rows(w, "o", s.Owed, func(o memory.Owed) { ints(w, int64(o.Alloc), int64(o.Port), o.Rid) })
 	w.EndObject()
 }
 
@@ -225,22 +165,10 @@ func encodePortState(w *jsonx.Writer, s portalloc.State) {
 	w.BeginObject()
 	w.Key("n")
 	w.Int(int64(s.Next))
-	jsonx.IntList(w, "f", append([]proc.Port{}, s.Free...))
-	w.Key("l")
-	w.BeginArray()
-	for _, l := range s.Leases {
-		w.BeginArray()
-		w.Int(int64(l.Port))
-		w.Int(int64(l.Pid))
-		w.EndArray()
-	}
-	w.EndArray()
-	w.Key("m")
-	w.BeginArray()
-	for _, l := range s.Letters {
-		w.BeginArray()
-		w.Int(int64(l.Port))
-		w.Int(int64(l.Pid))
+	jsonx.IntList(w, "f", s.Free)
+	rows(w, "l", s.Leases, func(l portalloc.Lease) { ints(w, int64(l.Port), int64(l.Pid)) })
+	rows(w, "m", s.Letters, func(l portalloc.Letter) {
+		ints(w, int64(l.Port), int64(l.Pid))
 		switch m := l.Msg.(type) {
 		case portalloc.Assigned:
 			letterTail(w, TypeAssigned, m.Rid, int64(m.Port), "")
@@ -249,9 +177,7 @@ func encodePortState(w *jsonx.Writer, s portalloc.State) {
 		case portalloc.Error:
 			letterTail(w, TypeError, m.Rid, int64(m.Code), m.Reason)
 		}
-		w.EndArray()
-	}
-	w.EndArray()
+	})
 	w.EndObject()
 }
 
@@ -334,6 +260,13 @@ func (r *stateReader) key(v jsonx.Value, k string) jsonx.Value {
 	return m
 }
 
+// letter reads a letter's tuple: [port, pid, type, rid, x, reason].
+func (r *stateReader) letter(v jsonx.Value) (port proc.Port, pid proc.Pid, typ string, rid, x int64, reason string) {
+	t := r.tuple(v, 6, "a letter")
+	return proc.Port(r.int(t[0], "port")), proc.Pid(r.int(t[1], "pid")), r.str(t[2], "letter type"),
+		r.int(t[3], "rid"), r.int(t[4], "letter field"), r.str(t[5], "reason")
+}
+
 // decodeState reads a saved state; the engines check what it says.
 func decodeState(b []byte) (memdState, error) {
 	var s memdState
@@ -407,10 +340,9 @@ func (r *stateReader) memoryState(v jsonx.Value) memory.State {
 		s.Roles = append(s.Roles, memory.RoleState{Role: memory.Role(r.int(t[0], "role")), Pid: proc.Pid(r.int(t[1], "holder")), Gen: uint32(r.int(t[2], "grants"))})
 	}
 	for _, lv := range r.tuple(r.key(v, "l"), -1, "letters") {
-		t := r.tuple(lv, 6, "a letter")
-		rid, x, reason := r.int(t[3], "rid"), r.int(t[4], "letter field"), r.str(t[5], "reason")
+		port, pid, typ, rid, x, reason := r.letter(lv)
 		var msg memory.Reply
-		switch r.str(t[2], "letter type") {
+		switch typ {
 		case TypeRegistered:
 			token, err := strconv.ParseInt(reason, 10, 64)
 			if err != nil {
@@ -428,7 +360,7 @@ func (r *stateReader) memoryState(v jsonx.Value) memory.State {
 		default:
 			r.fail("a letter's type is unknown")
 		}
-		s.Letters = append(s.Letters, memory.Letter{Port: proc.Port(r.int(t[0], "port")), Pid: proc.Pid(r.int(t[1], "pid")), Msg: msg})
+		s.Letters = append(s.Letters, memory.Letter{Port: port, Pid: pid, Msg: msg})
 	}
 	for _, ov := range r.tuple(r.key(v, "o"), -1, "owed") {
 		t := r.tuple(ov, 3, "an owed snapshot")
@@ -448,10 +380,9 @@ func (r *stateReader) portState(v jsonx.Value) portalloc.State {
 		s.Leases = append(s.Leases, portalloc.Lease{Port: proc.Port(r.int(t[0], "port")), Pid: proc.Pid(r.int(t[1], "pid"))})
 	}
 	for _, lv := range r.tuple(r.key(v, "m"), -1, "letters") {
-		t := r.tuple(lv, 6, "a letter")
-		rid, x, reason := r.int(t[3], "rid"), r.int(t[4], "letter field"), r.str(t[5], "reason")
+		port, pid, typ, rid, x, reason := r.letter(lv)
 		var msg portalloc.Reply
-		switch r.str(t[2], "letter type") {
+		switch typ {
 		case TypeAssigned:
 			msg = portalloc.Assigned{Rid: rid, Port: proc.Port(x)}
 		case TypeDone:
@@ -461,7 +392,7 @@ func (r *stateReader) portState(v jsonx.Value) portalloc.State {
 		default:
 			r.fail("a letter's type is unknown")
 		}
-		s.Letters = append(s.Letters, portalloc.Letter{Port: proc.Port(r.int(t[0], "port")), Pid: proc.Pid(r.int(t[1], "pid")), Msg: msg})
+		s.Letters = append(s.Letters, portalloc.Letter{Port: port, Pid: pid, Msg: msg})
 	}
 	return s
 }

@@ -103,12 +103,7 @@ const forgeWorld = `export async function main(ns) {
 // reopen.js runs are each refused and logged; nothing is cordoned,
 // nothing registered, and ramfarm runs on.
 func TestForgedWorldChanges(t *testing.T) {
-	g := startedGame(t, map[string]string{"forge-world.js": forgeWorld})
-	run(t, g, 3*60_000)
-	daemons, tasks := ramfarmPids(g)
-	if len(daemons) != 3 || len(tasks) == 0 {
-		t.Fatalf("daemons %v, tasks %v: the system is not running", daemons, tasks)
-	}
+	g, daemons, _ := runningGame(t, map[string]string{"forge-world.js": forgeWorld}, 3*60_000)
 	const host = "n00dles"
 	forger, err := g.Exec("forge-world.js", "home", 1, host)
 	if err != nil {

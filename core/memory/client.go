@@ -169,20 +169,24 @@ func (e *Engine) stepClaim(ev Claim) error {
 		return reject(CodeOverClaim, "claims on "+ev.Host+" would be "+(claimed+ev.RAM).String()+", allocation "+
 			itoa(int64(a.id))+" holds "+held.String())
 	}
-	h := e.hosts[ev.Host]
-	c := &claim{worker: ev.Worker, alloc: a, host: h, ram: ev.RAM}
-	e.claims[ev.Worker] = c
+	e.addClaim(a, e.hosts[ev.Host], ev.Worker, ev.RAM).newClaim = true
+	e.post(ev.Pid, ev.Reply, Done{Rid: ev.Rid, Alloc: a.id})
+	return nil
+}
+
+// addClaim records worker's claim of r in a's chunks on h, and returns h.
+func (e *Engine) addClaim(a *alloc, h *host, worker Pid, r ram.Amount) *host {
+	c := &claim{worker: worker, alloc: a, host: h, ram: r}
+	e.claims[worker] = c
 	if a.claims == nil {
 		a.claims = map[Pid]*claim{}
 		a.claimedOn = map[string]ram.Amount{}
 	}
-	a.claims[ev.Worker] = c
-	a.claimedOn[ev.Host] += ev.RAM
-	h.claimed += ev.RAM
-	h.newClaim = true
-	e.watch.add(ev.Worker)
-	e.post(ev.Pid, ev.Reply, Done{Rid: ev.Rid, Alloc: a.id})
-	return nil
+	a.claims[worker] = c
+	a.claimedOn[h.name] += r
+	h.claimed += r
+	e.watch.add(worker)
+	return h
 }
 
 func (e *Engine) stepUnclaim(ev Unclaim) error {

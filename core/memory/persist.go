@@ -192,17 +192,7 @@ func (e *Engine) Restore(s State) error {
 			a.grant(e.hosts[c.Host], c.Size, c.Count)
 		}
 		for _, cs := range as.Claims {
-			h := e.hosts[cs.Host]
-			c := &claim{worker: cs.Worker, alloc: a, host: h, ram: cs.RAM}
-			if a.claims == nil {
-				a.claims = map[Pid]*claim{}
-				a.claimedOn = map[string]ram.Amount{}
-			}
-			a.claims[cs.Worker] = c
-			a.claimedOn[cs.Host] += cs.RAM
-			h.claimed += cs.RAM
-			e.claims[cs.Worker] = c
-			e.watch.add(cs.Worker)
+			e.addClaim(a, e.hosts[cs.Host], cs.Worker, cs.RAM)
 		}
 		for _, p := range as.Settled {
 			if a.settled == nil {
