@@ -283,6 +283,21 @@ func (g *Game) TailOpened(pid int64) bool {
 	return p != nil && p.tail
 }
 
+// TrapCoreStep makes the next step of the core module by process pid
+// trap (jsrt's Realm.TrapAfter): the first call of its instance's step
+// export after one of pid's ns calls, with no other process's ns call
+// between (a script steps its engine in the turn it observed the game
+// in). It is for tests of a daemon's trap path.
+func (g *Game) TrapCoreStep(pid int64) {
+	g.realm.TrapAfter(func(export string) bool {
+		if export != "rf_step" || g.lastCall.p == nil || g.lastCall.p.Pid != pid {
+			return false
+		}
+		g.realm.TrapAfter(nil)
+		return true
+	})
+}
+
 // Exited reports how a process ended, if it did.
 func (g *Game) Exited(pid int64) (world.ExitReason, bool) {
 	p := g.procs[pid]

@@ -784,11 +784,11 @@ func TestMinWindow(t *testing.T) {
 		v    ram.Amount
 		want ram.Amount
 	}{
-		{0, 5, 5},
-		{1000, 9, 5},                  // 5 still within the window
-		{ForeignWindow - 1, 7, 5},     // still
-		{ForeignWindow, 8, 7},         // 5 (t=0) and 9 (t=1000 < 7's) gone: 7 is the least since
-		{ForeignWindow + 1000, 3, 3},  // a lower value undercuts all
+		{1000, 5, 0},                  // nothing has lasted a window yet
+		{2000, 9, 0},                  // still not
+		{1000 + ForeignWindow, 7, 7},  // a window since the first; 5 is as old as the window, 9 undercut by 7
+		{2000 + ForeignWindow, 8, 7},  // 7 is the least since
+		{3000 + ForeignWindow, 3, 3},  // a lower value undercuts all
 		{3 * ForeignWindow, 6, 6},     // everything before is too old
 		{3*ForeignWindow + 1, 6, 6},   // equal values: the newer stays
 		{4*ForeignWindow + 1, 10, 10}, // the 6s aged out exactly at the window's end

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"ramfarm/core/internal/siphash"
 	"ramfarm/core/ram"
 )
 
@@ -64,8 +65,13 @@ const ForeignWindow = 5000
 // minWindow is the least of the values pushed over the last ForeignWindow
 // ms: a queue of the samples that may still be the least, oldest first,
 // rising (each push drops the later samples it undercuts, and the ones
-// too old), so a push costs O(1) amortized.
-type minWindow []minSample
+// too old), so a push costs O(1) amortized. Until it has seen a whole
+// window, nothing has lasted one: the least is 0.
+type minWindow struct {
+	q       []minSample
+	started bool
+	first   int64 // time of the first push
+}
 
 type minSample struct {
 	t int64
@@ -73,9 +79,12 @@ type minSample struct {
 }
 
 // push adds v seen at time t and returns the least value seen within the
-// window that ends at t.
+// window that ends at t, or 0 before a whole window has passed.
 func (w *minWindow) push(t int64, v ram.Amount) ram.Amount {
-	q := *w
+	if !w.started {
+		w.started, w.first = true, t
+	}
+	q := w.q
 	for len(q) > 0 && q[len(q)-1].v >= v {
 		q = q[:len(q)-1]
 	}
@@ -87,7 +96,10 @@ func (w *minWindow) push(t int64, v ram.Amount) ram.Amount {
 	if i > 0 {
 		q = append(q[:0], q[i:]...)
 	}
-	*w = q
+	w.q = q
+	if t-w.first < ForeignWindow {
+		return 0
+	}
 	return q[0].v
 }
 
@@ -142,9 +154,44 @@ type alloc struct {
 
 	regrowAt int64 // game time, ms, before which it is not grown (RegrowAfter)
 
+	// gen counts the gives: each one makes a new token, so a giver loses
+	// its power over what it gave.
+	gen uint32
+	// rid is the request that made the allocation: the snapshot that
+	// answers it, on its owner's port, is the only one with the token.
+	// 0 once given.
+	rid int64
+
 	// orphan: the owner died while workers claimed RAM here; only their
 	// chunks are held, until the last of them ends.
 	orphan bool
+}
+
+// tokenMask keeps a token within the integers a JSON number (a double)
+// holds exactly.
+const tokenMask = 1<<53 - 1
+
+// token is a's token: a keyed hash of its id and gen, never 0. Without
+// the engine's secret nobody can compute it; 0 when tokens are off.
+func (e *Engine) token(a *alloc) int64 {
+	if e.secret == (siphash.Key{}) {
+		return 0
+	}
+	var b [12]byte
+	for i := range 8 {
+		b[i] = byte(uint64(a.id) >> (8 * i))
+	}
+	for i := range 4 {
+		b[8+i] = byte(a.gen >> (8 * i))
+	}
+	return max(int64(siphash.Sum64(e.secret, b[:])&tokenMask), 1)
+}
+
+// withToken gives g the token when it answers the request that made a.
+func (e *Engine) withToken(a *alloc, g *Granted) {
+	if g.Rid != 0 && g.Rid == a.rid {
+		g.Token = e.token(a)
+	}
 }
 
 func cmpChunks(x, y Chunks) int {
@@ -237,7 +284,7 @@ func (e *Engine) snapshot(a *alloc, rid int64) Granted {
 			held[i].Cores = max(1, h.cores)
 		}
 	}
-	return Granted{
+	g := Granted{
 		Rid:       rid,
 		Alloc:     a.id,
 		Seq:       a.seq,
@@ -245,4 +292,6 @@ func (e *Engine) snapshot(a *alloc, rid int64) Granted {
 		Desired:   a.desired,
 		Held:      held,
 	}
+	e.withToken(a, &g)
+	return g
 }

@@ -105,6 +105,7 @@ func checkTick(ev Tick) error {
 // allocator would soon grant it again and the new owner's start fail.
 func (e *Engine) bury(pid Pid) {
 	e.buryClaim(pid)
+	e.buryRoles(pid)
 	if e.owners[pid] > 0 {
 		var freed, gaveBack, kept ram.Amount
 		var ids, orphans []string
@@ -437,6 +438,7 @@ func (e *Engine) serve() {
 		}
 		e.nextAlloc++
 		a.id = e.nextAlloc
+		a.rid = r.Rid
 		e.allocs[a.id] = a
 		e.order = append(e.order, a)
 		e.owners[a.owner]++
