@@ -246,7 +246,7 @@ func fieldRequired(m Message, name string) bool {
 
 // encodeMemoryReply writes a memory engine reply as a port message. A
 // status report also tells how many private ports are leased.
-func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
+func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, leases []portalloc.Lease) {
 	w.BeginObject()
 	switch r := r.(type) {
 	case memory.Granted:
@@ -313,7 +313,16 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 		}
 		w.EndArray()
 		w.Key("ports")
-		w.Int(int64(portsHeld))
+		w.Int(int64(len(leases)))
+		w.Key("leases")
+		w.BeginArray()
+		for _, l := range leases {
+			w.BeginArray()
+			w.Int(int64(l.Port))
+			w.Int(int64(l.Pid))
+			w.EndArray()
+		}
+		w.EndArray()
 		w.Key("allocs")
 		w.BeginArray()
 		for _, a := range r.Allocs {

@@ -421,7 +421,7 @@ func (m *Memd) Ready() []byte {
 		}
 		for _, s := range mr.Sends {
 			beginSend(w, s.ID*3+fromMemory, s.Port)
-			encodeMemoryReply(w, s.Msg, m.ports.Held())
+			encodeMemoryReply(w, s.Msg, m.ports.Leases())
 			w.EndArray()
 		}
 		m.own.write(w, func(id int64) int64 { return id*3 + fromBridge })

@@ -246,6 +246,7 @@ var Schema = []Message{
 		{"workers", TArray, true, "{host, max, usable, allocated, claimed, foreign} in GB"},
 		{"allocs", TArray, true, "{alloc, pid, script, prio, seat, orphan, claimed, chunk, desired, held, seq}; seat: the owner's own process runs in it; orphan: the owner died and its running workers (claimed GB) keep these chunks until they end"},
 		{"ports", TInt, true, "private ports leased"},
+		{"leases", TArray, true, "each leased port and its holder: [port, pid], by port"},
 	}},
 	{TypeRegistered, FromDaemon, "A role, now the requester's until it dies or gives it back.", []Field{
 		rid, {fRole, TString, true, "the role"}, {fToken, TInt, true, "the token its messages carry"},

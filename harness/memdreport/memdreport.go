@@ -17,9 +17,10 @@ const MemdPort = 100
 // Report is the daemon's answer to a status request: every worker as the
 // allocator accounts it, the private ports leased, every allocation.
 type Report struct {
-	Workers []Worker `json:"workers"`
-	Ports   int      `json:"ports"`
-	Allocs  []Alloc  `json:"allocs"`
+	Workers []Worker   `json:"workers"`
+	Ports   int        `json:"ports"`
+	Leases  [][2]int64 `json:"leases"` // [port, pid], by port
+	Allocs  []Alloc    `json:"allocs"`
 }
 
 // Worker is one host, GB.

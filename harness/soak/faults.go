@@ -30,6 +30,7 @@ const (
 	ShrinkRAM       Kind = "shrink-ram"       // a server's max RAM falls (never below what runs there)
 	UpgradeHome     Kind = "upgrade-home"     // home's RAM doubled
 	RAMJumps        Kind = "ram-jumps"        // servers bought and rooted, home upgraded, within seconds
+	WasmTrap        Kind = "wasm-trap"        // a daemon's or task's next core step traps
 )
 
 // restarted is the daemon each restart fault kills.
@@ -38,7 +39,7 @@ var restarted = map[Kind]string{RestartMemd: memdScript, RestartDiscover: "ramfa
 // Kinds lists every kind of fault.
 func Kinds() []Kind {
 	return []Kind{KillWorker, KillTask, RestartMemd, RestartDiscover, RestartSelector, DyingHost, DyingTask,
-		FillPort, Garbage, ForeignRAM, UpgradeServer, RebuySmaller, ShrinkRAM, UpgradeHome, RAMJumps}
+		FillPort, Garbage, ForeignRAM, UpgradeServer, RebuySmaller, ShrinkRAM, UpgradeHome, RAMJumps, WasmTrap}
 }
 
 // ParseKinds reads a comma-separated list of kinds.
@@ -164,6 +165,20 @@ func (r *runner) do(k Kind) (string, float64) {
 		return fmt.Sprintf("home to %g GB", h.MaxRAM), 0
 	case RAMJumps:
 		return r.jumps(), now + 10_000
+	case WasmTrap:
+		// The core module traps inside its next step: the loader throws
+		// CoreTrap and the instance is dead. A daemon goes on with a fresh
+		// one (memd from its saved state); a task ends and is started again.
+		ps := r.ramfarmProcs(append(slices.Clone(daemons), "ramfarm/till.js", "ramfarm/sow.js", "ramfarm/harvest.js")...)
+		if len(ps) == 0 {
+			return "", 0
+		}
+		p := ps[r.rng.IntN(len(ps))]
+		if p.Filename == memdScript && r.last != nil {
+			r.before = r.last
+		}
+		r.g.TrapCoreStep(p.Pid)
+		return fmt.Sprintf("the next core step of %s pid %d on %s", p.Filename, p.Pid, p.Host), 0
 	}
 	panic("soak: unknown fault " + string(k))
 }

@@ -251,8 +251,9 @@ type runner struct {
 	// beforeLive the pids alive when it was taken: checked against the
 	// first report of its successor.
 	before *memdreport.Report
-	// allocOwner is every allocation id ever reported, with its owner.
-	allocOwner map[int64]int64
+	// allocOwner is every allocation id ever reported, with its owner;
+	// portHolder every port ever leased, with its last holder.
+	allocOwner, portHolder map[int64]int64
 
 	// over counts the consecutive samples each host was overcommitted,
 	// unfreed those where it held claims no live process explains.

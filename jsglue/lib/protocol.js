@@ -289,6 +289,7 @@ export const CODES = Object.freeze([
  * @property {Array<object>} workers {host, max, usable, allocated, claimed, foreign} in GB
  * @property {Array<object>} allocs {alloc, pid, script, prio, seat, orphan, claimed, chunk, desired, held, seq}; seat: the owner's own process runs in it; orphan: the owner died and its running workers (claimed GB) keep these chunks until they end
  * @property {number} ports private ports leased
+ * @property {Array<object>} leases each leased port and its holder: [port, pid], by port
  */
 
 /**
