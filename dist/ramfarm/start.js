@@ -75,7 +75,16 @@ export async function main(ns) {
   /** @type {Record<string, (string|number)[]>} */
   const args = { [MEMD]: ["--reserve", flags.reserve], [DAEMONS[1]]: ["--policy", String(flags.policy)] };
 
-  if (!ns.ps(HOME).some((p) => p.filename === MEMD)) {
+  const onHome = ns.ps(HOME);
+  // A start.js waiting for room (up to two minutes) holds 4.6 GB of the
+  // player's reserve; a second one would hold as much again and start
+  // nothing the first will not.
+  const other = onHome.find((p) => p.filename === ns.getScriptName() && p.pid !== ns.pid);
+  if (other) {
+    ns.tprint(`INFO start: start.js is already running (pid ${other.pid}); it starts what is missing as room appears`);
+    return;
+  }
+  if (!onHome.some((p) => p.filename === MEMD)) {
     const need = ns.getScriptRam(MEMD, HOME);
     if (ns.exec(MEMD, HOME, 1, ...args[MEMD]) === 0) {
       ns.tprint(`ERROR start: the memory daemon needs ${need} GB free on home; free some and run start.js again`);

@@ -152,10 +152,10 @@ func (r *runner) checkReport(rep *memdreport.Report, a *asked) {
 		if s != nil && !excused {
 			// In the game, what runs outside the chunks must fit beside
 			// them; on a host that shrank under claims (memd says it is
-			// over), beside the chunks the claims pin.
+			// over, and grants nothing there), beside the claims.
 			held := w.Allocated
 			if w.Allocated > w.Usable {
-				held = min(held, w.Claimed+partial[w.Host])
+				held = w.Claimed // a host memd says is over: only its claims must fit
 			}
 			other := s.RAMUsed - nowRAM[w.Host]
 			over = over || other > s.MaxRAM-held+eps

@@ -330,8 +330,12 @@ func (r *runner) exited(pid int64, host, script string, reason world.ExitReason)
 	}
 }
 
+// noRAM is told of every start refused for lack of RAM. Those of
+// ramfarm's scripts that run outside the chunks (the memory daemon, in the
+// player's reserve on home) are the player's to make room for: start.js
+// says so in an ERROR.
 func (r *runner) noRAM(script, host string, need, free float64) {
-	if r.player || !strings.HasPrefix(script, ramfarmDir) || r.excused[host] > r.now() {
+	if r.player || !strings.HasPrefix(script, ramfarmDir) || slices.Contains(outsideChunks, script) || r.excused[host] > r.now() {
 		return
 	}
 	r.violate("no exec fails for lack of RAM", fmt.Sprintf("%s on %s needed %.2f GB, %.2f GB free", script, host, need, free))
