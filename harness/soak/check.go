@@ -163,8 +163,12 @@ func (r *runner) checkReport(rep *memdreport.Report, a *asked) {
 		r.persist(r.over, w.Host, over, overSamples, "allocated ≤ usable", func() string {
 			return fmt.Sprintf("%s: %.2f GB allocated, %.2f usable, %.2f claimed, %.2f foreign of %.2f", w.Host, w.Allocated, w.Usable, w.Claimed, w.Foreign, w.Max)
 		})
+		// Claims of processes that died since the report was asked for
+		// are freed by the tick after: only a host without a recent death
+		// can show a claim that outlived its process.
 		live := max(a.chunkRAM[w.Host], nowRAM[w.Host])
-		r.persist(r.unfreed, w.Host, w.Claimed > live+eps, unfreedSamples, "claims freed with their process", func() string {
+		settled := now-r.lastDeath[w.Host] > deadOwnerMs
+		r.persist(r.unfreed, w.Host, settled && w.Claimed > live+eps, unfreedSamples, "claims freed with their process", func() string {
 			return fmt.Sprintf("%s: %.2f GB claimed, ramfarm's processes there use %.2f", w.Host, w.Claimed, live)
 		})
 	}

@@ -130,8 +130,18 @@ export async function main(ns) {
 }`,
 }
 
-// Run runs one seeded fault run to its end.
-func Run(opts Options) (Outcome, error) {
+// Run runs one seeded fault run to its end. A panic in the run (the
+// harness's or the checker's bug) is an error naming the seed.
+func Run(opts Options) (out Outcome, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("soak: seed %d: panic: %v", opts.Seed, p)
+		}
+	}()
+	return run(opts)
+}
+
+func run(opts Options) (Outcome, error) {
 	sc := opts.Scenario
 	if sc == nil {
 		var err error
@@ -152,15 +162,16 @@ func Run(opts Options) (Outcome, error) {
 	}
 	started := time.Now()
 	r := &runner{opts: opts, kinds: kinds, out: Outcome{Seed: opts.Seed},
-		rng:      rand.New(rand.NewPCG(opts.Seed, 0x736f616b)), // "soak"
-		ended:    map[int64]float64{},
-		scripts:  map[int64]string{},
-		dying:    map[string]float64{},
-		dyingOn:  map[string]float64{},
-		excused:  map[string]float64{},
-		over:     map[string]int{},
-		unfreed:  map[string]int{},
-		offSince: map[string]float64{},
+		rng:       rand.New(rand.NewPCG(opts.Seed, 0x736f616b)), // "soak"
+		ended:     map[int64]float64{},
+		scripts:   map[int64]string{},
+		lastDeath: map[string]float64{},
+		dying:     map[string]float64{},
+		dyingOn:   map[string]float64{},
+		excused:   map[string]float64{},
+		over:      map[string]int{},
+		unfreed:   map[string]int{},
+		offSince:  map[string]float64{},
 	}
 	g, err := harness.New(harness.Config{Seed: opts.Seed, Trace: opts.Trace, WasmCache: opts.WasmCache, Release: sc.Release})
 	if err != nil {
@@ -232,6 +243,8 @@ type runner struct {
 	// ramfarm process runs (or ran).
 	ended   map[int64]float64
 	scripts map[int64]string
+	// lastDeath is when a ramfarm process last ended on each host.
+	lastDeath map[string]float64
 	// dying are hosts, dyingOn targets, where ramfarm's workers die the
 	// moment they start, until the time given (ms).
 	dying, dyingOn map[string]float64
@@ -320,6 +333,7 @@ func (r *runner) exited(pid int64, host, script string, reason world.ExitReason)
 		return
 	}
 	r.ended[pid] = r.now()
+	r.lastDeath[host] = r.now()
 	if pid == r.memd {
 		r.memd = 0
 	}
