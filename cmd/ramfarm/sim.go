@@ -33,10 +33,10 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "seed (default: the scenario's own)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON (one object per policy, one per line)")
 	wasm := fs.String("wasm", "build/core.wasm", "the core module (make wasm builds it)")
-	timeline := fs.Bool("timeline", false, "print what each allocation holds as the run unfolds (one policy only)")
-	trace := fs.Bool("trace", false, "print every script's log line and every game event (one policy only)")
+	timeline := fs.Bool("timeline", false, "print what each allocation holds as the run unfolds (one policy: grow unless --policy names one)")
+	trace := fs.Bool("trace", false, "print every script's log line and every game event (one policy: grow unless --policy names one)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
-	memprofile := fs.String("memprofile", "", "write a heap profile taken at the end of the run to this file (one policy only)")
+	memprofile := fs.String("memprofile", "", "write a heap profile taken at the end of the run to this file (one policy: grow unless --policy names one)")
 	duration := fs.Duration("duration", 0, "run this much game time instead of the scenario's (e.g. 20m)")
 	chartPath := fs.String("chart", "", "write the runs' chart (SVG) to this file (default build/sim/<scenario>.svg; none: no chart)")
 	showProgress := fs.Bool("progress", true, "show on stderr the game time each run reached, as it runs")
@@ -45,8 +45,8 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 			"Runs ramfarm in the emulated game on a virtual clock, with the real in-game\n"+
 			"scripts and the real core module, once per policy, and prints a summary of\n"+
 			"each run: money made, income at the end, how fast new RAM was put to work,\n"+
-			"and anything that failed, overcommitted or leaked. It draws the runs, money,\n"+
-			"income and RAM over time, in an SVG chart (--chart). --timeline, --trace and\n"+
+			"and anything that failed, overcommitted or leaked. It draws the runs (money,\n"+
+			"income and RAM over time) in an SVG chart (--chart). --timeline, --trace and\n"+
 			"--memprofile follow one run: grow's, unless --policy names another.\n\n")
 		fs.PrintDefaults()
 	}

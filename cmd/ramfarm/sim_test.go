@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -132,7 +131,9 @@ func TestProgressLine(t *testing.T) {
 // ends it.
 func TestProgress(t *testing.T) {
 	for _, tty := range []bool{false, true} {
-		var b syncBuffer
+		// Stop waits for the printing goroutine: the builder is read only
+		// once it is done.
+		var b strings.Builder
 		p := startProgress(&b, tty, time.Millisecond, []string{"grow", "greedy"}, 60000)
 		p.reached(0, 30000)
 		time.Sleep(20 * time.Millisecond)
@@ -158,25 +159,6 @@ func TestProgress(t *testing.T) {
 			t.Errorf("log: last line %q, want it to start %q", lines[len(lines)-1], last)
 		}
 	}
-}
-
-// syncBuffer is a strings.Builder the progress goroutine and the test
-// can share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // The chart lands where asked, its folder made, naming every policy and
