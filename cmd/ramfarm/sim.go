@@ -79,6 +79,17 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	if !scenarioHasSelector(sc) {
 		runs = []string{""} // no selector, no policy to vary
 	}
+	chartTo := *chartPath
+	if chartTo == "" {
+		chartTo = defaultChart(sc.Name)
+	}
+	// A folder the chart cannot go in fails now, not after the runs.
+	if chartTo != "none" {
+		if err := os.MkdirAll(filepath.Dir(chartTo), 0o755); err != nil {
+			fmt.Fprintln(stderr, "sim:", err)
+			return 1
+		}
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -164,14 +175,10 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	} else {
 		printTable(stdout, results)
 	}
-	if *chartPath == "none" {
+	if chartTo == "none" {
 		return 0
 	}
-	path := *chartPath
-	if path == "" {
-		path = defaultChart(sc.Name)
-	}
-	if err := writeChart(path, sc.Name, results); err != nil {
+	if err := writeChart(chartTo, sc.Name, results); err != nil {
 		fmt.Fprintln(stderr, "sim:", err)
 		return 1
 	}
@@ -180,7 +187,7 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		out = stderr
 	}
-	fmt.Fprintf(out, "\nchart: %s\n", path)
+	fmt.Fprintf(out, "\nchart: %s\n", chartTo)
 	return 0
 }
 

@@ -131,34 +131,51 @@ func TestProgressLine(t *testing.T) {
 // ends it.
 func TestProgress(t *testing.T) {
 	for _, tty := range []bool{false, true} {
-		// Stop waits for the printing goroutine: the builder is read only
-		// once it is done.
-		var b strings.Builder
-		p := startProgress(&b, tty, time.Millisecond, []string{"grow", "greedy"}, 60000)
+		w := make(writes, 1<<16)
+		p := startProgress(w, tty, time.Millisecond, []string{"grow", "greedy"}, 60000)
 		p.reached(0, 30000)
-		time.Sleep(20 * time.Millisecond)
+		var out strings.Builder
+		for timeout := time.After(10 * time.Second); !strings.Contains(out.String(), "grow 0:00:30"); {
+			select {
+			case s := <-w:
+				out.WriteString(s)
+			case <-timeout:
+				t.Fatalf("tty %v: no line with grow at 0:00:30 in 10 s: %q", tty, out.String())
+			}
+		}
 		p.reached(0, 60000)
 		p.reached(1, 60000)
-		p.Stop()
-		out := b.String()
-		last := "sim 0:01:00 of 0:01:00: grow 0:01:00 "
+		p.Stop() // the printing goroutine is done: every write is in w
+		for len(w) > 0 {
+			out.WriteString(<-w)
+		}
+		got, last := out.String(), "sim 0:01:00 of 0:01:00: grow 0:01:00 "
 		if tty {
-			if !strings.HasPrefix(out, "\r\x1b[K") || strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, "\n") {
-				t.Errorf("terminal: want one line redrawn in place, got %q", out)
+			if !strings.HasPrefix(got, "\r\x1b[K") || strings.Count(got, "\n") != 1 || !strings.HasSuffix(got, "\n") {
+				t.Errorf("terminal: want one line redrawn in place, got %q", got)
 			}
-			if i := strings.LastIndex(out, "\r\x1b[K"); !strings.HasPrefix(out[i+4:], last) {
-				t.Errorf("terminal: the last drawing is %q, want it to start %q", out[i+4:], last)
+			if i := strings.LastIndex(got, "\r\x1b[K"); !strings.HasPrefix(got[i+4:], last) {
+				t.Errorf("terminal: the last drawing is %q, want it to start %q", got[i+4:], last)
 			}
 			continue
 		}
-		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-		if len(lines) < 2 || strings.Contains(out, "\r") || !strings.Contains(out, "grow 0:00:30") {
-			t.Errorf("log: want lines as it goes, one with grow at 0:00:30, got %q", out)
+		lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+		if strings.Contains(got, "\r") || !strings.HasSuffix(got, "\n") {
+			t.Errorf("log: want whole lines, got %q", got)
 		}
 		if !strings.HasPrefix(lines[len(lines)-1], last) {
 			t.Errorf("log: last line %q, want it to start %q", lines[len(lines)-1], last)
 		}
 	}
+}
+
+// writes hands each write to the test through a channel, so the
+// progress goroutine and the test share no buffer.
+type writes chan string
+
+func (w writes) Write(p []byte) (int, error) {
+	w <- string(p)
+	return len(p), nil
 }
 
 // The chart lands where asked, its folder made, naming every policy and
