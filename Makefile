@@ -44,7 +44,8 @@ dist: $(WASM)
 check-dist: $(WASM)
 	$(GO) run ./cmd/ramfarm dist --check --wasm $(WASM) --out $(DIST)
 
-## sim: the default simulated game run (real scripts, real module)
+## sim: the default simulated game run (real scripts, real module): a table
+## on stdout, progress on stderr, the chart in build/sim/<scenario>.svg
 sim: $(WASM)
 	$(GO) run ./cmd/ramfarm sim --wasm $(WASM)
 

@@ -2,13 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 
@@ -16,6 +19,7 @@ import (
 
 	"ramfarm/harness/scenario"
 	"ramfarm/harness/sim"
+	"ramfarm/harness/sim/chart"
 	"ramfarm/scenarios"
 )
 
@@ -29,17 +33,21 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "seed (default: the scenario's own)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON (one object per policy, one per line)")
 	wasm := fs.String("wasm", "build/core.wasm", "the core module (make wasm builds it)")
-	timeline := fs.Bool("timeline", false, "print what each allocation holds as the run unfolds (one policy only)")
-	trace := fs.Bool("trace", false, "print every script's log line and every game event (one policy only)")
+	timeline := fs.Bool("timeline", false, "print what each allocation holds as the run unfolds (one policy: grow unless --policy names one)")
+	trace := fs.Bool("trace", false, "print every script's log line and every game event (one policy: grow unless --policy names one)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
-	memprofile := fs.String("memprofile", "", "write a heap profile taken at the end of the run to this file (one policy only)")
+	memprofile := fs.String("memprofile", "", "write a heap profile taken at the end of the run to this file (one policy: grow unless --policy names one)")
 	duration := fs.Duration("duration", 0, "run this much game time instead of the scenario's (e.g. 20m)")
+	chartPath := fs.String("chart", "", "write the runs' chart (SVG) to this file (default build/sim/<scenario>.svg; none: no chart)")
+	showProgress := fs.Bool("progress", true, "show on stderr the game time each run reached, as it runs")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: ramfarm sim [--scenario NAME|FILE] [--policy grow|greedy|restart|all] [--seed N] [--json]\n\n"+
 			"Runs ramfarm in the emulated game on a virtual clock, with the real in-game\n"+
 			"scripts and the real core module, once per policy, and prints a summary of\n"+
 			"each run: money made, income at the end, how fast new RAM was put to work,\n"+
-			"and anything that failed, overcommitted or leaked.\n\n")
+			"and anything that failed, overcommitted or leaked. It draws the runs (money,\n"+
+			"income and RAM over time) in an SVG chart (--chart). --timeline, --trace and\n"+
+			"--memprofile follow one run: grow's, unless --policy names another.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -58,22 +66,29 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	if *duration > 0 {
 		sc.Duration = *duration
 	}
-	runs := policies
-	if *policy != "all" {
-		runs = strings.Split(*policy, ",")
-		for _, p := range runs {
-			if !validPolicy(p) {
-				fmt.Fprintf(stderr, "sim: unknown policy %q (want grow, greedy, restart or all)\n", p)
-				return 2
-			}
-		}
+	seedSet, policySet := false, false
+	fs.Visit(func(f *flag.Flag) {
+		seedSet = seedSet || f.Name == "seed"
+		policySet = policySet || f.Name == "policy"
+	})
+	runs, err := pickRuns(*policy, policySet, *timeline || *trace || *memprofile != "")
+	if err != nil {
+		fmt.Fprintln(stderr, "sim:", err)
+		return 2
 	}
 	if !scenarioHasSelector(sc) {
 		runs = []string{""} // no selector, no policy to vary
 	}
-	if (*timeline || *trace || *memprofile != "") && len(runs) > 1 {
-		fmt.Fprintln(stderr, "sim: --timeline, --trace and --memprofile need a single --policy")
-		return 2
+	chartTo := *chartPath
+	if chartTo == "" {
+		chartTo = defaultChart(sc.Name)
+	}
+	// A folder the chart cannot go in fails now, not after the runs.
+	if chartTo != "none" {
+		if err := os.MkdirAll(filepath.Dir(chartTo), 0o755); err != nil {
+			fmt.Fprintln(stderr, "sim:", err)
+			return 1
+		}
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -88,33 +103,47 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	seedSet := false
-	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
 	if !*asJSON {
 		fmt.Fprintf(stdout, "scenario %s: %s\n\n", sc.Name, sc.Story)
+	}
+	var heap io.Writer // --memprofile: one run, pickRuns made sure
+	if *memprofile != "" {
+		f, err := os.Create(*memprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "sim:", err)
+			return 1
+		}
+		defer f.Close()
+		heap = f
 	}
 	cache := compilationCache()
 	results := make([]sim.Result, len(runs))
 	errs := make([]error, len(runs))
+	// A single run's timeline (and trace) go to stdout as it runs.
+	follow := len(runs) == 1 && !*asJSON && (*timeline || *trace || !scenarioHasSelector(sc))
+	// Progress goes to stderr, away from the summary; a timeline on
+	// stdout is progress enough.
+	var prog *progress
+	if *showProgress && !follow {
+		every := logEvery
+		tty := isTerminal(stderr)
+		if tty {
+			every = ttyEvery
+		}
+		prog = startProgress(stderr, tty, every, runs, float64(sc.Duration.Milliseconds()))
+	}
 	var wg sync.WaitGroup
 	for i, p := range runs {
 		opts := sim.Options{Scenario: sc, Wasm: mod, WasmCache: cache, Policy: p}
+		if prog != nil {
+			opts.Progress = func(ms float64) { prog.reached(i, ms) }
+		}
 		if seedSet {
 			opts.Seed = seed
 		}
-		if *memprofile != "" {
-			f, err := os.Create(*memprofile)
-			if err != nil {
-				fmt.Fprintln(stderr, "sim:", err)
-				return 1
-			}
-			defer f.Close()
-			opts.HeapProfile = f
-		}
-		if len(runs) == 1 && !*asJSON {
-			if *timeline || *trace || !scenarioHasSelector(sc) {
-				opts.Timeline = stdout
-			}
+		opts.HeapProfile = heap
+		if follow {
+			opts.Timeline = stdout
 			if *trace {
 				opts.Trace = func(line string) { fmt.Fprintln(stdout, "  "+line) }
 			}
@@ -126,6 +155,9 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 		}()
 	}
 	wg.Wait()
+	if prog != nil {
+		prog.Stop()
+	}
 	for i, err := range errs {
 		if err != nil {
 			fmt.Fprintf(stderr, "sim: policy %s: %v\n", runs[i], err)
@@ -140,19 +172,74 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 				return 1
 			}
 		}
+	} else {
+		printTable(stdout, results)
+	}
+	if chartTo == "none" {
 		return 0
 	}
-	printTable(stdout, results)
+	if err := writeChart(chartTo, sc.Name, results); err != nil {
+		fmt.Fprintln(stderr, "sim:", err)
+		return 1
+	}
+	// The chart's path is part of the table, and no part of the JSON.
+	out := stdout
+	if *asJSON {
+		out = stderr
+	}
+	fmt.Fprintf(out, "\nchart: %s\n", chartTo)
 	return 0
 }
 
-func validPolicy(p string) bool {
-	for _, q := range policies {
-		if p == q {
-			return true
+// pickRuns is the policies to run: the --policy list (all three by
+// default). A follower of one run (--timeline, --trace, --memprofile)
+// runs grow unless --policy was given, and refuses a list.
+func pickRuns(policy string, set, oneRun bool) ([]string, error) {
+	if oneRun && !set {
+		return []string{"grow"}, nil
+	}
+	runs := policies
+	if policy != "all" {
+		runs = strings.Split(policy, ",")
+		for _, p := range runs {
+			if !slices.Contains(policies, p) {
+				return nil, fmt.Errorf("unknown policy %q (want grow, greedy, restart or all)", p)
+			}
 		}
 	}
-	return false
+	if oneRun && len(runs) > 1 {
+		return nil, errors.New("--timeline, --trace and --memprofile follow one run: give --policy one policy, or none for grow")
+	}
+	return runs, nil
+}
+
+// defaultChart is where a scenario's chart goes: build/sim/<name>.svg,
+// with any path separator in the name made a dash.
+func defaultChart(scenario string) string {
+	name := strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' {
+			return '-'
+		}
+		return r
+	}, scenario)
+	return filepath.Join("build", "sim", name+".svg")
+}
+
+// writeChart draws the runs of scenario into an SVG file at path, making
+// its folder.
+func writeChart(path, scenario string, results []sim.Result) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := chart.Write(f, scenario, results); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func scenarioHasSelector(sc *scenario.Scenario) bool {
@@ -279,10 +366,16 @@ func money(x float64) string {
 	return fmt.Sprintf("$%.3f%s", x, units[i])
 }
 
-// loadScenario reads a shipped scenario by name, or a scenario file.
+// loadScenario reads a shipped scenario by name, or a scenario file. A
+// name that is neither, and does not look like a path, is an unknown
+// scenario: the error lists the shipped ones.
 func loadScenario(name string) (*scenario.Scenario, error) {
 	if b, ok := scenarios.Get(name); ok {
 		return scenario.Parse(b)
+	}
+	if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) && !strings.ContainsAny(name, `/\`) && !strings.HasSuffix(name, ".json") {
+		return nil, fmt.Errorf("unknown scenario %q: the shipped ones are %s (or give a scenario file's path)", name,
+			strings.Join(scenarios.Names(), ", "))
 	}
 	return scenario.Load(name)
 }

@@ -63,6 +63,25 @@ func moneyAt(samples []moneySample, end float64) []MoneyMark {
 	return out
 }
 
+// moneyEveryMs is the game time between two points of the summary's
+// money series.
+const moneyEveryMs = 10000
+
+// moneySeries thins money samples in time order to [t s, $] points: the
+// first sample of every period ms of game time, and the last sample, so
+// the series ends with the run's total.
+func moneySeries(samples []moneySample, period float64) [][2]float64 {
+	var out [][2]float64
+	last := -1.0
+	for i, s := range samples {
+		if b := math.Floor(s.t / period); b > last || i == len(samples)-1 {
+			last = b
+			out = append(out, [2]float64{round(s.t / 1000), round(s.m)})
+		}
+	}
+	return out
+}
+
 // useWindows cuts the samples [t s, used, usable, useful, allocated GB]
 // of a run of end ms into ten-minute windows, and returns them with the
 // lowest mean of the windows from ten minutes on (nil when none has one).

@@ -50,6 +50,12 @@ type Options struct {
 	// before any script starts: what a scenario file cannot say, such as
 	// cores on servers other than home.
 	World func(*world.World) error
+	// Progress, if set, is called with the game time reached, ms, each
+	// time the run has advanced the clock (every sample, 1 s of game time
+	// by default), so a caller can show how far a long run is. It runs on
+	// the run's goroutine and the run waits for it: it should only note
+	// the time.
+	Progress func(gameMs float64)
 }
 
 // Jump is one sudden rise of usable RAM and how fast it was put to work.
@@ -71,6 +77,11 @@ type Result struct {
 	// MoneyAt is the hacking money made by 10, 20, 40 and 60 minutes
 	// (those within the run) and by the end.
 	MoneyAt []MoneyMark `json:"money_at"`
+	// Money is the hacking money made so far, [t s, $], at the first
+	// sample of every ten seconds of game time and at the last sample:
+	// the money over time, a point per ten seconds to keep the summary
+	// small.
+	Money [][2]float64 `json:"money"`
 	// FirstMoneyS is the game time, s, of the first sample with hacking
 	// money; null if none had any.
 	FirstMoneyS *float64 `json:"first_money_s"`
@@ -197,12 +208,14 @@ func Run(opts Options) (Result, error) {
 			if r.memd = findScript(g, "home", memdScript); r.memd == 0 && g.Now() >= 10000 {
 				return Result{}, errors.New("sim: " + memdScript + " is not running on home 10 s into the run")
 			}
+			r.progress()
 			continue
 		}
 		if err := g.RunFor(math.Min(opts.SampleMs, end-g.Now())); err != nil {
 			return Result{}, err
 		}
 		r.sample()
+		r.progress()
 	}
 	r.finish(end)
 	if opts.HeapProfile != nil {
@@ -241,6 +254,12 @@ type runner struct {
 	// coreSamples samples.
 	coresSaved  float64
 	coreSamples int
+}
+
+func (r *runner) progress() {
+	if r.opts.Progress != nil {
+		r.opts.Progress(r.g.Now())
+	}
 }
 
 func (r *runner) printf(t float64, format string, a ...any) {
@@ -490,6 +509,7 @@ func (r *runner) finish(end float64) {
 	st := r.g.Stats()
 	r.res.MoneyTotal = round(st.Money)
 	r.res.MoneyAt = moneyAt(r.money, end)
+	r.res.Money = moneySeries(r.money, moneyEveryMs)
 	r.res.UseWindows, r.res.UseMinAfter10 = useWindows(r.res.RAMUtil, end)
 	if r.coreSamples > 0 {
 		r.res.CoresSavedGB = round(r.coresSaved / float64(r.coreSamples))

@@ -250,6 +250,63 @@ func TestMoneyAt(t *testing.T) {
 	}
 }
 
+func TestMoneySeries(t *testing.T) {
+	at := func(ts ...float64) []moneySample {
+		var out []moneySample
+		for _, t := range ts {
+			out = append(out, moneySample{t * 1000, t * 2})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name    string
+		samples []moneySample
+		want    [][2]float64
+	}{
+		{"the first sample of each ten seconds, and the last", at(1.1, 2.1, 9.1, 10.1, 11.1, 20.1, 21.1, 22.1),
+			[][2]float64{{1.1, 2.2}, {10.1, 20.2}, {20.1, 40.2}, {22.1, 44.2}}},
+		{"a last sample that opens its ten seconds is kept once", at(1, 5, 10),
+			[][2]float64{{1, 2}, {10, 20}}},
+		{"ten seconds without a sample leave no point", at(3, 35, 36),
+			[][2]float64{{3, 6}, {35, 70}, {36, 72}}},
+		{"one sample", at(4), [][2]float64{{4, 8}}},
+		{"no samples", nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := moneySeries(tt.samples, moneyEveryMs); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("moneySeries = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// A run reports the game time it reached as it goes, in order, up to its
+// end, and its money series ends with its total.
+func TestRun_progress(t *testing.T) {
+	sc, err := scenario.Parse([]byte(hackLoop))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Duration = 5 * time.Minute
+	var reached []float64
+	res, err := Run(Options{Scenario: sc, Wasm: coretest.Wasm(t), Progress: func(ms float64) { reached = append(reached, ms) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reached) < 300 || reached[len(reached)-1] != 300000 {
+		t.Fatalf("progress reported %d times, last at %v ms; want every second up to 300000", len(reached), reached[len(reached)-1:])
+	}
+	for i := 1; i < len(reached); i++ {
+		if reached[i] <= reached[i-1] {
+			t.Fatalf("progress went from %v to %v ms", reached[i-1], reached[i])
+		}
+	}
+	n := len(res.Money)
+	if n < 29 || n > 32 || res.Money[n-1] != [2]float64{300, res.MoneyTotal} || res.MoneyTotal == 0 {
+		t.Errorf("money series of %d points ending %v, total $%v: want a point per 10 s ending at [300 s, total]", n, res.Money[n-1:], res.MoneyTotal)
+	}
+}
+
 func TestUseful_gb(t *testing.T) {
 	// A target as the game builds n00dles, then tilled and sown.
 	prepared := func(name string, req float64) *world.Server {
