@@ -19,7 +19,7 @@ WASM_GO := go1.26.8
 WASM_FLAGS := -buildmode=c-shared -trimpath -buildvcs=false -ldflags=-s\ -w -gcflags=ramfarm/...=-l
 DIST    := dist
 
-.PHONY: all wasm bundle dist check-dist sim test test-go test-js test-wasm test-browser vet purity gen check-gen bench fuzz clean
+.PHONY: all wasm bundle dist check-dist sim soak test test-go test-js test-wasm test-browser vet purity gen check-gen bench fuzz clean
 
 all: bundle
 
@@ -48,6 +48,13 @@ check-dist: $(WASM)
 ## on stdout, progress on stderr, the chart in build/sim/<scenario>.svg
 sim: $(WASM)
 	$(GO) run ./cmd/ramfarm sim --wasm $(WASM)
+
+## soak: seeded fault runs (SOAK_RUNS of them, 1000 by default: about half an
+## hour on 2 cores) with every invariant checked; SOAK_SEED is the first seed
+SOAK_RUNS ?= 1000
+SOAK_SEED ?= 1
+soak: $(WASM)
+	$(GO) run ./cmd/ramfarm soak --wasm $(WASM) --runs $(SOAK_RUNS) --seed $(SOAK_SEED)
 
 ## test: everything CI checks but test-browser
 test: purity check-gen vet bundle check-dist test-go test-js test-wasm

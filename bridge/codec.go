@@ -23,6 +23,7 @@ var memoryCodes = map[memory.Code]string{
 	memory.CodeOverClaim:   "over-claim",
 	memory.CodeBadMessage:  "bad-message",
 	memory.CodeDuplicate:   "duplicate-claim",
+	memory.CodeRoleHeld:    "role-held",
 }
 
 var portCodes = map[portalloc.Code]string{
@@ -59,6 +60,7 @@ func Codes() []string {
 var memdTypes = map[string]bool{
 	TypeAlloc: true, TypeResize: true, TypeRelease: true, TypeClaim: true, TypeUnclaim: true, TypeGive: true,
 	TypeStatus: true, TypeWorker: true, TypeForget: true, TypePort: true, TypeUnport: true, TypeCordon: true,
+	TypeRegister: true,
 }
 
 // ErrBadMessage wraps every decoding failure of a port message.
@@ -105,6 +107,7 @@ type registration struct {
 	kind   memory.HostKind
 	cores  int
 	forget bool
+	token  int64 // the discovery role's, as the message carried it
 }
 
 // decodeRequest turns a port message into an engine event or a
@@ -132,6 +135,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 	if f.Has(fReply) && f.Err() == nil && !replyV.Valid() {
 		f.Fail(fReply, jsonx.ErrRange, "a port number ≥ 1")
 	}
+	tokenV := f.Int(fToken, false, 0, maxInt)
 	var ev any
 	switch h.typ {
 	case TypeAlloc:
@@ -151,7 +155,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 			},
 		}
 	case TypeResize:
-		r := memory.Resize{Rid: ridV, Pid: pidV, Reply: replyV,
+		r := memory.Resize{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc:     memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			ChunkSize: gb(fChunk, false),
 			Count:     int(f.Int(fCount, true, 0, 1<<31-1)),
@@ -162,26 +166,26 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		}
 		ev = r
 	case TypeRelease:
-		ev = memory.Release{Rid: ridV, Pid: pidV, Reply: replyV,
+		ev = memory.Release{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc:     memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			Host:      f.Str(fHost, false),
 			ChunkSize: gb(fChunk, f.Has(fHost)),
 			Count:     int(f.Int(fCount, f.Has(fHost), 0, 1<<31-1)),
 		}
 	case TypeClaim:
-		ev = memory.Claim{Rid: ridV, Pid: pidV, Reply: replyV,
+		ev = memory.Claim{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc:  memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			Host:   f.Str(fHost, true),
 			Worker: proc.Pid(f.Int(fWorker, true, 0, maxInt)),
 			RAM:    gb(fRAM, true),
 		}
 	case TypeUnclaim:
-		ev = memory.Unclaim{Rid: ridV, Pid: pidV, Reply: replyV,
+		ev = memory.Unclaim{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc:  memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			Worker: proc.Pid(f.Int(fWorker, true, 0, maxInt)),
 		}
 	case TypeGive:
-		ev = memory.Give{Rid: ridV, Pid: pidV, Reply: replyV,
+		ev = memory.Give{Rid: ridV, Pid: pidV, Reply: replyV, Token: tokenV,
 			Alloc: memory.AllocID(f.Int(fAlloc, true, 0, maxInt)),
 			To:    proc.Pid(f.Int("to", true, 0, maxInt)),
 		}
@@ -190,7 +194,13 @@ func decodeRequest(v jsonx.Value) (any, error) {
 		if host == "" && f.Err() == nil {
 			f.Fail(fHost, jsonx.ErrRange, "a hostname")
 		}
-		ev = memory.Cordon{Host: host, On: f.Bool(fOn)}
+		ev = memory.Cordon{Host: host, On: f.Bool(fOn), Token: tokenV}
+	case TypeRegister:
+		role := memory.RoleByName(f.Str(fRole, true))
+		if role == memory.RoleNone && f.Err() == nil {
+			f.Fail(fRole, jsonx.ErrRange, `"discovery" or "selector"`)
+		}
+		ev = memory.Register{Rid: ridV, Pid: pidV, Reply: replyV, Role: role, Off: f.Bool(fOff), Token: tokenV}
 	case TypeStatus:
 		ev = memory.Status{Rid: ridV, Pid: pidV, Reply: replyV}
 	case TypePort:
@@ -198,7 +208,7 @@ func decodeRequest(v jsonx.Value) (any, error) {
 	case TypeUnport:
 		ev = portalloc.Return{Rid: ridV, Pid: pidV, Reply: replyV, Port: proc.Port(f.Int(fPort, true, 0, maxInt))}
 	case TypeWorker, TypeForget:
-		r := registration{host: f.Str(fHost, true), forget: h.typ == TypeForget, cores: 1}
+		r := registration{host: f.Str(fHost, true), forget: h.typ == TypeForget, cores: 1, token: tokenV}
 		if r.host == "" && f.Err() == nil {
 			f.Fail(fHost, jsonx.ErrRange, "a hostname")
 		}
@@ -236,7 +246,7 @@ func fieldRequired(m Message, name string) bool {
 
 // encodeMemoryReply writes a memory engine reply as a port message. A
 // status report also tells how many private ports are leased.
-func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
+func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, leases []portalloc.Lease) {
 	w.BeginObject()
 	switch r := r.(type) {
 	case memory.Granted:
@@ -261,6 +271,15 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 		w.String(memoryCodes[r.Code])
 		w.Key(fReason)
 		w.String(clip(r.Reason))
+	case memory.Registered:
+		w.Key(fType)
+		w.String(TypeRegistered)
+		w.Key(fRid)
+		w.Int(r.Rid)
+		w.Key(fRole)
+		w.String(r.Role.String())
+		w.Key(fToken)
+		w.Int(r.Token)
 	case memory.Done:
 		w.Key(fType)
 		w.String(TypeDone)
@@ -294,7 +313,16 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 		}
 		w.EndArray()
 		w.Key("ports")
-		w.Int(int64(portsHeld))
+		w.Int(int64(len(leases)))
+		w.Key("leases")
+		w.BeginArray()
+		for _, l := range leases {
+			w.BeginArray()
+			w.Int(int64(l.Port))
+			w.Int(int64(l.Pid))
+			w.EndArray()
+		}
+		w.EndArray()
 		w.Key("allocs")
 		w.BeginArray()
 		for _, a := range r.Allocs {
@@ -309,6 +337,12 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 				w.Key("seat")
 				w.Bool(true)
 			}
+			if a.Orphan {
+				w.Key("orphan")
+				w.Bool(true)
+			}
+			w.Key("claimed")
+			w.Num(a.Claimed.GB())
 			encodeGranted(w, a.Granted)
 			w.EndObject()
 		}
@@ -320,6 +354,10 @@ func encodeMemoryReply(w *jsonx.Writer, r memory.Reply, portsHeld int) {
 func encodeGranted(w *jsonx.Writer, g memory.Granted) {
 	w.Key(fRid)
 	w.Int(g.Rid)
+	if g.Token != 0 {
+		w.Key(fToken)
+		w.Int(g.Token)
+	}
 	w.Key(fAlloc)
 	w.Int(int64(g.Alloc))
 	w.Key(fSeq)

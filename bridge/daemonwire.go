@@ -21,6 +21,8 @@ const (
 	wHacking  = "hacking"
 	wArgs     = "args"
 	wSettings = "settings"
+	wState    = "state"
+	wSave     = "save"
 )
 
 // Daemon event kinds, beside tick, msg and sent.
@@ -29,6 +31,7 @@ const (
 	EvDone      = "done"
 	EvLaunched  = "launched"
 	EvConfigure = "configure"
+	EvRestore   = "restore"
 )
 
 // Selector command kinds, beside halt (a task's kill).
@@ -57,6 +60,9 @@ var MemdWire = ServiceWire{Role: RoleMemd, Source: "bridge/daemonwire.go",
 		{EvConfigure, "The player's settings changed (the config file): the next tick applies them. A refused one changes nothing.", []Field{
 			{wSettings, TAny, true, "{homeReserve: GB, setAside: {host: GB}, useHacknet: boolean}; a key left out is its default (0, none, false)"},
 		}},
+		{EvRestore, "A saved state (the last save, as read from MEMD_STATE_FILE) to continue from: stepped alone, first, before any tick. A state of another session than the config's, or one the engines refuse, is an error and the daemon starts empty.", []Field{
+			{wState, TString, true, "the saved state's text"},
+		}},
 	},
 	Ready: []Part{
 		{wClear, TInts, false, "ports to clear before anything is written"},
@@ -65,6 +71,7 @@ var MemdWire = ServiceWire{Role: RoleMemd, Source: "bridge/daemonwire.go",
 		{wWatch, TInts, true, "the pids to check every tick; absent keeps the last list"},
 		{wObserve, TStrings, true, "the hosts to read every tick; absent keeps the last list"},
 		errorsPart,
+		{wSave, TString, true, "the state to save (write to MEMD_STATE_FILE before any send); absent: unchanged since the last save"},
 	},
 }
 

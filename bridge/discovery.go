@@ -21,10 +21,11 @@ const RoleDiscovery = "discovery"
 // the engine, and encodes what the engine wants done. Its events and
 // Ready are DiscoveryWire's.
 type Discovery struct {
-	eng      *discovery.Engine
-	home     string
-	listen   proc.Port
-	listened bool
+	eng       *discovery.Engine
+	memdToken int64 // the discovery role's token: registrations carry it
+	home      string
+	listen    proc.Port
+	listened  bool
 
 	own  ownAnswers
 	errs []string
@@ -40,8 +41,12 @@ const (
 // DiscoveryConfig is the discovery daemon's configuration, decoded from
 // JSON:
 //
-//	{"home":"home","port":n,"memdPort":n,"walkEvery":ms}
+//	{"home":"home","port":n,"memdPort":n,"walkEvery":ms,"memdToken":n}
+//
+// memdToken is the discovery role's token from the memory daemon (see the
+// register message): its worker registrations carry it.
 type DiscoveryConfig struct {
+	MemdToken int64
 	Home      string    // hostname of home (default "home")
 	Port      proc.Port // where subscriptions arrive (default DiscoveryPort)
 	MemdPort  proc.Port // where worker registrations go (default MemdPort)
@@ -62,7 +67,7 @@ func ParseDiscoveryConfig(b []byte) (DiscoveryConfig, error) {
 	f := jsonx.NewFields(v)
 	for _, m := range v.Obj {
 		switch m.Key {
-		case "home", "port", "memdPort", "walkEvery":
+		case "home", "port", "memdPort", "walkEvery", wMemdToken:
 		default:
 			return cfg, errors.New("discovery config: unknown key " + strconv.Quote(m.Key))
 		}
@@ -77,6 +82,7 @@ func ParseDiscoveryConfig(b []byte) (DiscoveryConfig, error) {
 		cfg.MemdPort = proc.Port(f.Int("memdPort", true, 1, int64(proc.MaxPort)))
 	}
 	cfg.WalkEvery = f.Int("walkEvery", false, 0, 1<<53-1)
+	cfg.MemdToken = f.Int(wMemdToken, false, 0, 1<<53-1)
 	if err := f.Err(); err != nil {
 		return cfg, errors.New("discovery config: " + err.Error())
 	}
@@ -99,7 +105,7 @@ func NewDiscovery(config []byte) (*Discovery, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Discovery{eng: eng, home: cfg.Home, listen: cfg.Port}, nil
+	return &Discovery{eng: eng, home: cfg.Home, listen: cfg.Port, memdToken: cfg.MemdToken}, nil
 }
 
 // Step implements Service.
@@ -310,7 +316,7 @@ func (d *Discovery) Ready() []byte {
 		w.BeginArray()
 		for _, s := range rd.Sends {
 			beginSend(w, s.ID*2+discEngineID, s.Port)
-			encodeDiscoveryMsg(w, s.Msg)
+			encodeDiscoveryMsg(w, s.Msg, d.memdToken)
 			w.EndArray()
 		}
 		d.own.write(w, func(id int64) int64 { return id*2 + discOwnID })
@@ -334,7 +340,7 @@ func (d *Discovery) Advance() {
 }
 
 // encodeDiscoveryMsg writes an engine message as a port message.
-func encodeDiscoveryMsg(w *jsonx.Writer, m discovery.Msg) {
+func encodeDiscoveryMsg(w *jsonx.Writer, m discovery.Msg, token int64) {
 	w.BeginObject()
 	switch m := m.(type) {
 	case discovery.Register:
@@ -346,6 +352,10 @@ func encodeDiscoveryMsg(w *jsonx.Writer, m discovery.Msg) {
 		w.String(m.Kind.String())
 		w.Key(fCores)
 		w.Int(int64(m.Cores))
+		if token != 0 {
+			w.Key(fToken)
+			w.Int(token)
+		}
 	case discovery.Targets:
 		w.Key(fType)
 		w.String(TypeTargets)

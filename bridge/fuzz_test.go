@@ -27,7 +27,7 @@ const maxAnswer = 1 << 10
 // hostile message meets in a running game.
 func memdPrime(t *testing.T) *Memd {
 	t.Helper()
-	m, err := NewMemd([]byte(`{"homeReserve":8,"selfHost":"home","selfRam":2}`))
+	m, err := NewMemd([]byte(`{"homeReserve":8,"selfHost":"home","selfRam":2,"session":"f"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"strconv"
@@ -32,6 +33,17 @@ type Memd struct {
 	mem   *memory.Engine
 	ports *portalloc.Engine
 	home  string
+	cfg   MemdConfig
+
+	// saved is the state last handed to the script to save; toSave the
+	// one the current Ready carries, saved on Advance.
+	saved, toSave []byte
+	sw            jsonx.Writer
+	// touched: a message, a setting or a restore was stepped since the
+	// last Advance. Only then, or when the engines have something to say
+	// (every grant, death and revocation is a send or a log line), can
+	// the state have changed: a quiet tick or a delivery costs no save.
+	touched bool
 
 	hosts        []registration // sorted by host
 	hostsChanged bool
@@ -48,13 +60,19 @@ type Memd struct {
 // MemdConfig is the memory daemon's configuration, decoded from JSON:
 //
 //	{"home":"home","homeReserve":GB,"setAside":{"host":GB},"useHacknet":bool,
-//	 "firstPort":n,"lastPort":n,"selfHost":host,"selfRam":GB}
+//	 "firstPort":n,"lastPort":n,"selfHost":host,"selfRam":GB,"session":word,
+//	 "secret":hex}
 //
 // selfHost and selfRam are the daemon's own process (ns.getHostname, its
 // script's RAM): that RAM is neither granted nor counted against the
-// player's homeReserve.
+// player's homeReserve. session is the word on MemdSessionPort: with one,
+// the daemon's Ready carries its state to save whenever it changed, and
+// only a saved state of the same session is restored. secret, 32 hex
+// digits, keys the allocation tokens (memory.Config.Secret); without it
+// a pid alone names an owner.
 type MemdConfig struct {
 	Home      string // hostname of home, registered at start (default "home")
+	Session   string // "" saves nothing
 	Memory    memory.Config
 	Portalloc portalloc.Config
 }
@@ -73,7 +91,7 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 	f := jsonx.NewFields(v)
 	for _, m := range v.Obj {
 		switch m.Key {
-		case "home", "homeReserve", "setAside", "useHacknet", "firstPort", "lastPort", "selfHost", "selfRam":
+		case "home", "homeReserve", "setAside", "useHacknet", "firstPort", "lastPort", "selfHost", "selfRam", "session", "secret":
 		default:
 			return cfg, errors.New("memd config: unknown key " + strconv.Quote(m.Key))
 		}
@@ -82,6 +100,14 @@ func ParseMemdConfig(b []byte) (MemdConfig, error) {
 		cfg.Home = f.Str("home", true)
 	}
 	settings(v, f, &cfg.Memory)
+	cfg.Session = f.Str("session", false)
+	if f.Has("secret") {
+		k, ok := parseSecret(f.Str("secret", true))
+		if !ok {
+			f.Fail("secret", jsonx.ErrRange, "32 hexadecimal digits")
+		}
+		cfg.Memory.Secret = k
+	}
 	cfg.Memory.SelfHost = f.Str("selfHost", false)
 	if f.Has("selfRam") {
 		cfg.Memory.SelfRAM = gbField(f, "selfRam", true)
@@ -165,7 +191,7 @@ func NewMemd(config []byte) (*Memd, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Memd{mem: mem, ports: ports, home: cfg.Home}
+	m := &Memd{mem: mem, ports: ports, home: cfg.Home, cfg: cfg}
 	m.register(registration{host: cfg.Home, kind: memory.HostHome, cores: 1})
 	return m, nil
 }
@@ -208,6 +234,9 @@ func (m *Memd) Step(batch []byte) error {
 }
 
 func (m *Memd) stepOne(kind string, ev jsonx.Value) error {
+	if kind != EvTick && kind != EvSent {
+		m.touched = true
+	}
 	switch kind {
 	case EvMsg:
 		body, _ := ev.Get(wBody)
@@ -216,6 +245,9 @@ func (m *Memd) stepOne(kind string, ev jsonx.Value) error {
 		return m.stepTick(ev)
 	case EvConfigure:
 		return m.stepConfigure(ev)
+	case EvRestore:
+		v, _ := ev.Get(wState)
+		return m.restore([]byte(v.Str))
 	}
 	// sent, the one kind left
 	f, id, ok := outcome(ev)
@@ -242,6 +274,14 @@ func (m *Memd) stepMessage(body jsonx.Value) error {
 	}
 	switch ev := ev.(type) {
 	case registration:
+		if !m.mem.Acts(memory.RoleDiscovery, ev.token) {
+			what := TypeWorker
+			if ev.forget {
+				what = TypeForget
+			}
+			return errors.New(what + " " + strconv.Quote(ev.host) + ": no valid discovery token (only the process registered for the discovery role registers servers)")
+		}
+		ev.token = 0
 		m.register(ev)
 		return nil
 	case memory.Event:
@@ -323,6 +363,39 @@ func decodeWorkerRow(v jsonx.Value) (memory.WorkerState, error) {
 	return ws, nil
 }
 
+// restore continues from a saved state: fresh engines are restored from
+// it and replace the daemon's only when both take it, so a refused state
+// leaves the daemon as it was (empty, as it has stepped nothing yet).
+func (m *Memd) restore(b []byte) error {
+	s, err := decodeState(b)
+	if err != nil {
+		return errors.New(EvRestore + ": " + err.Error())
+	}
+	if m.cfg.Session == "" || s.session != m.cfg.Session {
+		return errors.New(EvRestore + ": the saved state is of session " + strconv.Quote(s.session) +
+			", not this daemon's " + strconv.Quote(m.cfg.Session) + " (the game was reloaded, or the session port cleared)")
+	}
+	mem, _ := memory.New(m.cfg.Memory) // the config was checked by NewMemd
+	ports, _ := portalloc.New(m.cfg.Portalloc)
+	if err := mem.Restore(s.mem); err != nil {
+		return errors.New(EvRestore + ": " + err.Error())
+	}
+	if err := ports.Restore(s.ports); err != nil {
+		return errors.New(EvRestore + ": " + err.Error())
+	}
+	m.mem, m.ports = mem, ports
+	m.hosts, m.hostsChanged = s.hosts, true
+	m.saved = nil
+	return nil
+}
+
+// state is the daemon's state as saved, in m.sw.
+func (m *Memd) state() []byte {
+	m.sw.Reset()
+	encodeState(&m.sw, memdState{session: m.cfg.Session, mem: m.mem.Export(), ports: m.ports.Export(), hosts: m.hosts})
+	return m.sw.Bytes()
+}
+
 // Ready implements Service.
 func (m *Memd) Ready() []byte {
 	mr, pr := m.mem.Ready(), m.ports.Ready()
@@ -348,7 +421,7 @@ func (m *Memd) Ready() []byte {
 		}
 		for _, s := range mr.Sends {
 			beginSend(w, s.ID*3+fromMemory, s.Port)
-			encodeMemoryReply(w, s.Msg, m.ports.Held())
+			encodeMemoryReply(w, s.Msg, m.ports.Leases())
 			w.EndArray()
 		}
 		m.own.write(w, func(id int64) int64 { return id*3 + fromBridge })
@@ -368,6 +441,14 @@ func (m *Memd) Ready() []byte {
 		w.EndArray()
 	}
 	w.StringList(wErrors, m.errs)
+	m.toSave = nil
+	if m.cfg.Session != "" && (m.touched || len(pr.Clear)+len(pr.Sends)+len(mr.Sends)+len(logs) > 0 || m.watchChanged || m.hostsChanged) {
+		if st := m.state(); !bytes.Equal(st, m.saved) {
+			m.toSave = append(m.toSave[:0], st...)
+			w.Key(wSave)
+			w.String(string(st))
+		}
+	}
 	w.EndObject()
 	return w.Bytes()
 }
@@ -377,6 +458,10 @@ func (m *Memd) Advance() {
 	m.mem.Advance()
 	m.ports.Advance()
 	m.own.advance()
+	if m.toSave != nil {
+		m.saved, m.toSave = m.toSave, nil
+	}
+	m.touched = false
 	m.logs, m.errs = m.logs[:0], m.errs[:0]
 	m.watchChanged, m.hostsChanged = false, false
 }

@@ -21,11 +21,23 @@ const (
 	// DiscoveryPort is where the discovery daemon reads target
 	// subscriptions.
 	DiscoveryPort proc.Port = 99
+	// MemdSessionPort holds the memory daemon's session: a random word
+	// it writes there when it starts with no session, and in every state
+	// it saves (MemdStateFile). Ports outlive a script but not a reload
+	// of the game, which renumbers pids and empties ports: a saved state
+	// whose session is not on this port is from before a reload, and is
+	// not restored. Nothing else writes or reads this port.
+	MemdSessionPort proc.Port = 97
 	// BootPortBase + pid is the port where a client that has no private
 	// port yet receives the answer to its port request. Pids are never
 	// reused, so no two processes share a boot port.
 	BootPortBase proc.Port = 1 << 40
 )
+
+// MemdStateFile is the file on home where the memory daemon saves its
+// state (ns.write and ns.read cost no RAM) after every step that changed
+// it, before it writes that step's answers.
+const MemdStateFile = "ramfarm/memd-state.txt"
 
 // BootPort is the bootstrap reply port of process pid.
 func BootPort(pid proc.Pid) proc.Port { return BootPortBase + proc.Port(pid) }
@@ -96,6 +108,9 @@ const (
 	fReason = "reason"
 	fGrow   = "growable"
 	fShrink = "shrinkable"
+	fToken  = "token"
+	fRole   = "role"
+	fOff    = "off"
 )
 
 // Field names of the worker, granted, targets and cordon messages.
@@ -110,25 +125,27 @@ const (
 
 // Message type tags.
 const (
-	TypeAlloc     = "alloc"
-	TypeResize    = "resize"
-	TypeRelease   = "release"
-	TypeClaim     = "claim"
-	TypeUnclaim   = "unclaim"
-	TypeGive      = "give"
-	TypeStatus    = "status"
-	TypeWorker    = "worker"
-	TypeForget    = "forget"
-	TypePort      = "port"
-	TypeUnport    = "unport"
-	TypeGranted   = "granted"
-	TypeRefused   = "refused"
-	TypeError     = "error"
-	TypeDone      = "done"
-	TypeReport    = "report"
-	TypeAssigned  = "assigned"
-	TypeSubscribe = "subscribe"
-	TypeTargets   = "targets"
+	TypeAlloc      = "alloc"
+	TypeResize     = "resize"
+	TypeRelease    = "release"
+	TypeClaim      = "claim"
+	TypeUnclaim    = "unclaim"
+	TypeGive       = "give"
+	TypeStatus     = "status"
+	TypeWorker     = "worker"
+	TypeForget     = "forget"
+	TypePort       = "port"
+	TypeUnport     = "unport"
+	TypeGranted    = "granted"
+	TypeRefused    = "refused"
+	TypeError      = "error"
+	TypeDone       = "done"
+	TypeReport     = "report"
+	TypeAssigned   = "assigned"
+	TypeSubscribe  = "subscribe"
+	TypeTargets    = "targets"
+	TypeRegister   = "register"
+	TypeRegistered = "registered"
 )
 
 var (
@@ -137,6 +154,7 @@ var (
 	reply  = Field{fReply, TInt, true, "port the answer goes to"}
 	alloc  = Field{fAlloc, TInt, true, "allocation id"}
 	ridOut = Field{fRid, TInt, true, "the request answered, 0 for growth"}
+	token  = Field{fToken, TInt, false, "the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)"}
 )
 
 // Schema lists every port message. Order is the order of the generated
@@ -156,29 +174,29 @@ var Schema = []Message{
 		{fGrow, TBool, false, "keep growing to count chunks as RAM appears"},
 	}},
 	{TypeResize, ToDaemon, "Change the desired count, priority or chunk size (reshape). Owner only. Answer: granted.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{fChunk, TGB, false, "new chunk size in GB; absent keeps it"},
 		{fCount, TInt, true, "new desired count"},
 		{fPrio, TInt, false, "new priority; absent keeps it"},
 	}},
 	{TypeRelease, ToDaemon, "Give back the whole allocation (no host) or count chunks of chunk GB on host. Owner only. Answer: done or granted.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{fHost, TString, false, "host whose chunks are returned; absent = everything"},
 		{fChunk, TGB, false, "size of the returned chunks"},
 		{fCount, TInt, false, "number of chunks returned"},
 	}},
 	{TypeClaim, ToDaemon, "Record a worker process started inside the allocation. Owner only. Answer: done.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{fHost, TString, true, "host the worker runs on"},
 		{fWorker, TInt, true, "the worker's pid"},
 		{fRAM, TGB, true, "RAM the worker uses (GB)"},
 	}},
 	{TypeUnclaim, ToDaemon, "End a claim before its worker dies. Owner only. Answer: done.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{fWorker, TInt, true, "the worker's pid"},
 	}},
 	{TypeGive, ToDaemon, "Hand the allocation to process to, which owns it from now on (it dies with to). A launcher seats a script this way: one chunk of its RAM, exec there, claim it, give it. Owner only. Answer: done.", []Field{
-		rid, pid, reply, alloc,
+		rid, pid, reply, alloc, token,
 		{"to", TInt, true, "the new owner's pid"},
 	}},
 	{TypeStatus, ToDaemon, "Ask a daemon what it is doing. On the memory daemon's port, answer: report (every worker and allocation); on the selector's, answer: overview.", []Field{rid, pid, reply}},
@@ -186,8 +204,15 @@ var Schema = []Message{
 		{fHost, TString, true, "hostname"},
 		{fKind, TString, false, `"server" (default), "home", "purchased" or "hacknet"`},
 		{fCores, TInt, false, "CPU cores (default 1)"},
+		{fToken, TInt, false, "the discovery role's token (see register); without it the message is refused"},
 	}},
-	{TypeForget, ToDaemon, "Stop watching a server.", []Field{{fHost, TString, true, "hostname"}}},
+	{TypeForget, ToDaemon, "Stop watching a server.", []Field{{fHost, TString, true, "hostname"}, {fToken, TInt, false, "the discovery role's token (see register); without it the message is refused"}}},
+	{TypeRegister, ToDaemon, "Ask for a role whose messages change the world for everyone: discovery (worker, forget) or selector (cordon). Granted to one live process at a time. Answer: registered, or error role-held; with off, give the role back (answer: done).", []Field{
+		rid, pid, reply,
+		{fRole, TString, true, `"discovery" or "selector"`},
+		{fOff, TBool, false, "give the role back"},
+		{fToken, TInt, false, "with off: the role's token"},
+	}},
 	{TypePort, ToDaemon, "Ask for a private port. Answer: assigned (on reply, usually the boot port).", []Field{rid, pid, reply}},
 	{TypeUnport, ToDaemon, "Give a private port back. Owner only. Answer: done.", []Field{
 		rid, pid, {fReply, TInt, false, "port the answer goes to; absent = the returned port"},
@@ -200,6 +225,7 @@ var Schema = []Message{
 
 	{TypeGranted, FromDaemon, "A full snapshot of an allocation; a newer seq replaces an older one.", []Field{
 		ridOut, alloc,
+		{fToken, TInt, false, "the allocation's token, only in the answer to its alloc (on the requester's port): resize, release, claim, unclaim and give must carry it"},
 		{fSeq, TInt, true, "snapshot number, counting up per allocation"},
 		{fChunk, TGB, true, "current chunk size in GB"},
 		{"desired", TInt, true, "desired count of current-size chunks"},
@@ -218,8 +244,12 @@ var Schema = []Message{
 	{TypeReport, FromDaemon, "Every worker and allocation.", []Field{
 		rid,
 		{"workers", TArray, true, "{host, max, usable, allocated, claimed, foreign} in GB"},
-		{"allocs", TArray, true, "{alloc, pid, script, prio, seat, chunk, desired, held, seq}; seat: the owner's own process runs in it"},
+		{"allocs", TArray, true, "{alloc, pid, script, prio, seat, orphan, claimed, chunk, desired, held, seq}; seat: the owner's own process runs in it; orphan: the owner died and its running workers (claimed GB) keep these chunks until they end"},
 		{"ports", TInt, true, "private ports leased"},
+		{"leases", TArray, true, "each leased port and its holder: [port, pid], by port"},
+	}},
+	{TypeRegistered, FromDaemon, "A role, now the requester's until it dies or gives it back.", []Field{
+		rid, {fRole, TString, true, "the role"}, {fToken, TInt, true, "the token its messages carry"},
 	}},
 	{TypeAssigned, FromDaemon, "A private port, now the requester's alone.", []Field{
 		rid, {fPort, TInt, true, "the port"},

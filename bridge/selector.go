@@ -28,11 +28,12 @@ var taskScripts = map[selector.Kind]string{
 // and turns the engine's commands into launches, halts and port messages.
 // Its events, commands and Ready are SelectorWire's.
 type Selector struct {
-	eng     *selector.Engine
-	targets []selector.Target
-	hosts   []selector.HostRAM
-	seats   []selector.Seat
-	seenTgt int64 // seq of the target list held
+	eng       *selector.Engine
+	memdToken int64 // the selector role's token: cordons carry it
+	targets   []selector.Target
+	hosts     []selector.HostRAM
+	seats     []selector.Seat
+	seenTgt   int64 // seq of the target list held
 	// seat is each task script's RAM, by kind: the seat a launch asks
 	// the memory daemon for.
 	seat [selector.KindHarvest + 1]ram.Amount
@@ -59,8 +60,11 @@ type errorAnswer struct {
 // ParseSelectorConfig decodes the selector's config:
 //
 //	{"policy":"grow"|"greedy"|"restart","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB,
-//	 "maxHackFraction":x,"taskRam":{"till":GB,"sow":GB,"harvest":GB},"bitNode":{"n":n,"level":n}}
+//	 "maxHackFraction":x,"taskRam":{"till":GB,"sow":GB,"harvest":GB},"bitNode":{"n":n,"level":n},
+//	 "memdToken":n}
 //
+// "memdToken" is the selector role's token from the memory daemon (see
+// the register message): its cordons carry it.
 // "taskRam" is each task script's RAM (ns.getScriptRam): the seat each
 // launch asks the memory daemon for, which the engine counts. "bitNode" is
 // the BitNode the game runs (start.js's probe reads it), BitNode 1 when
@@ -77,7 +81,7 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	f := jsonx.NewFields(v)
 	for _, m := range v.Obj {
 		switch m.Key {
-		case "policy", "heartbeatTimeout", "shrinkRatio", "minTaskRam", "maxHackFraction", "taskRam", fBitNode:
+		case "policy", "heartbeatTimeout", "shrinkRatio", "minTaskRam", "maxHackFraction", "taskRam", fBitNode, wMemdToken:
 		default:
 			return cfg, errors.New("selector config: unknown key " + strconv.Quote(m.Key))
 		}
@@ -121,10 +125,25 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 			return cfg, errors.New("selector config: taskRam: " + err.Error())
 		}
 	}
+	f.Int(wMemdToken, false, 0, 1<<53-1) // NewSelector keeps it
 	if err := f.Err(); err != nil {
 		return cfg, errors.New("selector config: " + err.Error())
 	}
 	return cfg, nil
+}
+
+// wMemdToken is the config key of a daemon's role token, which the
+// messages it sends the memory daemon carry.
+const wMemdToken = "memdToken"
+
+// memdToken is the role token in a config ParseXxxConfig accepted; 0 if
+// none.
+func memdToken(config []byte) int64 {
+	v, err := jsonx.Parse(config)
+	if err != nil {
+		return 0
+	}
+	return jsonx.NewFields(v).Int(wMemdToken, false, 0, 1<<53-1)
 }
 
 // NewSelector builds the selector service from its JSON config.
@@ -137,7 +156,7 @@ func NewSelector(config []byte) (*Selector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Selector{eng: eng, seat: cfg.TaskRAM, node: cfg.Node.Or1(), tasksChanged: true}, nil
+	return &Selector{eng: eng, seat: cfg.TaskRAM, node: cfg.Node.Or1(), tasksChanged: true, memdToken: memdToken(config)}, nil
 }
 
 // Step implements Service.
@@ -495,7 +514,17 @@ func (s *Selector) encodeCommand(c selector.Command) {
 	case selector.Leave:
 		send(c.Port, func() { typ(TypeLeave); w.Key(fHost); w.String(c.Host) })
 	case selector.Cordon:
-		send(MemdPort, func() { typ(TypeCordon); w.Key(fHost); w.String(c.Host); w.Key(fOn); w.Bool(c.On) })
+		send(MemdPort, func() {
+			typ(TypeCordon)
+			w.Key(fHost)
+			w.String(c.Host)
+			w.Key(fOn)
+			w.Bool(c.On)
+			if s.memdToken != 0 {
+				w.Key(fToken)
+				w.Int(s.memdToken)
+			}
+		})
 	case selector.Vacated:
 		send(c.Reply, func() { typ(TypeVacated); w.Key(fHost); w.String(c.Host) })
 	case selector.Overview:

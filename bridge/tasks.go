@@ -6,6 +6,10 @@ import "ramfarm/core/proc"
 // reports.
 const SelectorPort proc.Port = 98
 
+// toolArgs are the arguments a player's tool runs with: the selector
+// takes its message only while such a process runs.
+var toolArgs = Field{"args", TAny, false, "the sending tool's ns.args (HOST first)"}
+
 // Task protocol: tasks (till, sow, harvest scripts) report to the
 // selector; the selector steers them through their private ports; workers
 // tell their task when their operation landed.
@@ -71,11 +75,14 @@ var TaskSchema = []Message{
 	{TypeLeave, FromDaemon, "Selector → task: move work off host (it is being vacated).", []Field{{fHost, TString, true, "the host"}}},
 	{TypeCordon, ToDaemon, "Selector → memd: stop (on) or resume granting chunks on host.", []Field{
 		{fHost, TString, true, "the host"}, {fOn, TBool, false, "cordon on (absent = off)"},
+		{fToken, TInt, false, "the selector role's token (see register); without it the cordon is refused"},
 	}},
-	{TypeVacate, ToDaemon, "Player → selector: move all work off host (before upgrading it). Answer: vacated, once nothing is allocated there.", []Field{
-		{fHost, TString, true, "the host"}, {fReply, TInt, true, "port the answer goes to"},
+	{TypeVacate, ToDaemon, "Player → selector: move all work off host (before upgrading it). Answer: vacated, once nothing is allocated there. Taken only while ramfarm/vacate.js runs on home with args.", []Field{
+		{fHost, TString, true, "the host"}, {fReply, TInt, true, "port the answer goes to"}, toolArgs,
 	}},
-	{TypeReopen, ToDaemon, "Player → selector: the host may be used again.", []Field{{fHost, TString, true, "the host"}}},
+	{TypeReopen, ToDaemon, "Player → selector: the host may be used again. Taken only while ramfarm/reopen.js runs on home with args; answer: done (or error).", []Field{
+		{fHost, TString, true, "the host"}, {fReply, TInt, false, "port the answer goes to"}, toolArgs,
+	}},
 	{TypeVacated, FromDaemon, "Selector → player: nothing is allocated on host any more; it stays cordoned until reopen.", []Field{
 		{fHost, TString, true, "the host"},
 	}},

@@ -124,6 +124,8 @@ func TestDaemonWire_events(t *testing.T) {
 		{MemdWire, `{"k":"configure","settings":{"homeReserve":-1}}`, `configure: field "homeReserve" ram: amount is negative`},
 		{MemdWire, `{"k":"configure","settings":{"setAside":{"a":"x"}}}`, `configure: field "setAside.a" wrong type: want GB`},
 		{MemdWire, `{"k":"configure","settings":[1]}`, `configure: field "settings" is not an object`},
+		{MemdWire, `{"k":"restore","state":"{}"}`, `restore: saved state: key "v" is missing`},
+		{MemdWire, `{"k":"restore","state":"{\"v\":2}"}`, `restore: saved state: version 2, want 1`},
 		{DiscoveryWire, `{"k":"look","now":1,"level":1,"programs":["NUKE.exe"],"dead":[4],"full":true,"servers":[` + homeJS + `]}`, ""},
 		{DiscoveryWire, `{"k":"msg","body":{"t":"subscribe","rid":1,"pid":2,"reply":3}}`, ""},
 		{DiscoveryWire, `{"k":"done","id":2,"ok":false,"err":"no"}`, "discovery: result names no open or nuke in flight"},

@@ -86,7 +86,7 @@ func TestVanishingHost(t *testing.T) {
 	if got, err := g.World.PurchaseServer(host, 32); got != host || err != nil {
 		t.Fatalf("purchase: %q, %v", got, err)
 	}
-	send(t, g, fmt.Sprintf(`{"t":"worker","host":%q}`, host))
+	registerWorkers(t, g, host)
 	tgt := world.NewServer(world.ServerParams{Hostname: "target", MoneyAvailable: 1e6, HackDifficulty: 9, AdminRights: true})
 	tgt.Links = []string{"home"}
 	if err := g.World.AddServer(tgt); err != nil {

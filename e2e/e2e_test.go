@@ -74,11 +74,55 @@ func newGame(t *testing.T, homeRAM float64, servers ...server) (*harness.Game, i
 		t.Fatal(err)
 	}
 	run(t, g, 1000)
-	for _, s := range servers {
-		send(t, g, fmt.Sprintf(`{"t":"worker","host":%q}`, s.host))
+	registerWorkers(t, g, hostsOf(servers)...)
+	return g, memd
+}
+
+// hostsOf is the names of servers.
+func hostsOf(servers []server) []string {
+	hosts := make([]string, len(servers))
+	for i, s := range servers {
+		hosts[i] = s.host
+	}
+	return hosts
+}
+
+// registrar registers its arguments as servers with the memory daemon,
+// as start.js does for the servers it roots: it takes the discovery
+// role for the moment (registering servers is that role's) and gives it
+// back.
+const registrar = `import { deliver, giveBackRole, registerRole } from "/ramfarm/lib/ports.js";
+export async function main(ns) {
+  const token = await registerRole(ns, "discovery");
+  for (const host of ns.args) await deliver(ns, 100, { t: "worker", host: String(host), token });
+  await giveBackRole(ns, "discovery", token);
+}`
+
+// registerWorkers registers hosts with the running memory daemon and
+// waits a tick for it to observe them.
+func registerWorkers(t testing.TB, g *harness.Game, hosts ...string) {
+	t.Helper()
+	if err := g.Install("home", map[string]string{"registrar.js": registrar}); err != nil {
+		t.Fatal(err)
+	}
+	args := make([]any, len(hosts))
+	for i, h := range hosts {
+		args[i] = h
+	}
+	pid, err := g.Exec("registrar.js", "home", 1, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 50; i++ {
+		if _, ended := g.Exited(pid); ended {
+			break
+		}
+		run(t, g, 100)
+	}
+	if r, ended := g.Exited(pid); !ended || r != world.ExitFinished {
+		t.Fatalf("registrar.js did not finish (%v %v): %v", r, ended, g.Logs(pid))
 	}
 	run(t, g, tickMs)
-	return g, memd
 }
 
 func run(t testing.TB, g *harness.Game, ms float64) {

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -206,10 +205,7 @@ func newTracedGame(t *testing.T, trace *[]string, servers ...server) (*harness.G
 		t.Fatal(err)
 	}
 	run(t, g, 1000)
-	for _, s := range servers {
-		send(t, g, fmt.Sprintf(`{"t":"worker","host":%q}`, s.host))
-	}
-	run(t, g, tickMs)
+	registerWorkers(t, g, hostsOf(servers)...)
 	return g, memd
 }
 

@@ -30,12 +30,7 @@ const hostile = `export async function main(ns) {
 // cost nothing else: every daemon and task keeps running, and the tasks'
 // allocations are as they were.
 func TestHostileMessages(t *testing.T) {
-	g := startedGame(t, map[string]string{"hostile.js": hostile})
-	run(t, g, 4*60_000)
-	daemons, tasks := ramfarmPids(g)
-	if len(daemons) != 3 || len(tasks) == 0 {
-		t.Fatalf("daemons %v, tasks %v: the system is not running", daemons, tasks)
-	}
+	g, daemons, tasks := runningGame(t, map[string]string{"hostile.js": hostile}, 4*60_000)
 	pid, err := g.Exec("hostile.js", "home", 1)
 	if err != nil || pid == 0 {
 		t.Fatalf("exec hostile.js: %d %v", pid, err)
@@ -76,6 +71,19 @@ func TestHostileMessages(t *testing.T) {
 	if i := slices.IndexFunc(g.Terminal(), func(l string) bool { return strings.Contains(l, "ERROR") }); i >= 0 {
 		t.Errorf("the terminal shows an ERROR: %s", g.Terminal()[i])
 	}
+}
+
+// runningGame is startedGame run for ms, with its daemons and tasks;
+// it fails t unless all three daemons and some task run.
+func runningGame(t *testing.T, own map[string]string, ms float64) (*harness.Game, map[string]int64, []int64) {
+	t.Helper()
+	g := startedGame(t, own)
+	run(t, g, ms)
+	daemons, tasks := ramfarmPids(g)
+	if len(daemons) != 3 || len(tasks) == 0 {
+		t.Fatalf("daemons %v, tasks %v: the system is not running", daemons, tasks)
+	}
+	return g, daemons, tasks
 }
 
 // ramfarmPids finds ramfarm's running daemons (pid by script) and tasks

@@ -41,3 +41,30 @@ func TestDiscoverRestart(t *testing.T) {
 	}
 	t.Errorf("the new discovery daemon never heard from the selector (pid %d):\n%s", selector, strings.Join(g.Logs(fresh), "\n"))
 }
+
+// TestStartTwice: start.js run while another waits for room ends at once
+// with a word, instead of holding a second 4.6 GB of the player's reserve;
+// the first goes on and starts the system alone.
+func TestStartTwice(t *testing.T) {
+	g := startedGame(t, nil) // start.js is running, pid 1
+	second, err := g.Exec("ramfarm/start.js", "home", 1)
+	if err != nil || second == 0 {
+		t.Fatalf("exec start.js again: %d %v", second, err)
+	}
+	run(t, g, 100)
+	if _, ended := g.Exited(second); !ended {
+		t.Fatal("the second start.js still runs beside the first")
+	}
+	said := false
+	for _, l := range g.Terminal() {
+		said = said || strings.Contains(l, "start.js is already running (pid ")
+	}
+	if !said {
+		t.Errorf("the second start.js said nothing on the terminal:\n%s", strings.Join(g.Terminal(), "\n"))
+	}
+	run(t, g, 60_000)
+	daemons, _ := ramfarmPids(g)
+	if len(daemons) != 3 {
+		t.Errorf("daemons %v after a minute, want all three, once each", daemons)
+	}
+}

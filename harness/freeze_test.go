@@ -62,3 +62,23 @@ func TestGame_frozen(t *testing.T) {
 		})
 	}
 }
+
+// A kill from a clock callback runs the killed script's atExit inside the
+// clock's own step: one run under one timer, not a freeze when it ends.
+func TestGame_killFromClockIsNoFreeze(t *testing.T) {
+	g := homeGame(t, Config{Seed: 1, FreezeAfter: 300 * time.Millisecond})
+	if err := g.Install("home", map[string]string{"a.js": `export async function main(ns) { ns.atExit(() => ns.print("bye")); await ns.sleep(1e9); }`}); err != nil {
+		t.Fatal(err)
+	}
+	pid, err := g.Exec("a.js", "home", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Clock.After(100, func() { g.Kill(pid) })
+	if err := g.RunFor(1000); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if _, ended := g.Exited(pid); !ended || len(g.Faults()) > 0 {
+		t.Errorf("ended %v, faults %v", ended, g.Faults())
+	}
+}

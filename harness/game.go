@@ -70,6 +70,8 @@ type Game struct {
 
 	procs    map[int64]*process
 	onStarts []func(pid int64, host, script string)
+	onExits  []func(pid int64, host, script string, reason world.ExitReason)
+	onNoRAMs []func(script, host string, need, free float64)
 	ramCache map[ramKey]ramEntry
 	terminal []string
 	faults   []error
@@ -130,6 +132,7 @@ func New(cfg Config) (*Game, error) {
 		OnStart:       g.onStart,
 		OnExit:        g.onExit,
 		OnAtExitError: func(p *world.Process, id string, err error) { g.logf(p.Pid, "atExit %q failed: %v", id, err) },
+		OnNoRAM:       g.noRAM,
 	})
 	if err != nil {
 		return nil, err
@@ -243,6 +246,25 @@ func (g *Game) OnStart(fn func(pid int64, host, script string)) {
 	g.onStarts = append(g.onStarts, fn)
 }
 
+// OnExit adds fn to the hooks told of each process's end, after the
+// game's own bookkeeping, in the order added: a fault injector's or a
+// checker's view of the process table.
+func (g *Game) OnExit(fn func(pid int64, host, script string, reason world.ExitReason)) {
+	g.onExits = append(g.onExits, fn)
+}
+
+// OnNoRAM adds fn to the hooks told of each start refused for lack of
+// RAM: the script, the host, and the GB it needed and found free.
+func (g *Game) OnNoRAM(fn func(script, host string, need, free float64)) {
+	g.onNoRAMs = append(g.onNoRAMs, fn)
+}
+
+func (g *Game) noRAM(script, host string, need, free float64) {
+	for _, fn := range g.onNoRAMs {
+		fn(script, host, need, free)
+	}
+}
+
 // Terminal returns the terminal's lines (tprint, uncaught errors).
 func (g *Game) Terminal() []string { return g.terminal }
 
@@ -259,6 +281,21 @@ func (g *Game) Logs(pid int64) []string {
 func (g *Game) TailOpened(pid int64) bool {
 	p := g.procs[pid]
 	return p != nil && p.tail
+}
+
+// TrapCoreStep makes the next step of the core module by process pid
+// trap (jsrt's Realm.TrapAfter): the first call of its instance's step
+// export after one of pid's ns calls, with no other process's ns call
+// between (a script steps its engine in the turn it observed the game
+// in). It is for tests of a daemon's trap path.
+func (g *Game) TrapCoreStep(pid int64) {
+	g.realm.TrapAfter(func(export string) bool {
+		if export != "rf_step" || g.lastCall.p == nil || g.lastCall.p.Pid != pid {
+			return false
+		}
+		g.realm.TrapAfter(nil)
+		return true
+	})
 }
 
 // Exited reports how a process ended, if it did.

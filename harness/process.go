@@ -119,6 +119,9 @@ func (g *Game) onExit(p *world.Process, reason world.ExitReason) {
 		pw.promise, pw.resolve = nil, nil
 	}
 	proc.waits = nil
+	for _, fn := range g.onExits {
+		fn(p.Pid, p.Host, p.Filename, reason)
+	}
 }
 
 func (p *process) log(line string) { p.g.log(p.Pid, line) }

@@ -18,7 +18,7 @@ import { readFlags } from "/ramfarm/lib/flags.js";
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { DISCOVERY_ROLE, ev, parts } from "/ramfarm/lib/discoverywire.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
-import { refuse } from "/ramfarm/lib/ports.js";
+import { refuse, registerRole } from "/ramfarm/lib/ports.js";
 
 const HELP = `usage: run ramfarm/discover.js [--tick ms]
 
@@ -64,8 +64,13 @@ export async function main(ns) {
     ns.tprint("ERROR discover: --tick must be at least 20 ms");
     return;
   }
-  const config = { home: HOME };
   ns.disableLog("ALL");
+  // Only the process that holds the discovery role registers servers
+  // with the memory daemon: its registrations carry the role's token.
+  const memdToken = await registerRole(ns, "discovery", {
+    onWait: (why) => say(ns, "INFO", `discover: waiting for the discovery role: ${why}`),
+  });
+  const config = { home: HOME, memdToken };
 
   let core = await Core.open();
   let engine = core.engine(DISCOVERY_ROLE, config); // the module rejects a bad config

@@ -8,7 +8,7 @@
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
-import { MEMD_PORT } from "/ramfarm/lib/protocol.js";
+import { MEMD_PORT, MEMD_SESSION_PORT, MEMD_STATE_FILE } from "/ramfarm/lib/protocol.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
 import { CONFIG_FILE, parseConfig } from "/ramfarm/lib/config.js";
 import { refuse } from "/ramfarm/lib/ports.js";
@@ -28,7 +28,12 @@ hands out private ports. ramfarm/start.js starts it on home.
   --help           this text
 
 Settings in ramfarm/config.json ("reserve", "setAside", "useHacknet") win
-over the flags; it reads the file on every tick and applies a change at once.`;
+over the flags; it reads the file on every tick and applies a change at once.
+
+It saves what it granted in ramfarm/memd-state.txt whenever that changes.
+Started again (run ramfarm/start.js after it was killed), it continues from
+there: every allocation and port keeps its owner. After a game reload it
+starts empty.`;
 
 /** @type {[string, any][]} */
 const FLAGS = [
@@ -56,11 +61,28 @@ export async function main(ns) {
     // This script's own RAM is not the player's reserve, nor grantable.
     selfHost: self,
     selfRam: ns.getScriptRam(ns.getScriptName(), self),
+    session: "", // the word on MEMD_SESSION_PORT, set below
+    // Keys the allocation tokens. A restored state brings the secret its
+    // tokens were made with, and that one stays.
+    secret: randomWord(16),
   };
   ns.disableLog("ALL");
 
-  let core = await Core.open();
-  let engine = core.engine(MEMD_ROLE, config); // the module rejects a bad config
+  // The session word on MEMD_SESSION_PORT outlives this script, not a
+  // reload of the game: a saved state is restored only when it names it.
+  const sessionPort = ns.getPortHandle(MEMD_SESSION_PORT);
+  /** @type {string} the last state saved, restored after a restart or a trap */
+  let saved = ns.read(MEMD_STATE_FILE);
+  let session = sessionPort.peek();
+  if (typeof session !== "string" || !/^[0-9a-f]{16}$/.test(session)) {
+    session = randomWord(8);
+    sessionPort.clear();
+    sessionPort.write(session);
+    if (saved) say(ns, "WARN", `memd: ${MEMD_STATE_FILE} is of no running session (the game was reloaded, or port ${MEMD_SESSION_PORT} was cleared): starting empty`);
+    saved = "";
+  }
+  config.session = session;
+
   const inbox = ns.getPortHandle(MEMD_PORT);
   /** @type {object[]} */
   let events = [];
@@ -68,13 +90,57 @@ export async function main(ns) {
   let watch = [];
   /** @type {string[]} */
   let observe = [];
-  say(ns, "INFO", `memd: serving on port ${MEMD_PORT}, home reserve ${config.homeReserve} GB`);
-
   /** @type {Map<string, string>} each server's last reading, to send only changes */
   let seen = new Map();
   // The config file's text as last applied: a change is stepped before
   // the tick that applies it. "" is no file: the flags' settings.
   let configText = "";
+
+  /**
+   * Steps events and carries out the Ready: the state is saved before
+   * anything is written, so every answer a client sees is in the file.
+   * @param {import("/ramfarm/lib/core.js").Engine} engine @param {object[]} batch
+   */
+  const round = (engine, batch) => {
+    refuse(ns, "memd", engine.step(batch));
+    events = [];
+    const [clear, sends, logs, newWatch, newObserve, errors, save] = parts(engine.ready());
+    if (save !== undefined) {
+      ns.write(MEMD_STATE_FILE, save, "w");
+      saved = save;
+    }
+    for (const p of clear) ns.clearPort(p);
+    for (const [id, port, msg] of sends) events.push(ev.sent(id, ns.tryWritePort(port, msg)));
+    sayAll(ns, logs);
+    for (const e of errors) {
+      say(ns, "WARN", e.includes(" configure: ") ? `memd: ${CONFIG_FILE}: ${e}; the previous settings stay` : `memd: rejected: ${e}`);
+    }
+    if (newWatch) watch = newWatch;
+    if (newObserve) {
+      observe = newObserve;
+      for (const host of [...seen.keys()]) if (!observe.includes(host)) seen.delete(host);
+    }
+    engine.advance();
+  };
+
+  /**
+   * A fresh engine, continued from the last saved state if there is one:
+   * the restore is stepped alone, then a tick, before any message is
+   * read, so the processes that ended while no daemon ran are buried
+   * before anything is granted.
+   */
+  const open = async () => {
+    const core = await Core.open();
+    const engine = core.engine(MEMD_ROLE, config); // the module rejects a bad config
+    if (saved) {
+      round(engine, [ev.restore(saved)]);
+      round(engine, [observeTick(ns, watch, observe, seen)]);
+    }
+    return engine;
+  };
+
+  let engine = await open();
+  say(ns, "INFO", `memd: serving on port ${MEMD_PORT}, home reserve ${config.homeReserve} GB, session ${session}`);
   for (;;) {
     while (!inbox.empty()) events.push(ev.msg(inbox.read()));
     // Read every tick (ns.read is free), parsed only when it changed.
@@ -91,35 +157,32 @@ export async function main(ns) {
     }
     events.push(observeTick(ns, watch, observe, seen));
     try {
-      refuse(ns, "memd", engine.step(events));
-      events = [];
-      const [clear, sends, logs, newWatch, newObserve, errors] = parts(engine.ready());
-      for (const p of clear) ns.clearPort(p);
-      for (const [id, port, msg] of sends) events.push(ev.sent(id, ns.tryWritePort(port, msg)));
-      sayAll(ns, logs);
-      for (const e of errors) {
-        say(ns, "WARN", e.includes(" configure: ") ? `memd: ${CONFIG_FILE}: ${e}; the previous settings stay` : `memd: rejected: ${e}`);
-      }
-      if (newWatch) watch = newWatch;
-      if (newObserve) {
-        observe = newObserve;
-        for (const host of [...seen.keys()]) if (!observe.includes(host)) seen.delete(host);
-      }
-      engine.advance();
+      round(engine, events);
     } catch (e) {
       if (!(e instanceof CoreTrap)) throw e;
-      // The instance's state is undefined after a trap: start a fresh one.
-      // Clients learn of the loss when their allocation ids are unknown.
-      say(ns, "ERROR", "memd: core trapped, restarting it: " + e.message);
+      // The instance's state is undefined after a trap: a fresh one
+      // continues from the last saved state. The messages of the step
+      // that trapped are not stepped again (one of them may be why it
+      // trapped): each sender that named a port is told so.
+      say(ns, "ERROR", "memd: core trapped, restarting it from the last saved state: " + e.message);
+      const lost = events.filter((/** @type {any} */ x) => x.k === "msg");
+      refuse(ns, "memd", lost.map((event) => ({ event, reason: "the memory daemon's core trapped on this message; nothing changed" })), "trapped");
       events = [];
       watch = [];
+      observe = [];
       seen = new Map();
       configText = "";
-      core = await Core.open();
-      engine = core.engine(MEMD_ROLE, config);
+      engine = await open();
     }
     await Promise.race([inbox.nextWrite(), ns.asleep(tickMs)]);
   }
+}
+
+/** n random bytes as hex digits. @param {number} n */
+function randomWord(n) {
+  const b = new Uint8Array(n);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
 /**

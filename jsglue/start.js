@@ -12,7 +12,7 @@
 
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
-import { deliver } from "/ramfarm/lib/ports.js";
+import { deliver, giveBackRole, registerRole } from "/ramfarm/lib/ports.js";
 import { BOOT_PORT_BASE, MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
 import { seat } from "/ramfarm/lib/seat.js";
 import { CONFIG_FILE, readConfig } from "/ramfarm/lib/config.js";
@@ -75,7 +75,16 @@ export async function main(ns) {
   /** @type {Record<string, (string|number)[]>} */
   const args = { [MEMD]: ["--reserve", flags.reserve], [DAEMONS[1]]: ["--policy", String(flags.policy)] };
 
-  if (!ns.ps(HOME).some((p) => p.filename === MEMD)) {
+  const onHome = ns.ps(HOME);
+  // A start.js waiting for room (up to two minutes) holds 4.6 GB of the
+  // player's reserve; a second one would hold as much again and start
+  // nothing the first will not.
+  const other = onHome.find((p) => p.filename === ns.getScriptName() && p.pid !== ns.pid);
+  if (other) {
+    ns.tprint(`INFO start: start.js is already running (pid ${other.pid}); it starts what is missing as room appears`);
+    return;
+  }
+  if (!onHome.some((p) => p.filename === MEMD)) {
     const need = ns.getScriptRam(MEMD, HOME);
     if (ns.exec(MEMD, HOME, 1, ...args[MEMD]) === 0) {
       ns.tprint(`ERROR start: the memory daemon needs ${need} GB free on home; free some and run start.js again`);
@@ -121,14 +130,27 @@ async function seatAnywhere(ns, client, script, args) {
       // for the memory daemon to look at them. When all RAM is held
       // (a daemon started again under a running system), the memory
       // daemon gives a daemon's seat the first chunks no worker uses.
-      if (tries === 0) {
-        for (const host of nukeWhatNeedsNoPort(ns)) await deliver(ns, MEMD_PORT, { t: T.worker, host });
-      } else if (tries === 1) {
+      if (tries === 0) await registerRooted(ns, nukeWhatNeedsNoPort(ns));
+      else if (tries === 1) {
         ns.tprint(`INFO start: waiting for room for ${script} (${ram} GB): the memory daemon frees it as batches land`);
       }
       await ns.asleep(1500);
     }
   }
+}
+
+/**
+ * Tells the memory daemon about servers start.js rooted. Registering
+ * servers is the discovery daemon's role: start.js takes the role for the
+ * moment and gives it back; while a discovery daemon holds it, that
+ * daemon registers them itself.
+ * @param {NS} ns @param {string[]} hosts
+ */
+async function registerRooted(ns, hosts) {
+  const token = await registerRole(ns, "discovery", { wait: false });
+  if (token === null) return;
+  for (const host of hosts) await deliver(ns, MEMD_PORT, { t: T.worker, host, token });
+  await giveBackRole(ns, "discovery", token);
 }
 
 /**

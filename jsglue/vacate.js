@@ -33,7 +33,9 @@ export async function main(ns) {
   }
   const reply = BOOT_PORT_BASE + ns.pid;
   ns.clearPort(reply);
-  await deliver(ns, SELECTOR_PORT, { t: T.vacate, host, reply });
+  // args: the selector takes a vacate only while the vacate.js that
+  // asked runs, with these arguments, on home.
+  await deliver(ns, SELECTOR_PORT, { t: T.vacate, host, reply, args: ns.args });
   ns.tprint(`INFO vacate: asked ramfarm to move its work off ${host}; waiting for the batches there to land`);
   const inbox = ns.getPortHandle(reply);
   const until = performance.now() + timeoutMs;

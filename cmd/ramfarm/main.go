@@ -5,6 +5,7 @@
 //	ramfarm serve    serve the release over HTTP for install.js --from
 //	ramfarm push     push them into the running game through its Remote API
 //	ramfarm sim      run the simulated game with the real scripts and module
+//	ramfarm soak     run it many times with faults injected, checking invariants
 //	ramfarm size     print the core module's sizes as it ships
 package main
 
@@ -26,6 +27,8 @@ Commands:
            to home when the game connects; --watch keeps pushing changes
   sim      run ramfarm in the emulated game, on a virtual clock, and print
            what happens
+  soak     run ramfarm in the emulated game many times while faults hit it,
+           and check that nothing is lost, overcommitted or crashed
   size     print the core module's size raw and gzipped, and of the
            in-game file that carries it
 
@@ -52,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return pushCmd(args[1:], stdout, stderr)
 	case "sim":
 		return simCmd(args[1:], stdout, stderr)
+	case "soak":
+		return soakCmd(args[1:], stdout, stderr)
 	case "size":
 		return sizeCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":

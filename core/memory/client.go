@@ -40,8 +40,9 @@ func badCount(size ram.Amount, count, least int) string {
 	return ""
 }
 
-// owned finds the allocation id that pid owns, or rejects the message.
-func (e *Engine) owned(pid Pid, reply Port, rid int64, id AllocID) *alloc {
+// owned finds the allocation id that pid owns and token proves it owns,
+// or rejects the message: a pid alone is what any script can copy.
+func (e *Engine) owned(pid Pid, reply Port, rid int64, id AllocID, token int64) *alloc {
 	if pid <= 0 {
 		e.reject(pid, reply, rid, CodeBadMessage, "pid "+itoa(int64(pid))+" is invalid")
 		return nil
@@ -51,8 +52,12 @@ func (e *Engine) owned(pid Pid, reply Port, rid int64, id AllocID) *alloc {
 		e.reject(pid, reply, rid, CodeUnknown, "allocation "+itoa(int64(id))+" is unknown")
 		return nil
 	}
-	if a.owner != pid {
+	if a.owner != pid || a.orphan { // an orphan's owner is dead: whoever writes its pid is not it
 		e.reject(pid, reply, rid, CodeNotOwner, "pid "+itoa(int64(pid))+" does not own allocation "+itoa(int64(id)))
+		return nil
+	}
+	if token != e.token(a) {
+		e.reject(pid, reply, rid, CodeNotOwner, "pid "+itoa(int64(pid))+" gave no valid token for allocation "+itoa(int64(id)))
 		return nil
 	}
 	return a
@@ -62,7 +67,7 @@ func (e *Engine) stepResize(ev Resize) error {
 	if !ev.Reply.Valid() {
 		return ErrBadReply
 	}
-	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc)
+	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc, ev.Token)
 	if a == nil {
 		return nil
 	}
@@ -96,7 +101,7 @@ func (e *Engine) stepRelease(ev Release) error {
 	if !ev.Reply.Valid() {
 		return ErrBadReply
 	}
-	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc)
+	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc, ev.Token)
 	if a == nil {
 		return nil
 	}
@@ -141,7 +146,7 @@ func (e *Engine) stepClaim(ev Claim) error {
 	if !ev.Reply.Valid() {
 		return ErrBadReply
 	}
-	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc)
+	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc, ev.Token)
 	if a == nil {
 		return nil
 	}
@@ -164,27 +169,31 @@ func (e *Engine) stepClaim(ev Claim) error {
 		return reject(CodeOverClaim, "claims on "+ev.Host+" would be "+(claimed+ev.RAM).String()+", allocation "+
 			itoa(int64(a.id))+" holds "+held.String())
 	}
-	h := e.hosts[ev.Host]
-	c := &claim{worker: ev.Worker, alloc: a, host: h, ram: ev.RAM}
-	e.claims[ev.Worker] = c
+	e.addClaim(a, e.hosts[ev.Host], ev.Worker, ev.RAM).newClaim = true
+	e.post(ev.Pid, ev.Reply, Done{Rid: ev.Rid, Alloc: a.id})
+	return nil
+}
+
+// addClaim records worker's claim of r in a's chunks on h, and returns h.
+func (e *Engine) addClaim(a *alloc, h *host, worker Pid, r ram.Amount) *host {
+	c := &claim{worker: worker, alloc: a, host: h, ram: r}
+	e.claims[worker] = c
 	if a.claims == nil {
 		a.claims = map[Pid]*claim{}
 		a.claimedOn = map[string]ram.Amount{}
 	}
-	a.claims[ev.Worker] = c
-	a.claimedOn[ev.Host] += ev.RAM
-	h.claimed += ev.RAM
-	h.newClaim = true
-	e.watch.add(ev.Worker)
-	e.post(ev.Pid, ev.Reply, Done{Rid: ev.Rid, Alloc: a.id})
-	return nil
+	a.claims[worker] = c
+	a.claimedOn[h.name] += r
+	h.claimed += r
+	e.watch.add(worker)
+	return h
 }
 
 func (e *Engine) stepUnclaim(ev Unclaim) error {
 	if !ev.Reply.Valid() {
 		return ErrBadReply
 	}
-	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc)
+	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc, ev.Token)
 	if a == nil {
 		return nil
 	}
@@ -208,7 +217,7 @@ func (e *Engine) stepGive(ev Give) error {
 	if !ev.Reply.Valid() {
 		return ErrBadReply
 	}
-	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc)
+	a := e.owned(ev.Pid, ev.Reply, ev.Rid, ev.Alloc, ev.Token)
 	if a == nil {
 		return nil
 	}
@@ -221,8 +230,11 @@ func (e *Engine) stepGive(ev Give) error {
 	}
 	e.watch.remove(a.owner)
 	// Growth news now goes to the new owner's port, which its first
-	// Resize names; until then none is sent.
+	// Resize names; until then none is sent. A new token: the giver's
+	// stops working, and nobody learns the new one.
 	a.owner, a.reply = ev.To, 0
+	a.gen++
+	a.rid = 0
 	for _, s := range a.streams {
 		s.given = true // answers the old owner is owed still go; growth news does not
 		if s.pending != nil && s.pending.Rid == 0 {
@@ -272,6 +284,9 @@ func (e *Engine) free(a *alloc) {
 	if i, ok := slices.BinarySearchFunc(e.order, a.id, cmpAllocID); ok {
 		e.order = slices.Delete(e.order, i, i+1)
 	}
+	if a.orphan {
+		return // its owner was let go when it died
+	}
 	if e.owners[a.owner]--; e.owners[a.owner] <= 0 {
 		delete(e.owners, a.owner)
 	}
@@ -301,7 +316,8 @@ func (e *Engine) report(rid int64) StatusReport {
 	}
 	for _, a := range e.order {
 		r.Allocs = append(r.Allocs, AllocReport{
-			Alloc: a.id, Pid: a.owner, Script: a.script, Priority: a.prio, Seat: a.opts.Seat, Granted: e.snapshot(a, 0),
+			Alloc: a.id, Pid: a.owner, Script: a.script, Priority: a.prio, Seat: a.opts.Seat, Orphan: a.orphan,
+			Claimed: a.claimed(), Granted: e.snapshot(a, 0),
 		})
 	}
 	return r

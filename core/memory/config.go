@@ -4,6 +4,7 @@ import (
 	"maps"
 	"strconv"
 
+	"ramfarm/core/internal/siphash"
 	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
@@ -28,6 +29,10 @@ type Config struct {
 	// player's HomeReserve (which is for the player's own scripts).
 	SelfHost string
 	SelfRAM  ram.Amount
+	// Secret keys the allocation tokens (see Granted.Token). The zero
+	// Secret turns tokens off: pid alone then names an owner, as a test
+	// that plays every client may want. The daemon passes a random one.
+	Secret siphash.Key
 }
 
 // validate rejects what the engine cannot honour and returns a private

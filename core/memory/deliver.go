@@ -14,6 +14,7 @@ type letter struct {
 	msg     Reply
 	failed  bool // failed at least once: its recipient is watched
 	dropped bool // the recipient died while it was in flight
+	remake  bool // a restored status report, made when it is sent again
 }
 
 // streamKey names a stream: answers to a Resize may go to another port
@@ -71,6 +72,7 @@ func (e *Engine) offer(a *alloc, port Port, rid int64) {
 	s := e.stream(a, port)
 	if s.pending != nil && g.Rid == 0 {
 		g.Rid = s.pending.Rid
+		e.withToken(a, &g)
 	}
 	s.pending = &g
 	if s.inflight == 0 && !s.blocked {
@@ -144,7 +146,7 @@ func (e *Engine) stepDelivered(ev Delivered) error {
 				g := rec.g
 				s.pending = &g
 			} else if s.pending.Rid == 0 {
-				s.pending.Rid = rec.g.Rid
+				s.pending.Rid, s.pending.Token = rec.g.Rid, rec.g.Token
 			}
 			s.blocked = true
 		}
@@ -214,6 +216,9 @@ func (e *Engine) resend() {
 	retry := e.retry
 	e.retry = nil
 	for _, l := range retry {
+		if l.remake {
+			l.msg, l.remake = e.report(l.msg.(StatusReport).Rid), false
+		}
 		e.sends[e.send(l.port, l.msg)] = sendRec{l: l}
 	}
 }

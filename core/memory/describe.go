@@ -28,6 +28,8 @@ func (c Code) String() string {
 		return "bad-message"
 	case CodeDuplicate:
 		return "duplicate"
+	case CodeRoleHeld:
+		return "role-held"
 	}
 	return "code" + strconv.Itoa(int(c))
 }
@@ -104,6 +106,9 @@ func DescribeEvent(ev Event) string {
 			I("worker", int64(ev.Worker)).String()
 	case Cordon:
 		return describe.New("Cordon").S("host", ev.Host).Flag("on", ev.On).Flag("off", !ev.On).String()
+	case Register:
+		return describe.New("Register").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).S("role", ev.Role.String()).
+			Flag("off", ev.Off).String()
 	case Status:
 		return describe.New("Status").I("rid", ev.Rid).I("pid", int64(ev.Pid)).I("reply", int64(ev.Reply)).String()
 	case Tick:
@@ -136,6 +141,8 @@ func DescribeReply(r Reply) string {
 		return describe.New("Error").I("rid", r.Rid).S("code", r.Code.String()).Q("reason", r.Reason).String()
 	case Done:
 		return describe.New("Done").I("rid", r.Rid).I("alloc", int64(r.Alloc)).String()
+	case Registered:
+		return describe.New("Registered").I("rid", r.Rid).S("role", r.Role.String()).String()
 	case StatusReport:
 		ws := make([]string, len(r.Workers))
 		for i, w := range r.Workers {

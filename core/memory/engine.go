@@ -15,6 +15,7 @@ package memory
 import (
 	"strconv"
 
+	"ramfarm/core/internal/siphash"
 	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
@@ -26,6 +27,7 @@ type Engine struct {
 	useHacknet  bool
 	selfHost    string
 	selfRAM     ram.Amount
+	secret      siphash.Key
 
 	hosts    map[string]*host
 	hostList []*host // sorted by name: the only order hosts are visited in
@@ -37,6 +39,7 @@ type Engine struct {
 	claims    map[Pid]*claim
 	pending   []Request       // arrival order
 	cordons   map[string]bool // hosts that take no new chunks
+	roles     [roleCount]holder
 
 	nextSend  int64
 	sends     map[int64]sendRec
@@ -69,6 +72,7 @@ func New(cfg Config) (*Engine, error) {
 		useHacknet:  c.UseHacknet,
 		selfHost:    c.SelfHost,
 		selfRAM:     c.SelfRAM,
+		secret:      c.Secret,
 		hosts:       map[string]*host{},
 		allocs:      map[AllocID]*alloc{},
 		owners:      map[Pid]int{},
@@ -119,6 +123,10 @@ func (e *Engine) Step(ev Event) error {
 		return e.stepCordon(ev)
 	case *Cordon:
 		return stepPtr(ev, e.stepCordon)
+	case Register:
+		return e.stepRegister(ev)
+	case *Register:
+		return stepPtr(ev, e.stepRegister)
 	case Status:
 		return e.stepStatus(ev)
 	case *Status:
@@ -196,6 +204,10 @@ func (e *Engine) stepConfigure(ev Configure) error {
 func (e *Engine) stepCordon(ev Cordon) error {
 	if ev.Host == "" {
 		return ErrBadWorker
+	}
+	if !e.Acts(RoleSelector, ev.Token) {
+		e.logf("WARN reject cordon of " + ev.Host + ": no valid selector token")
+		return nil
 	}
 	if e.cordons == nil {
 		e.cordons = map[string]bool{}

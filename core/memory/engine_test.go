@@ -600,8 +600,10 @@ func TestEngine_snapshot_cores(t *testing.T) {
 
 // TestEngine_daemonSeat: with every chunk held, a daemon's seat (a seat at
 // DaemonPriority or above) takes a chunk no worker uses from a
-// lower-priority allocation; a seat below that, or a host where live
-// claims pin everything, is refused as before.
+// lower-priority allocation: revoked on one tick, kept for the seat, and
+// granted on the next, once the game shows whether the owner started a
+// worker in it before it heard (then another is taken). A seat below that,
+// or a host where live claims pin everything, is refused as before.
 func TestEngine_daemonSeat(t *testing.T) {
 	setup := func(claimAll bool) *Engine {
 		e, err := New(Config{})
@@ -626,29 +628,121 @@ func TestEngine_daemonSeat(t *testing.T) {
 		}
 		return a.countSize(4 * ram.GB)
 	}
+	// raced is host a all in use, no claim explaining it: the task started
+	// workers in all four chunks, the one revoked on the tick before too,
+	// before it heard. The seat would not fit; nothing more is revoked.
+	raced := []WorkerState{{Host: "a", Rooted: true, MaxRAM: 16 * ram.GB, UsedRAM: 16 * ram.GB, Cores: 1}}
 	tests := []struct {
 		name     string
 		claimAll bool
 		prio     int
 		seat     bool
-		granted  bool
+		race     bool
+		ticks    int // ticks before the grant (0: never granted)
+		left     int // chunks the task holds at the end
 	}{
-		{"daemon seat", false, DaemonPriority, true, true},
-		{"task seat below the daemons'", false, DaemonPriority - 1, true, false},
-		{"daemon priority but no seat", false, DaemonPriority, false, false},
-		{"every chunk claimed", true, DaemonPriority, true, false},
+		{"daemon seat", false, DaemonPriority, true, false, 2, 3},
+		{"daemon seat, a worker raced into the room", false, DaemonPriority, true, true, 0, 3},
+		{"task seat below the daemons'", false, DaemonPriority - 1, true, false, 0, 4},
+		{"daemon priority but no seat", false, DaemonPriority, false, false, 0, 4},
+		{"every chunk claimed", true, DaemonPriority, true, false, 0, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := setup(tt.claimAll)
 			must(t, e, Request{Rid: 9, Pid: 20, Reply: 120, ChunkSize: 4 * ram.GB, Count: 1, Priority: tt.prio, Options: Options{Seat: tt.seat}})
-			must(t, e, Tick{Now: 3})
-			sends := strings.Join(sendsOf(e), "\n")
-			if got := strings.Contains(sends, "120 Granted"); got != tt.granted {
-				t.Fatalf("granted %v, want %v:\n%s", got, tt.granted, sends)
+			granted := 0
+			for tick := 1; tick <= 3 && granted == 0; tick++ {
+				ev := Tick{Now: int64(2 + tick)}
+				if tt.race && tick >= 2 {
+					ev.Workers = raced
+				}
+				must(t, e, ev)
+				sends := strings.Join(sendsOf(e), "\n")
+				if strings.Contains(sends, "120 Granted") {
+					granted = tick
+				} else if strings.Contains(sends, "120 Refused") {
+					break
+				}
 			}
-			if want := map[bool]int{true: 3, false: 4}[tt.granted]; held(e, 1) != want {
-				t.Errorf("the task's allocation holds %d chunks, want %d", held(e, 1), want)
+			if granted != tt.ticks {
+				t.Fatalf("granted on tick %d, want %d (0: never)", granted, tt.ticks)
+			}
+			if held(e, 1) != tt.left {
+				t.Errorf("the task's allocation holds %d chunks, want %d", held(e, 1), tt.left)
+			}
+		})
+	}
+}
+
+// TestEngine_daemonSeatWaitsForGameTime: the memory daemon steps again at
+// the same game time when a message arrives; room made for a seat waits
+// for a later time, when the owners that lost chunks have run.
+func TestEngine_daemonSeatWaitsForGameTime(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, e, Tick{Now: 1, Workers: []WorkerState{{Host: "a", Rooted: true, MaxRAM: 16 * ram.GB, Cores: 1}}})
+	must(t, e, Request{Rid: 1, Pid: 10, Reply: 110, ChunkSize: 4 * ram.GB, Count: 8, Priority: 5, Options: Options{Growable: true}})
+	must(t, e, Tick{Now: 2})
+	drain(t, e)
+	must(t, e, Request{Rid: 9, Pid: 20, Reply: 120, ChunkSize: 4 * ram.GB, Count: 1, Priority: DaemonPriority, Options: Options{Seat: true}})
+	for i, now := range []int64{3, 3, 3, 4} {
+		must(t, e, Tick{Now: now})
+		granted := strings.Contains(strings.Join(sendsOf(e), "\n"), "120 Granted")
+		if want := now == 4; granted != want {
+			t.Fatalf("tick %d at %d ms: granted %v, want %v", i, now, granted, want)
+		}
+	}
+	if n := e.allocs[1].countSize(4 * ram.GB); n != 3 {
+		t.Errorf("the task holds %d chunks, want 3: one revoked for the seat, no more", n)
+	}
+}
+
+// TestEngine_foreignUnderBusyOwner: a foreign script's RAM on a host where
+// a task keeps starting workers (each claim restarts the in-flight grace)
+// still counts as foreign within two ForeignWindows, and the chunks it
+// covers are revoked; in-flight use that its claims soon explain never
+// counts.
+func TestEngine_foreignUnderBusyOwner(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		foreign ram.Amount // held by a foreign script all along
+		want    ram.Amount // foreign at the end
+	}{
+		{"foreign script", 8 * ram.GB, 8 * ram.GB},
+		{"only workers in flight", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := New(Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			host := func(used ram.Amount) []WorkerState {
+				return []WorkerState{{Host: "a", Rooted: true, MaxRAM: 64 * ram.GB, UsedRAM: used, Cores: 1}}
+			}
+			must(t, e, Tick{Now: 1, Workers: host(tc.foreign)})
+			must(t, e, Request{Rid: 1, Pid: 10, Reply: 110, ChunkSize: 4 * ram.GB, Count: 12, Priority: 5, Options: Options{Growable: true}})
+			must(t, e, Tick{Now: 2})
+			drain(t, e)
+			// Each second the task starts a 1 GB worker; the daemon's tick
+			// sees it before its claim arrives, and steps again when the
+			// claim does (a message wakes it).
+			var claimed ram.Amount
+			for i := range 12 {
+				now := int64(1000 * (i + 1))
+				must(t, e, Tick{Now: now, Workers: host(tc.foreign + claimed + ram.GB)})
+				must(t, e, Claim{Rid: int64(2 + i), Pid: 10, Reply: 110, Alloc: 1, Host: "a", Worker: Pid(100 + i), RAM: ram.GB})
+				claimed += ram.GB
+				must(t, e, Tick{Now: now + 50, Workers: host(tc.foreign + claimed)})
+				drain(t, e)
+			}
+			if h := e.hosts["a"]; h.foreign != tc.want {
+				t.Errorf("foreign %v, want %v", h.foreign, tc.want)
+			}
+			if h := e.hosts["a"]; h.allocated > h.usable {
+				t.Errorf("allocated %v over usable %v", h.allocated, h.usable)
 			}
 		})
 	}
@@ -680,5 +774,28 @@ func TestEngine_overReported(t *testing.T) {
 	logs := strings.Join(e.Ready().Logs, "\n")
 	if !strings.Contains(logs, "n00dles fits again") {
 		t.Errorf("no word that n00dles fits again once its worker ended:\n%s", logs)
+	}
+}
+
+func TestMinWindow(t *testing.T) {
+	var w minWindow
+	for i, tc := range []struct {
+		t    int64
+		v    ram.Amount
+		want ram.Amount
+	}{
+		{1000, 5, 0},                  // nothing has lasted a window yet
+		{2000, 9, 0},                  // still not
+		{1000 + ForeignWindow, 7, 7},  // a window since the first; 5 is as old as the window, 9 undercut by 7
+		{2000 + ForeignWindow, 8, 7},  // 7 is the least since
+		{3000 + ForeignWindow, 3, 3},  // a lower value undercuts all
+		{3 * ForeignWindow, 6, 6},     // everything before is too old
+		{3*ForeignWindow + 1, 6, 6},   // equal values: the newer stays
+		{4*ForeignWindow + 1, 10, 10}, // the 6s aged out exactly at the window's end
+		{4*ForeignWindow + 2, 0, 0},
+	} {
+		if got := w.push(tc.t, tc.v); got != tc.want {
+			t.Errorf("push %d: at %d of %v: least %v, want %v", i, tc.t, tc.v, got, tc.want)
+		}
 	}
 }

@@ -14,6 +14,7 @@ var (
 	ErrBadPid        = errors.New("memory: tick lists an invalid pid")
 	ErrBadWorker     = errors.New("memory: tick has a malformed worker")
 	ErrDuplicateHost = errors.New("memory: tick lists a host twice")
+	ErrBadState      = errors.New("memory: state to restore is invalid")
 )
 
 // detailError adds what exactly was wrong to a sentinel, without fmt.

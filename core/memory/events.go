@@ -85,6 +85,7 @@ type Resize struct {
 	Pid       Pid
 	Reply     Port
 	Alloc     AllocID
+	Token     int64      // the allocation's token (Granted.Token)
 	ChunkSize ram.Amount // 0 keeps the current size
 	Count     int        // new desired count of ChunkSize chunks (>= 0)
 	Priority  *int       // nil keeps the current priority
@@ -104,6 +105,7 @@ type Release struct {
 	Pid       Pid
 	Reply     Port
 	Alloc     AllocID
+	Token     int64 // the allocation's token (Granted.Token)
 	Host      string
 	ChunkSize ram.Amount
 	Count     int
@@ -119,6 +121,7 @@ type Claim struct {
 	Pid    Pid
 	Reply  Port
 	Alloc  AllocID
+	Token  int64 // the allocation's token (Granted.Token)
 	Host   string
 	Worker Pid
 	RAM    ram.Amount
@@ -130,6 +133,7 @@ type Unclaim struct {
 	Pid    Pid
 	Reply  Port
 	Alloc  AllocID
+	Token  int64 // the allocation's token (Granted.Token)
 	Worker Pid
 }
 
@@ -146,6 +150,7 @@ type Give struct {
 	Pid   Pid
 	Reply Port
 	Alloc AllocID
+	Token int64 // the allocation's token (Granted.Token)
 	To    Pid
 }
 
@@ -199,9 +204,13 @@ type Delivered struct {
 // runs: chunks already there stay until their owners release them. It is
 // the shell's (the selector's) decision, not a client's, so it has no
 // reply; a host not yet seen is cordoned when it appears.
+//
+// Only the selector cordons: Token must be the selector role's (see
+// Register); another is logged and changes nothing.
 type Cordon struct {
-	Host string
-	On   bool
+	Host  string
+	On    bool
+	Token int64
 }
 
 // Configure changes the player's settings while the engine runs: the

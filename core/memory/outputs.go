@@ -32,6 +32,12 @@ type Granted struct {
 	ChunkSize ram.Amount // current chunk size
 	Desired   int        // desired count of ChunkSize chunks
 	Held      []Chunks   // sorted by host, then size
+	// Token proves ownership: Resize, Release, Claim, Unclaim and Give
+	// must carry it. Only the snapshot that answers the request that made
+	// the allocation has it, and that goes to the requester's own port:
+	// a script that reads other ports, or copies an owner's pid, never
+	// learns it. 0 elsewhere, and when tokens are off (Config.Secret).
+	Token int64
 }
 
 // Code is why a request was refused or rejected.
@@ -41,12 +47,13 @@ const (
 	CodeNone        Code = iota
 	CodeNoRAM            // not enough usable RAM (a domain refusal)
 	CodeUnknown          // unknown allocation id
-	CodeNotOwner         // the sender does not own the allocation
+	CodeNotOwner         // the sender does not own the allocation, or gave no valid token
 	CodeBadSize          // zero, negative, NaN or malformed size or count
 	CodeOverRelease      // releasing more than is held on that host
 	CodeOverClaim        // claims would exceed what is held on that host
 	CodeBadMessage       // malformed message
 	CodeDuplicate        // the worker pid already holds a claim
+	CodeRoleHeld         // another live process holds the role
 )
 
 // Refused answers a request the allocator could not satisfy now.
@@ -95,6 +102,10 @@ type AllocReport struct {
 	Script   string
 	Priority int
 	Seat     bool // asked for as a seat: the owner's own process runs in it
+	// Orphan: the owner died while its workers ran; it holds only what
+	// they use (Claimed), until the last ends.
+	Orphan  bool
+	Claimed ram.Amount
 	Granted
 }
 

@@ -3,6 +3,7 @@ package memory
 import (
 	"maps"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -303,6 +304,52 @@ func (w *world) step() {
 		w.ack()
 	}
 	w.checkBooks()
+	if w.pick(40) == 0 {
+		w.restart()
+	}
+}
+
+// restart is the daemon killed and started again: both engines are
+// exported, and fresh ones restored from what was exported carry on the
+// run. Whatever was in flight is delivered or failed first (in the game a
+// daemon's round, from its step to its last write, runs in one turn).
+// The restored engines must export what they were restored from and
+// watch what the old ones watched.
+func (w *world) restart() {
+	w.perform(0.85)
+	w.ack()
+	w.stats["restart"]++
+	ms, ps := w.e.Export(), w.pa.Export()
+	e, err := New(w.cfg)
+	if err != nil {
+		w.fatalf("new engine: %v", err)
+	}
+	if err := e.Restore(ms); err != nil {
+		w.fatalf("restore: %v", err)
+	}
+	pa, err := portalloc.New(portalloc.Config{First: 101, Last: 124})
+	if err != nil {
+		w.fatalf("new port allocator: %v", err)
+	}
+	if err := pa.Restore(ps); err != nil {
+		w.fatalf("port allocator restore: %v", err)
+	}
+	if again := e.Export(); !reflect.DeepEqual(again, ms) {
+		w.fatalf("restored engine exports\n%#v\nnot\n%#v", again, ms)
+	}
+	if again := pa.Export(); !reflect.DeepEqual(again, ps) {
+		w.fatalf("restored port allocator exports\n%#v\nnot\n%#v", again, ps)
+	}
+	if rd := e.Ready(); !slices.Equal(rd.Watch, w.e.watch.pids) && !(len(rd.Watch) == 0 && len(w.e.watch.pids) == 0) {
+		w.fatalf("restored engine watches %v, the old one %v", rd.Watch, w.e.watch.pids)
+	}
+	w.e, w.pa = e, pa
+	// The new engine has observed nothing yet: what it knows of a host
+	// comes with the host's next observation.
+	for _, h := range w.hosts {
+		h.stale = true
+	}
+	w.trace.WriteString("restart\n")
 }
 
 func (w *world) request(rid int64) {
@@ -811,6 +858,11 @@ func watchFromSources(e *Engine) []Pid {
 	for p := range e.retryPids {
 		w = append(w, p)
 	}
+	for _, h := range e.roles {
+		if h.pid != 0 {
+			w = append(w, h.pid)
+		}
+	}
 	slices.Sort(w)
 	return slices.Compact(w)
 }
@@ -872,7 +924,19 @@ func (w *world) checkBooks() {
 	}
 	owners := map[Pid]int{}
 	for _, a := range e.order {
-		owners[a.owner]++
+		if !a.orphan {
+			owners[a.owner]++
+			continue
+		}
+		// An orphan holds only what its live workers use.
+		if len(a.claims) == 0 {
+			w.fatalf("orphan alloc %d has no claims left", a.id)
+		}
+		for _, c := range a.held {
+			if spare := a.heldOn(c.Host) - a.claimedOn[c.Host]; spare >= c.Size {
+				w.fatalf("orphan alloc %d holds %v on %s its workers do not use", a.id, spare, c.Host)
+			}
+		}
 	}
 	if !maps.Equal(owners, e.owners) {
 		w.fatalf("owners %v, allocations say %v", e.owners, owners)
@@ -933,7 +997,9 @@ func (w *world) checkTick(listed []WorkerState) {
 }
 
 // finish delivers everything, checks that every answer arrived, then
-// kills every owner and checks that one tick frees everything.
+// kills every owner and checks that one tick frees everything but what
+// running workers use (orphans), and that a tick after the workers die
+// frees that too.
 func (w *world) finish() {
 	for range 4 {
 		w.perform(1)
@@ -954,6 +1020,16 @@ func (w *world) finish() {
 	}
 	for _, o := range w.liveOwners() {
 		w.kill(o.pid)
+	}
+	w.tick(true)
+	w.checkBooks()
+	for _, a := range w.e.order {
+		if !a.orphan {
+			w.fatalf("alloc %d of dead pid %d is no orphan", a.id, a.owner)
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(w.workers)) {
+		w.kill(p)
 	}
 	w.tick(true)
 	w.checkBooks()

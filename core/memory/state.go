@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"ramfarm/core/internal/siphash"
 	"ramfarm/core/ram"
 )
 
@@ -22,6 +23,15 @@ type host struct {
 	allocated ram.Amount // sum of every chunk held here
 	claimed   ram.Amount // sum of live claims here
 	cordoned  bool       // no new chunks here (the host is being vacated)
+	// seatRoom is room makeRoom freed for a daemon's seat at game time
+	// seatRoomAt, kept from every other grant until seatRoomUntil (ms).
+	// The seat is granted at a later game time: by then the owners whose
+	// chunks were revoked have heard of it, and the game's used RAM shows
+	// any worker one of them started in those chunks before it heard
+	// (granting at once raced them: the seat's start then failed for lack
+	// of RAM).
+	seatRoom                  ram.Amount
+	seatRoomAt, seatRoomUntil int64
 	// over is set while live claims pin more than the host can hold
 	// (it shrank under running workers): said once, and again when over.
 	over bool
@@ -31,6 +41,10 @@ type host struct {
 	// unclaimed chunks is taken for workers whose claims are on their way
 	// for ClaimGrace (from when it appeared, or from the host's last new
 	// claim), and counts as foreign only after.
+	// lows gives the least unexplained use over the last ForeignWindow:
+	// use that long-lived is foreign (refresh).
+	lows minWindow
+
 	inflight      bool       // such use was seen at the last refresh
 	inflightSince int64      // game time, ms, the grace runs from
 	newClaim      bool       // a claim was made here since the last refresh
@@ -43,6 +57,52 @@ type host struct {
 // few of its rounds.
 const ClaimGrace = 2000
 
+// ForeignWindow is how long, in ms, unexplained use must have stayed at
+// least some amount for that amount to count as foreign even while claims
+// keep arriving (see refresh).
+const ForeignWindow = 5000
+
+// minWindow is the least of the values pushed over the last ForeignWindow
+// ms: a queue of the samples that may still be the least, oldest first,
+// rising (each push drops the later samples it undercuts, and the ones
+// too old), so a push costs O(1) amortized. Until it has seen a whole
+// window, nothing has lasted one: the least is 0.
+type minWindow struct {
+	q       []minSample
+	started bool
+	first   int64 // time of the first push
+}
+
+type minSample struct {
+	t int64
+	v ram.Amount
+}
+
+// push adds v seen at time t and returns the least value seen within the
+// window that ends at t, or 0 before a whole window has passed.
+func (w *minWindow) push(t int64, v ram.Amount) ram.Amount {
+	if !w.started {
+		w.started, w.first = true, t
+	}
+	q := w.q
+	for len(q) > 0 && q[len(q)-1].v >= v {
+		q = q[:len(q)-1]
+	}
+	q = append(q, minSample{t, v})
+	i := 0
+	for q[i].t <= t-ForeignWindow {
+		i++
+	}
+	if i > 0 {
+		q = append(q[:0], q[i:]...)
+	}
+	w.q = q
+	if t-w.first < ForeignWindow {
+		return 0
+	}
+	return q[0].v
+}
+
 // RegrowAfter is how long, in ms, a growable allocation that gave chunks
 // of its size back waits before it is grown again. An owner that means to stay smaller
 // resizes first; one that does not (or cannot agree with the allocator)
@@ -51,13 +111,13 @@ const ClaimGrace = 2000
 // that never draws again. This way a disagreement costs a round a second.
 const RegrowAfter = 1000
 
-// free is what can still be granted here; 0 while the host is
-// over-committed.
+// free is what can still be granted here, but for room set aside for a
+// seat; 0 while the host is over-committed.
 func (h *host) free() ram.Amount {
-	if h.cordoned || h.allocated >= h.usable {
+	if h.cordoned || h.allocated+h.seatRoom >= h.usable {
 		return 0
 	}
-	return h.usable - h.allocated
+	return h.usable - h.allocated - h.seatRoom
 }
 
 // claim is RAM a worker process uses inside an allocation's chunks.
@@ -93,6 +153,45 @@ type alloc struct {
 	changed bool // holdings changed during the current tick
 
 	regrowAt int64 // game time, ms, before which it is not grown (RegrowAfter)
+
+	// gen counts the gives: each one makes a new token, so a giver loses
+	// its power over what it gave.
+	gen uint32
+	// rid is the request that made the allocation: the snapshot that
+	// answers it, on its owner's port, is the only one with the token.
+	// 0 once given.
+	rid int64
+
+	// orphan: the owner died while workers claimed RAM here; only their
+	// chunks are held, until the last of them ends.
+	orphan bool
+}
+
+// tokenMask keeps a token within the integers a JSON number (a double)
+// holds exactly.
+const tokenMask = 1<<53 - 1
+
+// token is a's token: a keyed hash of its id and gen, never 0. Without
+// the engine's secret nobody can compute it; 0 when tokens are off.
+func (e *Engine) token(a *alloc) int64 {
+	if e.secret == (siphash.Key{}) {
+		return 0
+	}
+	var b [12]byte
+	for i := range 8 {
+		b[i] = byte(uint64(a.id) >> (8 * i))
+	}
+	for i := range 4 {
+		b[8+i] = byte(a.gen >> (8 * i))
+	}
+	return max(int64(siphash.Sum64(e.secret, b[:])&tokenMask), 1)
+}
+
+// withToken gives g the token when it answers the request that made a.
+func (e *Engine) withToken(a *alloc, g *Granted) {
+	if g.Rid != 0 && g.Rid == a.rid {
+		g.Token = e.token(a)
+	}
 }
 
 func cmpChunks(x, y Chunks) int {
@@ -131,6 +230,15 @@ func (a *alloc) countSize(size ram.Amount) int {
 		}
 	}
 	return n
+}
+
+// claimed is the RAM the allocation's live claims use.
+func (a *alloc) claimed() ram.Amount {
+	var sum ram.Amount
+	for _, v := range a.claimedOn {
+		sum += v
+	}
+	return sum
 }
 
 // total is all the RAM the allocation holds.
@@ -176,7 +284,7 @@ func (e *Engine) snapshot(a *alloc, rid int64) Granted {
 			held[i].Cores = max(1, h.cores)
 		}
 	}
-	return Granted{
+	g := Granted{
 		Rid:       rid,
 		Alloc:     a.id,
 		Seq:       a.seq,
@@ -184,4 +292,6 @@ func (e *Engine) snapshot(a *alloc, rid int64) Granted {
 		Desired:   a.desired,
 		Held:      held,
 	}
+	e.withToken(a, &g)
+	return g
 }

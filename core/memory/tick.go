@@ -18,6 +18,11 @@ func (e *Engine) stepTick(ev Tick) error {
 		return err
 	}
 	e.now = ev.Now
+	// Workers first: an owner that died with some of its workers keeps
+	// chunks only for those still running.
+	for _, pid := range ev.Dead {
+		e.buryClaim(pid)
+	}
 	for _, pid := range ev.Dead {
 		e.bury(pid)
 	}
@@ -38,15 +43,21 @@ func (e *Engine) stepTick(ev Tick) error {
 		e.reportOver(h)
 	}
 	e.grow()
+	e.offerChanged()
+	e.serve()
+	e.offerChanged() // chunks revoked to seat a daemon: their owners hear now
+	e.flushDue()
+	return nil
+}
+
+// offerChanged sends a snapshot of every allocation whose holdings changed.
+func (e *Engine) offerChanged() {
 	for _, a := range e.order {
 		if a.changed && a.reply != 0 {
 			a.changed = false
 			e.offer(a, a.reply, 0)
 		}
 	}
-	e.serve()
-	e.flushDue()
-	return nil
 }
 
 // checkTick finds what makes a Tick unusable before anything changes.
@@ -84,26 +95,44 @@ func checkTick(ev Tick) error {
 	return nil
 }
 
-// bury applies one death: a worker's claim ends; an owner's allocations
-// end, and nothing more is said to it.
+// bury applies one death: a worker's claim ends (and an orphaned
+// allocation with it, when that was its last); an owner's allocations end,
+// and nothing more is said to it. An allocation whose workers outlive
+// their owner (the parts of a batch run on when their task ends, so the
+// batch lands whole) is orphaned instead: its unclaimed chunks go back at
+// once, the chunks its live workers use stay held until they end. Freeing
+// those too would leave RAM in use that no allocation accounts for: the
+// allocator would soon grant it again and the new owner's start fail.
 func (e *Engine) bury(pid Pid) {
-	if c := e.claims[pid]; c != nil {
-		e.endClaim(c, true)
-	}
+	e.buryClaim(pid)
+	e.buryRoles(pid)
 	if e.owners[pid] > 0 {
-		var freed ram.Amount
-		var ids []string
-		for i := 0; i < len(e.order); {
+		var freed, gaveBack, kept ram.Amount
+		var ids, orphans []string
+		for i := 0; i < len(e.order); i++ {
 			a := e.order[i]
-			if a.owner != pid {
-				i++
+			if a.owner != pid || a.orphan {
+				continue
+			}
+			if len(a.claims) > 0 {
+				gaveBack += e.orphan(a)
+				kept += a.total()
+				orphans = append(orphans, itoa(int64(a.id)))
 				continue
 			}
 			freed += a.total()
 			ids = append(ids, itoa(int64(a.id)))
 			e.free(a) // removes e.order[i]
+			i--
 		}
-		e.logf("pid " + itoa(int64(pid)) + " died: freed alloc " + strings.Join(ids, ",") + " (" + freed.String() + ")")
+		var said []string
+		if len(ids) > 0 {
+			said = append(said, "freed alloc "+strings.Join(ids, ",")+" ("+freed.String()+")")
+		}
+		if len(orphans) > 0 {
+			said = append(said, "kept alloc "+strings.Join(orphans, ",")+" for its running workers ("+kept.String()+" held, "+gaveBack.String()+" freed)")
+		}
+		e.logf("pid " + itoa(int64(pid)) + " died: " + strings.Join(said, "; "))
 	}
 	e.pending = slices.DeleteFunc(e.pending, func(r Request) bool {
 		if r.Pid == pid {
@@ -113,6 +142,76 @@ func (e *Engine) bury(pid Pid) {
 		return false
 	})
 	e.dropLetters(pid)
+}
+
+// buryClaim ends the claim of a worker that died; an orphaned allocation
+// gives back what its remaining workers do not use, and ends with the
+// last of them.
+func (e *Engine) buryClaim(pid Pid) {
+	c := e.claims[pid]
+	if c == nil {
+		return
+	}
+	a := c.alloc
+	e.endClaim(c, true)
+	switch {
+	case !a.orphan:
+	case len(a.claims) == 0:
+		e.logf("alloc " + itoa(int64(a.id)) + " of dead pid " + itoa(int64(a.owner)) + ": its last worker ended, freed (" + a.total().String() + ")")
+		e.free(a)
+	default:
+		e.trim(a)
+	}
+}
+
+// orphan keeps of a, whose owner died, only the chunks its live claims
+// use, and returns the RAM it gave back. It never grows again, says
+// nothing to anyone, and ends with its last claim (buryClaim).
+func (e *Engine) orphan(a *alloc) ram.Amount {
+	before := a.total()
+	a.orphan = true
+	a.desired = 0
+	a.opts.Growable = false
+	a.reply = 0
+	a.changed = false
+	e.killStreams(a)
+	if e.owners[a.owner]--; e.owners[a.owner] <= 0 {
+		delete(e.owners, a.owner)
+	}
+	e.watch.remove(a.owner)
+	e.trim(a)
+	return before - a.total()
+}
+
+// trim gives back the chunks of an orphan its live claims do not need:
+// per host, it keeps the largest chunks until the claims there are
+// covered.
+func (e *Engine) trim(a *alloc) {
+	for i := 0; i < len(a.held); {
+		host := a.held[i].Host
+		j := i
+		for j < len(a.held) && a.held[j].Host == host {
+			j++
+		}
+		runs := slices.Clone(a.held[i:j])
+		slices.SortFunc(runs, func(x, y Chunks) int { return cmp.Compare(y.Size, x.Size) })
+		need := a.claimedOn[host]
+		h := e.hosts[host]
+		for _, run := range runs {
+			keep := 0
+			for keep < run.Count && need > 0 {
+				keep++
+				need -= run.Size
+			}
+			if k := run.Count - keep; k > 0 && h != nil {
+				a.take(h, run.Size, k)
+			}
+		}
+		// take removed emptied runs: find where this host's runs end now.
+		for i < len(a.held) && a.held[i].Host == host {
+			i++
+		}
+	}
 }
 
 // observe records a worker's state.
@@ -164,13 +263,21 @@ func (e *Engine) remove(name string) {
 // foreign (it would eat the player's reserve) nor grantable. Use inside
 // granted, unclaimed chunks is forgiven for ClaimGrace (see host).
 func (e *Engine) refresh(h *host, now int64) {
+	if now >= h.seatRoomUntil {
+		h.seatRoom = 0
+	}
 	var self ram.Amount
 	if h.name == e.selfHost {
 		self = e.selfRAM
 	}
 	f := max(h.used-h.claimed-self, 0)
+	// The least unexplained use over the last window is use no claim on
+	// its way explains: foreign, however often the host's owners make new
+	// claims (each restarts the grace below). Without this floor, a busy
+	// task hid the player's scripts on its host for as long as it ran.
+	floor := h.lows.push(now, f)
 	h.forgiven = 0
-	if inflight := min(f, max(h.allocated-h.claimed, 0)); inflight > 0 {
+	if inflight := min(f-floor, max(h.allocated-h.claimed, 0)); inflight > 0 {
 		if !h.inflight || h.newClaim {
 			h.inflight, h.inflightSince = true, now
 		}
@@ -309,10 +416,15 @@ func (e *Engine) serve() {
 		case r.Shrinkable:
 			got = e.place(a, r.Count)
 			a.desired = got
-		default:
-			if e.room(r.ChunkSize, r.Count) < r.Count && r.Seat && r.Priority >= DaemonPriority {
-				e.makeRoom(r.ChunkSize, r.Count, r.Priority)
+		case r.Seat && r.Priority >= DaemonPriority:
+			var wait bool
+			if got, wait = e.placeSeat(a, r); wait {
+				e.pending = append(e.pending, r)
+				e.watch.add(r.Pid)
+				continue
 			}
+			a.desired = got
+		default:
 			if e.room(r.ChunkSize, r.Count) >= r.Count {
 				got = e.place(a, r.Count)
 			}
@@ -326,6 +438,7 @@ func (e *Engine) serve() {
 		}
 		e.nextAlloc++
 		a.id = e.nextAlloc
+		a.rid = r.Rid
 		e.allocs[a.id] = a
 		e.order = append(e.order, a)
 		e.owners[a.owner]++
@@ -347,23 +460,70 @@ func (e *Engine) serve() {
 // of lower priority, as a host that shrank would.
 const DaemonPriority = 1 << 30
 
+// seatRoomHold is how long, in ms, room made for a daemon's seat is kept
+// for it: the tick that grants it, and the requester's retry after a
+// refusal.
+const seatRoomHold = 3000
+
+// placeSeat places a daemon's seat: in free RAM or room set aside for
+// seats at an earlier game time. With neither, it makes room (revoking
+// unclaimed chunks below the seat's priority), sets it aside, and says
+// to wait: the request is served by a tick at a later game time, when
+// every owner whose chunks were revoked has run since it heard, and the
+// game's used RAM shows any worker it started in them before.
+func (e *Engine) placeSeat(a *alloc, r Request) (got int, wait bool) {
+	aside := map[*host]ram.Amount{}
+	young := false // room set aside at this very game time
+	for _, h := range e.hostList {
+		switch {
+		case h.seatRoom == 0:
+		case h.seatRoomAt < e.now:
+			aside[h], h.seatRoom = h.seatRoom, 0
+			e.maxFree = max(e.maxFree, h.free())
+		default:
+			young = true
+		}
+	}
+	switch {
+	case e.room(r.ChunkSize, r.Count) >= r.Count:
+		got = e.place(a, r.Count)
+	case young:
+		wait = true
+	default:
+		for _, h := range e.makeRoom(r.ChunkSize, r.Count, r.Priority) {
+			h.seatRoom = max(h.seatRoom, min(h.free(), r.ChunkSize.Times(r.Count)))
+			h.seatRoomAt, h.seatRoomUntil = e.now, e.now+seatRoomHold
+			wait = true
+		}
+	}
+	for h, room := range aside {
+		h.seatRoom = max(h.seatRoom, room-a.heldOn(h.name))
+	}
+	return got, wait
+}
+
 // makeRoom revokes unclaimed chunks of allocations below prio, on the
 // hosts that can then hold count chunks of size, one host at a time,
-// until there is room for them all or nothing more can be taken.
-func (e *Engine) makeRoom(size ram.Amount, count, prio int) {
+// until there is room for them all or nothing more can be taken. It
+// returns the hosts it freed room on.
+func (e *Engine) makeRoom(size ram.Amount, count, prio int) []*host {
+	var made []*host
 	for _, h := range e.hostList {
 		if e.room(size, count) >= count {
-			return
+			break
 		}
 		if !h.rooted || h.cordoned || h.usable < size {
 			continue
 		}
+		// Unclaimed chunks, less what the game shows in use there that no
+		// claim explains yet (workers whose claims are on their way).
 		var spare ram.Amount
 		for _, a := range e.order {
 			if a.prio < prio {
 				spare += a.heldOn(h.name) - a.claimedOn[h.name]
 			}
 		}
+		spare = max(spare-h.forgiven, 0)
 		if h.allocated-spare+size > h.usable {
 			continue
 		}
@@ -374,8 +534,10 @@ func (e *Engine) makeRoom(size ram.Amount, count, prio int) {
 		e.revokeBelow(h, prio)
 		h.usable = usable
 		e.maxFree = max(e.maxFree, h.free())
-		e.logf("room for a daemon's seat of " + size.String() + " made on " + h.name)
+		made = append(made, h)
+		e.logf("room for a daemon's seat of " + size.String() + " made on " + h.name + ", kept for it until the next tick")
 	}
+	return made
 }
 
 // reportOver says when a host holds more than it can: live workers pin

@@ -103,6 +103,16 @@ func New(cfg Config) (*Engine, error) {
 // Held is how many ports are leased out now.
 func (e *Engine) Held() int { return len(e.owner) }
 
+// Leases lists the ports leased out now, by port.
+func (e *Engine) Leases() []Lease {
+	out := make([]Lease, 0, len(e.owner))
+	for p, pid := range e.owner {
+		out = append(out, Lease{Port: p, Pid: pid})
+	}
+	slices.SortFunc(out, func(a, b Lease) int { return cmp.Compare(a.Port, b.Port) })
+	return out
+}
+
 // Step applies one event. It returns an error only when the shell broke
 // the contract; then nothing changed. Pointers to events are accepted.
 func (e *Engine) Step(ev Event) error {

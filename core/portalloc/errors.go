@@ -12,6 +12,7 @@ var (
 	ErrBadReply     = errors.New("portalloc: reply port is invalid")
 	ErrUnknownSend  = errors.New("portalloc: delivered send id is unknown")
 	ErrBadPid       = errors.New("portalloc: tick lists an invalid pid")
+	ErrBadState     = errors.New("portalloc: state to restore is invalid")
 )
 
 // detailError adds what exactly was wrong to a sentinel, without fmt.

@@ -9,7 +9,7 @@
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { MemClient } from "/ramfarm/lib/alloc.js";
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
-import { deliver, refuse } from "/ramfarm/lib/ports.js";
+import { deliver, refuse, registerRole } from "/ramfarm/lib/ports.js";
 import { DISCOVERY_PORT, MEMD_PORT, SELECTOR_PORT, T, TASK_SCRIPTS } from "/ramfarm/lib/protocol.js";
 import { seat } from "/ramfarm/lib/seat.js";
 import { SELECTOR_ROLE, ev, parts, perform } from "/ramfarm/lib/selectorwire.js";
@@ -66,8 +66,13 @@ export async function main(ns) {
   /** @type {Record<string, number>} */
   const taskRam = {};
   for (const [kind, script] of Object.entries(TASK_SCRIPTS)) taskRam[kind] = ns.getScriptRam(script, HOME);
-  const config = { policy: String(flags.policy), taskRam, bitNode: { n: Number(flags.bitnode), level: Number(flags["bn-level"]) } };
   ns.disableLog("ALL");
+  // Only the process that holds the selector role cordons hosts: its
+  // cordons carry the role's token.
+  const memdToken = await registerRole(ns, "selector", {
+    onWait: (why) => say(ns, "INFO", `selector: waiting for the selector role: ${why}`),
+  });
+  const config = { policy: String(flags.policy), taskRam, bitNode: { n: Number(flags.bitnode), level: Number(flags["bn-level"]) }, memdToken };
 
   const client = await MemClient.open(ns);
   let core = await Core.open();
@@ -101,7 +106,10 @@ export async function main(ns) {
   /** @type {number[]} */
   let watch = [];
   for (;;) {
-    while (!inbox.empty()) events.push(ev.msg(inbox.read()));
+    while (!inbox.empty()) {
+      const m = inbox.read();
+      if (fromTool(ns, m)) events.push(ev.msg(m));
+    }
     client.mb.drain();
     const dead = watch.filter((pid) => !ns.isRunning(pid));
     events.push(ev.tick(Math.floor(performance.now()), ns.getHackingLevel(), dead));
@@ -147,6 +155,38 @@ async function seatTask(ns, client, id, script, ram, prio, args) {
   } catch (e) {
     return ev.launched(id, 0, e instanceof Error ? e.message : String(e));
   }
+}
+
+/** The player's tools whose messages change which hosts ramfarm uses. */
+const TOOLS = { [T.vacate]: "ramfarm/vacate.js", [T.reopen]: "ramfarm/reopen.js" };
+
+/**
+ * Whether m may be stepped. A vacate or a reopen cordons or opens a host
+ * for everyone, and the game says nothing of who wrote a message: it is
+ * taken only while the tool that sends it (ramfarm/vacate.js HOST,
+ * ramfarm/reopen.js HOST) runs on home with the arguments the message
+ * names, which a script that merely writes to the port cannot fake. A
+ * refused one is said, to the log and to its reply port; a taken reopen
+ * is acknowledged there (reopen.js waits for it).
+ * @param {NS} ns @param {any} m
+ */
+function fromTool(ns, m) {
+  const tool = TOOLS[m?.t];
+  if (!tool) return true;
+  const args = Array.isArray(m.args) ? m.args : [];
+  let running = false;
+  try {
+    running = args[0] === m.host && ns.isRunning(tool, HOME, ...args);
+  } catch {
+    // arguments the game does not take: no such process
+  }
+  const reply = Number.isSafeInteger(m.reply) && m.reply > 0 ? m.reply : 0;
+  if (!running) {
+    const reason = `${m.t} of ${String(m.host)} refused: no ${tool} ${String(m.host)} runs on home`;
+    say(ns, "WARN", "selector: " + reason);
+    if (reply) ns.tryWritePort(reply, { t: T.error, rid: 0, code: "not-owner", reason });
+  } else if (m.t === T.reopen && reply) ns.tryWritePort(reply, { t: T.done, rid: 0 });
+  return running;
 }
 
 /** @param {{flags: (schema: [string, any][]) => void}} data */

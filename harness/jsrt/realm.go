@@ -145,7 +145,8 @@ type Realm struct {
 	transforms map[transformKey]*transformed
 	modules    map[moduleKey]*module
 
-	wasm *wasmState
+	wasm      *wasmState
+	trapAfter func(export string) bool // see TrapAfter
 
 	fault  error
 	closed bool

@@ -316,7 +316,7 @@ func (r *Realm) exportsObject(inst *wasmInstance) goja.Value {
 	for _, n := range names {
 		var v goja.Value
 		if def, ok := fdefs[n]; ok {
-			v = r.exportFunc(inst, inst.mod.ExportedFunction(n), def)
+			v = r.exportFunc(inst, n, inst.mod.ExportedFunction(n), def)
 		} else {
 			v = r.exportMemory(inst, inst.mod.ExportedMemory(n))
 		}
@@ -343,7 +343,7 @@ func (r *Realm) exportMemory(inst *wasmInstance, mem api.Memory) goja.Value {
 	return obj
 }
 
-func (r *Realm) exportFunc(inst *wasmInstance, fn api.Function, def api.FunctionDefinition) goja.Value {
+func (r *Realm) exportFunc(inst *wasmInstance, name string, fn api.Function, def api.FunctionDefinition) goja.Value {
 	params, results := def.ParamTypes(), def.ResultTypes()
 	f := r.vm.ToValue(func(c goja.FunctionCall) goja.Value {
 		if inst.broken != "" {
@@ -357,6 +357,9 @@ func (r *Realm) exportFunc(inst *wasmInstance, fn api.Function, def api.Function
 		err := fn.CallWithStack(context.Background(), stack)
 		inst.depth--
 		inst.refreshMemories()
+		if err == nil && r.trapAfter != nil && r.trapAfter(name) {
+			err = errTrapInjected
+		}
 		if err != nil {
 			r.wasmFailed(inst, err)
 		}
@@ -380,6 +383,17 @@ func (r *Realm) exportFunc(inst *wasmInstance, fn api.Function, def api.Function
 	_ = f.DefineDataProperty("length", r.vm.ToValue(len(params)), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	return f
 }
+
+// errTrapInjected is the trap TrapAfter makes a call end in.
+var errTrapInjected = errors.New("wasm error: unreachable (injected by the harness)")
+
+// TrapAfter makes every call of an exported wasm function for which
+// trap(export name) says true end as if it trapped as it returned: the
+// call ran, its results are lost, the instance is broken and the caller
+// gets a WebAssembly.RuntimeError, as after a real trap. nil (the
+// default) traps nothing. It is for tests of a script's trap path: the
+// module itself has no way to trap on demand.
+func (r *Realm) TrapAfter(trap func(export string) bool) { r.trapAfter = trap }
 
 // wasmFailed turns a failed call into the JS throw and breaks the
 // instance: a JS exception from an import is rethrown as is, a trap

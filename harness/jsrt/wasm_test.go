@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/dop251/goja"
@@ -525,5 +526,30 @@ func TestWasm_droppedInstanceIsClosed(t *testing.T) {
 	}
 	if got := env.eval(t, `kept.exports.mem.buffer.byteLength`).String(); got != "65536" {
 		t.Errorf("the kept instance's memory: %s bytes", got)
+	}
+}
+
+// TestRealm_TrapAfter: a call TrapAfter picks runs, then ends as a trap
+// would (a RuntimeError, the instance broken, the import it made done);
+// other calls, and other exports, are not touched.
+func TestRealm_TrapAfter(t *testing.T) {
+	env := newWasmEnv(t)
+	var seen []string
+	env.r.TrapAfter(func(export string) bool {
+		seen = append(seen, export)
+		return export == "logIt"
+	})
+	got := env.evalAsync(t, `
+		const log = [];
+		const {instance} = await WebAssembly.instantiate(kitchen, kitchenImports(log));
+		const out = [instance.exports.callAdd(1, 2)];
+		try { instance.exports.logIt(7); } catch (e) { out.push(e instanceof WebAssembly.RuntimeError, e.message); }
+		try { instance.exports.callAdd(1, 2); } catch (e) { out.push(e.name); }
+		return out.concat(log).join();`)
+	if want := "12,true,unreachable (injected by the harness),RuntimeError,7"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if want := []string{"callAdd", "logIt"}; !slices.Equal(seen, want) {
+		t.Errorf("asked about %q, want %q", seen, want)
 	}
 }

@@ -116,6 +116,13 @@ func (e TimedEvent) Apply(w *world.World) error {
 
 func (e TimedEvent) String() string { return e.At.String() + " " + e.Event.String() }
 
+// WithSeed is a copy of s whose network and drawn events come from seed.
+func (s *Scenario) WithSeed(seed uint64) *Scenario {
+	c := *s
+	c.Seed = seed
+	return &c
+}
+
 // Load reads and parses a scenario file.
 func Load(path string) (*Scenario, error) {
 	b, err := os.ReadFile(path)

@@ -5,7 +5,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"ramfarm/harness"
+	"ramfarm/harness/memdreport"
 	"ramfarm/harness/scenario"
 	"ramfarm/harness/world"
 	"ramfarm/jsglue"
@@ -139,7 +139,6 @@ const (
 	maxOvercommitLog = 20
 	maxOversizedLog  = 20
 	ramfarmDir       = "ramfarm/"
-	memdPort         = 100
 	statusPort       = 998
 	memdScript       = "ramfarm/memd.js"
 	// A rise of usable RAM below this is noise (a foreign script ending),
@@ -147,23 +146,7 @@ const (
 	jumpMinGB = 2
 )
 
-type report struct {
-	Workers []struct {
-		Host      string  `json:"host"`
-		Usable    float64 `json:"usable"`
-		Allocated float64 `json:"allocated"`
-		Claimed   float64 `json:"claimed"`
-	} `json:"workers"`
-	Ports  int `json:"ports"`
-	Allocs []struct {
-		Alloc   int64    `json:"alloc"`
-		Pid     int64    `json:"pid"`
-		Script  string   `json:"script"`
-		Chunk   float64  `json:"chunk"`
-		Desired int      `json:"desired"`
-		Held    [][3]any `json:"held"`
-	} `json:"allocs"`
-}
+type report = memdreport.Report
 
 // Run runs the scenario to its end and returns its measurements.
 func Run(opts Options) (Result, error) {
@@ -304,18 +287,9 @@ func findScript(g *harness.Game, host, script string) int64 {
 // status asks memd for its report; the answer arrives on the next tick,
 // so the report read now is the one asked for at the previous sample.
 func (r *runner) status() *report {
-	var rep *report
-	for {
-		js, err := r.g.ReadPortJSON(statusPort)
-		if err != nil || js == "" {
-			break
-		}
-		var x report
-		if json.Unmarshal([]byte(js), &x) == nil {
-			rep = &x
-		}
-	}
-	r.g.WritePortJSON(memdPort, fmt.Sprintf(`{"t":"status","rid":1,"pid":%d,"reply":%d}`, r.memd, statusPort))
+	rd := memdreport.Reader{G: r.g, Port: statusPort}
+	rep := rd.Latest()
+	rd.Ask(r.memd)
 	return rep
 }
 

@@ -126,6 +126,9 @@ func (w *World) Exec(script, host string, opts ExecOptions, args []any) (int64, 
 	}
 	if perThread*threads > s.MaxRAM-s.RAMUsed+0.001 {
 		w.noRAM++
+		if w.cfg.OnNoRAM != nil {
+			w.cfg.OnNoRAM(script, host, perThread*threads, s.MaxRAM-s.RAMUsed)
+		}
 		return 0, nil
 	}
 	if threads > maxSafeInteger {

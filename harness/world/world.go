@@ -38,6 +38,9 @@ type Config struct {
 	// OnAtExitError reports an atExit callback that failed or panicked; the
 	// game shows a dialog and runs the remaining callbacks. nil drops it.
 	OnAtExitError func(p *Process, id string, err error)
+	// OnNoRAM, if set, is told of every start refused for lack of RAM:
+	// script, host, and the GB it needed and found free.
+	OnNoRAM func(script, host string, need, free float64)
 	// FormatMoney prints an amount in the texts the game logs, as its
 	// formatMoney does ("$440.000k"); nil prints "$" and the JS number.
 	FormatMoney func(float64) string

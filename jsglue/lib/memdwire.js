@@ -30,6 +30,11 @@ export const ev = Object.freeze({
    * @param {any} settings {homeReserve: GB, setAside: {host: GB}, useHacknet: boolean}; a key left out is its default (0, none, false)
    */
   configure: (settings) => ({ k: "configure", settings }),
+  /**
+   * A saved state (the last save, as read from MEMD_STATE_FILE) to continue from: stepped alone, first, before any tick. A state of another session than the config's, or one the engines refuse, is an error and the daemon starts empty.
+   * @param {string} state the saved state's text
+   */
+  restore: (state) => ({ k: "restore", state }),
 });
 
 /**
@@ -40,9 +45,10 @@ export const ev = Object.freeze({
  * - watch: the pids to check every tick; absent keeps the last list
  * - observe: the hosts to read every tick; absent keeps the last list
  * - errors: events the engine rejected, which changed nothing
+ * - save: the state to save (write to MEMD_STATE_FILE before any send); absent: unchanged since the last save
  * @param {any} r
- * @returns {[number[], Array<any[]>, string[], number[] | undefined, string[] | undefined, string[]]}
+ * @returns {[number[], Array<any[]>, string[], number[] | undefined, string[] | undefined, string[], string | undefined]}
  */
 export function parts(r) {
-  return [r.clear ?? [], r.send ?? [], r.log ?? [], r.watch, r.observe, r.errors ?? []];
+  return [r.clear ?? [], r.send ?? [], r.log ?? [], r.watch, r.observe, r.errors ?? [], r.save];
 }

@@ -77,6 +77,8 @@ export class Allocation {
   constructor(client, g) {
     this.client = client;
     this.id = g.alloc;
+    /** proves to the memory daemon that this process owns the allocation: only the answer to its alloc carried it */
+    this.token = g.token;
     this.seq = 0;
     this.chunk = g.chunk;
     this.desired = g.desired;
@@ -149,7 +151,7 @@ export class Allocation {
     // Recorded before any await, so the daemon never sees the worker's RAM
     // as foreign.
     this.claims.set(pid, { host, gb });
-    const a = await this.client.mb.ask({ t: T.claim, pid: ns.pid, alloc: this.id, host, worker: pid, ram: gb });
+    const a = await this.client.mb.ask({ t: T.claim, pid: ns.pid, alloc: this.id, token: this.token, host, worker: pid, ram: gb });
     if (a.t !== T.done) {
       // The allocation does not cover this worker (a snapshot raced the
       // start): it must not run on RAM the daemon may give to others.
@@ -168,7 +170,7 @@ export class Allocation {
    * @param {Record<string, any>} msg the request, without rid, reply and alloc
    */
   async ask(msg) {
-    const a = await this.client.mb.ask({ ...msg, alloc: this.id });
+    const a = await this.client.mb.ask({ ...msg, alloc: this.id, token: this.token });
     if (a.t === T.granted) this.apply(a);
     else if (a.t !== T.done) throw new Error(`ramfarm: ${msg.t} refused: ${a.code}: ${a.reason}`);
     return a;
@@ -189,7 +191,7 @@ export class Allocation {
 
   /** Returns the whole allocation. */
   async close() {
-    const a = await this.client.mb.ask({ t: T.release, pid: this.client.ns.pid, alloc: this.id });
+    const a = await this.client.mb.ask({ t: T.release, pid: this.client.ns.pid, alloc: this.id, token: this.token });
     if (a.t !== T.done) throw new Error(`ramfarm: release refused: ${a.code}: ${a.reason}`);
     this.client.allocs.delete(this.id);
   }

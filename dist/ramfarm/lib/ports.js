@@ -20,6 +20,15 @@ export async function deliver(ns, port, msg, tries = 100, waitMs = 20) {
   throw new Error(`port ${port} stayed full for ${tries * waitMs} ms`);
 }
 
+/**
+ * How long a client waits for the memory daemon's answer, ms. Its answer
+ * comes within a tick while it runs; while it does not (killed, until the
+ * player runs start.js again) requests wait in MEMD_PORT and the daemon
+ * started again answers them, from the state it saved. A client must
+ * outlast such an outage, not give up after a few seconds.
+ */
+export const ASK_TIMEOUT_MS = 600_000;
+
 /** A client's private inbox on one port. */
 export class Mailbox {
   /** @param {NS} ns @param {number} port */
@@ -29,6 +38,8 @@ export class Mailbox {
     this.nextRid = 1;
     /** @type {Map<number, any>} answers that arrived, by rid */
     this.answers = new Map();
+    /** @type {Set<number>} rids asked and not answered yet: an answer to another (a daemon started again may answer twice) is dropped */
+    this.asked = new Set();
     /** @type {(msg: any) => void} called for every message, answers included */
     this.onMessage = () => {};
   }
@@ -38,7 +49,7 @@ export class Mailbox {
    * process's boot port, which no other process ever uses.
    * @param {NS} ns @param {number} timeoutMs
    */
-  static async open(ns, timeoutMs = 10000) {
+  static async open(ns, timeoutMs = ASK_TIMEOUT_MS) {
     const boot = new Mailbox(ns, BOOT_PORT_BASE + ns.pid);
     const a = await boot.ask({ t: T.port, pid: ns.pid, reply: boot.port }, timeoutMs);
     if (a.t !== T.assigned) throw new Error(`ramfarm: no private port: ${a.code}: ${a.reason}`);
@@ -51,7 +62,7 @@ export class Mailbox {
     while (!h.empty()) {
       const m = h.read();
       if (m && typeof m === "object") {
-        if (m.rid) this.answers.set(m.rid, m);
+        if (m.rid && this.asked.has(m.rid)) this.answers.set(m.rid, m);
         this.onMessage(m);
       }
     }
@@ -66,27 +77,64 @@ export class Mailbox {
   }
 
   /**
-   * Sends a request to the memory daemon and waits for its answer.
+   * Sends a request to the memory daemon and waits for its answer. While
+   * MEMD_PORT is full (no daemon reads it) the request waits to be
+   * written, within the same time.
    * @param {Record<string, any>} msg without rid and reply
    * @param {number} timeoutMs
    * @returns {Promise<any>}
    */
-  async ask(msg, timeoutMs = 10000) {
+  async ask(msg, timeoutMs = ASK_TIMEOUT_MS) {
     const rid = this.nextRid++;
-    await deliver(this.ns, MEMD_PORT, { ...msg, rid, reply: msg.reply ?? this.port });
     const until = performance.now() + timeoutMs;
-    for (;;) {
-      this.drain();
-      const a = this.answers.get(rid);
-      if (a) {
-        this.answers.delete(rid);
-        return a;
+    this.asked.add(rid);
+    try {
+      const waitMs = 100;
+      await deliver(this.ns, MEMD_PORT, { ...msg, rid, reply: msg.reply ?? this.port }, Math.ceil(timeoutMs / waitMs), waitMs);
+      for (;;) {
+        this.drain();
+        const a = this.answers.get(rid);
+        if (a) return a;
+        const left = until - performance.now();
+        if (left <= 0) throw new Error(`ramfarm: no answer to ${msg.t} #${rid} within ${timeoutMs} ms`);
+        await this.wait(left);
       }
-      const left = until - performance.now();
-      if (left <= 0) throw new Error(`ramfarm: no answer to ${msg.t} #${rid} within ${timeoutMs} ms`);
-      await this.wait(left);
+    } finally {
+      this.asked.delete(rid);
+      this.answers.delete(rid);
     }
   }
+}
+
+/**
+ * Registers this process with the memory daemon for a role whose messages
+ * change the world for everyone ("discovery": worker and forget;
+ * "selector": cordon), and returns the role's token, which those messages
+ * must carry. The answer comes on this process's boot port. While another
+ * live process holds the role it waits (wait) and says why once through
+ * onWait, or returns null (no wait).
+ * @param {NS} ns @param {"discovery"|"selector"} role
+ * @param {{wait?: boolean, onWait?: (why: string) => void}} [o]
+ * @returns {Promise<number | null>}
+ */
+export async function registerRole(ns, role, { wait = true, onWait = () => {} } = {}) {
+  const boot = new Mailbox(ns, BOOT_PORT_BASE + ns.pid);
+  for (let told = false; ; told = true) {
+    const a = await boot.ask({ t: T.register, pid: ns.pid, role });
+    if (a.t === T.registered) return a.token;
+    if (a.code !== "role-held") throw new Error(`ramfarm: the ${role} role was refused: ${a.code}: ${a.reason}`);
+    if (!wait) return null;
+    if (!told) onWait(a.reason);
+    await ns.asleep(1000);
+  }
+}
+
+/**
+ * Gives a role back (see registerRole).
+ * @param {NS} ns @param {"discovery"|"selector"} role @param {number} token
+ */
+export async function giveBackRole(ns, role, token) {
+  await new Mailbox(ns, BOOT_PORT_BASE + ns.pid).ask({ t: T.register, pid: ns.pid, role, off: true, token });
 }
 
 /**
@@ -96,8 +144,9 @@ export class Mailbox {
  * Events of the script's own making that were refused are a fault of
  * ramfarm's: ERROR.
  * @param {NS} ns @param {string} who @param {{event: any, reason: string}[]} refused
+ * @param {string} [code] the error answer's reason code
  */
-export function refuse(ns, who, refused) {
+export function refuse(ns, who, refused, code = "bad-message") {
   for (const { event, reason } of refused) {
     if (event?.k !== "msg") {
       ns.print(`ERROR ${who}: its own ${String(event?.k)} event was refused: ${short(reason)}`);
@@ -108,7 +157,7 @@ export function refuse(ns, who, refused) {
     const rid = typeof body === "object" && body !== null && Number.isSafeInteger(body.rid) ? body.rid : 0;
     ns.print(`WARN ${who}: refused a message: ${short(reason)}`);
     if (Number.isSafeInteger(reply) && reply > 0) {
-      ns.tryWritePort(reply, { t: T.error, rid, code: "bad-message", reason: short(reason) });
+      ns.tryWritePort(reply, { t: T.error, rid, code, reason: short(reason) });
     }
   }
 }

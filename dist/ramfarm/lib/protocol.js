@@ -7,6 +7,10 @@ export const MEMD_PORT = 100;
 export const DISCOVERY_PORT = 99;
 /** Port where the task selector reads heartbeats and task reports. */
 export const SELECTOR_PORT = 98;
+/** Port holding the memory daemon's session word (a saved state of another session is not restored). */
+export const MEMD_SESSION_PORT = 97;
+/** File on home where the memory daemon saves its state. */
+export const MEMD_STATE_FILE = "ramfarm/memd-state.txt";
 /** BOOT_PORT_BASE + pid: where a client without a private port gets its answer. */
 export const BOOT_PORT_BASE = 1099511627776;
 
@@ -44,6 +48,7 @@ export const T = Object.freeze({
   status: "status",
   worker: "worker",
   forget: "forget",
+  register: "register",
   port: "port",
   unport: "unport",
   subscribe: "subscribe",
@@ -52,6 +57,7 @@ export const T = Object.freeze({
   error: "error",
   done: "done",
   report: "report",
+  registered: "registered",
   assigned: "assigned",
   targets: "targets",
   heartbeat: "heartbeat",
@@ -79,6 +85,7 @@ export const CODES = Object.freeze([
   "over-claim",
   "bad-message",
   "duplicate-claim",
+  "role-held",
   "no-port",
 ]);
 
@@ -109,6 +116,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {number} [chunk] new chunk size in GB; absent keeps it
  * @property {number} count new desired count
  * @property {number} [prio] new priority; absent keeps it
@@ -122,6 +130,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {string} [host] host whose chunks are returned; absent = everything
  * @property {number} [chunk] size of the returned chunks
  * @property {number} [count] number of chunks returned
@@ -135,6 +144,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {string} host host the worker runs on
  * @property {number} worker the worker's pid
  * @property {number} ram RAM the worker uses (GB)
@@ -148,6 +158,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {number} worker the worker's pid
  */
 
@@ -159,6 +170,7 @@ export const CODES = Object.freeze([
  * @property {number} pid the sender's pid (ns.pid)
  * @property {number} reply port the answer goes to
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, from the granted that answered its alloc; without the right one the message is refused (not-owner)
  * @property {number} to the new owner's pid
  */
 
@@ -178,6 +190,7 @@ export const CODES = Object.freeze([
  * @property {string} host hostname
  * @property {string} [kind] "server" (default), "home", "purchased" or "hacknet"
  * @property {number} [cores] CPU cores (default 1)
+ * @property {number} [token] the discovery role's token (see register); without it the message is refused
  */
 
 /**
@@ -185,6 +198,19 @@ export const CODES = Object.freeze([
  * @typedef {object} ForgetMsg
  * @property {"forget"} t
  * @property {string} host hostname
+ * @property {number} [token] the discovery role's token (see register); without it the message is refused
+ */
+
+/**
+ * Ask for a role whose messages change the world for everyone: discovery (worker, forget) or selector (cordon). Granted to one live process at a time. Answer: registered, or error role-held; with off, give the role back (answer: done). (client → daemon)
+ * @typedef {object} RegisterMsg
+ * @property {"register"} t
+ * @property {number} rid request id chosen by the sender, echoed in the answer
+ * @property {number} pid the sender's pid (ns.pid)
+ * @property {number} reply port the answer goes to
+ * @property {string} role "discovery" or "selector"
+ * @property {boolean} [off] give the role back
+ * @property {number} [token] with off: the role's token
  */
 
 /**
@@ -221,6 +247,7 @@ export const CODES = Object.freeze([
  * @property {"granted"} t
  * @property {number} rid the request answered, 0 for growth
  * @property {number} alloc allocation id
+ * @property {number} [token] the allocation's token, only in the answer to its alloc (on the requester's port): resize, release, claim, unclaim and give must carry it
  * @property {number} seq snapshot number, counting up per allocation
  * @property {number} chunk current chunk size in GB
  * @property {number} desired desired count of current-size chunks
@@ -260,8 +287,18 @@ export const CODES = Object.freeze([
  * @property {"report"} t
  * @property {number} rid request id chosen by the sender, echoed in the answer
  * @property {Array<object>} workers {host, max, usable, allocated, claimed, foreign} in GB
- * @property {Array<object>} allocs {alloc, pid, script, prio, seat, chunk, desired, held, seq}; seat: the owner's own process runs in it
+ * @property {Array<object>} allocs {alloc, pid, script, prio, seat, orphan, claimed, chunk, desired, held, seq}; seat: the owner's own process runs in it; orphan: the owner died and its running workers (claimed GB) keep these chunks until they end
  * @property {number} ports private ports leased
+ * @property {Array<object>} leases each leased port and its holder: [port, pid], by port
+ */
+
+/**
+ * A role, now the requester's until it dies or gives it back. (daemon → client)
+ * @typedef {object} RegisteredMsg
+ * @property {"registered"} t
+ * @property {number} rid request id chosen by the sender, echoed in the answer
+ * @property {string} role the role
+ * @property {number} token the token its messages carry
  */
 
 /**
@@ -347,21 +384,25 @@ export const CODES = Object.freeze([
  * @property {"cordon"} t
  * @property {string} host the host
  * @property {boolean} [on] cordon on (absent = off)
+ * @property {number} [token] the selector role's token (see register); without it the cordon is refused
  */
 
 /**
- * Player → selector: move all work off host (before upgrading it). Answer: vacated, once nothing is allocated there. (client → daemon)
+ * Player → selector: move all work off host (before upgrading it). Answer: vacated, once nothing is allocated there. Taken only while ramfarm/vacate.js runs on home with args. (client → daemon)
  * @typedef {object} VacateMsg
  * @property {"vacate"} t
  * @property {string} host the host
  * @property {number} reply port the answer goes to
+ * @property {any} [args] the sending tool's ns.args (HOST first)
  */
 
 /**
- * Player → selector: the host may be used again. (client → daemon)
+ * Player → selector: the host may be used again. Taken only while ramfarm/reopen.js runs on home with args; answer: done (or error). (client → daemon)
  * @typedef {object} ReopenMsg
  * @property {"reopen"} t
  * @property {string} host the host
+ * @property {number} [reply] port the answer goes to
+ * @property {any} [args] the sending tool's ns.args (HOST first)
  */
 
 /**

@@ -40,8 +40,8 @@ export async function seat(ns, client, script, ram, args, prio) {
   // Claim and give leave in the same turn as the exec, so the daemon never
   // sees the new process's RAM as foreign.
   const answers = await Promise.all([
-    client.mb.ask({ t: T.claim, pid: ns.pid, alloc: a.id, host, worker: pid, ram }),
-    client.mb.ask({ t: T.give, pid: ns.pid, alloc: a.id, to: pid }),
+    client.mb.ask({ t: T.claim, pid: ns.pid, alloc: a.id, token: a.token, host, worker: pid, ram }),
+    client.mb.ask({ t: T.give, pid: ns.pid, alloc: a.id, token: a.token, to: pid }),
   ]);
   const no = answers.find((m) => m.t !== T.done);
   if (no) {

@@ -19,7 +19,7 @@
 // task on each jump, ending all workers or none costs most of the money.
 
 import { MemClient } from "/ramfarm/lib/alloc.js";
-import { Core } from "/ramfarm/lib/core.js";
+import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
 import { deliver, refuse } from "/ramfarm/lib/ports.js";
@@ -222,9 +222,22 @@ export async function runTask(ns, k) {
       events.push(ev.held(alloc.seq, answered, alloc.desired, alloc.held));
     }
     events.push(ev.tick(performance.now(), ...k.look(target)));
-    refuse(ns, `${k.kind} ${target}`, engine.step(events));
+    /** @type {any[]} */
+    let ready;
+    try {
+      refuse(ns, `${k.kind} ${target}`, engine.step(events));
+      ready = parts(engine.ready());
+    } catch (e) {
+      if (!(e instanceof CoreTrap)) throw e;
+      // A task's state is its workers and its allocation, which a fresh
+      // instance cannot know: it ends, and the selector starts it again.
+      // A batch's workers run on and land (the memory daemon keeps their
+      // RAM until they end); a till's or sow's end with it.
+      tell("ERROR", `core trapped, ending so the selector starts this task again: ${e.message}`);
+      return;
+    }
     events = [];
-    const [cmds, logs, wake, errors] = parts(engine.ready());
+    const [cmds, logs, wake, errors] = ready;
     sayAll(ns, logs);
     for (const e of errors) tell("WARN", "rejected: " + e);
     await carryOut(cmds);
