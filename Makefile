@@ -49,12 +49,16 @@ check-dist: $(WASM)
 sim: $(WASM)
 	$(GO) run ./cmd/ramfarm sim --wasm $(WASM)
 
-## soak: seeded fault runs (SOAK_RUNS of them, 1000 by default: about half an
-## hour on 2 cores) with every invariant checked; SOAK_SEED is the first seed
+## soak: seeded fault runs, every invariant checked on every game second:
+## SOAK_RUNS runs (1000) of SOAK_DURATION game time each (90s of the soak
+## scenario, a fault every SOAK_EVERY on average), from seed SOAK_SEED;
+## about 30 CPU minutes
 SOAK_RUNS ?= 1000
 SOAK_SEED ?= 1
+SOAK_DURATION ?= 90s
+SOAK_EVERY ?= 6s
 soak: $(WASM)
-	$(GO) run ./cmd/ramfarm soak --wasm $(WASM) --runs $(SOAK_RUNS) --seed $(SOAK_SEED)
+	$(GO) run ./cmd/ramfarm soak --wasm $(WASM) --runs $(SOAK_RUNS) --seed $(SOAK_SEED) --duration $(SOAK_DURATION) --every $(SOAK_EVERY)
 
 ## test: everything CI checks but test-browser
 test: purity check-gen vet bundle check-dist test-go test-js test-wasm
