@@ -87,29 +87,41 @@ func hostsOf(servers []server) []string {
 	return hosts
 }
 
-// registrar registers its arguments as servers with the memory daemon,
-// as start.js does for the servers it roots: it takes the discovery
-// role for the moment (registering servers is that role's) and gives it
-// back.
-const registrar = `import { deliver, giveBackRole, registerRole } from "/ramfarm/lib/ports.js";
+// asRole sends messages to the memory daemon as the holder of a role
+// does: it takes the role (its first argument) for the moment, sends each
+// further argument (a JSON message) with the role's token, and gives the
+// role back. start.js registers the servers it roots this way.
+const asRole = `import { deliver, giveBackRole, registerRole } from "/ramfarm/lib/ports.js";
 export async function main(ns) {
-  const token = await registerRole(ns, "discovery");
-  for (const host of ns.args) await deliver(ns, 100, { t: "worker", host: String(host), token });
-  await giveBackRole(ns, "discovery", token);
+  const [role, ...msgs] = ns.args;
+  const token = await registerRole(ns, String(role));
+  for (const m of msgs) await deliver(ns, 100, { ...JSON.parse(String(m)), token });
+  await giveBackRole(ns, String(role), token);
 }`
 
 // registerWorkers registers hosts with the running memory daemon and
 // waits a tick for it to observe them.
 func registerWorkers(t testing.TB, g *harness.Game, hosts ...string) {
 	t.Helper()
-	if err := g.Install("home", map[string]string{"registrar.js": registrar}); err != nil {
+	msgs := make([]string, len(hosts))
+	for i, h := range hosts {
+		msgs[i] = `{"t":"worker","host":"` + h + `"}`
+	}
+	sendAsRole(t, g, "discovery", msgs...)
+}
+
+// sendAsRole sends msgs to the running memory daemon with the token of
+// role (discovery: worker, forget; selector: cordon) and waits a tick.
+func sendAsRole(t testing.TB, g *harness.Game, role string, msgs ...string) {
+	t.Helper()
+	if err := g.Install("home", map[string]string{"as-role.js": asRole}); err != nil {
 		t.Fatal(err)
 	}
-	args := make([]any, len(hosts))
-	for i, h := range hosts {
-		args[i] = h
+	args := []any{role}
+	for _, m := range msgs {
+		args = append(args, m)
 	}
-	pid, err := g.Exec("registrar.js", "home", 1, args...)
+	pid, err := g.Exec("as-role.js", "home", 1, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +132,7 @@ func registerWorkers(t testing.TB, g *harness.Game, hosts ...string) {
 		run(t, g, 100)
 	}
 	if r, ended := g.Exited(pid); !ended || r != world.ExitFinished {
-		t.Fatalf("registrar.js did not finish (%v %v): %v", r, ended, g.Logs(pid))
+		t.Fatalf("as-role.js did not finish (%v %v): %v", r, ended, g.Logs(pid))
 	}
 	run(t, g, tickMs)
 }

@@ -230,7 +230,7 @@ func TestDyingHost(t *testing.T) {
 				// The selector's part: a host a task gave up takes no new
 				// chunks for a while (selector.Quarantine).
 				if beat := sel.last("heartbeat"); !cordoned && beat != nil && fmt.Sprint(beat["gaveUp"]) == "[alpha]" {
-					send(t, g, `{"t":"cordon","host":"alpha","on":true}`)
+					sendAsRole(t, g, "selector", `{"t":"cordon","host":"alpha","on":true}`)
 					cordoned = true
 				}
 			}

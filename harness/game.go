@@ -72,6 +72,7 @@ type Game struct {
 	onStarts []func(pid int64, host, script string)
 	onExits  []func(pid int64, host, script string, reason world.ExitReason)
 	onNoRAMs []func(script, host string, need, free float64)
+	onWrites []func(port int64, m PortMessage)
 	ramCache map[ramKey]ramEntry
 	terminal []string
 	faults   []error
@@ -121,7 +122,7 @@ func New(cfg Config) (*Game, error) {
 	g.realm = realm
 	g.freeze = newFreezeGuard(cfg.FreezeAfter, func() { realm.VM().Interrupt(ErrFrozen) })
 	g.Clock.SetAfterEach(realm.Settle)
-	pr, err := ports.New(ports.Config{Capacity: cfg.PortCapacity, Clone: g.clone})
+	pr, err := ports.New(ports.Config{Capacity: cfg.PortCapacity, Clone: g.clone, Wrote: g.portWrote})
 	if err != nil {
 		return nil, err
 	}
@@ -257,6 +258,51 @@ func (g *Game) OnExit(fn func(pid int64, host, script string, reason world.ExitR
 // RAM: the script, the host, and the GB it needed and found free.
 func (g *Game) OnNoRAM(fn func(script, host string, need, free float64)) {
 	g.onNoRAMs = append(g.onNoRAMs, fn)
+}
+
+// PortMessage is what an item written to a port says, as far as
+// ramfarm's protocol reads it: its type tag, request id, sender pid and
+// reply port, where the item is an object holding them as a string and
+// numbers ("" and 0 otherwise).
+type PortMessage struct {
+	T               string
+	Rid, Pid, Reply int64
+}
+
+// OnPortWrite adds fn to the hooks told of every item a write puts in a
+// port, by a script or from outside: a checker's view of the requests and
+// answers that pass.
+func (g *Game) OnPortWrite(fn func(port int64, m PortMessage)) {
+	g.onWrites = append(g.onWrites, fn)
+}
+
+func (g *Game) portWrote(n int64, v any) {
+	if len(g.onWrites) == 0 {
+		return
+	}
+	var m PortMessage
+	if o, ok := v.(*goja.Object); ok {
+		if x := o.Get("t"); x != nil {
+			if t, ok := x.Export().(string); ok {
+				m.T = t
+			}
+		}
+		num := func(k string) int64 {
+			if x := o.Get(k); x != nil {
+				if f, ok := x.Export().(int64); ok {
+					return f
+				}
+				if f, ok := x.Export().(float64); ok && f == float64(int64(f)) {
+					return int64(f)
+				}
+			}
+			return 0
+		}
+		m.Rid, m.Pid, m.Reply = num("rid"), num("pid"), num("reply")
+	}
+	for _, fn := range g.onWrites {
+		fn(n, m)
+	}
 }
 
 func (g *Game) noRAM(script, host string, need, free float64) {

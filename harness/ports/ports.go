@@ -33,6 +33,9 @@ type Config struct {
 	// Clone must return primitives unchanged; an error (DataCloneError for a
 	// function) makes the write fail with nothing changed. Required.
 	Clone func(v any) (any, error)
+	// Wrote, if set, is told of every item a write put in a port (the
+	// stored copy), after the port's waiter was resolved.
+	Wrote func(n int64, v any)
 }
 
 // Registry holds every port of one game. Ports are global to the game (all
@@ -40,6 +43,7 @@ type Config struct {
 type Registry struct {
 	capacity int
 	clone    func(any) (any, error)
+	wrote    func(int64, any)
 	ports    map[int64]*port
 }
 
@@ -82,7 +86,7 @@ func New(cfg Config) (*Registry, error) {
 	if cfg.Capacity == 0 {
 		cfg.Capacity = DefaultCapacity
 	}
-	return &Registry{capacity: cfg.Capacity, clone: cfg.Clone, ports: make(map[int64]*port)}, nil
+	return &Registry{capacity: cfg.Capacity, clone: cfg.Clone, wrote: cfg.Wrote, ports: make(map[int64]*port)}, nil
 }
 
 // Capacity returns the number of items a port holds.
@@ -106,6 +110,9 @@ func (r *Registry) Write(n int64, v any) (dropped any, err error) {
 		p.data = p.data[1:]
 	}
 	r.resolve(p)
+	if r.wrote != nil {
+		r.wrote(n, c)
+	}
 	return dropped, nil
 }
 
@@ -124,6 +131,9 @@ func (r *Registry) TryWrite(n int64, v any) (bool, error) {
 	p := r.get(n)
 	p.data = append(p.data, c)
 	r.resolve(p)
+	if r.wrote != nil {
+		r.wrote(n, c)
+	}
 	return true, nil
 }
 

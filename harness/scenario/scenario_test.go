@@ -348,6 +348,12 @@ func TestShipped(t *testing.T) {
 				t.Errorf("home %v GB", w.Home().MaxRAM)
 			}
 		}},
+		{"soak.json", func(t *testing.T, w *world.World) {
+			if !w.HasProgram("BruteSSH.exe") || !w.HasProgram("FTPCrack.exe") || w.Home().MaxRAM != 64 || w.Home().Cores != 2 ||
+				len(w.PurchasedServers()) != 2 || w.Player().HackingLevel() != 100 {
+				t.Errorf("home %v GB %d cores, bought %v, level %v", w.Home().MaxRAM, w.Home().Cores, w.PurchasedServers(), w.Player().HackingLevel())
+			}
+		}},
 	}
 	checked := map[string]bool{}
 	for _, tt := range tests {

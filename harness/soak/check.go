@@ -50,6 +50,50 @@ func (r *runner) check() {
 	r.rd.Ask(r.memd)
 	r.checkRecoveries()
 	r.checkHarvests()
+	r.checkAnswers()
+}
+
+// answerMs is how long a request to the memory daemon may wait for its
+// answer while the daemon runs (it answers on its next tick, a second at
+// most, and retries a full reply port for a few ticks).
+const answerMs = 15_000
+
+type letterKey struct{ port, rid int64 }
+
+type request struct {
+	t   string
+	pid int64
+	at  float64 // when it was written, ms
+}
+
+// portWrote follows the requests written to the memory daemon's port and
+// the answers written to their reply ports.
+func (r *runner) portWrote(port int64, m harness.PortMessage) {
+	switch {
+	case m.Rid <= 0:
+	case port == memdreport.MemdPort && m.Reply > 0 && m.Pid > 0:
+		r.asking[letterKey{m.Reply, m.Rid}] = request{t: m.T, pid: m.Pid, at: r.now()}
+	case port != memdreport.MemdPort:
+		delete(r.asking, letterKey{port, m.Rid})
+	}
+}
+
+// checkAnswers finds requests to the memory daemon from live processes
+// that got no answer, neither the answer nor an error, within answerMs of
+// running time of the daemon (a request written while it was away waits
+// for its successor).
+func (r *runner) checkAnswers() {
+	now := r.now()
+	for k, q := range r.asking {
+		if !r.g.World.IsRunning(q.pid) {
+			delete(r.asking, k)
+			continue
+		}
+		if since := max(q.at, r.memdFrom); r.memd != 0 && now-since > answerMs {
+			r.violate("every request answered", fmt.Sprintf("%s #%d from pid %d (%s), reply port %d, written at %s: no answer", q.t, k.rid, q.pid, r.scripts[q.pid], k.port, clock(q.at)))
+			delete(r.asking, k)
+		}
+	}
 }
 
 // Harvest drift: a target under harvest is off while its security is

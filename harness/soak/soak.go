@@ -166,6 +166,7 @@ func run(opts Options) (Outcome, error) {
 		ended:     map[int64]float64{},
 		scripts:   map[int64]string{},
 		lastDeath: map[string]float64{},
+		asking:    map[letterKey]request{},
 		dying:     map[string]float64{},
 		dyingOn:   map[string]float64{},
 		excused:   map[string]float64{},
@@ -182,6 +183,7 @@ func run(opts Options) (Outcome, error) {
 	g.OnStart(r.started)
 	g.OnExit(r.exited)
 	g.OnNoRAM(r.noRAM)
+	g.OnPortWrite(r.portWrote)
 	r.rd = memdreport.Reader{G: g, Port: reportPort}
 	if err := sc.Setup(g.World); err != nil {
 		return Outcome{}, err
@@ -245,6 +247,9 @@ type runner struct {
 	scripts map[int64]string
 	// lastDeath is when a ramfarm process last ended on each host.
 	lastDeath map[string]float64
+	// asking are the requests written to the memory daemon's port that
+	// name a reply port and a request id, not yet answered there.
+	asking map[letterKey]request
 	// dying are hosts, dyingOn targets, where ramfarm's workers die the
 	// moment they start, until the time given (ms).
 	dying, dyingOn map[string]float64
