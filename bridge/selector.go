@@ -58,7 +58,7 @@ type errorAnswer struct {
 
 // ParseSelectorConfig decodes the selector's config:
 //
-//	{"policy":"grow"|"greedy"|"restart","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB,
+//	{"policy":"grow"|"greedy"|"restart"|"replan","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB,
 //	 "maxHackFraction":x,"taskRam":{"till":GB,"sow":GB,"harvest":GB},"bitNode":{"n":n,"level":n}}
 //
 // "taskRam" is each task script's RAM (ns.getScriptRam): the seat each
@@ -85,7 +85,7 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	if f.Has("policy") {
 		p, ok := selector.ParsePolicy(f.Str("policy", true))
 		if !ok {
-			return cfg, errors.New(`selector config: field "policy": want "grow", "greedy" or "restart"`)
+			return cfg, errors.New(`selector config: field "policy": want "grow", "greedy", "restart" or "replan"`)
 		}
 		cfg.Policy = p
 	}
@@ -472,6 +472,9 @@ func (s *Selector) encodeCommand(c selector.Command) {
 		w.Num(c.RAM.GB())
 		if !c.Growable {
 			w.String("--fixed")
+		}
+		if c.Round {
+			w.String("--round")
 		}
 		if s.node != (formulas.Node{N: 1, Level: 1}) {
 			w.String("--bitnode")

@@ -19,13 +19,13 @@ import (
 	"ramfarm/scenarios"
 )
 
-var policies = []string{"grow", "greedy", "restart"}
+var policies = []string{"grow", "greedy", "restart", "replan"}
 
 func simCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	name := fs.String("scenario", scenarios.Default, "scenario name ("+strings.Join(scenarios.Names(), ", ")+") or path to a scenario file")
-	policy := fs.String("policy", "all", "selector RAM policy: grow, greedy, restart, a comma list, or all")
+	policy := fs.String("policy", "all", "selector RAM policy: grow, greedy, restart, replan, a comma list, or all")
 	seed := fs.Uint64("seed", 0, "seed (default: the scenario's own)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON (one object per policy, one per line)")
 	wasm := fs.String("wasm", "build/core.wasm", "the core module (make wasm builds it)")
@@ -35,7 +35,7 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	memprofile := fs.String("memprofile", "", "write a heap profile taken at the end of the run to this file (one policy only)")
 	duration := fs.Duration("duration", 0, "run this much game time instead of the scenario's (e.g. 20m)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: ramfarm sim [--scenario NAME|FILE] [--policy grow|greedy|restart|all] [--seed N] [--json]\n\n"+
+		fmt.Fprint(stderr, "usage: ramfarm sim [--scenario NAME|FILE] [--policy grow|greedy|restart|replan|all] [--seed N] [--json]\n\n"+
 			"Runs ramfarm in the emulated game on a virtual clock, with the real in-game\n"+
 			"scripts and the real core module, once per policy, and prints a summary of\n"+
 			"each run: money made, income at the end, how fast new RAM was put to work,\n"+
@@ -63,7 +63,7 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 		runs = strings.Split(*policy, ",")
 		for _, p := range runs {
 			if !validPolicy(p) {
-				fmt.Fprintf(stderr, "sim: unknown policy %q (want grow, greedy, restart or all)\n", p)
+				fmt.Fprintf(stderr, "sim: unknown policy %q (want grow, greedy, restart, replan or all)\n", p)
 				return 2
 			}
 		}

@@ -43,6 +43,8 @@ func (p Policy) String() string {
 		return "greedy"
 	case PolicyRestart:
 		return "restart"
+	case PolicyReplan:
+		return "replan"
 	}
 	return "policy" + strconv.Itoa(int(p))
 }
@@ -52,7 +54,7 @@ func ParsePolicy(s string) (Policy, bool) {
 	if s == "" {
 		return PolicyDefault, true
 	}
-	for p := PolicyDefault; p <= PolicyRestart; p++ {
+	for p := PolicyDefault; p <= PolicyReplan; p++ {
 		if p.String() == s {
 			return p, true
 		}
