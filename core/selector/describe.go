@@ -130,7 +130,7 @@ func DescribeCommand(c Command) string {
 	switch c := c.(type) {
 	case Launch:
 		return describe.New("Launch").I("id", c.ID).S("kind", c.Kind.String()).Q("target", c.Target).I("prio", int64(c.Priority)).
-			R("ram", c.RAM).Flag("growable", c.Growable).String()
+			R("ram", c.RAM).Flag("growable", c.Growable).Flag("round", c.Round).String()
 	case Kill:
 		return describe.New("Kill").I("id", c.ID).I("pid", int64(c.Pid)).String()
 	case SetPriority:
