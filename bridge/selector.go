@@ -59,7 +59,7 @@ type errorAnswer struct {
 
 // ParseSelectorConfig decodes the selector's config:
 //
-//	{"policy":"grow"|"greedy"|"restart","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB,
+//	{"policy":"grow"|"greedy"|"restart"|"replan","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB,
 //	 "maxHackFraction":x,"taskRam":{"till":GB,"sow":GB,"harvest":GB},"bitNode":{"n":n,"level":n},
 //	 "memdToken":n}
 //
@@ -89,7 +89,7 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	if f.Has("policy") {
 		p, ok := selector.ParsePolicy(f.Str("policy", true))
 		if !ok {
-			return cfg, errors.New(`selector config: field "policy": want "grow", "greedy" or "restart"`)
+			return cfg, errors.New(`selector config: field "policy": want "grow", "greedy", "restart" or "replan"`)
 		}
 		cfg.Policy = p
 	}
@@ -491,6 +491,9 @@ func (s *Selector) encodeCommand(c selector.Command) {
 		w.Num(c.RAM.GB())
 		if !c.Growable {
 			w.String("--fixed")
+		}
+		if c.Round {
+			w.String("--round")
 		}
 		if s.node != (formulas.Node{N: 1, Level: 1}) {
 			w.String("--bitnode")

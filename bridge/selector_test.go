@@ -16,7 +16,7 @@ func TestParseSelectorConfig(t *testing.T) {
 	}
 	for _, tt := range []struct{ config, want string }{
 		{`{"tick":5}`, `unknown key "tick"`},
-		{`{"policy":"hoard"}`, `field "policy": want`},
+		{`{"policy":"hoard"}`, `field "policy": want "grow", "greedy", "restart" or "replan"`},
 		{`{"taskRam":{"weaken":1.75}}`, `unknown task kind "weaken"`},
 		{`{"taskRam":{"till":"x"}}`, `field "till" wrong type`},
 		{`{"taskRam":{"till":1.234}}`, `not a multiple of 0.01 GB`},
@@ -60,14 +60,18 @@ func TestSelector_seat(t *testing.T) {
 
 // The selector launches every task in the BitNode it was configured
 // with: the number and level travel as the task's --bitnode and
-// --bn-level flags (none in BitNode 1, the tasks' default).
-func TestSelector_launchBitNode(t *testing.T) {
-	for _, tc := range []struct{ node, args string }{
-		{``, `"args":["alpha","--prio",`},
-		{`,"bitNode":{"n":12,"level":3}`, `,"--bitnode",12,"--bn-level",3]`},
-		{`,"bitNode":{"n":2}`, `,"--bitnode",2,"--bn-level",1]`},
+// --bn-level flags (none in BitNode 1, the tasks' default). The policy
+// says how the task holds its RAM: growable (no flag), --fixed, or a
+// fixed round (--fixed --round).
+func TestSelector_launchArgs(t *testing.T) {
+	for _, tc := range []struct{ policy, node, args, not string }{
+		{"grow", ``, `"args":["alpha","--prio",`, "--fixed"},
+		{"grow", `,"bitNode":{"n":12,"level":3}`, `,"--bitnode",12,"--bn-level",3]`, "--fixed"},
+		{"grow", `,"bitNode":{"n":2}`, `,"--bitnode",2,"--bn-level",1]`, "--fixed"},
+		{"greedy", ``, `,"--fixed"]`, "--round"},
+		{"replan", ``, `,"--fixed","--round"]`, "--bitnode"},
 	} {
-		s, err := NewSelector([]byte(`{"policy":"grow","taskRam":{"till":4.4,"sow":4.7,"harvest":5.35}` + tc.node + `}`))
+		s, err := NewSelector([]byte(`{"policy":"` + tc.policy + `","taskRam":{"till":4.4,"sow":4.7,"harvest":5.35}` + tc.node + `}`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,8 +81,8 @@ func TestSelector_launchBitNode(t *testing.T) {
 			`{"host":"a","max":64,"usable":64,"allocated":0,"claimed":0,"foreign":0}]}}`
 		stepJSON(t, s, `[`+targets+`,`+report+`,{"k":"tick","now":0,"hacking":10}]`)
 		got := stepJSON(t, s, `[`+report+`,{"k":"tick","now":21000,"hacking":10}]`)
-		if !strings.Contains(got, tc.args) || (tc.node == "" && strings.Contains(got, "--bitnode")) {
-			t.Errorf("config %q: launch %s, want args with %s", tc.node, got, tc.args)
+		if !strings.Contains(got, tc.args) || strings.Contains(got, tc.not) || (tc.node == "" && strings.Contains(got, "--bitnode")) {
+			t.Errorf("%s%s: launch %s, want args with %s and without %s", tc.policy, tc.node, got, tc.args, tc.not)
 		}
 	}
 }

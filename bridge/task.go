@@ -51,15 +51,15 @@ type Task struct {
 // TaskConfig is a task's configuration, decoded from JSON:
 //
 //	{"kind":"till"|"sow"|"harvest","target":host,"pid":n,"port":n,
-//	 "prio":n,"cap":GB,"fixed":bool,"heartbeat":ms,
+//	 "prio":n,"cap":GB,"fixed":bool,"round":bool,"heartbeat":ms,
 //	 "minSec":x,"maxMoney":x,"growth":x,"baseSec":x,"requiredLevel":x,
 //	 "level":n,"intelligence":n,"mults":{"hacking","hackingChance","hackingSpeed","hackingMoney","hackingGrow","hackingExp"},
 //	 "growRam":GB,"weakenRam":GB,"securityTolerance":x,"moneyTolerance":x,"bitNode":{"n":n,"level":n},
 //	 harvest only: "hackRam":GB,"spacing":ms,"period":ms,"growSafety":n,"fraction":f,"maxFraction":f,
 //	               "sizeGain":f,"guard":ms}
 //
-// pid and port are the script's own (heartbeats name them); prio, cap and
-// fixed are the selector's word at launch. The target's figures are its
+// pid and port are the script's own (heartbeats name them); prio, cap,
+// fixed and round are the selector's word at launch. The target's figures are its
 // getters' (a till needs minSec; a sow also maxMoney and growth; a harvest
 // all but baseSec), and the player's are level (a harvest's required),
 // intelligence and mults; absent multipliers are 1. "bitNode" is the
@@ -77,7 +77,7 @@ type TaskConfig struct {
 }
 
 var (
-	taskKeys    = []string{fKind, fTarget, fPid, fPort, fPrio, fCap, "fixed", "heartbeat", "minSec", "maxMoney", "growth", "baseSec", "requiredLevel", "level", "intelligence", "mults", "growRam", "weakenRam", "securityTolerance", "moneyTolerance", fBitNode}
+	taskKeys    = []string{fKind, fTarget, fPid, fPort, fPrio, fCap, "fixed", "round", "heartbeat", "minSec", "maxMoney", "growth", "baseSec", "requiredLevel", "level", "intelligence", "mults", "growRam", "weakenRam", "securityTolerance", "moneyTolerance", fBitNode}
 	harvestKeys = []string{"hackRam", "spacing", "period", "growSafety", "fraction", "maxFraction", "sizeGain", "guard"}
 	prepKeys    = []string{}
 )
@@ -119,6 +119,7 @@ func ParseTaskConfig(b []byte) (TaskConfig, error) {
 		Priority:  int(f.Int(fPrio, false, -1<<31, 1<<31-1)),
 		Cap:       gbField(f, fCap, false),
 		Fixed:     f.Bool("fixed"),
+		Round:     f.Bool("round"),
 		Heartbeat: f.Int("heartbeat", false, 0, 1<<40),
 	}
 	harvesting := cfg.Kind == harvestKind

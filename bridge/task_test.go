@@ -24,7 +24,7 @@ func newTask(t *testing.T, config string) Service {
 }
 
 func TestParseTaskConfig(t *testing.T) {
-	cfg, err := ParseTaskConfig([]byte(`{"kind":"harvest","target":"joes","pid":9,"port":120,"prio":3,"cap":512.5,"fixed":true,` +
+	cfg, err := ParseTaskConfig([]byte(`{"kind":"harvest","target":"joes","pid":9,"port":120,"prio":3,"cap":512.5,"fixed":true,"round":true,` +
 		`"heartbeat":500,"maxMoney":2.5e6,"minSec":5,"baseSec":15,"growth":20,"requiredLevel":10,"level":100,"intelligence":3,` +
 		`"mults":{"hackingSpeed":1.5,"hackingGrow":null},"hackRam":1.7,"growRam":1.75,"weakenRam":1.75,"spacing":40,"period":400,` +
 		`"growSafety":-1,"fraction":0.1,"maxFraction":0.5,"sizeGain":0.5,"guard":5,"securityTolerance":0.01,` +
@@ -43,7 +43,7 @@ func TestParseTaskConfig(t *testing.T) {
 		},
 		Node:     formulas.Node{N: 1, Level: 1},
 		Fraction: 0.1, MaxFraction: 0.5, SizeGain: 0.5, Guard: 5,
-		SecurityTolerance: 0.01, MoneyTolerance: 0.02, Task: task.Config{Priority: 3, Cap: 51250, Fixed: true, Heartbeat: 500},
+		SecurityTolerance: 0.01, MoneyTolerance: 0.02, Task: task.Config{Priority: 3, Cap: 51250, Fixed: true, Round: true, Heartbeat: 500},
 	}
 	if cfg.Kind != "harvest" || cfg.Target != "joes" || cfg.Pid != 9 || cfg.Port != 120 || cfg.Harvest != want {
 		t.Fatalf("got  %+v\nwant %+v", cfg, want)
@@ -98,6 +98,7 @@ func TestParseTaskConfig(t *testing.T) {
 		{`{"kind":"harvest","target":"t","pid":7,"port":101,"minSec":1,"maxMoney":1750000,"growth":3000,"requiredLevel":60,"level":50}`,
 			"harvest: config is invalid: player level 50 is below the target's required 60"},
 		{`{"kind":"till","target":"t","pid":7,"port":101,"minSec":1,"fixed":true}`, "prep: config is invalid: a fixed task needs a cap"},
+		{`{"kind":"till","target":"t","pid":7,"port":101,"minSec":1,"cap":7,"round":true}`, "prep: config is invalid: a round needs a fixed allocation"},
 	} {
 		if _, err := NewService(RoleTask, []byte(tt.config)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want %q", tt.config, err, tt.want)

@@ -15,7 +15,7 @@ import { seat } from "/ramfarm/lib/seat.js";
 import { SELECTOR_ROLE, ev, parts, perform } from "/ramfarm/lib/selectorwire.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
 
-const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart] [--tick ms] [--bitnode N --bn-level L]
+const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart|replan] [--tick ms] [--bitnode N --bn-level L]
 
 The ramfarm task selector. It takes hack targets from the discovery daemon
 and RAM from the memory daemon (ramfarm/start.js starts all three), and
@@ -26,7 +26,9 @@ seat of RAM the memory daemon grants, on any server.
   --policy P   grow (default): new RAM first grows the running tasks, the
                most valuable first; greedy: new RAM starts new tasks of a
                fixed size; restart: like greedy, but every RAM jump stops
-               all tasks and plans again
+               all tasks and plans again; replan: a re-planning batcher,
+               every tick one round of fixed size for each target with no
+               work, sized to the RAM free then
   --tick ms    how often it decides (default 1000)
   --bitnode N, --bn-level L
                the BitNode the game runs and its level (default 1 and 1;

@@ -23,13 +23,13 @@ import (
 	"ramfarm/scenarios"
 )
 
-var policies = []string{"grow", "greedy", "restart"}
+var policies = []string{"grow", "greedy", "restart", "replan"}
 
 func simCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	name := fs.String("scenario", scenarios.Default, "scenario name ("+strings.Join(scenarios.Names(), ", ")+") or path to a scenario file")
-	policy := fs.String("policy", "all", "selector RAM policy: grow, greedy, restart, a comma list, or all")
+	policy := fs.String("policy", "all", "selector RAM policy: grow, greedy, restart, replan, a comma list, or all")
 	seed := fs.Uint64("seed", 0, "seed (default: the scenario's own)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON (one object per policy, one per line)")
 	wasm := fs.String("wasm", "build/core.wasm", "the core module (make wasm builds it)")
@@ -41,7 +41,7 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	chartPath := fs.String("chart", "", "write the runs' chart (SVG) to this file (default build/sim/<scenario>.svg; none: no chart)")
 	showProgress := fs.Bool("progress", true, "show on stderr the game time each run reached, as it runs")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: ramfarm sim [--scenario NAME|FILE] [--policy grow|greedy|restart|all] [--seed N] [--json]\n\n"+
+		fmt.Fprint(stderr, "usage: ramfarm sim [--scenario NAME|FILE] [--policy grow|greedy|restart|replan|all] [--seed N] [--json]\n\n"+
 			"Runs ramfarm in the emulated game on a virtual clock, with the real in-game\n"+
 			"scripts and the real core module, once per policy, and prints a summary of\n"+
 			"each run: money made, income at the end, how fast new RAM was put to work,\n"+
@@ -203,7 +203,7 @@ func pickRuns(policy string, set, oneRun bool) ([]string, error) {
 		runs = strings.Split(policy, ",")
 		for _, p := range runs {
 			if !slices.Contains(policies, p) {
-				return nil, fmt.Errorf("unknown policy %q (want grow, greedy, restart or all)", p)
+				return nil, fmt.Errorf("unknown policy %q (want grow, greedy, restart, replan or all)", p)
 			}
 		}
 	}

@@ -51,7 +51,7 @@ func TestPickRuns(t *testing.T) {
 		want   []string
 		err    string
 	}{
-		{"every policy by default", "all", false, false, []string{"grow", "greedy", "restart"}, ""},
+		{"every policy by default", "all", false, false, []string{"grow", "greedy", "restart", "replan"}, ""},
 		{"a list", "greedy,restart", true, false, []string{"greedy", "restart"}, ""},
 		{"a timeline without --policy follows grow", "all", false, true, []string{"grow"}, ""},
 		{"a timeline of the policy named", "restart", true, true, []string{"restart"}, ""},

@@ -79,7 +79,7 @@ func (e *Engine) refused(ev task.Refused) {
 
 // stepFilling adds batches of the shape, up to its count: a drift or a
 // part lost after its batch's hack landed (lost.go) rebalances, a stop
-// drains the task.
+// drains the task, and so does the end of a round.
 func stepFilling(e *Engine, ev task.Event) {
 	switch ev := ev.(type) {
 	case task.Tick:
@@ -88,10 +88,25 @@ func stepFilling(e *Engine, ev task.Event) {
 			e.step(e, ev)
 			return
 		}
-		e.startBatches()
+		if !e.roundOver() {
+			e.startBatches()
+		}
+		if e.roundOver() {
+			e.Logf("round over: " + itoa(int64(len(e.flight))) + " batches in flight")
+			e.becomeDraining()
+		}
 	case task.Stop:
 		e.becomeDraining()
 	}
+}
+
+// roundOver reports whether a round task (task.Config.Round) is done
+// starting batches: its grant holds no batch, the shape's count is in
+// flight, or a batch landed. The last rule is a re-planning batcher's:
+// a round is the batches planned together, and a chunk a landing frees
+// goes back to the pool for the next plan, not to this round's target.
+func (e *Engine) roundOver() bool {
+	return e.Round() && e.Holding() && (e.landed > 0 || e.shape.count == 0 || e.inFlight() >= e.shape.count)
 }
 
 // stepRebalancing waits for the batches in flight to land, then corrects

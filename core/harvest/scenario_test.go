@@ -182,7 +182,7 @@ func (w *world) config(a scenariotest.Args) []string {
 			Period: a.Int(w.t, "period", 0), GrowSafety: int(a.Int(w.t, "grow-safety", 0))},
 		Fraction: a.Float(w.t, "fraction", 0), MaxFraction: a.Float(w.t, "max-fraction", 0),
 		Guard: a.Int(w.t, "guard", 0),
-		Task: task.Config{Cap: a.RAM(w.t, "cap", 0), Priority: int(a.Int(w.t, "prio", 0)), Fixed: a.Has("fixed"),
+		Task: task.Config{Cap: a.RAM(w.t, "cap", 0), Priority: int(a.Int(w.t, "prio", 0)), Fixed: a.Has("fixed"), Round: a.Has("round"),
 			Heartbeat: a.Int(w.t, "heartbeat", 1000)},
 	}
 	e, err := New(cfg)

@@ -1,6 +1,10 @@
 package prep
 
-import "ramfarm/core/task"
+import (
+	"strconv"
+
+	"ramfarm/core/task"
+)
 
 // Mode is what the engine is doing.
 type Mode uint8
@@ -109,12 +113,19 @@ func stepAsking(e *Engine, ev task.Event) {
 }
 
 // stepWorking starts work in every free chunk on each observation, until
-// the target is ready.
+// the target is ready; a round (task.Config.Round) starts one wave and
+// stops, so the RAM each chunk frees goes back to the pool for the next
+// plan.
 func stepWorking(e *Engine, ev task.Event) {
 	switch ev.(type) {
 	case task.Tick:
-		if !e.doneIfReady() {
-			e.work()
+		if e.doneIfReady() {
+			return
+		}
+		e.work()
+		if e.Round() && e.Busy() > 0 {
+			e.Logf("round started: " + strconv.Itoa(e.Busy()) + " workers")
+			e.becomeStopping()
 		}
 	case task.Stop:
 		e.becomeStopping()

@@ -190,7 +190,7 @@ func (w *world) config(a scenariotest.Args) []string {
 	}
 	w.player = formulas.NewPlayer(a.Float(w.t, "level", 100))
 	cfg := Config{Kind: scenariotest.Enum(w.t, a, "kind", KindTill, KindTill, KindSow), Target: w.target,
-		Task: task.Config{Cap: a.RAM(w.t, "cap", 0), Priority: int(a.Int(w.t, "prio", 0)), Fixed: a.Has("fixed"),
+		Task: task.Config{Cap: a.RAM(w.t, "cap", 0), Priority: int(a.Int(w.t, "prio", 0)), Fixed: a.Has("fixed"), Round: a.Has("round"),
 			Heartbeat: a.Int(w.t, "heartbeat", 600000)}}
 	e, err := New(cfg)
 	if err != nil {

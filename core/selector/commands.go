@@ -14,7 +14,9 @@ type Command interface{ isCommand() }
 // step Launched{ID} with the pid. The task asks the memory daemon for RAM
 // itself, at Priority. Growable: the allocation wants RAM (its cap) and
 // grows as RAM appears. Not growable: the task asks once for RAM and
-// accepts less (the memory daemon's Shrinkable), and never grows.
+// accepts less (the memory daemon's Shrinkable), and never grows. Round
+// (never with Growable): the task runs one round of work and ends (see
+// core/task's Config.Round).
 type Launch struct {
 	ID       int64
 	Kind     Kind
@@ -22,6 +24,7 @@ type Launch struct {
 	Priority int
 	RAM      ram.Amount
 	Growable bool
+	Round    bool
 }
 
 // Kill ends a process that stopped answering (ns.kill). The engine has

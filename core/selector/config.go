@@ -10,7 +10,7 @@ import (
 	"ramfarm/core/ram"
 )
 
-// Policy is how the selector spends RAM. The simulation runs all three to
+// Policy is how the selector spends RAM. The simulation runs them all to
 // show what growing running tasks is worth.
 type Policy uint8
 
@@ -28,6 +28,13 @@ const (
 	// PolicyRestart is greedy, but a jump in usable RAM kills every task
 	// and plans again from scratch, as a player would by hand.
 	PolicyRestart
+	// PolicyReplan is the re-planning batcher the strong public scripts
+	// are: nothing grows, and every decision (each Tick) plans from
+	// scratch with the free RAM on every host and every target. A target
+	// with no work gets one round sized to what is free now (see
+	// decideReplan): its running work grows only as later rounds are
+	// planned larger.
+	PolicyReplan
 )
 
 // Config configures an Engine. Durations are game milliseconds. The zero
@@ -101,7 +108,7 @@ type Config struct {
 // validate rejects contradictions and fills in the defaults.
 func (c Config) validate() (Config, error) {
 	bad := func(detail string) (Config, error) { return c, wrap(ErrBadConfig, detail) }
-	if c.Policy > PolicyRestart {
+	if c.Policy > PolicyReplan {
 		return bad("policy " + strconv.Itoa(int(c.Policy)) + " is unknown")
 	}
 	if c.Policy == PolicyDefault {

@@ -43,6 +43,8 @@ func (p Policy) String() string {
 		return "greedy"
 	case PolicyRestart:
 		return "restart"
+	case PolicyReplan:
+		return "replan"
 	}
 	return "policy" + strconv.Itoa(int(p))
 }
@@ -52,7 +54,7 @@ func ParsePolicy(s string) (Policy, bool) {
 	if s == "" {
 		return PolicyDefault, true
 	}
-	for p := PolicyDefault; p <= PolicyRestart; p++ {
+	for p := PolicyDefault; p <= PolicyReplan; p++ {
 		if p.String() == s {
 			return p, true
 		}
@@ -128,7 +130,7 @@ func DescribeCommand(c Command) string {
 	switch c := c.(type) {
 	case Launch:
 		return describe.New("Launch").I("id", c.ID).S("kind", c.Kind.String()).Q("target", c.Target).I("prio", int64(c.Priority)).
-			R("ram", c.RAM).Flag("growable", c.Growable).String()
+			R("ram", c.RAM).Flag("growable", c.Growable).Flag("round", c.Round).String()
 	case Kill:
 		return describe.New("Kill").I("id", c.ID).I("pid", int64(c.Pid)).String()
 	case SetPriority:

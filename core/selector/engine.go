@@ -105,6 +105,8 @@ func New(cfg Config) (*Engine, error) {
 		e.decide = e.decideGreedy
 	case PolicyRestart:
 		e.decide = e.decideRestart
+	case PolicyReplan:
+		e.decide = e.decideReplan
 	}
 	return e, nil
 }

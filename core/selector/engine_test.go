@@ -312,7 +312,7 @@ func TestNew(t *testing.T) {
 		ok   bool
 	}{
 		{"zero", Config{}, true},
-		{"every policy", Config{Policy: PolicyRestart}, true},
+		{"every policy", Config{Policy: PolicyReplan}, true},
 		{"unknown policy", Config{Policy: 9}, false},
 		{"negative timeout", Config{HeartbeatTimeout: -1}, false},
 		{"negative grace", Config{Grace: -1}, false},
@@ -420,7 +420,7 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("%T: %s", c, d)
 		}
 	}
-	for p := PolicyDefault; p <= PolicyRestart; p++ {
+	for p := PolicyDefault; p <= PolicyReplan; p++ {
 		if q, ok := ParsePolicy(p.String()); !ok || q != p {
 			t.Errorf("policy %d: %q parses to %d, %v", p, p.String(), q, ok)
 		}

@@ -198,14 +198,21 @@ func (e *Engine) outranked(prio int) ram.Amount {
 }
 
 func (e *Engine) launch(c candidate, size ram.Amount, growable bool) {
+	e.start(c, size, growable, false)
+}
+
+// start launches a task of c sized to size: growable, fixed, or a fixed
+// round (PolicyReplan).
+func (e *Engine) start(c candidate, size ram.Amount, growable, round bool) {
 	t := &task{
+		round:  round,
 		launch: e.id(), born: e.now, kind: c.kind, tgt: c.tgt, state: stLaunching, since: e.now,
 		cap: size, prio: c.prio, gotCap: size, gotPrio: c.prio, sentCap: size, sentPrio: c.prio, capAt: e.now, prioAt: e.now,
 	}
 	e.tasks = append(e.tasks, t)
 	e.byLaunch[t.launch] = t
 	c.tgt.task = t
-	e.emit(Launch{ID: t.launch, Kind: c.kind, Target: c.tgt.host, Priority: c.prio, RAM: size, Growable: growable})
+	e.emit(Launch{ID: t.launch, Kind: c.kind, Target: c.tgt.host, Priority: c.prio, RAM: size, Growable: growable, Round: round})
 	e.logf("launch id=" + itoa(t.launch) + " " + c.kind.String() + " " + c.tgt.host + " ram=" + size.String() +
 		" value=" + ftoa(c.tgt.value))
 }
@@ -522,9 +529,16 @@ func (e *Engine) decideGreedy() {
 	if e.now < e.graceEnd {
 		return
 	}
+	e.fill(e.candidates(), false)
+}
+
+// fill starts a fixed task (a round with round) for each candidate in
+// turn whose smallest size and seat the free RAM holds, sized to what is
+// free, at most what it can use.
+func (e *Engine) fill(cands []candidate, round bool) {
 	left := e.leftover(false)
 	n := e.starting()
-	for _, c := range e.candidates() {
+	for _, c := range cands {
 		if n >= e.cfg.MaxStarting {
 			return
 		}
@@ -534,7 +548,7 @@ func (e *Engine) decideGreedy() {
 			continue
 		}
 		size := min(c.most, left-seat)
-		e.launch(c, size, false)
+		e.start(c, size, false, round)
 		left -= size + seat
 		n++
 	}

@@ -384,7 +384,7 @@ func TestEngine_property(t *testing.T) {
 	if testing.Short() {
 		seeds, steps = 8, 500
 	}
-	for _, policy := range []Policy{PolicyGrow, PolicyGreedy, PolicyRestart} {
+	for _, policy := range []Policy{PolicyGrow, PolicyGreedy, PolicyRestart, PolicyReplan} {
 		launched, restarts := 0, 0
 		for seed := range seeds {
 			w := newWorld(t, uint64(seed), policy)

@@ -313,6 +313,7 @@ func (e *Engine) stepHeartbeat(ev Heartbeat) error {
 		// Only a task that got RAM has started well: one refused its
 		// allocation heartbeats once and exits, and must back off.
 		t.tgt.fails = 0
+		t.worked = true
 	}
 	return nil
 }
@@ -326,6 +327,9 @@ func (e *Engine) adopt(ev Heartbeat) {
 		pid: ev.Pid, port: ev.Port, kind: ev.Kind, tgt: g, state: stRunning, since: e.now, heard: e.now,
 		held: ev.Held, want: ev.Want, wantsMore: ev.Capped, cap: ev.Cap, prio: ev.Priority, rate: ev.Rate,
 		gotCap: ev.Cap, gotPrio: ev.Priority, sentCap: ev.Cap, sentPrio: ev.Priority, chunk: ev.Chunk, earned: ev.Earned,
+		// A re-planning selector runs only rounds: one it adopts ends on
+		// its own.
+		round: e.cfg.Policy == PolicyReplan, worked: ev.Held > 0,
 	}
 	e.ledger.adopted(ev.Earned)
 	e.tasks = append(e.tasks, t)
@@ -369,6 +373,8 @@ func (e *Engine) stepExit(ev Exit) error {
 		if t.kind < KindHarvest && g.advance(t.kind+1) {
 			line += ", next " + g.phase.String()
 		}
+	case t.round && t.worked:
+		line += ", round over"
 	case !t.asked && g.task == t:
 		e.logf(line)
 		e.fail(t, "exited unasked")

@@ -61,6 +61,10 @@ type task struct {
 	doomed bool
 	// asked: its end was requested (Stop or Kill), so it is no failure.
 	asked bool
+	// round: it runs one round and ends (PolicyReplan); worked: a
+	// heartbeat showed it got RAM. A round that worked and ended is no
+	// failure either; one that never got RAM is.
+	round, worked bool
 
 	held, want ram.Amount // from its heartbeats
 	wantsMore  bool       // its heartbeat said capped

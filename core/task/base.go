@@ -101,6 +101,9 @@ func (b *Base[W]) Cap() ram.Amount { return b.cap }
 // Fixed reports whether the task asked once and never grows.
 func (b *Base[W]) Fixed() bool { return b.cfg.Fixed }
 
+// Round reports whether the task runs one round of work and ends.
+func (b *Base[W]) Round() bool { return b.cfg.Round }
+
 // Stopping reports whether the selector asked the task to stop.
 func (b *Base[W]) Stopping() bool { return b.stopping }
 

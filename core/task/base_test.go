@@ -67,6 +67,8 @@ func TestConfig_Validate(t *testing.T) {
 		{Config{Cap: -1}, "cap -0.01GB is out of range"},
 		{Config{Cap: ram.Max + 1}, "out of range"},
 		{Config{Fixed: true}, "a fixed task needs a cap"},
+		{Config{Cap: ram.GB, Round: true}, "a round needs a fixed allocation"},
+		{Config{Cap: ram.GB, Fixed: true, Round: true}, ""},
 		{Config{Heartbeat: -1}, "heartbeat -1ms is negative"},
 	}
 	for _, tt := range tests {

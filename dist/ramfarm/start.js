@@ -18,7 +18,7 @@ import { seat } from "/ramfarm/lib/seat.js";
 import { CONFIG_FILE, readConfig } from "/ramfarm/lib/config.js";
 import { gameRelease } from "/ramfarm/lib/release.js";
 
-const HELP = `usage: run ramfarm/start.js [--policy grow|greedy|restart] [--reserve GB]
+const HELP = `usage: run ramfarm/start.js [--policy grow|greedy|restart|replan] [--reserve GB]
 
 Starts ramfarm: the memory daemon on home, then the discovery daemon and
 the task selector wherever the memory daemon finds room. Run it again to

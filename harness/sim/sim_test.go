@@ -569,3 +569,36 @@ func TestRun_coresSaved(t *testing.T) {
 	t.Logf("cores saved %v GB on average, %v GB at the peak; money $%.0f with cores, $%.0f without",
 		many.CoresSavedGB, many.CoresSavedPeakGB, many.MoneyTotal, one.MoneyTotal)
 }
+
+// The replan policy, a re-planning batcher, makes money in the first 12
+// minutes of bn1-start round after round, and never execs without RAM,
+// overcommits or leaks: each round's fixed allocation is sized to the
+// free RAM the memory daemon reported, and given back as its work lands.
+func TestRun_replan(t *testing.T) {
+	sc, err := scenario.Load("../../scenarios/bn1-start.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Duration = 12 * time.Minute
+	rounds := map[string]int{}
+	res, err := Run(Options{Scenario: sc, Wasm: coretest.Wasm(t), Policy: "replan", Trace: func(line string) {
+		if i := strings.Index(line, "round over"); i >= 0 && strings.Contains(line, "ramfarm/selector.js") {
+			f := strings.Fields(line[:i])
+			rounds[f[len(f)-2]]++ // exit pid=N KIND TARGET, round over
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Policy != "replan" || !(res.MoneyTotal > 0) {
+		t.Fatalf("policy %q made $%v", res.Policy, res.MoneyTotal)
+	}
+	if res.ExecFailures != 0 || res.Overcommits != 0 || res.LeakedAllocations != 0 || res.LeakedPorts != 0 {
+		t.Errorf("%d exec failures, %d overcommits, %d leaked allocations, %d leaked ports: %v",
+			res.ExecFailures, res.Overcommits, res.LeakedAllocations, res.LeakedPorts, res.OvercommitLog)
+	}
+	if rounds["harvest"] < 2 {
+		t.Errorf("rounds that ended: %v; want harvest rounds planned again and again", rounds)
+	}
+	t.Logf("$%.0f; rounds ended: %v", res.MoneyTotal, rounds)
+}

@@ -42,7 +42,7 @@ import { CMD, TASK_ROLE, ev, kindOf, parts, perform } from "/ramfarm/lib/taskwir
  * @param {Array<[string, number, string]>} own @returns {[string, any][]}
  */
 function taskFlags(own) {
-  return [["prio", 0], ["ram", 0], ["fixed", false], ["bitnode", 1], ["bn-level", 1], ...own.map(([f, d]) => /** @type {[string, any]} */ ([f, d]))];
+  return [["prio", 0], ["ram", 0], ["fixed", false], ["round", false], ["bitnode", 1], ["bn-level", 1], ...own.map(([f, d]) => /** @type {[string, any]} */ ([f, d]))];
 }
 
 /**
@@ -57,13 +57,15 @@ export function completeTask(data, own = []) {
 
 function usage(k) {
   const own = k.flags ?? [];
-  return `usage: run ramfarm/${k.kind}.js TARGET [--prio P] [--ram GB] [--fixed] [--bitnode N --bn-level L]${own.map(([f]) => ` [--${f} N]`).join("")}
+  return `usage: run ramfarm/${k.kind}.js TARGET [--prio P] [--ram GB] [--fixed [--round]] [--bitnode N --bn-level L]${own.map(([f]) => ` [--${f} N]`).join("")}
 
 ${k.what}
 
   --prio P   allocation priority: higher grows first (default 0)
   --ram GB   most RAM to hold (default: no limit)
   --fixed    ask once for --ram GB, take what is free, and never grow
+  --round    with --fixed: one round of work (one wave, or batches until
+             the first lands), then let it land and end
   --bitnode N, --bn-level L
              the BitNode the game runs and its level (default 1 and 1):
              its multipliers shape every plan
@@ -108,7 +110,7 @@ export async function runTask(ns, k) {
   let engine;
   try {
     /** @type {Record<string, any>} */
-    const config = { kind: k.kind, target, pid: ns.pid, port: client.mb.port, prio: flags.prio, cap: flags.ram, fixed: flags.fixed,
+    const config = { kind: k.kind, target, pid: ns.pid, port: client.mb.port, prio: flags.prio, cap: flags.ram, fixed: flags.fixed, round: flags.round,
       bitNode: { n: flags.bitnode, level: flags["bn-level"] } };
     for (const [f] of own) config[f] = flags[f];
     engine = core.engine(TASK_ROLE, { ...config, ...k.facts(target) }); // the module checks the config
@@ -116,7 +118,7 @@ export async function runTask(ns, k) {
     ns.tprint(`ERROR ${k.kind} ${target}: ${e instanceof Error ? e.message : e}`);
     return;
   }
-  tell("INFO", `on port ${client.mb.port}, ${flags.ram ? flags.ram + " GB" : "no RAM limit"}${flags.fixed ? ", fixed" : ""}`);
+  tell("INFO", `on port ${client.mb.port}, ${flags.ram ? flags.ram + " GB" : "no RAM limit"}${flags.fixed ? ", fixed" : ""}${flags.round ? ", one round" : ""}`);
 
   /** @type {object[]} events for the next step */
   let events = [];

@@ -13,7 +13,7 @@ export const SETTINGS = Object.freeze({
   reserve: "GB on home never given to ramfarm's work: room for your own scripts (default 8)",
   setAside: 'GB per server never given to ramfarm\'s work, e.g. {"pserv-0": 64} (default none)',
   useHacknet: "hacknet servers lend their RAM (default false: it costs them hash production)",
-  policy: "how the selector spends RAM: grow, greedy or restart (default grow; read at start)",
+  policy: "how the selector spends RAM: grow, greedy, restart or replan (default grow; read at start)",
 });
 
 /**
