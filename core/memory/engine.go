@@ -37,9 +37,12 @@ type Engine struct {
 	nextAlloc AllocID
 	owners    map[Pid]int // live allocations per owner
 	claims    map[Pid]*claim
-	pending   []Request       // arrival order
-	cordons   map[string]bool // hosts that take no new chunks
-	roles     [roleCount]holder
+	pending   []Request // arrival order
+	// roomMade are the seat requests room was made for, waiting for the
+	// tick that grants it (placeSeat).
+	roomMade map[seatKey]bool
+	cordons  map[string]bool // hosts that take no new chunks
+	roles    [roleCount]holder
 
 	nextSend  int64
 	sends     map[int64]sendRec

@@ -651,7 +651,7 @@ func TestEngine_daemonSeat(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := setup(tt.claimAll)
 			must(t, e, Request{Rid: 9, Pid: 20, Reply: 120, ChunkSize: 4 * ram.GB, Count: 1, Priority: tt.prio, Options: Options{Seat: tt.seat}})
-			granted := 0
+			granted, answered := 0, ""
 			for tick := 1; tick <= 3 && granted == 0; tick++ {
 				ev := Tick{Now: int64(2 + tick)}
 				if tt.race && tick >= 2 {
@@ -659,6 +659,7 @@ func TestEngine_daemonSeat(t *testing.T) {
 				}
 				must(t, e, ev)
 				sends := strings.Join(sendsOf(e), "\n")
+				answered += sends
 				if strings.Contains(sends, "120 Granted") {
 					granted = tick
 				} else if strings.Contains(sends, "120 Refused") {
@@ -667,6 +668,9 @@ func TestEngine_daemonSeat(t *testing.T) {
 			}
 			if granted != tt.ticks {
 				t.Fatalf("granted on tick %d, want %d (0: never)", granted, tt.ticks)
+			}
+			if tt.ticks == 0 && !strings.Contains(strings.Join(sendsOf(e), "\n")+answered, "120 Refused") {
+				t.Errorf("the seat request was never answered")
 			}
 			if held(e, 1) != tt.left {
 				t.Errorf("the task's allocation holds %d chunks, want %d", held(e, 1), tt.left)

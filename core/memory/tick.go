@@ -137,6 +137,7 @@ func (e *Engine) bury(pid Pid) {
 	e.pending = slices.DeleteFunc(e.pending, func(r Request) bool {
 		if r.Pid == pid {
 			e.watch.remove(pid)
+			delete(e.roomMade, seatKey{pid, r.Rid})
 			return true
 		}
 		return false
@@ -417,12 +418,21 @@ func (e *Engine) serve() {
 			got = e.place(a, r.Count)
 			a.desired = got
 		case r.Seat && r.Priority >= DaemonPriority:
+			// Room is made for a request once: if it is still short a tick
+			// later (workers started in it before their owners heard), the
+			// request is refused, and asking again makes room again.
+			key := seatKey{r.Pid, r.Rid}
 			var wait bool
-			if got, wait = e.placeSeat(a, r); wait {
+			if got, wait = e.placeSeat(a, r, !e.roomMade[key]); wait {
+				if e.roomMade == nil {
+					e.roomMade = map[seatKey]bool{}
+				}
+				e.roomMade[key] = true
 				e.pending = append(e.pending, r)
 				e.watch.add(r.Pid)
 				continue
 			}
+			delete(e.roomMade, key)
 			a.desired = got
 		default:
 			if e.room(r.ChunkSize, r.Count) >= r.Count {
@@ -460,18 +470,24 @@ func (e *Engine) serve() {
 // of lower priority, as a host that shrank would.
 const DaemonPriority = 1 << 30
 
+// seatKey names a seat request: its requester and request id.
+type seatKey struct {
+	pid Pid
+	rid int64
+}
+
 // seatRoomHold is how long, in ms, room made for a daemon's seat is kept
 // for it: the tick that grants it, and the requester's retry after a
 // refusal.
 const seatRoomHold = 3000
 
 // placeSeat places a daemon's seat: in free RAM or room set aside for
-// seats at an earlier game time. With neither, it makes room (revoking
-// unclaimed chunks below the seat's priority), sets it aside, and says
-// to wait: the request is served by a tick at a later game time, when
-// every owner whose chunks were revoked has run since it heard, and the
-// game's used RAM shows any worker it started in them before.
-func (e *Engine) placeSeat(a *alloc, r Request) (got int, wait bool) {
+// seats at an earlier game time. With neither, and mayMake, it makes room
+// (revoking unclaimed chunks below the seat's priority), sets it aside,
+// and says to wait: the request is served by a tick at a later game time,
+// when every owner whose chunks were revoked has run since it heard, and
+// the game's used RAM shows any worker it started in them before.
+func (e *Engine) placeSeat(a *alloc, r Request, mayMake bool) (got int, wait bool) {
 	aside := map[*host]ram.Amount{}
 	young := false // room set aside at this very game time
 	for _, h := range e.hostList {
@@ -489,7 +505,7 @@ func (e *Engine) placeSeat(a *alloc, r Request) (got int, wait bool) {
 		got = e.place(a, r.Count)
 	case young:
 		wait = true
-	default:
+	case mayMake:
 		for _, h := range e.makeRoom(r.ChunkSize, r.Count, r.Priority) {
 			h.seatRoom = max(h.seatRoom, min(h.free(), r.ChunkSize.Times(r.Count)))
 			h.seatRoomAt, h.seatRoomUntil = e.now, e.now+seatRoomHold

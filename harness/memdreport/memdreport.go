@@ -17,6 +17,7 @@ const MemdPort = 100
 // Report is the daemon's answer to a status request: every worker as the
 // allocator accounts it, the private ports leased, every allocation.
 type Report struct {
+	T       string     `json:"t"` // "report"; an error answer is no report
 	Workers []Worker   `json:"workers"`
 	Ports   int        `json:"ports"`
 	Leases  [][2]int64 `json:"leases"` // [port, pid], by port
@@ -68,7 +69,7 @@ func (r Reader) Latest() *Report {
 			return rep
 		}
 		var x Report
-		if json.Unmarshal([]byte(js), &x) == nil {
+		if json.Unmarshal([]byte(js), &x) == nil && x.T == "report" {
 			rep = &x
 		}
 	}
