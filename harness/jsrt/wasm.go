@@ -35,6 +35,11 @@ type wasmState struct {
 
 	mu      sync.Mutex // guards dropped: cleanups run on the runtime's goroutine
 	dropped []*wasmHandle
+	// cleanups are the instances' registered cleanups, stopped when the
+	// realm closes: a cleanup holds its state and handle, which reach the
+	// realm, so one never run would keep a closed game's realm, runtime
+	// and every instance's memory (tens of MB a game) for good.
+	cleanups map[string]runtime.Cleanup
 }
 
 // wasmHandle is what an instance's cleanup needs: the module to close and
@@ -134,7 +139,12 @@ func (r *Realm) closeWasm() error {
 	if r.wasm == nil {
 		return nil
 	}
-	err := r.wasm.rt.Close(context.Background())
+	w := r.wasm
+	for _, c := range w.cleanups {
+		c.Stop()
+	}
+	err := w.rt.Close(context.Background())
+	w.cleanups, w.instances, w.modules, w.dropped = nil, nil, nil, nil
 	r.wasm = nil
 	return err
 }
@@ -263,7 +273,10 @@ func (r *Realm) instantiate(m *wasmModule, importObject goja.Value) goja.Value {
 	w.seq++
 	inst := &wasmInstance{name: fmt.Sprintf("jsrt.wasm.%d", w.seq), module: m, fns: fns}
 	inst.handle = &wasmHandle{name: inst.name}
-	runtime.AddCleanup(inst, func(h *wasmHandle) {
+	if w.cleanups == nil {
+		w.cleanups = map[string]runtime.Cleanup{}
+	}
+	w.cleanups[inst.name] = runtime.AddCleanup(inst, func(h *wasmHandle) {
 		w.mu.Lock()
 		w.dropped = append(w.dropped, h)
 		w.mu.Unlock()
@@ -436,6 +449,7 @@ func (w *wasmState) closeDropped() {
 	w.mu.Unlock()
 	for _, h := range dropped {
 		delete(w.instances, h.name)
+		delete(w.cleanups, h.name)
 		if h.mod != nil {
 			_ = h.mod.Close(context.Background())
 		}
