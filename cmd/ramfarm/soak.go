@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tetratelabs/wazero"
-
 	"ramfarm/harness/soak"
 )
 
@@ -49,7 +47,7 @@ func soakCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "soak: --trace needs --runs 1 (replay one seed)")
 		return 2
 	}
-	opts := soak.Options{Duration: *duration, FaultEvery: *every, WasmCache: wazero.NewCompilationCache()}
+	opts := soak.Options{Duration: *duration, FaultEvery: *every}
 	if *kinds != "" {
 		k, err := soak.ParseKinds(*kinds)
 		if err != nil {

@@ -1,10 +1,18 @@
 package soak
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/tetratelabs/wazero"
 )
+
+// cacheRuns is how many runs a worker compiles the module for once: a
+// compilation cache keeps about 65 MB of each game it served (wazero's
+// engine outlives the game's runtime) until the cache is closed.
+const cacheRuns = 8
 
 // Summary is what many fault runs found, in seed order whatever order
 // they ran in.
@@ -36,7 +44,8 @@ type RunViolation struct {
 
 // Many runs seeds first, first+1, … (runs of them), parallel at a time,
 // and sums them up. progress, if set, is called after each run in the
-// order they end.
+// order they end. Each worker keeps its own compilation cache, renewed
+// every cacheRuns runs (opts.WasmCache is not used).
 func Many(opts Options, first uint64, runs, parallel int, progress func(done int, o Outcome)) (Summary, error) {
 	started := time.Now()
 	outs := make([]Outcome, runs)
@@ -49,9 +58,24 @@ func Many(opts Options, first uint64, runs, parallel int, progress func(done int
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var cache wazero.CompilationCache
+			served := 0
+			defer func() {
+				if cache != nil {
+					cache.Close(context.Background())
+				}
+			}()
 			for i := range next {
+				if served%cacheRuns == 0 {
+					if cache != nil {
+						cache.Close(context.Background())
+					}
+					cache = wazero.NewCompilationCache()
+				}
+				served++
 				o := opts
 				o.Seed = first + uint64(i)
+				o.WasmCache = cache
 				outs[i], errs[i] = Run(o)
 				mu.Lock()
 				done++

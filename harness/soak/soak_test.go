@@ -19,7 +19,7 @@ func TestSoak_fixedSeeds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault runs take a minute")
 	}
-	opts := Options{Wasm: coretest.Wasm(t), Duration: 150 * time.Second, FaultEvery: 8 * time.Second, WasmCache: wazero.NewCompilationCache()}
+	opts := Options{Wasm: coretest.Wasm(t), Duration: 150 * time.Second, FaultEvery: 8 * time.Second}
 	s, err := Many(opts, 1, 4, 2, nil)
 	if err != nil {
 		t.Fatal(err)
