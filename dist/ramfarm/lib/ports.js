@@ -29,6 +29,9 @@ export async function deliver(ns, port, msg, tries = 100, waitMs = 20) {
  */
 export const ASK_TIMEOUT_MS = 600_000;
 
+/** How often a request is sent that the memory daemon's core trapped on (see Mailbox.ask). */
+const TRAPPED_TRIES = 3;
+
 /** A client's private inbox on one port. */
 export class Mailbox {
   /** @param {NS} ns @param {number} port */
@@ -85,6 +88,18 @@ export class Mailbox {
    * @returns {Promise<any>}
    */
   async ask(msg, timeoutMs = ASK_TIMEOUT_MS) {
+    // "trapped": the memory daemon's core trapped in the step that read
+    // this request and went on from the state before it, so the request
+    // changed nothing and is sent again (a few times: it may be what
+    // traps).
+    for (let tries = 1; ; tries++) {
+      const a = await this.once(msg, timeoutMs);
+      if (a.t !== T.error || a.code !== "trapped" || tries >= TRAPPED_TRIES) return a;
+    }
+  }
+
+  /** One request and its answer (see ask). @param {Record<string, any>} msg @param {number} timeoutMs @returns {Promise<any>} */
+  async once(msg, timeoutMs) {
     const rid = this.nextRid++;
     const until = performance.now() + timeoutMs;
     this.asked.add(rid);
