@@ -7,6 +7,7 @@ import (
 	"ramfarm/core/formulas"
 	"ramfarm/harness"
 	"ramfarm/harness/memdreport"
+	"ramfarm/harness/world"
 )
 
 // The checker's patience, in samples (seconds) or ms. The memory daemon
@@ -37,18 +38,25 @@ func (r *runner) check() {
 		r.asked = nil
 		return
 	}
+	// One look at the process table serves the whole sample.
+	procs := r.ramfarmProcs()
+	nowRAM := chunkRAM(procs)
 	rep := r.rd.Latest()
 	if rep != nil && r.asked != nil && now-r.memdFrom >= memdSettleMs {
 		if r.before != nil {
 			r.checkRebuilt(rep)
 			r.before = nil
 		}
-		r.checkReport(rep, r.asked)
+		r.checkReport(rep, r.asked, nowRAM)
 		r.last = rep
 	}
-	r.asked = &asked{at: now, chunkRAM: r.chunkRAM()}
+	r.asked = &asked{at: now, chunkRAM: nowRAM}
 	r.rd.Ask(r.memd)
-	r.checkRecoveries()
+	running := map[string]bool{}
+	for _, p := range procs {
+		running[p.Filename] = true
+	}
+	r.checkRecoveries(running)
 	r.checkHarvests()
 	r.checkAnswers()
 }
@@ -157,10 +165,10 @@ func (r *runner) findMemd() {
 	}
 }
 
-// chunkRAM is, by host, the RAM ramfarm's processes in chunks use now.
-func (r *runner) chunkRAM() map[string]float64 {
+// chunkRAM is, by host, the RAM the processes of ps in chunks use.
+func chunkRAM(ps []*world.Process) map[string]float64 {
 	out := map[string]float64{}
-	for _, p := range r.ramfarmProcs() {
+	for _, p := range ps {
 		if !slices.Contains(outsideChunks, p.Filename) {
 			out[p.Host] += p.RAMPerThread * float64(p.Threads)
 		}
@@ -176,9 +184,8 @@ func (r *runner) chunkRAM() map[string]float64 {
 //     freed within a tick);
 //   - no allocation outlives its owner by more than a tick;
 //   - no allocation id is reused by another owner.
-func (r *runner) checkReport(rep *memdreport.Report, a *asked) {
+func (r *runner) checkReport(rep *memdreport.Report, a *asked, nowRAM map[string]float64) {
 	now := r.now()
-	nowRAM := r.chunkRAM()
 	// A chunk a claim uses in part cannot be revoked: an allocation may
 	// hold up to a chunk more than its claims on a host that shrank.
 	partial := map[string]float64{}
@@ -353,7 +360,7 @@ func (r *runner) watchRecovery(k Kind, until float64, daemon string) {
 // from: each daemon runs (a killed one was started again within
 // restartMs of start.js), and the tasks use at least 80 % of what they
 // used before, or of what is usable now if that is less.
-func (r *runner) checkRecoveries() {
+func (r *runner) checkRecoveries(running map[string]bool) {
 	now := r.now()
 	if r.last == nil {
 		return
@@ -365,15 +372,13 @@ func (r *runner) checkRecoveries() {
 	}
 	up := true
 	for _, d := range daemons {
-		if len(r.ramfarmProcs(d)) == 0 {
-			up = false
-		}
+		up = up && running[d]
 	}
 	r.recovering = slices.DeleteFunc(r.recovering, func(w *recovering) bool {
 		if now < w.from {
 			return false
 		}
-		if w.daemon != "" && now-w.from > restartMs && len(r.ramfarmProcs(w.daemon)) == 0 {
+		if w.daemon != "" && now-w.from > restartMs && !running[w.daemon] {
 			r.violate("daemons restarted", fmt.Sprintf("%s, killed, is not running %.0f s after start.js ran again at %s", w.daemon, restartMs/1000.0, clock(w.from)))
 			w.daemon = ""
 		}
