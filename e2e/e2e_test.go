@@ -11,6 +11,7 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"ramfarm/harness"
+	"ramfarm/harness/memdreport"
 	"ramfarm/harness/network"
 	"ramfarm/harness/scenario"
 	"ramfarm/harness/world"
@@ -155,23 +156,8 @@ func send(t *testing.T, g *harness.Game, msg string) {
 	}
 }
 
-type report struct {
-	Workers []struct {
-		Host      string  `json:"host"`
-		Max       float64 `json:"max"`
-		Usable    float64 `json:"usable"`
-		Allocated float64 `json:"allocated"`
-		Claimed   float64 `json:"claimed"`
-		Foreign   float64 `json:"foreign"`
-	} `json:"workers"`
-	Allocs []struct {
-		Alloc   int64    `json:"alloc"`
-		Pid     int64    `json:"pid"`
-		Chunk   float64  `json:"chunk"`
-		Desired int      `json:"desired"`
-		Held    [][3]any `json:"held"`
-	} `json:"allocs"`
-}
+// report is the memory daemon's status report.
+type report = memdreport.Report
 
 // status asks the memory daemon for its report (as process asker) and
 // waits one tick for it.
@@ -196,7 +182,7 @@ func status(t *testing.T, g *harness.Game, asker int64) report {
 }
 
 // chunks counts an allocation's chunks of a size, per host.
-func chunks(held [][3]any, size float64) (n int, hosts map[string]int) {
+func chunks(held [][]any, size float64) (n int, hosts map[string]int) {
 	hosts = map[string]int{}
 	for _, h := range held {
 		if h[1].(float64) == size {
