@@ -46,6 +46,10 @@ type Config struct {
 	// table): which ns functions exist and what they cost, and the
 	// behaviours that changed. "" is gamedata.Latest.
 	Release gamedata.Release
+	// FullPath makes every process's ns object in full as it starts,
+	// rather than each group of functions on its script's first read of
+	// one: the slow path the fast one must match (see TestFastPath).
+	FullPath bool
 	// Fetch downloads a URL for ns.wget: the HTTP status and body. Nil
 	// selects a GET with a 30 s timeout.
 	Fetch func(url string) (status int, body string, err error)
@@ -78,6 +82,9 @@ type Game struct {
 	faults   []error
 	stats    HackStats
 
+	cpu   cpuMeter
+	nsIdx *nsIndex // every ns object's shape, from the first one made
+
 	freeze   *freezeGuard
 	frozen   error
 	lastCall nsCall // the latest ns call, for the report of a freeze
@@ -98,6 +105,7 @@ func New(cfg Config) (*Game, error) {
 		rng:      rand.New(rand.NewPCG(cfg.Seed, 0x6861636b)), // "hack"
 		procs:    map[int64]*process{},
 		ramCache: map[ramKey]ramEntry{},
+		cpu:      cpuMeter{by: map[string]*CPUUse{}},
 	}
 	rel, err := gamedata.ParseRelease(string(cfg.Release))
 	if err != nil {

@@ -59,7 +59,7 @@ func settle(s *world.Server, after formulas.Server) {
 // completion from the state then (FACTS §3).
 func (b *nsBuilder) hacking() {
 	g, p, vm := b.g, b.p, b.vm
-	bn := g.World.BitNodeMults()
+	bn := p.bn
 	type op struct {
 		name string
 		time func(formulas.Server, formulas.Player, formulas.BitNode) float64

@@ -21,12 +21,19 @@ type nsBuilder struct {
 	p     *process
 	vm    *goja.Runtime
 	props *nsProps
+	// index, while the game's index is built, records each function's
+	// group (group is the one being made).
+	index *nsIndex
+	group int
 }
 
 // fn registers an ns function. Every call first checks the script is still
 // alive (a killed script's next ns call throws) and applies the game's
 // dynamic RAM charge for the name.
 func (b *nsBuilder) fn(name string, f func(c goja.FunctionCall) goja.Value) {
+	if b.index != nil {
+		b.index.group[name] = b.group
+	}
 	b.props.add(name, b.checked(name, f))
 	b.props.unchecked[name] = f
 }
@@ -37,6 +44,7 @@ func (b *nsBuilder) checked(name string, f func(c goja.FunctionCall) goja.Value)
 	p, vm := b.p, b.vm
 	return func(c goja.FunctionCall) goja.Value {
 		p.g.lastCall = nsCall{p, name}
+		p.g.switchTo(p)
 		if p.dead {
 			panic(vm.NewGoError(ErrScriptDeath))
 		}
@@ -47,12 +55,38 @@ func (b *nsBuilder) checked(name string, f func(c goja.FunctionCall) goja.Value)
 	}
 }
 
-// nsProps is the ns object's contents. Its functions become JS function
-// objects only when a script first reads them: a worker that reads args
-// and calls weaken must not pay for the hundred functions it never
-// touches, and a long run starts hundreds of thousands of workers.
+// nsGroups are the groups of ns functions, each made by one builder
+// method. A process's ns object makes a group only when its script first
+// reads one of the group's names: a worker that reads args and calls
+// weaken must not pay for the hundred functions it never touches, and a
+// long run starts hundreds of thousands of workers.
+var nsGroups = [...]func(*nsBuilder){
+	(*nsBuilder).logging, (*nsBuilder).processes, (*nsBuilder).files, (*nsBuilder).serversInfo,
+	(*nsBuilder).portsAPI, (*nsBuilder).hacking, (*nsBuilder).purchases, (*nsBuilder).formatting,
+}
+
+// nsIndex is what every process's ns object holds before its script
+// touches it, worked out once per game by building one in full: the group
+// that makes each function, and every key in the order the object lists
+// them.
+type nsIndex struct {
+	group map[string]int
+	order []string
+	known map[string]bool // the keys of order
+}
+
+// nsProps is the ns object's contents. Its functions are made by group
+// (nsGroups) and become JS function objects only when a script first
+// reads them.
 type nsProps struct {
-	vm     *goja.Runtime
+	vm *goja.Runtime
+	b  *nsBuilder
+	// idx is the game's index; nil only while the index itself is built.
+	idx *nsIndex
+	// built has a bit for each group made so far.
+	built uint32
+	// order is the keys in order once they differ from idx.order (nil
+	// until then).
 	order  []string
 	native map[string]func(goja.FunctionCall) goja.Value
 	values map[string]goja.Value
@@ -61,20 +95,67 @@ type nsProps struct {
 	unchecked map[string]func(goja.FunctionCall) goja.Value
 	// lazy builds a namespace object (ns.ui, ns.cloud) on first read.
 	lazy map[string]func() goja.Value
+	// deleted are the index's names the script (or the release) deleted:
+	// making their group later must not bring them back.
+	deleted map[string]bool
 	// removed are the names the release took away; reading one is noted
 	// (a script written for an older release would break there).
 	removed map[string]bool
 	touched func(name string)
 }
 
+// keys is the key order now.
+func (n *nsProps) keys() []string {
+	if n.order == nil && n.idx != nil {
+		return n.idx.order
+	}
+	return n.order
+}
+
+// appendKey adds a key no index lists, or one deleted before.
+func (n *nsProps) appendKey(name string) {
+	if n.idx != nil && n.idx.known[name] && !n.deleted[name] {
+		return
+	}
+	n.order = append(slices.Clip(n.keys()), name)
+}
+
+// ensure makes the group of the index's function name if it is not made
+// yet, and reports whether it made it.
+func (n *nsProps) ensure(name string) bool {
+	if n.idx == nil {
+		return false
+	}
+	gi, ok := n.idx.group[name]
+	return ok && n.ensureGroup(gi)
+}
+
+// ensureGroup makes group gi if it is not made yet, and reports whether
+// it made it.
+func (n *nsProps) ensureGroup(gi int) bool {
+	if n.built&(1<<gi) != 0 {
+		return false
+	}
+	n.built |= 1 << gi
+	nsGroups[gi](n.b)
+	for d := range n.deleted {
+		if n.idx.group[d] == gi {
+			delete(n.native, d)
+		}
+	}
+	return true
+}
+
 // setLazy adds a property built on first read.
 func (n *nsProps) setLazy(name string, build func() goja.Value) {
-	n.order = append(n.order, name)
+	if n.idx == nil {
+		n.order = append(n.order, name)
+	}
 	n.lazy[name] = build
 }
 
 func (n *nsProps) add(name string, f func(goja.FunctionCall) goja.Value) {
-	if _, dup := n.native[name]; !dup {
+	if _, dup := n.native[name]; !dup && n.idx == nil {
 		n.order = append(n.order, name)
 	}
 	n.native[name] = f
@@ -82,11 +163,26 @@ func (n *nsProps) add(name string, f func(goja.FunctionCall) goja.Value) {
 
 func (n *nsProps) set(name string, v goja.Value) {
 	if _, ok := n.values[name]; !ok {
-		if _, ok := n.native[name]; !ok {
-			n.order = append(n.order, name)
+		if _, ok := n.native[name]; !ok && !n.pending(name) {
+			n.appendKey(name)
 		}
 	}
 	n.values[name] = v
+}
+
+// hasGroup reports whether the index knows key as a function.
+func (n *nsProps) hasGroup(key string) bool {
+	_, ok := n.idx.group[key]
+	return ok
+}
+
+// pending reports whether name is a function of a group not made yet.
+func (n *nsProps) pending(name string) bool {
+	if n.idx == nil || n.deleted[name] {
+		return false
+	}
+	gi, ok := n.idx.group[name]
+	return ok && n.built&(1<<gi) == 0
 }
 
 // Get implements goja.DynamicObject.
@@ -94,7 +190,11 @@ func (n *nsProps) Get(key string) goja.Value {
 	if v, ok := n.values[key]; ok {
 		return v
 	}
-	if f, ok := n.native[key]; ok {
+	f, ok := n.native[key]
+	if !ok && n.pending(key) && n.ensure(key) {
+		f, ok = n.native[key]
+	}
+	if ok {
 		v := n.vm.ToValue(f)
 		n.values[key] = v
 		return v
@@ -119,7 +219,7 @@ func (n *nsProps) Has(key string) bool {
 	_, ok := n.values[key]
 	_, fn := n.native[key]
 	_, lazy := n.lazy[key]
-	return ok || fn || lazy
+	return ok || fn || lazy || n.pending(key)
 }
 
 // Delete implements goja.DynamicObject.
@@ -127,17 +227,20 @@ func (n *nsProps) Delete(key string) bool {
 	delete(n.values, key)
 	delete(n.native, key)
 	delete(n.lazy, key)
-	for i, k := range n.order {
-		if k == key {
-			n.order = append(n.order[:i:i], n.order[i+1:]...)
-			break
+	if n.idx != nil && (n.idx.known[key] || n.hasGroup(key)) {
+		if n.deleted == nil {
+			n.deleted = map[string]bool{}
 		}
+		n.deleted[key] = true
+	}
+	if i := slices.Index(n.keys(), key); i >= 0 {
+		n.order = slices.Delete(slices.Clone(n.keys()), i, i+1)
 	}
 	return true
 }
 
 // Keys implements goja.DynamicObject.
-func (n *nsProps) Keys() []string { return append([]string(nil), n.order...) }
+func (n *nsProps) Keys() []string { return slices.Clone(n.keys()) }
 
 // throw raises a game error as the game words it: "fn: message".
 func (b *nsBuilder) throw(fn string, err error) {
@@ -196,25 +299,50 @@ func (b *nsBuilder) server(fn, host string) *world.Server {
 }
 
 func (g *Game) newNS(p *process) *goja.Object {
+	if g.nsIdx == nil {
+		g.nsIdx = g.indexNS(p)
+	}
+	b := g.nsBuilder(p, g.nsIdx)
+	if g.cfg.FullPath {
+		for i := range nsGroups {
+			b.props.ensureGroup(i)
+		}
+	}
+	b.release()
+	return g.realm.VM().NewDynamicObject(b.props)
+}
+
+// nsBuilder starts a process's ns object: its args and pid, no function
+// made yet (idx nil: every group made at once, in order, to index them).
+func (g *Game) nsBuilder(p *process, idx *nsIndex) *nsBuilder {
 	vm := g.realm.VM()
-	props := &nsProps{vm: vm, native: map[string]func(goja.FunctionCall) goja.Value{}, values: map[string]goja.Value{},
+	p.bn = g.World.BitNodeMults()
+	props := &nsProps{vm: vm, idx: idx, native: map[string]func(goja.FunctionCall) goja.Value{}, values: map[string]goja.Value{},
 		unchecked: map[string]func(goja.FunctionCall) goja.Value{}, lazy: map[string]func() goja.Value{}}
 	b := &nsBuilder{g: g, p: p, vm: vm, props: props}
+	props.b = b
 	scriptArgs := make([]any, len(p.Args))
 	copy(scriptArgs, p.Args)
 	props.set("args", vm.ToValue(scriptArgs))
 	props.set("pid", vm.ToValue(p.Pid))
+	return b
+}
 
-	b.logging()
-	b.processes()
-	b.files()
-	b.serversInfo()
-	b.portsAPI()
-	b.hacking()
-	b.purchases()
-	b.formatting()
+// indexNS builds one ns object in full, for p, and records its shape.
+func (g *Game) indexNS(p *process) *nsIndex {
+	idx := &nsIndex{group: map[string]int{}, known: map[string]bool{}}
+	b := g.nsBuilder(p, nil)
+	b.index = idx
+	for i, build := range nsGroups {
+		b.group = i
+		build(b)
+	}
 	b.release()
-	return vm.NewDynamicObject(props)
+	idx.order = b.props.order
+	for _, k := range idx.order {
+		idx.known[k] = true
+	}
+	return idx
 }
 
 func (b *nsBuilder) logging() {
@@ -744,6 +872,7 @@ func (b *nsBuilder) release() {
 		b.props.setLazy(space.name, func() goja.Value {
 			o := b.vm.NewObject()
 			for _, a := range space.funcs {
+				b.props.ensure(a.was)
 				if f := b.props.unchecked[a.was]; f != nil {
 					if err := o.Set(a.name, b.checked(a.path, f)); err != nil {
 						panic(err)

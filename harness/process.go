@@ -7,6 +7,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"ramfarm/core/formulas"
 	"ramfarm/harness/jsrt"
 	"ramfarm/harness/ports"
 	"ramfarm/harness/vclock"
@@ -29,6 +30,10 @@ type process struct {
 	// its cost; exceeding the RAM the script was started with kills it.
 	dynRAM  float64
 	charged map[string]bool
+
+	// bn is the BitNode's multipliers when the script started: its hack,
+	// grow and weaken use them.
+	bn formulas.BitNode
 }
 
 // portWait is a process's pending nextWrite on one port.
@@ -58,6 +63,7 @@ func (g *Game) onStart(p *world.Process) {
 }
 
 func (g *Game) startScript(p *process) {
+	g.switchTo(p)
 	for _, fn := range g.onStarts {
 		if p.dead {
 			return
@@ -133,6 +139,7 @@ func (p *process) after(ms float64, fn func()) {
 	id = p.g.Clock.After(ms, func() {
 		delete(p.timers, id)
 		if !p.dead {
+			p.g.switchTo(p)
 			fn()
 		}
 	})

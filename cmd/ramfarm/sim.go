@@ -264,6 +264,7 @@ func printTable(w io.Writer, results []sim.Result) {
 		fmt.Fprintf(w, "%-8s %16s %14s %6d %6d %6d %6d %6d %15s %11.0f×\n", orDash(r.Policy), money(r.MoneyTotal), money(r.IncomeEnd),
 			r.ExecFailures, r.Overcommits, r.LeakedAllocations, r.LeakedPorts, r.OversizedAllocs, coresSaved(r), r.SimSeconds/r.WallSeconds)
 	}
+	printCost(w, results)
 	marks := []float64{10, 20, 40, 60}
 	fmt.Fprintf(w, "\n%-8s", "policy")
 	for _, m := range marks {
@@ -300,6 +301,20 @@ func printTable(w io.Writer, results []sim.Result) {
 			}
 			fmt.Fprintf(w, "  %7.0fs  +%6.0f GB  %s\n", j.T, j.NewGB, to)
 		}
+	}
+}
+
+// printCost prints what each run cost: wall time, speed, peak heap, and
+// the in-game scripts' CPU per game minute by kind (JS + module ms).
+func printCost(w io.Writer, results []sim.Result) {
+	fmt.Fprintf(w, "\n%-8s %8s %8s %8s  %s\n", "policy", "wall s", "speed", "heap MB", "in-game CPU, ms per game minute (JS+module)")
+	for _, r := range results {
+		var kinds []string
+		for _, c := range r.ScriptCPU {
+			kinds = append(kinds, fmt.Sprintf("%s %.1f+%.1f", c.Kind, c.JSMsPerMin, c.ModuleMsPerMin))
+		}
+		fmt.Fprintf(w, "%-8s %8.1f %7.0f× %8.0f  %.1f: %s\n", orDash(r.Policy), r.WallSeconds, r.Speed, r.PeakHeapMB, r.ScriptCPUMs,
+			strings.Join(kinds, ", "))
 	}
 }
 

@@ -147,6 +147,11 @@ type Realm struct {
 
 	wasm      *wasmState
 	trapAfter func(export string) bool // see TrapAfter
+	// wasmTime is the wall time spent inside calls of WebAssembly exports
+	// from JS, the JS imports they call back included; wasmCalls counts
+	// the calls on the stack, so a nested call is not timed twice.
+	wasmTime  time.Duration
+	wasmCalls int
 
 	fault  error
 	closed bool
@@ -254,6 +259,10 @@ func (r *Realm) natives() *goja.Object {
 // VM is the shared runtime, for the layer that builds each script's ns.
 // Only call it from the clock's goroutine.
 func (r *Realm) VM() *goja.Runtime { return r.vm }
+
+// WasmTime is the wall time spent so far inside WebAssembly calls made
+// from JS (the outermost call of a nesting timed once).
+func (r *Realm) WasmTime() time.Duration { return r.wasmTime }
 
 // Err reports a fault that broke the realm: an uncatchable goja error
 // (stack overflow) reached the top, and goja dropped every queued promise

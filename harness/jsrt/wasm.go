@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"weak"
 
 	"github.com/dop251/goja"
@@ -367,7 +368,17 @@ func (r *Realm) exportFunc(inst *wasmInstance, name string, fn api.Function, def
 			stack[i] = r.toWasm(c.Argument(i), t)
 		}
 		inst.depth++
+		outer := r.wasmCalls == 0
+		var began time.Time
+		if outer {
+			began = time.Now()
+		}
+		r.wasmCalls++
 		err := fn.CallWithStack(context.Background(), stack)
+		r.wasmCalls--
+		if outer {
+			r.wasmTime += time.Since(began)
+		}
 		inst.depth--
 		inst.refreshMemories()
 		if err == nil && r.trapAfter != nil && r.trapAfter(name) {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"sort"
@@ -46,6 +47,9 @@ type Options struct {
 	// HeapProfile, if set, receives a heap profile taken at the end of the
 	// run, while the game still holds everything it made.
 	HeapProfile io.Writer
+	// FullPath runs the game's slow path (harness.Config.FullPath), which
+	// the default fast one must match result for result.
+	FullPath bool
 	// World, if set, changes the world after the scenario set it up and
 	// before any script starts: what a scenario file cannot say, such as
 	// cores on servers other than home.
@@ -121,7 +125,17 @@ type Result struct {
 	LeakedAllocations int     `json:"leaked_allocations"`
 	LeakedPorts       int     `json:"leaked_ports"`
 	SimSeconds        float64 `json:"sim_seconds"`
-	WallSeconds       float64 `json:"wall_seconds"`
+	// WallSeconds is the run's wall time, Speed game seconds per wall
+	// second, and PeakHeapMB the most Go heap in use at any sample, MB:
+	// the whole process's, so runs side by side share it.
+	WallSeconds float64 `json:"wall_seconds"`
+	Speed       float64 `json:"speed"`
+	PeakHeapMB  float64 `json:"peak_heap_mb"`
+	// ScriptCPU is the in-game scripts' CPU per game minute by kind of
+	// script, and ScriptCPUMs its sum: the emulator's wall time on their
+	// behalf (harness.CPUUse), a proxy for the browser's.
+	ScriptCPU   []ScriptCPU `json:"script_cpu"`
+	ScriptCPUMs float64     `json:"script_cpu_ms_per_min"`
 }
 
 // outsideChunks are the ramfarm scripts that do not run in chunks.
@@ -162,7 +176,8 @@ func Run(opts Options) (Result, error) {
 		opts.SampleMs = 1000
 	}
 	started := time.Now()
-	g, err := harness.New(harness.Config{Seed: seed, Trace: opts.Trace, WasmCache: opts.WasmCache, Release: opts.Scenario.Release})
+	g, err := harness.New(harness.Config{Seed: seed, Trace: opts.Trace, WasmCache: opts.WasmCache, Release: opts.Scenario.Release,
+		FullPath: opts.FullPath})
 	if err != nil {
 		return Result{}, err
 	}
@@ -179,7 +194,7 @@ func Run(opts Options) (Result, error) {
 		return Result{}, err
 	}
 	r := &runner{g: g, opts: opts, res: Result{Scenario: sc.Name, Seed: seed, Policy: opts.Policy}, seen: map[int64]string{},
-		useful: newUseful(), oversized: map[int64]float64{}}
+		useful: newUseful(), oversized: map[int64]float64{}, heap: []metrics.Sample{{Name: heapMetric}}}
 	r.useful.bn = g.World.BitNodeMults()
 	for _, s := range sc.Scripts {
 		args := s.Args
@@ -217,6 +232,7 @@ func Run(opts Options) (Result, error) {
 		r.sample()
 		r.progress()
 	}
+	r.res.ScriptCPU, r.res.ScriptCPUMs = scriptCPU(g.CPU(), end)
 	r.finish(end)
 	if opts.HeapProfile != nil {
 		runtime.GC()
@@ -226,6 +242,8 @@ func Run(opts Options) (Result, error) {
 	}
 	r.res.SimSeconds = end / 1000
 	r.res.WallSeconds = time.Since(started).Seconds()
+	r.res.Speed = math.Round(r.res.SimSeconds / r.res.WallSeconds)
+	r.res.PeakHeapMB = math.Round(float64(r.heapPeak) / (1 << 20))
 	if f := g.Faults(); len(f) > 0 {
 		return r.res, fmt.Errorf("sim: harness faults: %v", f)
 	}
@@ -254,6 +272,8 @@ type runner struct {
 	// coreSamples samples.
 	coresSaved  float64
 	coreSamples int
+	heapPeak    uint64 // bytes
+	heap        []metrics.Sample
 }
 
 func (r *runner) progress() {
@@ -358,6 +378,8 @@ func (r *runner) sampleCores() {
 
 func (r *runner) sample() {
 	now := r.g.Now()
+	metrics.Read(r.heap)
+	r.heapPeak = max(r.heapPeak, r.heap[0].Value.Uint64())
 	r.sampleCores()
 	st := r.g.Stats()
 	r.money = append(r.money, moneySample{now, st.Money})

@@ -1,0 +1,71 @@
+package sim
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"ramfarm/harness"
+)
+
+// heapMetric is the Go heap in use, read at every sample for the peak.
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// ScriptCPU is what one kind of in-game script cost per game minute: ms
+// of JavaScript and ms inside the core module.
+type ScriptCPU struct {
+	Kind           string  `json:"kind"`
+	JSMsPerMin     float64 `json:"js_ms_per_min"`
+	ModuleMsPerMin float64 `json:"module_ms_per_min"`
+}
+
+// cpuKinds name the kinds of script the summary reports, in its order.
+var cpuKinds = []string{"memd", "discover", "selector", "tasks", "workers", "other"}
+
+// cpuKind is the kind of a script file: the daemons by name, the tasks
+// (till, sow, harvest), the workers (w/), and everything else (the boot
+// script, the player's commands, foreign scripts).
+func cpuKind(file string) string {
+	switch strings.TrimSuffix(strings.TrimPrefix(file, ramfarmDir), ".js") {
+	case "memd":
+		return "memd"
+	case "discover":
+		return "discover"
+	case "selector":
+		return "selector"
+	case "till", "sow", "harvest":
+		return "tasks"
+	}
+	if strings.HasPrefix(file, ramfarmDir+"w/") {
+		return "workers"
+	}
+	return "other"
+}
+
+// scriptCPU sums the game's per-file CPU by kind over a run of end ms,
+// per game minute, and their total; every kind is listed, used or not.
+func scriptCPU(by map[string]harness.CPUUse, end float64) ([]ScriptCPU, float64) {
+	mins := end / 60000
+	if mins <= 0 {
+		return nil, 0
+	}
+	out := make([]ScriptCPU, len(cpuKinds))
+	for i, k := range cpuKinds {
+		out[i].Kind = k
+	}
+	var total float64
+	for file, u := range by {
+		c := &out[slices.Index(cpuKinds, cpuKind(file))]
+		js, mod := u.JS.Seconds()*1000/mins, u.Module.Seconds()*1000/mins
+		c.JSMsPerMin += js
+		c.ModuleMsPerMin += mod
+		total += js + mod
+	}
+	for i := range out {
+		out[i].JSMsPerMin = roundTo(out[i].JSMsPerMin, 0.01)
+		out[i].ModuleMsPerMin = roundTo(out[i].ModuleMsPerMin, 0.01)
+	}
+	return out, roundTo(total, 0.01)
+}
+
+func roundTo(x, unit float64) float64 { return math.Round(x/unit) * unit }
