@@ -237,10 +237,27 @@ func (g *Game) Exec(script, host string, threads int64, args ...any) (int64, err
 }
 
 // Kill kills a process as the terminal's kill does.
-func (g *Game) Kill(pid int64) bool {
-	var ok bool
-	g.guarded(func() { ok = g.World.Kill(pid) }) // atExit handlers run JS
-	return ok
+func (g *Game) Kill(pid int64) bool { return g.KillPids(pid) == 1 }
+
+// KillPids kills every process of pids in one go, as one script's loop of
+// kills does, and says how many it killed. The kills are one task: their
+// atExit handlers run JS, and what those wake (a port waiter) runs once
+// every process is gone, as in the game.
+func (g *Game) KillPids(pids ...int64) int {
+	n := 0
+	g.guarded(func() {
+		err := g.realm.InJS(func() {
+			for _, pid := range pids {
+				if g.World.Kill(pid) {
+					n++
+				}
+			}
+		})
+		if err != nil {
+			g.fault(fmt.Errorf("harness: kill %v: %w", pids, err))
+		}
+	})
+	return n
 }
 
 // OnStart adds fn to the hooks that run as each script begins: after

@@ -59,3 +59,41 @@ func TestGame_OnStart(t *testing.T) {
 		t.Errorf("alpha uses %v GB, faults %v", alpha.RAMUsed, g.Faults())
 	}
 }
+
+// Kills made together are one task: a script their atExit handlers wake
+// runs once every process is gone, as after a killall in the game, and
+// never between two of the kills.
+func TestGame_KillPids(t *testing.T) {
+	g := homeGame(t, Config{Seed: 1})
+	files := map[string]string{
+		"victim.js": `export async function main(ns) { ns.atExit(() => ns.tryWritePort(5, ns.pid)); await ns.sleep(1e9); }`,
+		"watch.js": `export async function main(ns) {
+			await ns.getPortHandle(5).nextWrite();
+			ns.tprint(ns.args.map((pid) => ns.isRunning(pid)).join(" "));
+		}`,
+	}
+	if err := g.Install("home", files); err != nil {
+		t.Fatal(err)
+	}
+	var victims []any
+	var pids []int64
+	for range 3 {
+		pid, err := g.Exec("victim.js", "home", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		victims, pids = append(victims, float64(pid)), append(pids, pid)
+	}
+	if _, err := g.Exec("watch.js", "home", 1, victims...); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.RunFor(100); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.KillPids(append(pids, 999)...); n != 3 {
+		t.Errorf("KillPids killed %d, want the 3 running", n)
+	}
+	if got := g.Terminal(); !slices.Equal(got, []string{"[00:00.100] watch.js: false false false"}) || len(g.Faults()) > 0 {
+		t.Errorf("terminal %q, faults %v; want the watcher to see every victim gone", got, g.Faults())
+	}
+}

@@ -373,8 +373,32 @@ func noSourceMapFiles(string) ([]byte, error) {
 	return nil, errors.New("jsrt: source map files are not loaded")
 }
 
-// inJS runs fn inside a JS call, so promise jobs it queues wait for it to
-// finish and then run before inJS returns (when called at the top).
+// InJS runs fn inside a JS call, so promise jobs it queues, from JS it
+// calls as well, wait for it to finish and then run before InJS returns
+// (when called at the top): one task in the browser's terms. Without it
+// each call from Go into JS that returns to the top runs the jobs queued
+// so far.
+func (r *Realm) InJS(fn func()) error {
+	if r.closed {
+		return ErrClosed
+	}
+	// A native function called straight from Go leaves goja's call stack
+	// empty, and every call into JS under it would run the jobs at its
+	// return: a JS frame stays on the stack while fn runs.
+	if r.task == nil {
+		v, err := r.vm.RunString("(f) => { f(); }")
+		if err != nil {
+			return err
+		}
+		r.task, _ = goja.AssertFunction(v)
+	}
+	_, err := r.call(r.task, goja.Undefined(), r.vm.ToValue(func(goja.FunctionCall) goja.Value {
+		fn()
+		return goja.Undefined()
+	}))
+	return err
+}
+
 func (r *Realm) inJS(fn func()) error {
 	tramp, _ := goja.AssertFunction(r.vm.ToValue(func(goja.FunctionCall) goja.Value {
 		fn()

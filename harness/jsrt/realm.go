@@ -141,6 +141,7 @@ type Realm struct {
 	rejected  []*goja.Promise
 	unhandled map[*goja.Promise]bool
 	drain     *goja.Program
+	task      goja.Callable // InJS's frame
 
 	transforms map[transformKey]*transformed
 	modules    map[moduleKey]*module

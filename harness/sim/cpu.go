@@ -62,10 +62,11 @@ func scriptCPU(by map[string]harness.CPUUse, end float64) ([]ScriptCPU, float64)
 		total += js + mod
 	}
 	for i := range out {
-		out[i].JSMsPerMin = roundTo(out[i].JSMsPerMin, 0.01)
-		out[i].ModuleMsPerMin = roundTo(out[i].ModuleMsPerMin, 0.01)
+		out[i].JSMsPerMin = cents(out[i].JSMsPerMin)
+		out[i].ModuleMsPerMin = cents(out[i].ModuleMsPerMin)
 	}
-	return out, roundTo(total, 0.01)
+	return out, cents(total)
 }
 
-func roundTo(x, unit float64) float64 { return math.Round(x/unit) * unit }
+// cents rounds x to two decimals.
+func cents(x float64) float64 { return math.Round(x*100) / 100 }

@@ -69,12 +69,17 @@ func TestFastPath(t *testing.T) {
 	}
 }
 
-// summary is a run's JSON summary without the figures the wall clock
-// decides (wall time, speed, heap, script CPU).
+// wallFree is r without the figures the wall clock decides: wall time,
+// speed, heap, script CPU.
+func wallFree(r Result) Result {
+	r.WallSeconds, r.Speed, r.PeakHeapMB, r.ScriptCPU, r.ScriptCPUMs = 0, 0, 0, nil, 0
+	return r
+}
+
+// summary is a run's JSON summary without the wall clock's figures.
 func summary(t *testing.T, r Result) string {
 	t.Helper()
-	r.WallSeconds, r.Speed, r.PeakHeapMB, r.ScriptCPU, r.ScriptCPUMs = 0, 0, 0, nil, 0
-	b, err := json.Marshal(r)
+	b, err := json.Marshal(wallFree(r))
 	if err != nil {
 		t.Fatal(err)
 	}

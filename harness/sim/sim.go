@@ -550,14 +550,16 @@ func (r *runner) finish(end float64) {
 	r.res.ExecFailures = r.g.World.ExecNoRAM()
 	// Stop every script but the memory daemon, let it collect, then count
 	// what is left.
+	var pids []int64
 	for _, s := range r.g.World.Servers() {
 		ps, _ := r.g.World.PS(s.Hostname)
 		for _, p := range ps {
 			if p.Pid != r.memd {
-				r.g.Kill(p.Pid)
+				pids = append(pids, p.Pid)
 			}
 		}
 	}
+	r.g.KillPids(pids...)
 	r.g.RunFor(1000)
 	r.status()
 	r.g.RunFor(1000)
