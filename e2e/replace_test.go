@@ -31,13 +31,11 @@ func workersOn(t *testing.T, g *harness.Game, hosts ...string) (gb float64, pids
 	return gb, pids
 }
 
-// killAll kills pids, as the player's kill would, and says how many.
+// killAll kills pids at once, as the player's killall would.
 func killAll(t *testing.T, g *harness.Game, pids []int64) {
 	t.Helper()
-	for _, pid := range pids {
-		if !g.Kill(pid) {
-			t.Fatalf("kill %d: not running", pid)
-		}
+	if n := g.KillPids(pids...); n != len(pids) {
+		t.Fatalf("killed %d of %d pids: some were not running", n, len(pids))
 	}
 }
 
@@ -126,13 +124,12 @@ func TestKilledWorkersReplaced_prep(t *testing.T) {
 	}
 }
 
-// Every worker of a harvest is killed at once, between two landings: its
-// batches are cancelled (none had landed its hack) and new ones take the
-// same RAM within a second and one task tick; it goes on earning, without
-// a correction.
-func TestKilledWorkersReplaced_harvest(t *testing.T) {
+// harvesting is a game 15 s into a harvest of joes on two 64 GB hosts
+// (w1, w2), 90 GB, batches 2 s apart: the game, memd's pid, and the
+// harvest's log.
+func harvesting(t *testing.T) (*harness.Game, int64, func() string) {
+	t.Helper()
 	var trace []string
-	hosts := []string{"w1", "w2"}
 	g, memd := newTracedGame(t, &trace, server{"w1", 64, true}, server{"w2", 64, true})
 	joesTarget(t, g)
 	hv, err := g.Exec("ramfarm/harvest.js", "home", 1, harvestHost, "--ram", 90, "--spacing", 500)
@@ -140,7 +137,16 @@ func TestKilledWorkersReplaced_harvest(t *testing.T) {
 		t.Fatal(err)
 	}
 	run(t, g, 15000)
-	hlog := func() string { return strings.Join(g.Logs(hv), "\n") }
+	return g, memd, func() string { return strings.Join(g.Logs(hv), "\n") }
+}
+
+// Every worker of a harvest is killed at once, between two landings: its
+// batches are cancelled (none had landed its hack) and new ones take the
+// same RAM within a second and one task tick; it goes on earning, without
+// a correction.
+func TestKilledWorkersReplaced_harvest(t *testing.T) {
+	hosts := []string{"w1", "w2"}
+	g, memd, hlog := harvesting(t)
 	// Landings come at slot, +500, +1000 and +1500 ms, slots 2000 ms
 	// apart: 1750 ms past a slot nothing lands for a while.
 	slots := regexp.MustCompile(`start batch=\d+ slot=(\d+)`).FindAllStringSubmatch(hlog(), -1)
@@ -266,5 +272,30 @@ func TestDyingHost(t *testing.T) {
 				t.Errorf("the task logged %d lines", len(tlog))
 			}
 		})
+	}
+}
+
+// A worker killed between two landings tells its task at once (its
+// atExit writes "exit" to the task's port): the harvest hears of the
+// lost part in the same instant, not at its next look at every worker.
+func TestKilledWorkerHeardAtOnce(t *testing.T) {
+	g, _, hlog := harvesting(t)
+	// The last batch started: its hack lands last of all, seconds away.
+	batches := regexp.MustCompile(`pids batch=(\d+) H:(\d+)`).FindAllStringSubmatch(hlog(), -1)
+	if len(batches) == 0 {
+		t.Fatalf("no batch started:\n%s", hlog())
+	}
+	last := batches[len(batches)-1]
+	hack, _ := strconv.ParseInt(last[2], 10, 64)
+	lost := "lost batch=" + last[1] + " op=H"
+	if strings.Contains(hlog(), lost) {
+		t.Fatalf("batch %s lost its hack before the kill:\n%s", last[1], hlog())
+	}
+	if !g.Kill(hack) {
+		t.Fatalf("kill %d: not running", hack)
+	}
+	run(t, g, 1)
+	if !strings.Contains(hlog(), lost) {
+		t.Errorf("1 ms after its hack worker %d was killed, the task has not heard of it:\n%s", hack, hlog())
 	}
 }

@@ -36,6 +36,12 @@ import { CMD, TASK_ROLE, ev, kindOf, parts, perform } from "/ramfarm/lib/taskwir
  * @property {(host: string) => [number, number, number?]} look the target's money and security now, and for a harvest the player's level
  */
 
+/**
+ * The longest a task goes without looking at every worker, ms: the module
+ * wakes a task with workers at least this often (core/task.Look).
+ */
+const LOOK_MS = 1000;
+
 /** @param {Kind} k */
 /**
  * Every task's flags and a kind's own.
@@ -123,9 +129,24 @@ export async function runTask(ns, k) {
   /** @type {object[]} events for the next step */
   let events = [];
   let heard = false; // a message came since the last look
+  /** @type {Set<number>} workers started since the last round: looked at once */
+  const fresh = new Set();
+  /** @type {Set<number>} workers that said they landed: looked at until they end */
+  const landed = new Set();
+  let lookedAll = -Infinity; // when every worker was last looked at
+  let lookAll = false; // a worker said it was killed: look at every one
   client.onOther = (m) => {
+    if (m?.t === "exit") {
+      // A worker that ended before its work was done (killed) says so
+      // from its atExit. Kills come in bulk (a host or a kill of all),
+      // more than a port holds: every worker is looked at this round.
+      // Only the game's word ends one, so a forged message costs a look.
+      lookAll = true;
+      return;
+    }
     events.push(ev.msg(m));
     heard = true;
+    if (workers.has(m?.pid)) landed.add(m.pid);
   };
   /** @type {import("/ramfarm/lib/alloc.js").Allocation | null} */
   let alloc = null;
@@ -137,6 +158,8 @@ export async function runTask(ns, k) {
   const ended = (pid) => {
     workers.delete(pid);
     bound.delete(pid);
+    fresh.delete(pid);
+    landed.delete(pid);
     events.push(ev.exited(pid));
   };
   ns.atExit(() => bound.forEach((pid) => ns.kill(pid)));
@@ -171,7 +194,7 @@ export async function runTask(ns, k) {
       const delay = Math.max(0, at - performance.now());
       const pid = alloc ? await alloc.launch(script, host, threads, ram, target, delay, false, client.mb.port) : 0;
       events.push(ev.started(id, pid));
-      if (pid) workers.add(pid);
+      if (pid) workers.add(pid), fresh.add(pid);
       if (pid && !keep) bound.add(pid);
     },
     halt(_id, pid) {
@@ -206,17 +229,33 @@ export async function runTask(ns, k) {
   while (!finished) {
     // Landed messages before exits: a worker that exits without one died.
     client.mb.drain();
-    // Every worker, every round, whenever it is due to land: a killed or
-    // dead one is heard of at once and its work replaced, and the module
-    // tells a worker that died at start (never found running at a later
-    // round) from one killed later by that (core/task/failures.go). The
-    // module wakes a task with workers at least every second. forEach,
-    // not for-of: no iterator object per round.
+    // At every round the workers that may have ended: those started since
+    // the last round (the module tells a worker that died at start, never
+    // found running at a later round, from one killed later by that:
+    // core/task/failures.go) and those that said they landed, which end
+    // just after. A killed worker says so itself (its "exit" message, read
+    // by the drain above), and then every worker is looked at; so is every
+    // worker once a LOOK_MS, for a message a full port lost. Rounds come at every landing, so
+    // looking at every worker at each cost hundreds of isRunning per
+    // landing. forEach, not for-of: no iterator object per round.
     /** @type {number[]} */
     const gone = [];
-    workers.forEach((pid) => {
-      if (!ns.isRunning(pid)) gone.push(pid);
-    });
+    const now = performance.now();
+    if (lookAll || now - lookedAll >= LOOK_MS) {
+      lookedAll = now;
+      lookAll = false;
+      workers.forEach((pid) => {
+        if (!ns.isRunning(pid)) gone.push(pid);
+      });
+    } else {
+      landed.forEach((pid) => {
+        if (!ns.isRunning(pid)) gone.push(pid);
+      });
+      fresh.forEach((pid) => {
+        if (!landed.has(pid) && !ns.isRunning(pid)) gone.push(pid);
+      });
+    }
+    fresh.clear();
     gone.forEach(ended);
     if (alloc && (alloc.seq !== seenSeq || answered !== seenAnswered)) {
       seenSeq = alloc.seq;
@@ -246,7 +285,7 @@ export async function runTask(ns, k) {
     engine.advance();
     if (finished || events.length > 0) continue; // results are stepped at once
     client.mb.drain();
-    if (events.length === 0 && (!alloc || alloc.seq === seenSeq)) {
+    if (events.length === 0 && !lookAll && (!alloc || alloc.seq === seenSeq)) {
       await client.wait(Math.max(0, wake - performance.now()));
     }
     if (heard) {
