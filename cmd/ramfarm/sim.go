@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/dop251/goja"
 	"io"
 	"io/fs"
 	"math"
@@ -36,6 +37,7 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 	timeline := fs.Bool("timeline", false, "print what each allocation holds as the run unfolds (one policy: grow unless --policy names one)")
 	trace := fs.Bool("trace", false, "print every script's log line and every game event (one policy: grow unless --policy names one)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	jsprofile := fs.String("jsprofile", "", "write a profile of the in-game scripts' JavaScript to this file, by JS function (pprof format)")
 	memprofile := fs.String("memprofile", "", "write a heap profile taken at the end of the run to this file (one policy: grow unless --policy names one)")
 	duration := fs.Duration("duration", 0, "run this much game time instead of the scenario's (e.g. 20m)")
 	chartPath := fs.String("chart", "", "write the runs' chart (SVG) to this file (default build/sim/<scenario>.svg; none: no chart)")
@@ -102,6 +104,19 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *jsprofile != "" {
+		f, err := os.Create(*jsprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "sim:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := goja.StartProfile(f); err != nil {
+			fmt.Fprintln(stderr, "sim:", err)
+			return 1
+		}
+		defer goja.StopProfile()
 	}
 	if !*asJSON {
 		fmt.Fprintf(stdout, "scenario %s: %s\n\n", sc.Name, sc.Story)
