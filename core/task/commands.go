@@ -159,8 +159,7 @@ type Ready struct {
 	// an allocation holding less than it desires, so chunks given back
 	// before a lower count would come straight back); Kills before the
 	// Release of everything; Finished last, after which the shell ends.
-	// A run of Unclaims and Starts is sent together: their messages reach
-	// the allocator in order, in one of its rounds, and are awaited as one.
+	// A run of Starts starts together.
 	Commands []Command
 	// Logs are human-readable lines about decisions.
 	Logs []string
