@@ -12,8 +12,13 @@ import (
 // emulator's time, not the browser's: goja is an interpreter and V8 is
 // not, so the figures are a proxy that ranks scripts and shows a change,
 // not the milliseconds a player's browser spends.
+//
+// NSCalls and ModuleCalls count the script's ns calls and its calls into
+// the module (outermost only): unlike the times they do not depend on the
+// machine or its load, so two runs compare exactly.
 type CPUUse struct {
-	JS, Module time.Duration
+	JS, Module           time.Duration
+	NSCalls, ModuleCalls int64
 }
 
 // cpuMeter charges the wall time of the realm to the process it runs
@@ -26,10 +31,21 @@ type CPUUse struct {
 // at once. Time outside any process (the harness between events) is
 // charged to none.
 type cpuMeter struct {
-	cur    *process
-	mark   time.Time
-	wasmAt time.Duration
-	by     map[string]*CPUUse // by script file name
+	cur     *process
+	mark    time.Time
+	wasmAt  time.Duration
+	callsAt int64
+	by      map[string]*CPUUse // by script file name
+}
+
+// use is the record of p's script file.
+func (m *cpuMeter) use(p *process) *CPUUse {
+	u := m.by[p.Filename]
+	if u == nil {
+		u = &CPUUse{}
+		m.by[p.Filename] = u
+	}
+	return u
 }
 
 // switchTo charges the time since the last mark to the process that ran
@@ -39,18 +55,15 @@ func (g *Game) switchTo(p *process) {
 	if m.cur == p {
 		return
 	}
-	now, wasm := time.Now(), g.realm.WasmTime()
+	now, wasm, calls := time.Now(), g.realm.WasmTime(), g.realm.WasmCalls()
 	if m.cur != nil {
-		u := m.by[m.cur.Filename]
-		if u == nil {
-			u = &CPUUse{}
-			m.by[m.cur.Filename] = u
-		}
+		u := m.use(m.cur)
 		mod := wasm - m.wasmAt
 		u.Module += mod
 		u.JS += now.Sub(m.mark) - mod
+		u.ModuleCalls += calls - m.callsAt
 	}
-	m.cur, m.mark, m.wasmAt = p, now, wasm
+	m.cur, m.mark, m.wasmAt, m.callsAt = p, now, wasm, calls
 }
 
 // CPU is the wall time spent on behalf of each script file so far, by

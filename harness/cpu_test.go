@@ -62,4 +62,13 @@ func TestGame_CPU(t *testing.T) {
 	if busy.JS <= 5*idle.JS || reader.JS <= 5*writer.JS {
 		t.Errorf("a computing script was not charged its JavaScript time (or an idle one was charged it)")
 	}
+	// The counts: busy made 3 prints and 3 sleeps, idle 3 sleeps, module 3
+	// sleeps and 3 spins, reader a nextWrite's port handle, a read and a
+	// print, writer a sleep and a write.
+	counts := map[string][2]int64{"busy.js": {6, 0}, "idle.js": {3, 0}, "module.js": {3, 3}, "reader.js": {3, 0}, "writer.js": {2, 0}}
+	for file, want := range counts {
+		if u := cpu[file]; u.NSCalls != want[0] || u.ModuleCalls != want[1] {
+			t.Errorf("%s: %d ns calls and %d module calls, want %d and %d", file, u.NSCalls, u.ModuleCalls, want[0], want[1])
+		}
+	}
 }

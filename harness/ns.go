@@ -45,6 +45,7 @@ func (b *nsBuilder) checked(name string, f func(c goja.FunctionCall) goja.Value)
 	return func(c goja.FunctionCall) goja.Value {
 		p.g.lastCall = nsCall{p, name}
 		p.g.switchTo(p)
+		p.g.cpu.use(p).NSCalls++
 		if p.dead {
 			panic(vm.NewGoError(ErrScriptDeath))
 		}

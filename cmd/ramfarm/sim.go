@@ -320,7 +320,8 @@ func printTable(w io.Writer, results []sim.Result) {
 }
 
 // printCost prints what each run cost: wall time, speed, peak heap, and
-// the in-game scripts' CPU per game minute by kind (JS + module ms).
+// the in-game scripts' CPU per game minute by kind (JS + module ms; the
+// call counts are in --json).
 func printCost(w io.Writer, results []sim.Result) {
 	fmt.Fprintf(w, "\n%-8s %8s %8s %8s  %s\n", "policy", "wall s", "speed", "heap MB", "in-game CPU, ms per game minute (JS+module)")
 	for _, r := range results {

@@ -153,6 +153,7 @@ type Realm struct {
 	// the calls on the stack, so a nested call is not timed twice.
 	wasmTime  time.Duration
 	wasmCalls int
+	wasmOuter int64 // outermost export calls so far
 
 	fault  error
 	closed bool
@@ -264,6 +265,10 @@ func (r *Realm) VM() *goja.Runtime { return r.vm }
 // WasmTime is the wall time spent so far inside WebAssembly calls made
 // from JS (the outermost call of a nesting timed once).
 func (r *Realm) WasmTime() time.Duration { return r.wasmTime }
+
+// WasmCalls is the number of outermost calls of WebAssembly exports from
+// JS so far (a call an import makes from inside one is not counted).
+func (r *Realm) WasmCalls() int64 { return r.wasmOuter }
 
 // Err reports a fault that broke the realm: an uncatchable goja error
 // (stack overflow) reached the top, and goja dropped every queued promise

@@ -372,6 +372,7 @@ func (r *Realm) exportFunc(inst *wasmInstance, name string, fn api.Function, def
 		var began time.Time
 		if outer {
 			began = time.Now()
+			r.wasmOuter++
 		}
 		r.wasmCalls++
 		err := fn.CallWithStack(context.Background(), stack)

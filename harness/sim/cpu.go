@@ -12,11 +12,14 @@ import (
 const heapMetric = "/memory/classes/heap/objects:bytes"
 
 // ScriptCPU is what one kind of in-game script cost per game minute: ms
-// of JavaScript and ms inside the core module.
+// of JavaScript and ms inside the core module, and the ns calls and
+// module calls made (counts that do not depend on the machine's load).
 type ScriptCPU struct {
-	Kind           string  `json:"kind"`
-	JSMsPerMin     float64 `json:"js_ms_per_min"`
-	ModuleMsPerMin float64 `json:"module_ms_per_min"`
+	Kind              string  `json:"kind"`
+	JSMsPerMin        float64 `json:"js_ms_per_min"`
+	ModuleMsPerMin    float64 `json:"module_ms_per_min"`
+	NSCallsPerMin     float64 `json:"ns_calls_per_min"`
+	ModuleCallsPerMin float64 `json:"module_calls_per_min"`
 }
 
 // cpuKinds name the kinds of script the summary reports, in its order.
@@ -59,11 +62,14 @@ func scriptCPU(by map[string]harness.CPUUse, end float64) ([]ScriptCPU, float64)
 		js, mod := u.JS.Seconds()*1000/mins, u.Module.Seconds()*1000/mins
 		c.JSMsPerMin += js
 		c.ModuleMsPerMin += mod
+		c.NSCallsPerMin += float64(u.NSCalls) / mins
+		c.ModuleCallsPerMin += float64(u.ModuleCalls) / mins
 		total += js + mod
 	}
 	for i := range out {
-		out[i].JSMsPerMin = cents(out[i].JSMsPerMin)
-		out[i].ModuleMsPerMin = cents(out[i].ModuleMsPerMin)
+		c := &out[i]
+		c.JSMsPerMin, c.ModuleMsPerMin = cents(c.JSMsPerMin), cents(c.ModuleMsPerMin)
+		c.NSCallsPerMin, c.ModuleCallsPerMin = cents(c.NSCallsPerMin), cents(c.ModuleCallsPerMin)
 	}
 	return out, cents(total)
 }
