@@ -106,14 +106,22 @@ func (e *Engine) Export() State {
 	for _, h := range e.hostList {
 		s.Hosts = append(s.Hosts, HostState{Name: h.name, Kind: h.kind, Cores: h.cores})
 	}
+	// The memory daemon exports after every step that changed anything:
+	// the allocations are made room for at once, and an allocation
+	// without claims or settled workers (most) sorts no keys.
+	s.Allocs = make([]AllocState, 0, len(e.order))
 	for _, a := range e.order {
 		as := AllocState{ID: a.id, Owner: a.owner, Script: a.script, Reply: a.reply, Priority: a.prio, Options: a.opts,
 			Size: a.size, Desired: a.desired, Held: append([]Chunks(nil), a.held...), Seq: a.seq, RegrowAt: a.regrowAt, Gen: a.gen, Rid: a.rid, Orphan: a.orphan}
-		for _, w := range slices.Sorted(maps.Keys(a.claims)) {
-			c := a.claims[w]
-			as.Claims = append(as.Claims, ClaimState{Worker: w, Host: c.host.name, RAM: c.ram})
+		if len(a.claims) > 0 {
+			for _, w := range slices.Sorted(maps.Keys(a.claims)) {
+				c := a.claims[w]
+				as.Claims = append(as.Claims, ClaimState{Worker: w, Host: c.host.name, RAM: c.ram})
+			}
 		}
-		as.Settled = slices.Sorted(maps.Keys(a.settled))
+		if len(a.settled) > 0 {
+			as.Settled = slices.Sorted(maps.Keys(a.settled))
+		}
 		s.Allocs = append(s.Allocs, as)
 	}
 	s.Pending = append([]Request(nil), e.pending...)
