@@ -119,7 +119,7 @@ bench: bundle
 	$(NODE) --import ./jsglue/test/register.mjs jsglue/bench/memd-step.mjs --record $(BENCH)/memd-trace.txt | tee $(BENCH)/v8.txt
 	RAMFARM_MEMD_TRACE=$(abspath $(BENCH))/memd-trace.txt RAMFARM_WASM=$(abspath $(WASM)) \
 	  $(GO) test -run '^$$' -bench . -benchmem ./core/memory/ ./bridge/... | tee $(BENCH)/go.txt
-	@awk '/^memd step in V8/ { for (i = 1; i < NF; i++) if ($$(i+1) == "µs/step") v8 = $$i } \
+	@awk '/^memd step in V8/ { for (i = 1; i < NF; i++) if ($$(i+1) == "µs/step" && $$(i+2) == "CPU") v8 = $$i } \
 	  /^BenchmarkMemdStep_native/ { nat = $$3 / 1000 } /^BenchmarkMemdStep_wasm/ { wz = $$3 / 1000 } \
 	  END { printf "memd step (1 tick + 10 allocs + 10 releases, 100 workers, 500 allocations): V8 %.1f µs, native Go %.1f µs, wazero %.1f µs; V8/native %.2fx\n", v8, nat, wz, v8 / nat }' \
 	  $(BENCH)/v8.txt $(BENCH)/go.txt
