@@ -42,6 +42,7 @@ type Memd struct {
 	// A Ready hands out a change to append, or a fresh snapshot once the
 	// journal outgrew the last.
 	saved, next      *memdState
+	spare            *memdState // an older state, whose memory the next export reuses
 	logged, snapSize int
 	outLog, outSnap  int // bytes the current Ready handed out
 	sw               jsonx.Writer
@@ -57,10 +58,11 @@ type Memd struct {
 	portWatch    []proc.Pid
 	watchChanged bool
 
-	own  ownAnswers
-	logs []string
-	errs []string
-	w    jsonx.Writer
+	own    ownAnswers
+	parser jsonx.Parser // the batches' (no event is kept past its step)
+	logs   []string
+	errs   []string
+	w      jsonx.Writer
 }
 
 // MemdConfig is the memory daemon's configuration, decoded from JSON:
@@ -236,7 +238,7 @@ func compareStrings(a, b string) int {
 
 // Step implements Service.
 func (m *Memd) Step(batch []byte) error {
-	return stepEach(MemdWire, batch, &m.errs, m.stepOne)
+	return stepEachWith(&m.parser, MemdWire, batch, &m.errs, m.stepOne)
 }
 
 func (m *Memd) stepOne(kind string, ev jsonx.Value) error {
@@ -399,13 +401,20 @@ func (m *Memd) restore(b []byte) error {
 // snapshot (wSave) when one is due, else the change since the saved
 // state (wJournal); "" when nothing changed.
 func (m *Memd) save(w *jsonx.Writer) string {
-	cur := &memdState{session: m.cfg.Session, mem: m.mem.Export(), ports: m.ports.Export(), hosts: slices.Clone(m.hosts)}
+	cur := m.spare
+	if cur == nil {
+		cur = &memdState{}
+	}
+	m.spare = nil
+	cur.session, cur.ports, cur.hosts = m.cfg.Session, m.ports.Export(), append(cur.hosts[:0], m.hosts...)
+	m.mem.ExportInto(&cur.mem)
 	w.Reset()
 	part := wJournal
 	if m.saved == nil || m.logged < 0 || m.logged > journalLimit(m.snapSize) {
 		encodeState(w, *cur)
 		part = wSave
 	} else if !encodeChange(w, m.saved, cur) {
+		m.spare = cur
 		return ""
 	}
 	w.Raw([]byte{'\n'})
@@ -485,7 +494,7 @@ func (m *Memd) Advance() {
 	m.ports.Advance()
 	m.own.advance()
 	if m.next != nil {
-		m.saved, m.next = m.next, nil
+		m.saved, m.spare, m.next = m.next, m.saved, nil
 		if m.outSnap > 0 {
 			m.logged, m.snapSize = 0, m.outSnap
 		} else {
