@@ -108,10 +108,21 @@ gen:
 check-gen:
 	$(GO) run ./bridge/cmd/genjs -check
 
-## bench: allocator step cost (native and through wazero), module size
-bench: $(WASM)
+## bench: allocator step cost (native and through wazero), module size,
+## and one memory-daemon step (1 tick + 10 allocations + 10 releases, 100
+## workers, 500 live allocations) in V8 through the real memd.js, natively
+## and through wazero (the same batches, recorded by the V8 run)
+BENCH := $(BUILD)/bench
+bench: bundle
 	@$(MAKE) --no-print-directory wasm
-	RAMFARM_WASM=$(abspath $(WASM)) $(GO) test -run '^$$' -bench . -benchmem ./core/memory/ ./bridge/...
+	@mkdir -p $(BENCH)
+	$(NODE) --import ./jsglue/test/register.mjs jsglue/bench/memd-step.mjs --record $(BENCH)/memd-trace.txt | tee $(BENCH)/v8.txt
+	RAMFARM_MEMD_TRACE=$(abspath $(BENCH))/memd-trace.txt RAMFARM_WASM=$(abspath $(WASM)) \
+	  $(GO) test -run '^$$' -bench . -benchmem ./core/memory/ ./bridge/... | tee $(BENCH)/go.txt
+	@awk '/^memd step in V8/ { for (i = 1; i < NF; i++) if ($$(i+1) == "µs/step" && $$(i+2) == "CPU") v8 = $$i } \
+	  /^BenchmarkMemdStep_native/ { nat = $$3 / 1000 } /^BenchmarkMemdStep_wasm/ { wz = $$3 / 1000 } \
+	  END { printf "memd step (1 tick + 10 allocs + 10 releases, 100 workers, 500 allocations): V8 %.1f µs, native Go %.1f µs, wazero %.1f µs; V8/native %.2fx\n", v8, nat, wz, v8 / nat }' \
+	  $(BENCH)/v8.txt $(BENCH)/go.txt
 
 ## fuzz: every fuzz target (go test -list finds them) for FUZZTIME each,
 ## one after another; make test replays their committed corpora

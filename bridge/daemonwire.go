@@ -23,6 +23,7 @@ const (
 	wSettings = "settings"
 	wState    = "state"
 	wSave     = "save"
+	wJournal  = "journal"
 )
 
 // Daemon event kinds, beside tick, msg and sent.
@@ -71,7 +72,8 @@ var MemdWire = ServiceWire{Role: RoleMemd, Source: "bridge/daemonwire.go",
 		{wWatch, TInts, true, "the pids to check every tick; absent keeps the last list"},
 		{wObserve, TStrings, true, "the hosts to read every tick; absent keeps the last list"},
 		errorsPart,
-		{wSave, TString, true, "the state to save (write to MEMD_STATE_FILE before any send); absent: unchanged since the last save"},
+		{wSave, TString, true, "a snapshot of the state to save: write MEMD_STATE_FILE with it (replacing what it held) before any send"},
+		{wJournal, TString, true, "the lines to append to MEMD_STATE_FILE before any send (what was stepped since its last save); absent, and save absent too: unchanged since the last save"},
 	},
 }
 

@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"bytes"
 	"errors"
 	"slices"
 	"strconv"
@@ -35,10 +34,18 @@ type Memd struct {
 	home  string
 	cfg   MemdConfig
 
-	// saved is the state last handed to the script to save; toSave the
-	// one the current Ready carries, saved on Advance.
-	saved, toSave []byte
-	sw            jsonx.Writer
+	// The saved file is a snapshot, then a journal of changes to it
+	// (memdstate.go). saved is the state the file holds, next the one the
+	// current Ready hands out (saved on Advance); logged is the journal
+	// bytes the file holds after its snapshot of snapSize bytes, -1 when
+	// a snapshot is due (none was saved, or a restore replaced the state).
+	// A Ready hands out a change to append, or a fresh snapshot once the
+	// journal outgrew the last.
+	saved, next      *memdState
+	spare            *memdState // an older state, whose memory the next export reuses
+	logged, snapSize int
+	outLog, outSnap  int // bytes the current Ready handed out
+	sw               jsonx.Writer
 	// touched: a message, a setting or a restore was stepped since the
 	// last Advance. Only then, or when the engines have something to say
 	// (every grant, death and revocation is a send or a log line), can
@@ -51,10 +58,11 @@ type Memd struct {
 	portWatch    []proc.Pid
 	watchChanged bool
 
-	own  ownAnswers
-	logs []string
-	errs []string
-	w    jsonx.Writer
+	own    ownAnswers
+	parser jsonx.Parser // the batches' (no event is kept past its step)
+	logs   []string
+	errs   []string
+	w      jsonx.Writer
 }
 
 // MemdConfig is the memory daemon's configuration, decoded from JSON:
@@ -191,7 +199,7 @@ func NewMemd(config []byte) (*Memd, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Memd{mem: mem, ports: ports, home: cfg.Home, cfg: cfg}
+	m := &Memd{mem: mem, ports: ports, home: cfg.Home, cfg: cfg, logged: -1}
 	m.register(registration{host: cfg.Home, kind: memory.HostHome, cores: 1})
 	return m, nil
 }
@@ -230,7 +238,7 @@ func compareStrings(a, b string) int {
 
 // Step implements Service.
 func (m *Memd) Step(batch []byte) error {
-	return stepEach(MemdWire, batch, &m.errs, m.stepOne)
+	return stepEachWith(&m.parser, MemdWire, batch, &m.errs, m.stepOne)
 }
 
 func (m *Memd) stepOne(kind string, ev jsonx.Value) error {
@@ -367,7 +375,7 @@ func decodeWorkerRow(v jsonx.Value) (memory.WorkerState, error) {
 // it and replace the daemon's only when both take it, so a refused state
 // leaves the daemon as it was (empty, as it has stepped nothing yet).
 func (m *Memd) restore(b []byte) error {
-	s, err := decodeState(b)
+	s, err := decodeSaved(b)
 	if err != nil {
 		return errors.New(EvRestore + ": " + err.Error())
 	}
@@ -385,16 +393,39 @@ func (m *Memd) restore(b []byte) error {
 	}
 	m.mem, m.ports = mem, ports
 	m.hosts, m.hostsChanged = s.hosts, true
-	m.saved = nil
+	m.saved, m.logged = nil, -1
 	return nil
 }
 
-// state is the daemon's state as saved, in m.sw.
-func (m *Memd) state() []byte {
-	m.sw.Reset()
-	encodeState(&m.sw, memdState{session: m.cfg.Session, mem: m.mem.Export(), ports: m.ports.Export(), hosts: m.hosts})
-	return m.sw.Bytes()
+// save writes the state to save to w, and tells which part it is: a
+// snapshot (wSave) when one is due, else the change since the saved
+// state (wJournal); "" when nothing changed.
+func (m *Memd) save(w *jsonx.Writer) string {
+	cur := m.spare
+	if cur == nil {
+		cur = &memdState{}
+	}
+	m.spare = nil
+	cur.session, cur.ports, cur.hosts = m.cfg.Session, m.ports.Export(), append(cur.hosts[:0], m.hosts...)
+	m.mem.ExportInto(&cur.mem)
+	w.Reset()
+	part := wJournal
+	if m.saved == nil || m.logged < 0 || m.logged > journalLimit(m.snapSize) {
+		encodeState(w, *cur)
+		part = wSave
+	} else if !encodeChange(w, m.saved, cur) {
+		m.spare = cur
+		return ""
+	}
+	w.Raw([]byte{'\n'})
+	m.next = cur
+	return part
 }
+
+// journalLimit is the most journal bytes a file keeps after a snapshot of
+// snap bytes before the next Ready writes a fresh snapshot: a snapshot
+// costs a journal of that much, and a restore reads at most that much.
+func journalLimit(snap int) int { return 2*snap + 4<<10 }
 
 // Ready implements Service.
 func (m *Memd) Ready() []byte {
@@ -441,12 +472,16 @@ func (m *Memd) Ready() []byte {
 		w.EndArray()
 	}
 	w.StringList(wErrors, m.errs)
-	m.toSave = nil
+	m.next, m.outLog, m.outSnap = nil, 0, 0
 	if m.cfg.Session != "" && (m.touched || len(pr.Clear)+len(pr.Sends)+len(mr.Sends)+len(logs) > 0 || m.watchChanged || m.hostsChanged) {
-		if st := m.state(); !bytes.Equal(st, m.saved) {
-			m.toSave = append(m.toSave[:0], st...)
-			w.Key(wSave)
-			w.String(string(st))
+		if part := m.save(&m.sw); part != "" {
+			if part == wSave {
+				m.outSnap = len(m.sw.Bytes())
+			} else {
+				m.outLog = len(m.sw.Bytes())
+			}
+			w.Key(part)
+			w.StringBytes(m.sw.Bytes())
 		}
 	}
 	w.EndObject()
@@ -458,8 +493,13 @@ func (m *Memd) Advance() {
 	m.mem.Advance()
 	m.ports.Advance()
 	m.own.advance()
-	if m.toSave != nil {
-		m.saved, m.toSave = m.toSave, nil
+	if m.next != nil {
+		m.saved, m.spare, m.next = m.next, m.saved, nil
+		if m.outSnap > 0 {
+			m.logged, m.snapSize = 0, m.outSnap
+		} else {
+			m.logged += m.outLog
+		}
 	}
 	m.touched = false
 	m.logs, m.errs = m.logs[:0], m.errs[:0]

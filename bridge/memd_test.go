@@ -40,10 +40,15 @@ func TestParseMemdConfig(t *testing.T) {
 	}
 }
 
+// memdFiles is each test daemon's state file, as the script keeps it:
+// written with a Ready's save, appended its journal.
+var memdFiles = map[*Memd]string{}
+
 // memdRound steps batch, checks the Ready against the wire and
 // advances, then steps every send's outcome as delivered. It returns the
-// sends, the last state handed out to save, and the first Ready.
-func memdRound(t *testing.T, m *Memd, batch string) (sends []jsonx.Value, save string, saved bool, ready string) {
+// sends, the daemon's state file after it, whether it changed, and the
+// first Ready.
+func memdRound(t *testing.T, m *Memd, batch string) (sends []jsonx.Value, file string, saved bool, ready string) {
 	t.Helper()
 	step := func(batch string) jsonx.Value {
 		if err := m.Step([]byte(batch)); err != nil {
@@ -57,7 +62,10 @@ func memdRound(t *testing.T, m *Memd, batch string) (sends []jsonx.Value, save s
 			t.Fatalf("step %s: %s", batch, r)
 		}
 		if sv, ok := v.Get(wSave); ok {
-			save, saved = sv.Str, true
+			memdFiles[m], saved = sv.Str, true
+		}
+		if jv, ok := v.Get(wJournal); ok {
+			memdFiles[m], saved = memdFiles[m]+jv.Str, true
 		}
 		if ready == "" {
 			ready = r
@@ -74,7 +82,7 @@ func memdRound(t *testing.T, m *Memd, batch string) (sends []jsonx.Value, save s
 		}
 		step("[" + strings.Join(outcomes, ",") + "]")
 	}
-	return sends, save, saved, ready
+	return sends, memdFiles[m], saved, ready
 }
 
 // answer is the message of the send to port, as JSON text.
@@ -204,8 +212,74 @@ func BenchmarkMemd_ready(b *testing.B) {
 				m.Advance()
 			}
 			if m.cfg.Session != "" {
-				b.ReportMetric(float64(len(m.state())), "state-bytes")
+				b.ReportMetric(float64(m.snapSize), "state-bytes")
 			}
 		})
+	}
+}
+
+// TestMemd_journal: the state file, a snapshot and the changes since,
+// always reads back as the daemon's state at the last Ready that changed
+// it; with 30
+// allocations a change is a fraction of the snapshot, and a fresh snapshot replaces them once
+// they outgrow it.
+func TestMemd_journal(t *testing.T) {
+	m, _ := NewMemd([]byte(memdSession))
+	var setup strings.Builder
+	setup.WriteString(`[{"k":"msg","body":{"t":"register","rid":1,"pid":2,"reply":60,"role":"discovery"}}]`)
+	sends, _, _, _ := memdRound(t, m, setup.String())
+	token := jsonx.FormatNum(answer(t, sends, 60).Obj[3].Val.Num)
+	var regs, rows []string
+	for h := range 20 {
+		name := `"h` + strconv.Itoa(h) + `"`
+		regs = append(regs, `{"k":"msg","body":{"t":"worker","host":`+name+`,"token":`+token+`}}`)
+		rows = append(rows, `[`+name+`,true,`+strconv.Itoa(16<<(h%4))+`,0]`)
+	}
+	memdRound(t, m, `[`+strings.Join(regs, ",")+`]`)
+	memdRound(t, m, `[{"k":"tick","now":1,"workers":[`+strings.Join(rows, ",")+`]}]`)
+	lastSize, snapshots, journaled := 0, 0, 0
+	for i := range 120 {
+		pid := strconv.Itoa(100 + i)
+		batch := `{"k":"msg","body":{"t":"alloc","rid":1,"pid":` + pid + `,"reply":` + strconv.Itoa(1000+i) +
+			`,"chunk":2,"count":` + strconv.Itoa(4+i%9) + `,"growable":true}}`
+		dead := ""
+		if i >= 30 {
+			dead = strconv.Itoa(100 + i - 30) // the allocations of 30 rounds ago end with their owners
+		}
+		used := strconv.Itoa(i % 3)
+		batch += `,{"k":"tick","now":` + strconv.Itoa(2+i) + `,"dead":[` + dead + `],"workers":[["h` + strconv.Itoa(i%20) + `",true,` +
+			strconv.Itoa(16<<(i%20%4)) + `,` + used + `]]}`
+		_, file, saved, ready := memdRound(t, m, `[`+batch+`]`)
+		if !saved {
+			t.Fatalf("round %d changed nothing to save: %s", i, ready)
+		}
+		switch {
+		case strings.Contains(ready, `"save":`):
+			snapshots++
+		case strings.Contains(ready, `"journal":`):
+			journaled++
+			var snap jsonx.Writer
+			encodeState(&snap, *m.saved)
+			if j := strings.Index(ready, `"journal":`); i >= 40 && len(ready)-j > len(snap.Bytes())/2 {
+				t.Fatalf("round %d: a change over half a snapshot (%d bytes): %s", i, len(snap.Bytes()), ready[j:])
+			}
+		}
+		if len(file) < lastSize && !strings.Contains(ready, `"save":`) {
+			t.Fatalf("round %d: the file shrank without a snapshot", i)
+		}
+		lastSize = len(file)
+		s, err := decodeSaved([]byte(file))
+		if err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+		var got, want jsonx.Writer
+		encodeState(&got, s)
+		encodeState(&want, *m.saved) // the state of the last Ready that changed it
+		if string(got.Bytes()) != string(want.Bytes()) {
+			t.Fatalf("round %d: the file reads back as\n%s\nwant\n%s", i, got.Bytes(), want.Bytes())
+		}
+	}
+	if snapshots < 2 || journaled < 60 {
+		t.Errorf("%d snapshots and %d changes in 120 rounds: want the changes, and a fresh snapshot once they outgrew the first", snapshots, journaled)
 	}
 }

@@ -1,8 +1,10 @@
 package bridge
 
 import (
+	"bytes"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 
 	"ramfarm/bridge/internal/jsonx"
@@ -16,7 +18,10 @@ import (
 // every step that changed it, and reads back when it starts again (or
 // after a trap). It is the two engines' States, the registered hosts and
 // the session it belongs to, written as positional tuples to keep the
-// file, which the player's browser writes every tick, small:
+// file, which the player's browser writes every tick, small. The file is
+// a snapshot line, then a journal: a line for each step that changed the
+// state, appended before its answers are written, which holds what
+// changed (see encodeChange). A snapshot:
 //
 //	{"v":1, "s":session, "m":{memory}, "p":{ports}, "r":[[host, kind, cores]]}
 //	memory: "k" token secret (hex), "n" last id, "h" [[host, kind, cores]],
@@ -110,19 +115,27 @@ func encodeMemoryState(w *jsonx.Writer, s memory.State) {
 	w.Key("n")
 	w.Int(int64(s.NextAlloc))
 	rows(w, "h", s.Hosts, func(h memory.HostState) { w.String(h.Name); ints(w, int64(h.Kind), int64(h.Cores)) })
-	rows(w, "a", s.Allocs, func(a memory.AllocState) {
-		ints(w, int64(a.ID), int64(a.Owner))
-		w.String(a.Script)
-		ints(w, int64(a.Reply), int64(a.Priority), packOptions(a.Options), int64(a.Size), int64(a.Desired))
-		rows(w, "", a.Held, func(c memory.Chunks) { w.String(c.Host); ints(w, int64(c.Size), int64(c.Count)) })
-		rows(w, "", a.Claims, func(c memory.ClaimState) { w.Int(int64(c.Worker)); w.String(c.Host); w.Int(int64(c.RAM)) })
-		w.BeginArray()
-		for _, p := range a.Settled {
-			w.Int(int64(p))
-		}
-		w.EndArray()
-		ints(w, a.Seq, a.RegrowAt, int64(a.Gen), a.Rid)
-	})
+	rows(w, "a", s.Allocs, func(a memory.AllocState) { allocRow(w, a) })
+	memoryTail(w, s)
+	w.EndObject()
+}
+
+func allocRow(w *jsonx.Writer, a memory.AllocState) {
+	ints(w, int64(a.ID), int64(a.Owner))
+	w.String(a.Script)
+	ints(w, int64(a.Reply), int64(a.Priority), packOptions(a.Options), int64(a.Size), int64(a.Desired))
+	rows(w, "", a.Held, func(c memory.Chunks) { w.String(c.Host); ints(w, int64(c.Size), int64(c.Count)) })
+	rows(w, "", a.Claims, func(c memory.ClaimState) { w.Int(int64(c.Worker)); w.String(c.Host); w.Int(int64(c.RAM)) })
+	w.BeginArray()
+	for _, p := range a.Settled {
+		w.Int(int64(p))
+	}
+	w.EndArray()
+	ints(w, a.Seq, a.RegrowAt, int64(a.Gen), a.Rid)
+}
+
+// memoryTail writes the memory state's small sections, after "a".
+func memoryTail(w *jsonx.Writer, s memory.State) {
 	rows(w, "q", s.Pending, func(r memory.Request) {
 		ints(w, r.Rid, int64(r.Pid))
 		w.String(r.Script)
@@ -151,7 +164,88 @@ func encodeMemoryState(w *jsonx.Writer, s memory.State) {
 		}
 	})
 	rows(w, "o", s.Owed, func(o memory.Owed) { ints(w, int64(o.Alloc), int64(o.Port), o.Rid) })
+}
+
+// encodeChange writes a journal line: what changed from old to cur,
+// which applyChange makes old into cur with. It is a snapshot's object
+// with only the allocations that changed in "m"."a", the ids of those
+// that ended in "m"."x", and "m"."h", "m"."k" and "r" only when they
+// changed (the other sections are small, and written whole). It tells
+// whether anything changed at all.
+//
+//	{"m":{"n":last id, ["k":secret,] ["h":hosts,] "a":[changed], ["x":[ended ids],] "q",...,"o"}, "p":{ports}, ["r":hosts]}
+func encodeChange(w *jsonx.Writer, old, cur *memdState) bool {
+	var changed, ended []int
+	oa, ca := old.mem.Allocs, cur.mem.Allocs
+	for i, j := 0, 0; i < len(oa) || j < len(ca); {
+		switch {
+		case j == len(ca) || (i < len(oa) && oa[i].ID < ca[j].ID):
+			ended = append(ended, i)
+			i++
+		case i == len(oa) || ca[j].ID < oa[i].ID:
+			changed = append(changed, j)
+			j++
+		default:
+			if !sameAlloc(&oa[i], &ca[j]) {
+				changed = append(changed, j)
+			}
+			i++
+			j++
+		}
+	}
+	hostsSame := slices.Equal(old.mem.Hosts, cur.mem.Hosts)
+	regsSame := slices.Equal(old.hosts, cur.hosts)
+	w.BeginObject()
+	w.Key("m")
+	w.BeginObject()
+	w.Key("n")
+	w.Int(int64(cur.mem.NextAlloc))
+	if cur.mem.Secret != old.mem.Secret {
+		w.Key("k")
+		w.String(formatSecret(cur.mem.Secret))
+	}
+	if !hostsSame {
+		rows(w, "h", cur.mem.Hosts, func(h memory.HostState) { w.String(h.Name); ints(w, int64(h.Kind), int64(h.Cores)) })
+	}
+	rows(w, "a", changed, func(j int) { allocRow(w, ca[j]) })
+	if len(ended) > 0 {
+		w.Key("x")
+		w.BeginArray()
+		for _, i := range ended {
+			w.Int(int64(oa[i].ID))
+		}
+		w.EndArray()
+	}
+	n := len(w.Bytes())
+	memoryTail(w, cur.mem)
+	tail := w.Bytes()[n:]
 	w.EndObject()
+	w.Key("p")
+	n = len(w.Bytes())
+	encodePortState(w, cur.ports)
+	ports := w.Bytes()[n:]
+	if !regsSame {
+		rows(w, "r", cur.hosts, func(h registration) { w.String(h.host); ints(w, int64(h.kind), int64(h.cores)) })
+	}
+	w.EndObject()
+	if len(changed)+len(ended) > 0 || !hostsSame || !regsSame || cur.mem.NextAlloc != old.mem.NextAlloc || cur.mem.Secret != old.mem.Secret {
+		return true
+	}
+	// The small sections: compared as written, against old's.
+	var ow jsonx.Writer
+	ow.BeginObject()
+	memoryTail(&ow, old.mem)
+	ow.Key("p")
+	encodePortState(&ow, old.ports)
+	return string(ow.Bytes()[1:]) != string(tail)+`,"p":`+string(ports)
+}
+
+// sameAlloc tells whether two states of an allocation are alike.
+func sameAlloc(a, b *memory.AllocState) bool {
+	return a.ID == b.ID && a.Owner == b.Owner && a.Script == b.Script && a.Reply == b.Reply && a.Priority == b.Priority &&
+		a.Options == b.Options && a.Size == b.Size && a.Desired == b.Desired && a.Seq == b.Seq && a.RegrowAt == b.RegrowAt &&
+		a.Gen == b.Gen && a.Rid == b.Rid && a.Orphan == b.Orphan &&
+		slices.Equal(a.Held, b.Held) && slices.Equal(a.Claims, b.Claims) && slices.Equal(a.Settled, b.Settled)
 }
 
 func letterTail(w *jsonx.Writer, typ string, rid, x int64, reason string) {
@@ -267,6 +361,92 @@ func (r *stateReader) letter(v jsonx.Value) (port proc.Port, pid proc.Pid, typ s
 		r.int(t[3], "rid"), r.int(t[4], "letter field"), r.str(t[5], "reason")
 }
 
+// decodeSaved reads a saved file: its snapshot, with every journal line
+// applied.
+func decodeSaved(b []byte) (memdState, error) {
+	snap, journal, _ := bytes.Cut(b, []byte("\n"))
+	s, err := decodeState(snap)
+	for n := 1; err == nil && len(journal) > 0; n++ {
+		var line []byte
+		line, journal, _ = bytes.Cut(journal, []byte("\n"))
+		if len(bytes.TrimSpace(line)) > 0 {
+			if err = applyChange(&s, line); err != nil {
+				err = errors.New(err.Error() + " (journal line " + strconv.Itoa(n) + ")")
+			}
+		}
+	}
+	return s, err
+}
+
+// MemdSnapshot is the state a memory daemon's state file holds, as one
+// snapshot: the file's snapshot with its journal applied. A file that
+// is a snapshot alone comes back as it is.
+func MemdSnapshot(file []byte) ([]byte, error) {
+	s, err := decodeSaved(file)
+	if err != nil {
+		return nil, err
+	}
+	var w jsonx.Writer
+	encodeState(&w, s)
+	return w.Bytes(), nil
+}
+
+// applyChange applies a journal line (encodeChange) to s.
+func applyChange(s *memdState, line []byte) error {
+	v, err := jsonx.Parse(line)
+	if err != nil {
+		return errors.New("saved state: " + err.Error())
+	}
+	if v.Kind != jsonx.Object {
+		return errors.New("saved state: a change is not an object")
+	}
+	r := &stateReader{}
+	mv := r.key(v, "m")
+	if r.err != nil {
+		return r.err
+	}
+	d := r.memoryState(mv, true)
+	ended := map[memory.AllocID]bool{}
+	if xv, ok := mv.Get("x"); ok {
+		for _, x := range r.tuple(xv, -1, "ended allocations") {
+			ended[memory.AllocID(r.int(x, "an ended allocation"))] = true
+		}
+	}
+	allocs := make([]memory.AllocState, 0, len(s.mem.Allocs)+len(d.Allocs))
+	old := s.mem.Allocs
+	i := 0
+	for _, a := range d.Allocs {
+		for i < len(old) && old[i].ID < a.ID {
+			if !ended[old[i].ID] {
+				allocs = append(allocs, old[i])
+			}
+			i++
+		}
+		if i < len(old) && old[i].ID == a.ID {
+			i++
+		}
+		allocs = append(allocs, a)
+	}
+	for ; i < len(old); i++ {
+		if !ended[old[i].ID] {
+			allocs = append(allocs, old[i])
+		}
+	}
+	if _, ok := mv.Get("k"); !ok {
+		d.Secret = s.mem.Secret
+	}
+	if _, ok := mv.Get("h"); !ok {
+		d.Hosts = s.mem.Hosts
+	}
+	d.Allocs = allocs
+	s.mem = d
+	s.ports = r.portState(r.key(v, "p"))
+	if _, ok := v.Get("r"); ok {
+		s.hosts = r.hosts(v)
+	}
+	return r.err
+}
+
 // decodeState reads a saved state; the engines check what it says.
 func decodeState(b []byte) (memdState, error) {
 	var s memdState
@@ -282,30 +462,47 @@ func decodeState(b []byte) (memdState, error) {
 		return s, errors.New("saved state: version " + strconv.FormatInt(n, 10) + ", want " + strconv.Itoa(stateVersion))
 	}
 	s.session = r.str(r.key(v, "s"), "session")
-	s.mem = r.memoryState(r.key(v, "m"))
+	s.mem = r.memoryState(r.key(v, "m"), false)
 	s.ports = r.portState(r.key(v, "p"))
+	s.hosts = r.hosts(v)
+	return s, r.err
+}
+
+// hosts reads the registered hosts, "r".
+func (r *stateReader) hosts(v jsonx.Value) []registration {
+	var hosts []registration
 	for _, h := range r.tuple(r.key(v, "r"), -1, "hosts") {
 		t := r.tuple(h, 3, "a host")
 		kind := r.int(t[1], "a host's kind")
 		if kind < 0 || kind > int64(memory.HostHacknet) {
 			r.fail("a host's kind is unknown")
 		}
-		s.hosts = append(s.hosts, registration{host: r.str(t[0], "a host"), kind: memory.HostKind(kind), cores: int(r.int(t[2], "cores"))})
+		hosts = append(hosts, registration{host: r.str(t[0], "a host"), kind: memory.HostKind(kind), cores: int(r.int(t[2], "cores"))})
 	}
-	return s, r.err
+	return hosts
 }
 
-func (r *stateReader) memoryState(v jsonx.Value) memory.State {
+// memoryState reads the memory engine's state; in a change (partial),
+// "k" and "h" may be missing (unchanged) and "a" holds only changes.
+func (r *stateReader) memoryState(v jsonx.Value, partial bool) memory.State {
 	var s memory.State
-	k, ok := parseSecret(r.str(r.key(v, "k"), "secret"))
-	if !ok {
-		r.fail("the secret is not 32 hexadecimal digits")
+	has := func(k string) bool {
+		_, ok := v.Get(k)
+		return ok || !partial
 	}
-	s.Secret = k
+	if has("k") {
+		k, ok := parseSecret(r.str(r.key(v, "k"), "secret"))
+		if !ok {
+			r.fail("the secret is not 32 hexadecimal digits")
+		}
+		s.Secret = k
+	}
 	s.NextAlloc = memory.AllocID(r.int(r.key(v, "n"), "last id"))
-	for _, h := range r.tuple(r.key(v, "h"), -1, "hosts") {
-		t := r.tuple(h, 3, "a host")
-		s.Hosts = append(s.Hosts, memory.HostState{Name: r.str(t[0], "a host"), Kind: memory.HostKind(r.int(t[1], "kind")), Cores: int(r.int(t[2], "cores"))})
+	if has("h") {
+		for _, h := range r.tuple(r.key(v, "h"), -1, "hosts") {
+			t := r.tuple(h, 3, "a host")
+			s.Hosts = append(s.Hosts, memory.HostState{Name: r.str(t[0], "a host"), Kind: memory.HostKind(r.int(t[1], "kind")), Cores: int(r.int(t[2], "cores"))})
+		}
 	}
 	for _, av := range r.tuple(r.key(v, "a"), -1, "allocations") {
 		t := r.tuple(av, 15, "an allocation")

@@ -265,9 +265,13 @@ var Schema = []Message{
 
 // MessageByType returns the schema entry of a type tag.
 func MessageByType(t string) (Message, bool) {
-	for _, m := range AllMessages() {
-		if m.Type == t {
-			return m, true
+	// Every message a daemon decodes looks its type up: not through
+	// AllMessages, which makes a list.
+	for _, schema := range [...][]Message{Schema, TaskSchema} {
+		for i := range schema {
+			if schema[i].Type == t {
+				return schema[i], true
+			}
 		}
 	}
 	return Message{}, false

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"ramfarm/bridge"
 	"ramfarm/core/ram"
 	"ramfarm/harness"
 	"ramfarm/harness/scenario"
@@ -43,7 +44,11 @@ func readState(t *testing.T, g *harness.Game) (s savedState, allocs map[int64]sa
 	if !ok {
 		t.Fatal("the memory daemon saved no state")
 	}
-	if err := json.Unmarshal([]byte(text), &s); err != nil {
+	snap, err := bridge.MemdSnapshot([]byte(text)) // the journal applied
+	if err != nil {
+		t.Fatalf("state file: %v", err)
+	}
+	if err := json.Unmarshal(snap, &s); err != nil {
 		t.Fatalf("state file: %v", err)
 	}
 	allocs = map[int64]savedAlloc{}

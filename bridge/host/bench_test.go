@@ -1,7 +1,9 @@
 package host
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,4 +111,113 @@ func BenchmarkMemdTick_wasm(b *testing.B) {
 	}
 	runTickBench(b, viaWasm{e})
 	b.ReportMetric(float64(len(wasm)), "module-bytes")
+}
+
+// memdTrace is a recording of jsglue/bench/memd-step.mjs (its --record):
+// the config and every batch the real memd.js stepped, the setup's then
+// the measured steps', so the Go benchmarks below step exactly what V8
+// stepped. make bench records it; without RAMFARM_MEMD_TRACE they skip.
+type memdTrace struct {
+	config       []byte
+	setup, steps [][]byte
+}
+
+func loadMemdTrace(b *testing.B) memdTrace {
+	path := os.Getenv("RAMFARM_MEMD_TRACE")
+	if path == "" {
+		b.Skip("RAMFARM_MEMD_TRACE is not set (make bench records it)")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var t memdTrace
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		kind, rest, _ := bytes.Cut(line, []byte(" "))
+		switch string(kind) {
+		case "config":
+			t.config = rest
+		case "setup":
+			t.setup = append(t.setup, rest)
+		case "step":
+			t.steps = append(t.steps, rest)
+		case "":
+		default:
+			b.Fatalf("%s: unknown line kind %q", path, kind)
+		}
+	}
+	if t.config == nil || len(t.steps) == 0 {
+		b.Fatalf("%s: no config or no steps", path)
+	}
+	return t
+}
+
+// runStep is one pass of memd's loop as the module sees it.
+func runStep(b *testing.B, s service, batch []byte) {
+	if err := s.step(batch); err != nil {
+		b.Fatal(err)
+	}
+	rd, err := s.ready()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if bytes.Contains(rd, []byte(`"errors":[`)) {
+		b.Fatalf("the replay went astray: %s", rd)
+	}
+	if err := s.advance(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// runMemdStepBench replays the trace's steps, b.N of them: a fresh
+// service (open) is set up again, off the clock, whenever they run out.
+func runMemdStepBench(b *testing.B, open func(config []byte) service) {
+	t := loadMemdTrace(b)
+	var s service
+	next := len(t.steps)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if next == len(t.steps) {
+			b.StopTimer()
+			s = open(t.config)
+			for _, batch := range t.setup {
+				runStep(b, s, batch)
+			}
+			next = 0
+			b.StartTimer()
+		}
+		runStep(b, s, t.steps[next])
+		next++
+	}
+}
+
+func BenchmarkMemdStep_native(b *testing.B) {
+	runMemdStepBench(b, func(config []byte) service {
+		m, err := bridge.NewMemd(config)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return native{m}
+	})
+}
+
+func BenchmarkMemdStep_wasm(b *testing.B) {
+	ctx := context.Background()
+	rt, err := New(ctx, coretest.Wasm(b), Options{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	runMemdStepBench(b, func(config []byte) service {
+		in, err := rt.Open(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e, err := in.Engine(ctx, bridge.RoleMemd, config)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return viaWasm{e}
+	})
 }

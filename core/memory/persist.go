@@ -102,18 +102,42 @@ type Owed struct {
 // Export returns the engine's State. Two engines that would behave alike
 // on every later event export equal States.
 func (e *Engine) Export() State {
-	s := State{Secret: e.secret, NextAlloc: e.nextAlloc}
+	var s State
+	e.ExportInto(&s)
+	return s
+}
+
+// ExportInto is Export into s, reusing the memory of its hosts and
+// allocations (a previous export's, which it overwrites): the memory
+// daemon exports after every step that changed anything, to save what
+// changed, and a fresh State of 500 allocations is 500 allocations of
+// memory more.
+func (e *Engine) ExportInto(s *State) {
+	hosts, allocs := s.Hosts[:0], s.Allocs[:cap(s.Allocs)]
+	*s = State{Secret: e.secret, NextAlloc: e.nextAlloc, Hosts: hosts, Allocs: s.Allocs[:0]}
 	for _, h := range e.hostList {
 		s.Hosts = append(s.Hosts, HostState{Name: h.name, Kind: h.kind, Cores: h.cores})
 	}
-	for _, a := range e.order {
-		as := AllocState{ID: a.id, Owner: a.owner, Script: a.script, Reply: a.reply, Priority: a.prio, Options: a.opts,
-			Size: a.size, Desired: a.desired, Held: append([]Chunks(nil), a.held...), Seq: a.seq, RegrowAt: a.regrowAt, Gen: a.gen, Rid: a.rid, Orphan: a.orphan}
-		for _, w := range slices.Sorted(maps.Keys(a.claims)) {
-			c := a.claims[w]
-			as.Claims = append(as.Claims, ClaimState{Worker: w, Host: c.host.name, RAM: c.ram})
+	for i, a := range e.order {
+		var held []Chunks
+		var settled []Pid
+		if i < len(allocs) {
+			held, settled = allocs[i].Held[:0], allocs[i].Settled[:0]
 		}
-		as.Settled = slices.Sorted(maps.Keys(a.settled))
+		as := AllocState{ID: a.id, Owner: a.owner, Script: a.script, Reply: a.reply, Priority: a.prio, Options: a.opts,
+			Size: a.size, Desired: a.desired, Held: append(held, a.held...), Seq: a.seq, RegrowAt: a.regrowAt, Gen: a.gen, Rid: a.rid, Orphan: a.orphan}
+		// Most allocations have no claims and no settled workers: they
+		// sort no keys.
+		if len(a.claims) > 0 {
+			for _, w := range slices.Sorted(maps.Keys(a.claims)) {
+				c := a.claims[w]
+				as.Claims = append(as.Claims, ClaimState{Worker: w, Host: c.host.name, RAM: c.ram})
+			}
+		}
+		if len(a.settled) > 0 {
+			as.Settled = slices.AppendSeq(settled, maps.Keys(a.settled))
+			slices.Sort(as.Settled)
+		}
 		s.Allocs = append(s.Allocs, as)
 	}
 	s.Pending = append([]Request(nil), e.pending...)
@@ -137,17 +161,19 @@ func (e *Engine) Export() State {
 	for _, l := range e.retry {
 		s.Letters = append(s.Letters, exportLetter(l))
 	}
-	for _, k := range slices.SortedFunc(maps.Keys(e.streams), func(x, y streamKey) int {
-		if c := cmp.Compare(x.alloc, y.alloc); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.port, y.port)
-	}) {
-		if st := e.streams[k]; st.pending != nil && (st.pending.Rid != 0 || !st.given) {
+	// Streams with a snapshot owed, sorted (few of them have one).
+	owed := len(s.Owed)
+	for k, st := range e.streams {
+		if st.pending != nil && (st.pending.Rid != 0 || !st.given) {
 			s.Owed = append(s.Owed, Owed{Alloc: k.alloc, Port: k.port, Rid: st.pending.Rid})
 		}
 	}
-	return s
+	slices.SortFunc(s.Owed[owed:], func(x, y Owed) int {
+		if c := cmp.Compare(x.Alloc, y.Alloc); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Port, y.Port)
+	})
 }
 
 func exportLetter(l *letter) Letter {

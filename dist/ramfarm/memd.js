@@ -30,7 +30,8 @@ hands out private ports. ramfarm/start.js starts it on home.
 Settings in ramfarm/config.json ("reserve", "setAside", "useHacknet") win
 over the flags; it reads the file on every tick and applies a change at once.
 
-It saves what it granted in ramfarm/memd-state.txt whenever that changes.
+It saves what it granted in ramfarm/memd-state.txt whenever that changes
+(a snapshot, then what changed it since).
 Started again (run ramfarm/start.js after it was killed), it continues from
 there: every allocation and port keeps its owner. After a game reload it
 starts empty.`;
@@ -104,10 +105,13 @@ export async function main(ns) {
   const round = (engine, batch) => {
     refuse(ns, "memd", engine.step(batch));
     events = [];
-    const [clear, sends, logs, newWatch, newObserve, errors, save] = parts(engine.ready());
+    const [clear, sends, logs, newWatch, newObserve, errors, save, journal] = parts(engine.ready());
     if (save !== undefined) {
       ns.write(MEMD_STATE_FILE, save, "w");
       saved = save;
+    } else if (journal !== undefined) {
+      ns.write(MEMD_STATE_FILE, journal, "a");
+      saved += journal;
     }
     for (const p of clear) ns.clearPort(p);
     for (const [id, port, msg] of sends) events.push(ev.sent(id, ns.tryWritePort(port, msg)));

@@ -45,10 +45,11 @@ export const ev = Object.freeze({
  * - watch: the pids to check every tick; absent keeps the last list
  * - observe: the hosts to read every tick; absent keeps the last list
  * - errors: events the engine rejected, which changed nothing
- * - save: the state to save (write to MEMD_STATE_FILE before any send); absent: unchanged since the last save
+ * - save: a snapshot of the state to save: write MEMD_STATE_FILE with it (replacing what it held) before any send
+ * - journal: the lines to append to MEMD_STATE_FILE before any send (what was stepped since its last save); absent, and save absent too: unchanged since the last save
  * @param {any} r
- * @returns {[number[], Array<any[]>, string[], number[] | undefined, string[] | undefined, string[], string | undefined]}
+ * @returns {[number[], Array<any[]>, string[], number[] | undefined, string[] | undefined, string[], string | undefined, string | undefined]}
  */
 export function parts(r) {
-  return [r.clear ?? [], r.send ?? [], r.log ?? [], r.watch, r.observe, r.errors ?? [], r.save];
+  return [r.clear ?? [], r.send ?? [], r.log ?? [], r.watch, r.observe, r.errors ?? [], r.save, r.journal];
 }

@@ -22,8 +22,12 @@ import (
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"a":[1,2,"x"]}`))
 	f.Add([]byte(strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1)))
+	var reused Parser // parses every input after the others, into the same memory
 	f.Fuzz(func(t *testing.T, b []byte) {
 		v, err := Parse(b)
+		if rv, rerr := reused.Parse(b); (rerr == nil) != (err == nil) || !reflect.DeepEqual(rv, v) {
+			t.Fatalf("a Parser parses %q to %#v, %v; Parse to %#v, %v", b, rv, rerr, v, err)
+		}
 		if err != nil {
 			if _, ok := err.(*SyntaxError); !ok {
 				t.Fatalf("error %T %v, want a *SyntaxError", err, err)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -32,6 +33,23 @@ func TestParse(t *testing.T) {
 		if got := toAny(v); !reflect.DeepEqual(got, want) {
 			t.Errorf("Parse(%s) = %#v, want %#v", in, got, want)
 		}
+	}
+}
+
+// TestParser: a Parser that parsed others before parses each input as
+// Parse does, whether its memory has room or must grow.
+func TestParser(t *testing.T) {
+	big := `[` + strings.Repeat(`{"k":"msg","body":{"t":"alloc","rid":1,"held":[["a",2,3]]}},`, 300) + `{}]`
+	var p Parser
+	for _, in := range []string{`{"a":[1,2,"x"]}`, big, `[]`, `[[[1]],{"b":{}}]`, big, `{"a":[1,2,"x"]}`} {
+		got, err := p.Parse([]byte(in))
+		want, _ := Parse([]byte(in))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("Parser.Parse(%.40s...) = %v, %v; want Parse's %v", in, toAny(got), err, toAny(want))
+		}
+	}
+	if _, err := p.Parse([]byte(`[1,`)); err == nil {
+		t.Error("a Parser accepts a cut array")
 	}
 }
 

@@ -23,6 +23,26 @@ func (e *SyntaxError) Error() string {
 // Parse parses one JSON value; trailing non-space bytes are an error.
 func Parse(b []byte) (Value, error) {
 	p := parser{b: b}
+	return p.parse()
+}
+
+// Parser parses as Parse does, reusing its memory from one parse to the
+// next: a value it returned (its arrays and objects; not its strings)
+// is good only until its next Parse. For a service's batches, which are
+// decoded into events and dropped within the step that parsed them.
+type Parser struct{ p parser }
+
+// Parse parses one JSON value into the parser's memory.
+func (ps *Parser) Parse(b []byte) (Value, error) {
+	p := &ps.p
+	p.b, p.i, p.reuse = b, 0, true
+	p.mslab, p.vslab = p.mslab[:0], p.vslab[:0]
+	v, err := p.parse()
+	p.b = nil
+	return v, err
+}
+
+func (p *parser) parse() (Value, error) {
 	p.space()
 	v, err := p.value(0)
 	if err != nil {
@@ -35,9 +55,42 @@ func Parse(b []byte) (Value, error) {
 	return v, nil
 }
 
+// parser reads one value. A container's elements are gathered on a
+// stack shared by every level (an inner container is done before its
+// outer one goes on), then copied, sized exactly, into slabs that many
+// containers share: a parse allocates a few slabs, not a growing slice
+// per container.
 type parser struct {
 	b []byte
 	i int
+
+	members []Member
+	values  []Value
+	mslab   []Member
+	vslab   []Value
+	reuse   bool // a Parser's: one slab, grown to hold a whole parse
+}
+
+// slabSize is how many elements a slab holds (a larger container gets
+// its own, but in a Parser).
+const slabSize = 128
+
+// carve returns a slab's next n elements, with no room to grow into the
+// next ones'.
+func carve[T any](slab *[]T, n int, reuse bool) []T {
+	if n > slabSize/4 && !reuse {
+		return make([]T, n)
+	}
+	if len(*slab)+n > cap(*slab) {
+		size := slabSize
+		if reuse {
+			size = max(2*cap(*slab), n+slabSize)
+		}
+		*slab = make([]T, 0, size)
+	}
+	s := (*slab)[len(*slab) : len(*slab)+n : len(*slab)+n]
+	*slab = (*slab)[:len(*slab)+n]
+	return s
 }
 
 func (p *parser) errf(msg string) error { return &SyntaxError{Offset: p.i, Msg: msg} }
@@ -97,6 +150,8 @@ func (p *parser) object(depth int) (Value, error) {
 		p.i++
 		return v, nil
 	}
+	base := len(p.members)
+	defer func() { p.members = p.members[:base] }()
 	for {
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
@@ -116,7 +171,7 @@ func (p *parser) object(depth int) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		v.Obj = append(v.Obj, Member{Key: k, Val: m})
+		p.members = append(p.members, Member{Key: k, Val: m})
 		p.space()
 		if p.i >= len(p.b) {
 			return Value{}, p.errf("unexpected end of object")
@@ -126,6 +181,8 @@ func (p *parser) object(depth int) (Value, error) {
 			p.i++
 		case '}':
 			p.i++
+			v.Obj = carve(&p.mslab, len(p.members)-base, p.reuse)
+			copy(v.Obj, p.members[base:])
 			return v, nil
 		default:
 			return Value{}, p.errf("expected ',' or '}'")
@@ -141,13 +198,15 @@ func (p *parser) array(depth int) (Value, error) {
 		p.i++
 		return v, nil
 	}
+	base := len(p.values)
+	defer func() { p.values = p.values[:base] }()
 	for {
 		p.space()
 		e, err := p.value(depth + 1)
 		if err != nil {
 			return Value{}, err
 		}
-		v.Arr = append(v.Arr, e)
+		p.values = append(p.values, e)
 		p.space()
 		if p.i >= len(p.b) {
 			return Value{}, p.errf("unexpected end of array")
@@ -157,6 +216,8 @@ func (p *parser) array(depth int) (Value, error) {
 			p.i++
 		case ']':
 			p.i++
+			v.Arr = carve(&p.vslab, len(p.values)-base, p.reuse)
+			copy(v.Arr, p.values[base:])
 			return v, nil
 		default:
 			return Value{}, p.errf("expected ',' or ']'")

@@ -56,6 +56,10 @@ func (w *Writer) Key(k string) {
 // String writes a string value.
 func (w *Writer) String(s string) { w.item(); w.buf = appendString(w.buf, s) }
 
+// StringBytes writes the text b as a string, as String(string(b)) would
+// without the copy.
+func (w *Writer) StringBytes(b []byte) { w.item(); w.buf = appendString(w.buf, b) }
+
 // Num writes a number the way JSON.stringify does; NaN and infinities
 // become null.
 func (w *Writer) Num(f float64) { w.item(); w.buf = AppendNum(w.buf, f) }
@@ -115,7 +119,7 @@ func AppendNum(b []byte, f float64) []byte {
 	}
 }
 
-func appendString(b []byte, s string) []byte {
+func appendString[S ~string | ~[]byte](b []byte, s S) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); {
@@ -141,7 +145,7 @@ func appendString(b []byte, s string) []byte {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, `\ufffd`...)
 		} else {

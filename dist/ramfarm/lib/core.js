@@ -237,6 +237,16 @@ export class Engine {
    * @param {object[]} events @returns {{event: any, reason: string}[]}
    */
   step(events) {
+    // Usually the whole batch goes in one piece: one stringify, and no
+    // event can be over the limit when the batch is not. (JSON.stringify
+    // writes an array as the parts below would be joined.)
+    let whole;
+    try {
+      whole = JSON.stringify(events);
+    } catch {
+      whole = undefined;
+    }
+    if (typeof whole === "string" && whole.length <= MAX_EVENT_BYTES && this.stepJSON(whole) === "") return [];
     /** @type {{event: any, reason: string}[]} */
     const refused = [];
     /** @type {string[]} */
