@@ -8,7 +8,7 @@
 import { Core, CoreTrap } from "/ramfarm/lib/core.js";
 import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { readFlags } from "/ramfarm/lib/flags.js";
-import { MEMD_PORT, MEMD_SESSION_PORT, MEMD_STATE_FILE } from "/ramfarm/lib/protocol.js";
+import { MEMD_PORT, MEMD_SESSION_PORT, MEMD_STATE_FILE, T } from "/ramfarm/lib/protocol.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
 import { CONFIG_FILE, parseConfig } from "/ramfarm/lib/config.js";
 import { refuse } from "/ramfarm/lib/ports.js";
@@ -93,6 +93,9 @@ export async function main(ns) {
   let observe = [];
   /** @type {Map<string, string>} each server's last reading, to send only changes */
   let seen = new Map();
+  /** @type {Map<number, string>} claimed workers' servers (see observeTick) */
+  const where = new Map();
+  let lookedAll = -Infinity; // when every watched process was last looked at
   // The config file's text as last applied: a change is stepped before
   // the tick that applies it. "" is no file: the flags' settings.
   let configText = "";
@@ -138,7 +141,7 @@ export async function main(ns) {
     const engine = core.engine(MEMD_ROLE, config); // the module rejects a bad config
     if (saved) {
       round(engine, [ev.restore(saved)]);
-      round(engine, [observeTick(ns, watch, observe, seen)]);
+      round(engine, [observeTick(ns, watch, observe, seen, where, true)]);
     }
     return engine;
   };
@@ -146,7 +149,11 @@ export async function main(ns) {
   let engine = await open();
   say(ns, "INFO", `memd: serving on port ${MEMD_PORT}, home reserve ${config.homeReserve} GB, session ${session}`);
   for (;;) {
-    while (!inbox.empty()) events.push(ev.msg(inbox.read()));
+    while (!inbox.empty()) {
+      const m = inbox.read();
+      noteWhere(m, where);
+      events.push(ev.msg(m));
+    }
     // Read every tick (ns.read is free), parsed only when it changed.
     const text = ns.read(CONFIG_FILE);
     if (text !== configText) {
@@ -159,7 +166,14 @@ export async function main(ns) {
         say(ns, "INFO", `memd: settings from ${CONFIG_FILE}: reserve ${reserve} GB on home, set aside ${JSON.stringify(setAside)}, hacknet ${useHacknet ? "used" : "unused"}`);
       }
     }
-    events.push(observeTick(ns, watch, observe, seen));
+    const now = performance.now();
+    const full = now - lookedAll >= FULL_LOOK_MS;
+    if (full) lookedAll = now;
+    if (where.size > 2 * watch.length + 100) {
+      const live = new Set(watch);
+      for (const pid of where.keys()) if (!live.has(pid)) where.delete(pid);
+    }
+    events.push(observeTick(ns, watch, observe, seen, where, full));
     try {
       round(engine, events);
     } catch (e) {
@@ -182,6 +196,21 @@ export async function main(ns) {
   }
 }
 
+/** The longest between two looks at every watched process, ms. */
+const FULL_LOOK_MS = 1000;
+
+/**
+ * Notes the server a claim names for its worker; an unclaimed worker has
+ * ended, and is looked at in the next round whatever its server shows.
+ * A lie costs only the liar: its worker's end is found by a full look.
+ * @param {any} m a message from MEMD_PORT @param {Map<number, string>} where
+ */
+export function noteWhere(m, where) {
+  if (m === null || typeof m !== "object") return;
+  if (m.t === T.claim && typeof m.host === "string" && Number.isSafeInteger(m.worker)) where.set(m.worker, m.host);
+  else if (m.t === T.unclaim && Number.isSafeInteger(m.worker)) where.delete(m.worker);
+}
+
 /** n random bytes as hex digits. @param {number} n */
 function randomWord(n) {
   const b = new Uint8Array(n);
@@ -190,17 +219,29 @@ function randomWord(n) {
 }
 
 /**
- * Reads what the allocator needs from the game: which watched processes
- * ended, and each server's root, max and used RAM. Dead pids are listed
- * before servers are read, so a process that just ended is never counted
- * twice. Only servers whose reading changed are sent: the allocator keeps
- * the last state of the others.
+ * Reads what the allocator needs from the game: each server's root, max
+ * and used RAM, and which watched processes ended. Only servers whose
+ * reading changed are sent: the allocator keeps the last state of the
+ * others. The step applies the deaths before the readings, so a process
+ * that just ended is never counted twice.
+ *
+ * A full look (full) asks the game about every watched process. Between
+ * full looks only those on a server whose reading changed are asked
+ * about, and those whose server memd does not know (where): a process
+ * that ends frees its RAM, so its server's reading changes. The one end
+ * that hides (another process of the same RAM started there at the same
+ * moment) is a task replacing its worker, and the task unclaims the old
+ * one first. Late in a game memd watches over a thousand workers, and a
+ * message wakes it several times a second.
  * @param {NS} ns @param {number[]} watch @param {string[]} observe @param {Map<string, string>} seen
+ * @param {Map<number, string>} where each claimed worker's server, as its claim named it
+ * @param {boolean} full
  */
-function observeTick(ns, watch, observe, seen) {
-  const dead = watch.filter((pid) => !ns.isRunning(pid));
+export function observeTick(ns, watch, observe, seen, where, full) {
   const workers = [];
   const gone = [];
+  /** @type {Set<string>} servers whose reading changed */
+  const changed = new Set();
   for (const host of observe) {
     try {
       const root = ns.hasRootAccess(host);
@@ -209,12 +250,21 @@ function observeTick(ns, watch, observe, seen) {
       const key = `${root}|${max}|${used}`;
       if (seen.get(host) === key) continue;
       seen.set(host, key);
+      changed.add(host);
       workers.push([host, root, max, used]);
     } catch {
       seen.delete(host);
       gone.push(host);
+      changed.add(host);
     }
   }
+  const dead = watch.filter((pid) => {
+    const host = where.get(pid);
+    if (!full && host !== undefined && !changed.has(host)) return false;
+    if (ns.isRunning(pid)) return false;
+    where.delete(pid);
+    return true;
+  });
   return ev.tick(performance.now(), dead, workers, gone);
 }
 
