@@ -98,6 +98,10 @@ type Config struct {
 	// takes; it bounds how far harvest grows its batch size, and so a
 	// harvest's cap. In (0, 1]; default 0.9, as core/harvest's.
 	MaxHackFraction float64
+	// ReplanUncapped lifts PolicyReplan's target caps (daemon.js's
+	// maxTargets and the preparations ahead of it, see decideReplan):
+	// every target with no work gets a round while RAM lasts.
+	ReplanUncapped bool
 	// Node is the BitNode the game runs (number and level): its
 	// multipliers, from the table in core/formulas, go into every
 	// estimate, and each task is launched with it. The zero value is
