@@ -111,7 +111,7 @@ func TestEngine_replan(t *testing.T) {
 }
 
 // TestEngine_replanCaps lists the target caps PolicyReplan takes from
-// daemon.js: each case steps a fresh engine (grace over, tasks never
+// daemon.js with Config.ReplanCaps: each case steps a fresh engine (grace over, tasks never
 // time out, launches unpaced) through its events and checks the rounds
 // the last one launched and maxTargets after it.
 func TestEngine_replanCaps(t *testing.T) {
@@ -213,7 +213,7 @@ func TestEngine_replanCaps(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := cfg
-			c.ReplanUncapped = tc.uncapped
+			c.ReplanCaps = !tc.uncapped
 			c.TaskRAM[KindTill] = tc.seatTill
 			e, err := New(c)
 			if err != nil {

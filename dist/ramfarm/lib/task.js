@@ -210,12 +210,19 @@ export async function runTask(ns, k) {
     },
   };
 
-  /** Carries out the commands in order; a run of starts together. @param {any[]} cmds */
+  /**
+   * Carries out the commands in order; a run of unclaims and starts
+   * together. Each sends its message to the memory daemon before its first
+   * await, so they reach the port in order and the daemon steps them in
+   * one round: an unclaim still comes before the start that reuses its RAM.
+   * @param {any[]} cmds
+   */
   const carryOut = async (cmds) => {
     /** @type {Promise<any>[]} */
     let starts = [];
     for (const c of cmds) {
-      if (kindOf(c) === CMD.start) {
+      const kind = kindOf(c);
+      if (kind === CMD.start || kind === CMD.unclaim) {
         starts.push(perform(c, handlers));
         continue;
       }
