@@ -61,8 +61,10 @@ type errorAnswer struct {
 //
 //	{"policy":"grow"|"greedy"|"restart"|"replan","heartbeatTimeout":ms,"shrinkRatio":x,"minTaskRam":GB,
 //	 "maxHackFraction":x,"taskRam":{"till":GB,"sow":GB,"harvest":GB},"bitNode":{"n":n,"level":n},
-//	 "memdToken":n}
+//	 "replanCaps":bool,"memdToken":n}
 //
+// "replanCaps" gives the replan policy daemon.js's target caps
+// (selector.Config.ReplanCaps).
 // "memdToken" is the selector role's token from the memory daemon (see
 // the register message): its cordons carry it.
 // "taskRam" is each task script's RAM (ns.getScriptRam): the seat each
@@ -81,7 +83,8 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	f := jsonx.NewFields(v)
 	for _, m := range v.Obj {
 		switch m.Key {
-		case "policy", "heartbeatTimeout", "shrinkRatio", "minTaskRam", "maxHackFraction", "taskRam", fBitNode, wMemdToken:
+		case "policy", "heartbeatTimeout", "shrinkRatio", "minTaskRam", "maxHackFraction", "taskRam", fBitNode, wReplanCaps,
+			wMemdToken:
 		default:
 			return cfg, errors.New("selector config: unknown key " + strconv.Quote(m.Key))
 		}
@@ -96,6 +99,7 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	cfg.HeartbeatTimeout = f.Int("heartbeatTimeout", false, 0, 1<<40)
 	cfg.ShrinkRatio = f.Num("shrinkRatio", false)
 	cfg.MaxHackFraction = f.Num("maxHackFraction", false)
+	cfg.ReplanCaps = f.Bool(wReplanCaps)
 	if f.Has("minTaskRam") {
 		a, err := ram.FromGB(f.Num("minTaskRam", true))
 		if err != nil {
@@ -131,6 +135,9 @@ func ParseSelectorConfig(b []byte) (selector.Config, error) {
 	}
 	return cfg, nil
 }
+
+// wReplanCaps is the config key of selector.Config.ReplanCaps.
+const wReplanCaps = "replanCaps"
 
 // wMemdToken is the config key of a daemon's role token, which the
 // messages it sends the memory daemon carry.

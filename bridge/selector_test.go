@@ -14,6 +14,12 @@ func TestParseSelectorConfig(t *testing.T) {
 	if err != nil || cfg.Policy != selector.PolicyGreedy || cfg.TaskRAM != want {
 		t.Fatalf("explicit: %+v %v", cfg, err)
 	}
+	if cfg.ReplanCaps {
+		t.Error("replan caps on by default")
+	}
+	if cfg, err := ParseSelectorConfig([]byte(`{"policy":"replan","replanCaps":true}`)); err != nil || !cfg.ReplanCaps {
+		t.Errorf("replanCaps: %+v %v", cfg, err)
+	}
 	for _, tt := range []struct{ config, want string }{
 		{`{"tick":5}`, `unknown key "tick"`},
 		{`{"policy":"hoard"}`, `field "policy": want "grow", "greedy", "restart" or "replan"`},
@@ -24,6 +30,7 @@ func TestParseSelectorConfig(t *testing.T) {
 		{`{"bitNode":{"n":0}}`, `bitNode: field "n" out of range`},
 		{`{"bitNode":{"n":12,"level":10001}}`, `BN12.10001: the level is above 10000`},
 		{`{"bitNode":12}`, `bitNode: want an object, got number`},
+		{`{"replanCaps":1}`, `field "replanCaps" wrong type`},
 	} {
 		if _, err := ParseSelectorConfig([]byte(tt.config)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want %q", tt.config, err, tt.want)

@@ -15,7 +15,8 @@ import { seat } from "/ramfarm/lib/seat.js";
 import { SELECTOR_ROLE, ev, parts, perform } from "/ramfarm/lib/selectorwire.js";
 import { say, sayAll } from "/ramfarm/lib/log.js";
 
-const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart|replan] [--tick ms] [--bitnode N --bn-level L]
+const HELP = `usage: run ramfarm/selector.js [--policy grow|greedy|restart|replan] [--replan-caps] [--tick ms]
+                                   [--bitnode N --bn-level L]
 
 The ramfarm task selector. It takes hack targets from the discovery daemon
 and RAM from the memory daemon (ramfarm/start.js starts all three), and
@@ -29,6 +30,10 @@ seat of RAM the memory daemon grants, on any server.
                all tasks and plans again; replan: a re-planning batcher,
                every tick one round of fixed size for each target with no
                work, sized to the RAM free then
+  --replan-caps
+               replan works as many targets as daemon.js would: a number
+               that follows the use of RAM (2 at first), and at most 3
+               more to prepare
   --tick ms    how often it decides (default 1000)
   --bitnode N, --bn-level L
                the BitNode the game runs and its level (default 1 and 1;
@@ -50,6 +55,7 @@ const RESUBSCRIBE_MS = 60_000;
 /** @type {[string, any][]} */
 const FLAGS = [
     ["policy", "grow"],
+    ["replan-caps", false],
     ["tick", 1000],
     ["bitnode", 1],
     ["bn-level", 1],
@@ -74,7 +80,13 @@ export async function main(ns) {
   const memdToken = await registerRole(ns, "selector", {
     onWait: (why) => say(ns, "INFO", `selector: waiting for the selector role: ${why}`),
   });
-  const config = { policy: String(flags.policy), taskRam, bitNode: { n: Number(flags.bitnode), level: Number(flags["bn-level"]) }, memdToken };
+  const config = {
+    policy: String(flags.policy),
+    replanCaps: Boolean(flags["replan-caps"]),
+    taskRam,
+    bitNode: { n: Number(flags.bitnode), level: Number(flags["bn-level"]) },
+    memdToken,
+  };
 
   const client = await MemClient.open(ns);
   let core = await Core.open();

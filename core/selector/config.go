@@ -33,7 +33,8 @@ const (
 	// scratch with the free RAM on every host and every target. A target
 	// with no work gets one round sized to what is free now (see
 	// decideReplan): its running work grows only as later rounds are
-	// planned larger.
+	// planned larger. ReplanCaps limits the targets worked as
+	// daemon.js's does.
 	PolicyReplan
 )
 
@@ -98,6 +99,11 @@ type Config struct {
 	// takes; it bounds how far harvest grows its batch size, and so a
 	// harvest's cap. In (0, 1]; default 0.9, as core/harvest's.
 	MaxHackFraction float64
+	// ReplanCaps gives PolicyReplan daemon.js's target caps: a number of
+	// targets harvested that follows the use of RAM, and at most 3 more
+	// prepared (see decideReplan). Off, every target with no work gets a
+	// round while RAM lasts, which earned more in the simulation.
+	ReplanCaps bool
 	// Node is the BitNode the game runs (number and level): its
 	// multipliers, from the table in core/formulas, go into every
 	// estimate, and each task is launched with it. The zero value is

@@ -68,6 +68,9 @@ type Engine struct {
 	jumped, hold, holdSeen bool
 	holdSince              int64
 
+	// PolicyReplan: daemon.js's target caps.
+	caps replanCaps
+
 	// What Overviews tell: the tasks' allocations as the memory daemon
 	// last listed them, and the money and RAM over time.
 	holdings map[Pid]Holding
@@ -97,6 +100,7 @@ func New(cfg Config) (*Engine, error) {
 		killed:     map[Pid]int64{},
 		vacating:   map[string]*vacate{},
 		quarantine: map[string]int64{},
+		caps:       newReplanCaps(),
 	}
 	switch c.Policy {
 	case PolicyGrow:

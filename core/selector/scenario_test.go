@@ -195,5 +195,9 @@ func describeState(e *Engine) []string {
 	if e.hold {
 		out = append(out, "restart hold since "+itoa(e.holdSince))
 	}
+	if e.cfg.Policy == PolicyReplan && e.cfg.ReplanCaps {
+		out = append(out, describe.New("replan").I("max-targets", int64(e.caps.maxTargets)).
+			I("idle-since", e.caps.idleSince).I("full-since", e.caps.fullSince).String())
+	}
 	return out
 }
