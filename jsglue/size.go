@@ -15,7 +15,7 @@ import "strconv"
 // gzipped code: the fault-run fixes (orphans, seat room, the foreign
 // floor) and restart recovery (state export, tokens, roles) added some.
 const (
-	MaxWasmBytes     = 4_000_000
+	MaxWasmBytes     = 4_500_000
 	MaxWasmFileBytes = 1_450_000
 )
 

@@ -10,9 +10,12 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"ramfarm/internal/wasmpack"
 )
 
-// Wasm returns the bytes of core.wasm.
+// Wasm returns the bytes of core.wasm: the module Go links, packed by
+// wasmpack as `make wasm` packs it.
 func Wasm(tb testing.TB) []byte {
 	tb.Helper()
 	if p := os.Getenv("RAMFARM_WASM"); p != "" {
@@ -22,6 +25,17 @@ func Wasm(tb testing.TB) []byte {
 		}
 		return b
 	}
+	b, err := wasmpack.MergeData(Linked(tb))
+	if err != nil {
+		tb.Fatalf("coretest: packing core.wasm: %v", err)
+	}
+	return b
+}
+
+// Linked returns the module as Go links it, before wasmpack: it always
+// builds it.
+func Linked(tb testing.TB) []byte {
+	tb.Helper()
 	out := filepath.Join(tb.TempDir(), "core.wasm")
 	// The Makefile's WASM_FLAGS: what the tests load is what ships.
 	cmd := exec.Command(goTool(), "build", "-buildmode=c-shared", "-trimpath", "-buildvcs=false",
