@@ -2,10 +2,10 @@ package memory
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 
 	"ramfarm/core/internal/siphash"
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -109,15 +109,15 @@ func (e *Engine) Export() State {
 	for _, a := range e.order {
 		as := AllocState{ID: a.id, Owner: a.owner, Script: a.script, Reply: a.reply, Priority: a.prio, Options: a.opts,
 			Size: a.size, Desired: a.desired, Held: append([]Chunks(nil), a.held...), Seq: a.seq, RegrowAt: a.regrowAt, Gen: a.gen, Rid: a.rid, Orphan: a.orphan}
-		for _, w := range slices.Sorted(maps.Keys(a.claims)) {
+		for _, w := range stable.Keys(a.claims) {
 			c := a.claims[w]
 			as.Claims = append(as.Claims, ClaimState{Worker: w, Host: c.host.name, RAM: c.ram})
 		}
-		as.Settled = slices.Sorted(maps.Keys(a.settled))
+		as.Settled = stable.Keys(a.settled)
 		s.Allocs = append(s.Allocs, as)
 	}
 	s.Pending = append([]Request(nil), e.pending...)
-	s.Cordons = slices.Sorted(maps.Keys(e.cordons))
+	s.Cordons = stable.Keys(e.cordons)
 	for r := RoleDiscovery; r < roleCount; r++ {
 		if h := e.roles[r]; h.gen > 0 {
 			s.Roles = append(s.Roles, RoleState{Role: r, Pid: h.pid, Gen: h.gen})
@@ -125,7 +125,7 @@ func (e *Engine) Export() State {
 	}
 	// Letters in flight first, in send order, then those waiting to be
 	// sent again: the order a restored engine sends them in.
-	for _, id := range slices.Sorted(maps.Keys(e.sends)) {
+	for _, id := range stable.Keys(e.sends) {
 		rec := e.sends[id]
 		switch {
 		case rec.l != nil && !rec.l.dropped:
@@ -137,7 +137,7 @@ func (e *Engine) Export() State {
 	for _, l := range e.retry {
 		s.Letters = append(s.Letters, exportLetter(l))
 	}
-	for _, k := range slices.SortedFunc(maps.Keys(e.streams), func(x, y streamKey) int {
+	for _, k := range stable.KeysFunc(e.streams, func(x, y streamKey) int {
 		if c := cmp.Compare(x.alloc, y.alloc); c != 0 {
 			return c
 		}
