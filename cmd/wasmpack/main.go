@@ -27,7 +27,7 @@ func main() {
 	in, err := os.ReadFile(flag.Arg(0))
 	if err == nil {
 		var packed []byte
-		if packed, err = wasmpack.MergeData(in); err == nil {
+		if packed, err = wasmpack.Pack(in); err == nil {
 			err = os.WriteFile(*out, packed, 0o644)
 		}
 	}

@@ -11,16 +11,16 @@ import (
 
 // The real module: the same initial memory, fewer bytes gzipped, and
 // packing is idempotent (a packed module packs to itself).
-func TestMergeData_coreModule(t *testing.T) {
+func TestPack_coreModule(t *testing.T) {
 	linked := coretest.Linked(t)
-	packed, err := wasmpack.MergeData(linked)
+	packed, err := wasmpack.Pack(linked)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(wasmpack.Image(t, packed), wasmpack.Image(t, linked)) {
 		t.Fatal("the packed module's initial memory differs")
 	}
-	again, err := wasmpack.MergeData(packed)
+	again, err := wasmpack.Pack(packed)
 	if err != nil || !bytes.Equal(again, packed) {
 		t.Errorf("packing twice changed the module (%v)", err)
 	}

@@ -10,6 +10,9 @@
 // the padding's zeros instead, which cost a byte each raw but next to
 // nothing gzipped. Linear memory starts zeroed and segments are applied
 // before any code runs, so writing a zero over a zero changes nothing.
+//
+// It also drops the custom sections (Go writes a build id and a producers
+// note), which only tools read.
 package wasmpack
 
 import (
@@ -26,6 +29,7 @@ import (
 const MaxGap = 4096
 
 const (
+	sectionCustom    = 0
 	sectionData      = 11
 	sectionDataCount = 12
 	opI32Const       = 0x41
@@ -40,12 +44,13 @@ type segment struct {
 	data   []byte
 }
 
-// MergeData returns mod with neighbouring data segments merged (at most
-// MaxGap zeros apart) and every other section as it was. It refuses a
+// Pack returns mod with neighbouring data segments merged (at most
+// MaxGap zeros apart), without custom sections, and every other section
+// as it was. It refuses a
 // module it cannot rewrite without changing its meaning: passive
 // segments, offsets that are not constants, or segments that overlap
 // (then the order they are applied in would matter).
-func MergeData(mod []byte) ([]byte, error) {
+func Pack(mod []byte) ([]byte, error) {
 	if !bytes.HasPrefix(mod, magic) {
 		return nil, errors.New("wasmpack: not a WebAssembly 1.0 module")
 	}
@@ -57,6 +62,9 @@ func MergeData(mod []byte) ([]byte, error) {
 		body := r.bytes(int(size))
 		if r.err != nil {
 			return nil, r.err
+		}
+		if id == sectionCustom {
+			continue
 		}
 		if id == sectionData {
 			segs, err := parseData(body)

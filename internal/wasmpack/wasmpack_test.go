@@ -56,7 +56,7 @@ func image(t *testing.T, mod []byte) []byte {
 	return bytes.TrimRight(mem, "\x00")
 }
 
-func TestMergeData(t *testing.T) {
+func TestPack(t *testing.T) {
 	far := uint32(100 + 3 + MaxGap + 1)
 	tests := []struct {
 		name string
@@ -77,26 +77,27 @@ func TestMergeData(t *testing.T) {
 		{"a gap of MaxGap merges",
 			module(memorySection, data(segment{100, []byte("abc")}, segment{far - 1, []byte("z")})),
 			module(memorySection, data(segment{100, append(append([]byte("abc"), make([]byte, MaxGap)...), 'z')}))},
-		{"sections after data are kept",
-			module(memorySection, data(segment{1, []byte("a")}, segment{3, []byte("b")}), []byte{0, 3, 'x', 'y', 'z', 1}),
-			module(memorySection, data(segment{1, []byte("a\x00b")}), []byte{0, 3, 'x', 'y', 'z', 1})},
+		{"custom sections are dropped",
+			module([]byte{0, 3, 'x', 'y', 'z'}, memorySection, data(segment{1, []byte("a")}, segment{3, []byte("b")}), []byte{0, 1, 'q', 1}),
+			module(memorySection, data(segment{1, []byte("a\x00b")}))},
+		{"other sections are kept", module([]byte{1, 4, 1, 0x60, 0, 0}, memorySection), module([]byte{1, 4, 1, 0x60, 0, 0}, memorySection)},
 		{"an offset past 2 GiB", module(memorySection, data(segment{0x8000_0000, []byte("a")}, segment{0x8000_0002, []byte("b")})),
 			module(memorySection, data(segment{0x8000_0000, []byte("a\x00b")}))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := MergeData(tt.in)
+			got, err := Pack(tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got, tt.want) {
-				t.Errorf("MergeData =\n%x, want\n%x", got, tt.want)
+				t.Errorf("Pack =\n%x, want\n%x", got, tt.want)
 			}
 		})
 	}
 }
 
-func TestMergeData_refuses(t *testing.T) {
+func TestPack_refuses(t *testing.T) {
 	good := module(memorySection, data(segment{100, []byte("abc")}))
 	tests := []struct {
 		name string
@@ -115,9 +116,9 @@ func TestMergeData_refuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := MergeData(tt.in)
+			got, err := Pack(tt.in)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("MergeData = %d bytes, %v; want an error with %q", len(got), err, tt.want)
+				t.Fatalf("Pack = %d bytes, %v; want an error with %q", len(got), err, tt.want)
 			}
 		})
 	}
