@@ -183,40 +183,36 @@ func (r *reader) bytes(n int) []byte {
 	return r.b[r.off-n : r.off]
 }
 
-// u32 reads an unsigned LEB128 number of at most 32 bits.
-func (r *reader) u32() uint32 {
-	var v uint64
-	for shift := 0; shift < 35; shift += 7 {
-		c := r.byte()
-		v |= uint64(c&0x7f) << shift
-		if c < 0x80 {
-			if v > 1<<32-1 {
-				r.fail("a u32 over 32 bits")
-			}
-			return uint32(v)
+// leb reads a LEB128 number of at most 5 bytes: its bits, and its last
+// byte and where that byte's bits start.
+func (r *reader) leb() (v uint64, last byte, shift int) {
+	for shift = 0; shift < 35; shift += 7 {
+		last = r.byte()
+		v |= uint64(last&0x7f) << shift
+		if last < 0x80 {
+			return v, last, shift
 		}
 	}
-	r.fail("a u32 longer than 5 bytes")
-	return 0
+	r.fail("a number longer than 5 bytes")
+	return 0, 0, 0
+}
+
+// u32 reads an unsigned LEB128 number of at most 32 bits.
+func (r *reader) u32() uint32 {
+	v, _, _ := r.leb()
+	if v > 1<<32-1 {
+		r.fail("a u32 over 32 bits")
+	}
+	return uint32(v)
 }
 
 // s32 reads a signed LEB128 number of at most 32 bits.
 func (r *reader) s32() int32 {
-	var v int64
-	for shift := 0; shift < 35; shift += 7 {
-		c := r.byte()
-		v |= int64(c&0x7f) << shift
-		if c < 0x80 {
-			if shift < 28 && c&0x40 != 0 {
-				v -= 1 << (shift + 7) // sign-extend
-			} else if shift == 28 {
-				v = int64(int32(uint32(v)))
-			}
-			return int32(v)
-		}
+	v, last, shift := r.leb()
+	if last&0x40 != 0 {
+		v |= ^uint64(0) << (shift + 7) // sign-extend
 	}
-	r.fail("an s32 longer than 5 bytes")
-	return 0
+	return int32(uint32(v))
 }
 
 func (r *reader) fail(what string) {
