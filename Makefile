@@ -28,9 +28,24 @@ all: bundle
 wasm: $(WASM)
 	@$(GO) run ./cmd/ramfarm size --wasm $(WASM)
 
-$(WASM): $(CORE_SRC)
+# The module Go links, packed (cmd/wasmpack merges its data segments),
+# then shrunk by Binaryen's wasm-opt, which the project installs pinned
+# from tools/wasm-opt (npm ci; the same version writes the same bytes).
+# wasm-opt would split the merged segments again, so memory-packing is
+# skipped; -Oz takes about 40 s and 1% off the gzip. Neither step changes
+# what the module does: a sim gives the same numbers with or without.
+WASM_OPT := tools/wasm-opt/node_modules/binaryen/bin/wasm-opt
+WASM_OPT_FLAGS := -Oz --skip-pass=memory-packing --enable-bulk-memory --enable-sign-ext \
+  --enable-nontrapping-float-to-int --enable-mutable-globals
+$(WASM): $(CORE_SRC) $(shell find cmd/wasmpack internal/wasmpack -name '*.go' -not -name '*_test.go') $(WASM_OPT)
 	@mkdir -p $(BUILD)
-	GOTOOLCHAIN=$(WASM_GO) GOOS=wasip1 GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./wasm
+	GOTOOLCHAIN=$(WASM_GO) GOOS=wasip1 GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $(BUILD)/core.link.wasm ./wasm
+	$(GO) run ./cmd/wasmpack -o $(BUILD)/core.packed.wasm $(BUILD)/core.link.wasm
+	$(NODE) $(WASM_OPT) $(WASM_OPT_FLAGS) $(BUILD)/core.packed.wasm -o $@
+
+$(WASM_OPT): tools/wasm-opt/package.json tools/wasm-opt/package-lock.json
+	cd tools/wasm-opt && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 ## bundle: the files to copy into the game (build/game/ramfarm/...)
 bundle: $(WASM)
@@ -135,4 +150,4 @@ fuzz: $(WASM)
 	  done
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) tools/wasm-opt/node_modules

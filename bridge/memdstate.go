@@ -369,13 +369,24 @@ func decodeSaved(b []byte) (memdState, error) {
 	for n := 1; err == nil && len(journal) > 0; n++ {
 		var line []byte
 		line, journal, _ = bytes.Cut(journal, []byte("\n"))
-		if len(bytes.TrimSpace(line)) > 0 {
+		if !blank(line) {
 			if err = applyChange(&s, line); err != nil {
 				err = errors.New(err.Error() + " (journal line " + strconv.Itoa(n) + ")")
 			}
 		}
 	}
 	return s, err
+}
+
+// blank reports whether a journal line holds only ASCII spaces: the file
+// is ours and ASCII, and bytes.TrimSpace would link Unicode's tables.
+func blank(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // MemdSnapshot is the state a memory daemon's state file holds, as one

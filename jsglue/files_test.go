@@ -3,9 +3,9 @@ package jsglue
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/base64"
 	"io"
 	"regexp"
+	"strconv"
 	"testing"
 )
 
@@ -22,11 +22,12 @@ func TestWasmModuleJS(t *testing.T) {
 	if again := WasmModuleJS(bytes.Clone(mod)); again != text {
 		t.Error("two runs on the same module gave different files")
 	}
-	m := regexp.MustCompile(`(?m)^export const WASM_GZ = "([A-Za-z0-9+/=]+)";$`).FindStringSubmatch(text)
+	m := regexp.MustCompile(`(?m)^export const WASM_GZ_BYTES = (\d+);\nexport const WASM_GZ = "([^"\\\n\r]*)";$`).FindStringSubmatch(text)
 	if m == nil {
-		t.Fatalf("no WASM_GZ in\n%.300s", text)
+		t.Fatalf("no WASM_GZ_BYTES and WASM_GZ in\n%.300s", text)
 	}
-	gz, err := base64.StdEncoding.DecodeString(m[1])
+	n, _ := strconv.Atoi(m[1])
+	gz, err := fromText7(m[2], n)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package discovery
 import (
 	"cmp"
 	"slices"
+
+	"ramfarm/core/internal/stable"
 )
 
 // Delivery. Every recipient's news comes on a stream: a worker's
@@ -156,7 +158,7 @@ func (e *Engine) stepSubscribe(ev Subscribe) error {
 		s = &sub{key: key, stream: stream{port: ev.Reply}}
 		e.subs[key] = s
 		i, _ := slices.BinarySearchFunc(e.subList, key, cmpSub)
-		e.subList = slices.Insert(e.subList, i, s)
+		e.subList = stable.Insert(e.subList, i, s)
 		e.watchChanged = e.watchChanged || !e.isWatched(ev.Pid, s)
 		e.logf("subscriber pid=" + itoa(int64(ev.Pid)) + " port=" + itoa(int64(ev.Reply)))
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/task"
 )
 
@@ -63,7 +64,7 @@ func (e *Engine) find(name string) (int, bool) {
 func (e *Engine) host(name string) *host {
 	i, ok := e.find(name)
 	if !ok {
-		e.hosts = slices.Insert(e.hosts, i, &host{name: name, cores: 1})
+		e.hosts = stable.Insert(e.hosts, i, &host{name: name, cores: 1})
 	}
 	return e.hosts[i]
 }

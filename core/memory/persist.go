@@ -2,10 +2,10 @@ package memory
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 
 	"ramfarm/core/internal/siphash"
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -129,19 +129,18 @@ func (e *Engine) ExportInto(s *State) {
 		// Most allocations have no claims and no settled workers: they
 		// sort no keys.
 		if len(a.claims) > 0 {
-			for _, w := range slices.Sorted(maps.Keys(a.claims)) {
+			for _, w := range stable.Keys(a.claims) {
 				c := a.claims[w]
 				as.Claims = append(as.Claims, ClaimState{Worker: w, Host: c.host.name, RAM: c.ram})
 			}
 		}
 		if len(a.settled) > 0 {
-			as.Settled = slices.AppendSeq(settled, maps.Keys(a.settled))
-			slices.Sort(as.Settled)
+			as.Settled = append(settled, stable.Keys(a.settled)...)
 		}
 		s.Allocs = append(s.Allocs, as)
 	}
 	s.Pending = append([]Request(nil), e.pending...)
-	s.Cordons = slices.Sorted(maps.Keys(e.cordons))
+	s.Cordons = stable.Keys(e.cordons)
 	for r := RoleDiscovery; r < roleCount; r++ {
 		if h := e.roles[r]; h.gen > 0 {
 			s.Roles = append(s.Roles, RoleState{Role: r, Pid: h.pid, Gen: h.gen})
@@ -149,7 +148,7 @@ func (e *Engine) ExportInto(s *State) {
 	}
 	// Letters in flight first, in send order, then those waiting to be
 	// sent again: the order a restored engine sends them in.
-	for _, id := range slices.Sorted(maps.Keys(e.sends)) {
+	for _, id := range stable.Keys(e.sends) {
 		rec := e.sends[id]
 		switch {
 		case rec.l != nil && !rec.l.dropped:
@@ -168,7 +167,7 @@ func (e *Engine) ExportInto(s *State) {
 			s.Owed = append(s.Owed, Owed{Alloc: k.alloc, Port: k.port, Rid: st.pending.Rid})
 		}
 	}
-	slices.SortFunc(s.Owed[owed:], func(x, y Owed) int {
+	stable.Sort(s.Owed[owed:], func(x, y Owed) int {
 		if c := cmp.Compare(x.Alloc, y.Alloc); c != 0 {
 			return c
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ramfarm/core/internal/siphash"
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 )
 
@@ -258,7 +259,7 @@ func (a *alloc) grant(h *host, size ram.Amount, k int) {
 		a.held[i].Count += k
 	} else {
 		key.Count = k
-		a.held = slices.Insert(a.held, i, key)
+		a.held = stable.Insert(a.held, i, key)
 	}
 	h.allocated += size.Times(k)
 }

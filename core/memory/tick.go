@@ -195,7 +195,7 @@ func (e *Engine) trim(a *alloc) {
 			j++
 		}
 		runs := slices.Clone(a.held[i:j])
-		slices.SortFunc(runs, func(x, y Chunks) int { return cmp.Compare(y.Size, x.Size) })
+		stable.Sort(runs, func(x, y Chunks) int { return cmp.Compare(y.Size, x.Size) })
 		need := a.claimedOn[host]
 		h := e.hosts[host]
 		for _, run := range runs {
@@ -222,7 +222,7 @@ func (e *Engine) observe(w WorkerState) {
 		h = &host{name: w.Host, cordoned: e.cordons[w.Host]}
 		e.hosts[w.Host] = h
 		i, _ := slices.BinarySearchFunc(e.hostList, w.Host, func(x *host, name string) int { return strings.Compare(x.name, name) })
-		e.hostList = slices.Insert(e.hostList, i, h)
+		e.hostList = stable.Insert(e.hostList, i, h)
 	}
 	h.kind, h.rooted, h.max, h.used = w.Kind, w.Rooted, w.MaxRAM, w.UsedRAM
 	h.cores = max(w.Cores, 1)

@@ -1,6 +1,10 @@
 package memory
 
-import "slices"
+import (
+	"slices"
+
+	"ramfarm/core/internal/stable"
+)
 
 // watchSet is the set of pids whose death the daemon must report, with a
 // reference count per pid (a pid may own allocations, wait on a request
@@ -16,7 +20,7 @@ type watchSet struct {
 func (w *watchSet) add(p Pid) {
 	if w.refs[p]++; w.refs[p] == 1 {
 		i, _ := slices.BinarySearch(w.pids, p)
-		w.pids = slices.Insert(w.pids, i, p)
+		w.pids = stable.Insert(w.pids, i, p)
 		w.toggle(p)
 	}
 }

@@ -109,7 +109,7 @@ func (e *Engine) Leases() []Lease {
 	for p, pid := range e.owner {
 		out = append(out, Lease{Port: p, Pid: pid})
 	}
-	slices.SortFunc(out, func(a, b Lease) int { return cmp.Compare(a.Port, b.Port) })
+	stable.Sort(out, func(a, b Lease) int { return cmp.Compare(a.Port, b.Port) })
 	return out
 }
 
@@ -257,7 +257,7 @@ func (e *Engine) release(p proc.Port) {
 		return
 	}
 	i, _ := slices.BinarySearchFunc(e.free, p, func(x, y proc.Port) int { return cmp.Compare(y, x) })
-	e.free = slices.Insert(e.free, i, p)
+	e.free = stable.Insert(e.free, i, p)
 }
 
 func (e *Engine) stepTick(ev Tick) error {

@@ -1,9 +1,10 @@
 package portalloc
 
 import (
-	"maps"
+	"cmp"
 	"slices"
 
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/proc"
 )
 
@@ -38,13 +39,13 @@ type Letter struct {
 // Export returns the engine's State.
 func (e *Engine) Export() State {
 	s := State{Next: e.next, Free: append([]proc.Port(nil), e.free...)}
-	slices.Sort(s.Free)
-	for _, pid := range slices.Sorted(maps.Keys(e.ports)) {
+	stable.Sort(s.Free, cmp.Compare[proc.Port])
+	for _, pid := range stable.Keys(e.ports) {
 		for _, p := range e.ports[pid] {
 			s.Leases = append(s.Leases, Lease{Port: p, Pid: pid})
 		}
 	}
-	for _, id := range slices.Sorted(maps.Keys(e.sends)) {
+	for _, id := range stable.Keys(e.sends) {
 		if l := e.sends[id]; !l.dropped {
 			s.Letters = append(s.Letters, Letter{Port: l.port, Pid: l.pid, Msg: l.msg})
 		}

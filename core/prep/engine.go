@@ -21,6 +21,7 @@ import (
 	"slices"
 
 	"ramfarm/core/hwgw"
+	"ramfarm/core/internal/stable"
 	"ramfarm/core/ram"
 	"ramfarm/core/task"
 )
@@ -143,7 +144,7 @@ func (e *Engine) find(name string) (int, bool) {
 func (e *Engine) host(name string) *host {
 	i, ok := e.find(name)
 	if !ok {
-		e.hosts = slices.Insert(e.hosts, i, &host{name: name, cores: 1})
+		e.hosts = stable.Insert(e.hosts, i, &host{name: name, cores: 1})
 	}
 	return e.hosts[i]
 }

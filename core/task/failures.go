@@ -3,6 +3,8 @@ package task
 import (
 	"slices"
 	"strconv"
+
+	"ramfarm/core/internal/stable"
 )
 
 // Start failures. A worker that could not start (the game refused the
@@ -118,7 +120,7 @@ func (b *Base[W]) failed(host, why string) {
 		// host be tried again, after the longest delays only.
 		b.leaving[host] = true
 		if i, found := slices.BinarySearch(b.givenUp, host); !found {
-			b.givenUp = slices.Insert(b.givenUp, i, host)
+			b.givenUp = stable.Insert(b.givenUp, i, host)
 			b.Logf("WARN giving up " + host + ": its workers " + why + " in " + strconv.Itoa(f.row) + " tries in a row; it is tried again every " +
 				strconv.Itoa(RetryMost/1000) + " s at most")
 		}

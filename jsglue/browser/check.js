@@ -3,8 +3,8 @@
 // checks jsglue/test/core.test.mjs makes in Node, here in Chromium, with
 // the bundle served from the root of the server so the absolute imports
 // resolve as in the game. main.go serves this page and reads the verdict.
-import { Core, CoreTrap, compiledCore, inflate } from "/ramfarm/lib/core.js";
-import { WASM_GZ } from "/ramfarm/lib/core-wasm.js";
+import { Core, CoreTrap, compiledCore, fromText7, inflate } from "/ramfarm/lib/core.js";
+import { WASM_GZ, WASM_GZ_BYTES, WASM_HASH } from "/ramfarm/lib/core-wasm.js";
 import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { EXPORTS, T } from "/ramfarm/lib/protocol.js";
 
@@ -45,11 +45,14 @@ function trappingReady() {
 /** Each check by name; the driver expects every one of them to pass. @type {Array<[string, () => Promise<void> | void]>} */
 const checks = [
   ["inflated", async () => {
-    same(WASM_GZ.startsWith("H4sI"), true, "core-wasm.js holds gzip (1f 8b 08)");
+    same(Array.from(fromText7(WASM_GZ, WASM_GZ_BYTES).subarray(0, 3)), [0x1f, 0x8b, 8], "core-wasm.js holds gzip");
     const bytes = new Uint8Array(await inflate());
     same(Array.from(bytes.subarray(0, 4)), [0, 0x61, 0x73, 0x6d], "the inflated bytes start as a module");
-    same(bytes.length > WASM_GZ.length, true, "the module is larger than its gzipped base64");
+    same(bytes.length > 3 * WASM_GZ.length, true, "the module is larger than its gzipped text");
     same(WebAssembly.validate(bytes), true, "the inflated module validates");
+    const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    const hash = Array.from(sum.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+    same(hash, WASM_HASH, "the inflated module is the one the file was made from");
   }],
   ["compiled-once", async () => {
     const a = await compiledCore();

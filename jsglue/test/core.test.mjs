@@ -3,19 +3,23 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { webcrypto } from "node:crypto";
-import { Core, CoreTrap, compiledCore, inflate, wasiImports } from "/ramfarm/lib/core.js";
-import { WASM_GZ } from "/ramfarm/lib/core-wasm.js";
+import { Core, CoreTrap, compiledCore, fromText7, inflate, wasiImports } from "/ramfarm/lib/core.js";
+import { WASM_GZ, WASM_GZ_BYTES, WASM_HASH } from "/ramfarm/lib/core-wasm.js";
 import { MEMD_ROLE, ev, parts } from "/ramfarm/lib/memdwire.js";
 import { MEMD_PORT, T } from "/ramfarm/lib/protocol.js";
 
 if (!globalThis.crypto) globalThis.crypto = webcrypto;
 
 test("the module file carries the module gzipped, and the loader inflates it", async () => {
-  assert.ok(WASM_GZ.startsWith("H4sI"), "core-wasm.js holds gzip (1f 8b 08)");
+  const gz = fromText7(WASM_GZ, WASM_GZ_BYTES);
+  assert.deepEqual(Array.from(gz.subarray(0, 3)), [0x1f, 0x8b, 8], "core-wasm.js holds gzip");
   const bytes = new Uint8Array(await inflate());
   assert.deepEqual(Array.from(bytes.subarray(0, 4)), [0, 0x61, 0x73, 0x6d]);
   assert.ok(WebAssembly.validate(bytes), "the inflated module validates");
-  assert.ok(bytes.length > WASM_GZ.length, "the module is larger than its gzipped base64");
+  const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const hash = Array.from(sum.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+  assert.equal(hash, WASM_HASH, "the inflated module is the one the file was made from");
+  assert.ok(bytes.length > 3 * WASM_GZ.length, "the module is larger than its gzipped text");
 });
 
 test("the module is compiled once per realm and cached by hash", async () => {

@@ -43,3 +43,25 @@ func TestKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestKeysFunc(t *testing.T) {
+	type key struct{ alloc, port int }
+	m := map[key]bool{{2, 1}: true, {1, 9}: true, {2, 0}: false, {1, 3}: true}
+	got := KeysFunc(m, func(x, y key) int { return cmp.Or(cmp.Compare(x.alloc, y.alloc), cmp.Compare(x.port, y.port)) })
+	if want := []key{{1, 3}, {1, 9}, {2, 0}, {2, 1}}; !slices.Equal(got, want) {
+		t.Errorf("KeysFunc = %v, want %v", got, want)
+	}
+}
+
+func TestInsert(t *testing.T) {
+	for i := 0; i <= 3; i++ {
+		s := []string{"a", "b", "c"}
+		want := slices.Insert(slices.Clone(s), i, "x")
+		if got := Insert(s, i, "x"); !slices.Equal(got, want) {
+			t.Errorf("Insert at %d = %q, want %q", i, got, want)
+		}
+	}
+	if got := Insert([]int(nil), 0, 7); !slices.Equal(got, []int{7}) {
+		t.Errorf("Insert into nil = %v", got)
+	}
+}

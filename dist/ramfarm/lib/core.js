@@ -7,33 +7,67 @@
 // RAM: nothing here is a netscript name, so importing this file costs a
 // script nothing beyond its 1.6 GB base (see WASM_IN_GAME.md).
 
-import { WASM_GZ, WASM_HASH } from "/ramfarm/lib/core-wasm.js";
+import { WASM_GZ, WASM_GZ_BYTES, WASM_HASH } from "/ramfarm/lib/core-wasm.js";
 import { short } from "/ramfarm/lib/log.js";
 import { EXPORTS } from "/ramfarm/lib/protocol.js";
 
 const CACHE_PREFIX = "ramfarm.core.";
 const EBADF = 8;
 
-/** Decodes base64 into bytes. @param {string} b64 */
-function decodeBase64(b64) {
-  // Uint8Array.fromBase64 is native in current browsers; older engines
-  // (Electron's) take the byte loop.
-  const fromBase64 = /** @type {any} */ (Uint8Array).fromBase64;
-  if (typeof fromBase64 === "function") return fromBase64(b64);
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+/** The values written escaped, in jsglue/text7.go's order. */
+const TEXT7_ESCAPED = [0, 10, 13, 34, 92];
+/** Each value's place in TEXT7_ESCAPED, or -1. */
+const TEXT7_INDEX = new Int8Array(128).fill(-1);
+TEXT7_ESCAPED.forEach((v, k) => (TEXT7_INDEX[v] = k));
+
+/**
+ * Decodes the module file's 7-bit text (jsglue/text7.go writes it) into
+ * its n bytes: each character below U+0080 is seven bits, each from
+ * U+0080 to U+02FF is an escaped group and the group after it. Throws on
+ * text that is not such an encoding of n bytes.
+ * @param {string} text @param {number} n @returns {Uint8Array}
+ */
+export function fromText7(text, n) {
+  const out = new Uint8Array(n);
+  let acc = 0, bits = 0, o = 0, groups = 0;
+  for (let i = 0; i < text.length; i++) {
+    let g = text.charCodeAt(i), next = -1;
+    if (g >= 0x80) {
+      const k = (g - 0x80) >> 7;
+      if (k >= TEXT7_ESCAPED.length) throw new Error(`7-bit text: U+${g.toString(16)} at ${i}`);
+      next = g & 0x7f;
+      g = TEXT7_ESCAPED[k];
+    } else if (TEXT7_INDEX[g] >= 0) {
+      throw new Error(`7-bit text: unescaped U+${g.toString(16)} at ${i}`);
+    }
+    for (;;) {
+      acc = (acc << 7) | g;
+      bits += 7;
+      groups++;
+      if (bits >= 8) {
+        bits -= 8;
+        if (o < n) out[o++] = acc >> bits;
+        acc &= (1 << bits) - 1;
+      }
+      if (next < 0) break;
+      g = next;
+      next = -1;
+    }
+  }
+  // Seven bits a group; the last escape may carry one group of padding.
+  if (o !== n || 7 * groups >= 8 * n + 14) throw new Error(`7-bit text: ${groups} groups for ${n} bytes`);
   return out;
 }
 
 /**
  * The module's bytes. The module file holds them gzipped (a quarter of the
- * size in every save); the engine's DecompressionStream inflates them,
- * natively, in every Chromium the game runs on (it has had it since 80).
+ * size in every save), as 7-bit text; the engine's DecompressionStream
+ * inflates them, natively, in every Chromium the game runs on (it has had
+ * it since 80).
  * @returns {Promise<ArrayBuffer>}
  */
 export function inflate() {
-  const gz = /** @type {ReadableStream<Uint8Array>} */ (new Response(decodeBase64(WASM_GZ)).body);
+  const gz = /** @type {ReadableStream<Uint8Array>} */ (new Response(fromText7(WASM_GZ, WASM_GZ_BYTES)).body);
   return new Response(gz.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
 }
 
