@@ -38,13 +38,18 @@ type cpuMeter struct {
 	by      map[string]*CPUUse // by script file name
 }
 
-// use is the record of p's script file.
+// use is the record of p's script file, kept on p: it is asked for on
+// every ns call.
 func (m *cpuMeter) use(p *process) *CPUUse {
+	if p.cpu != nil {
+		return p.cpu
+	}
 	u := m.by[p.Filename]
 	if u == nil {
 		u = &CPUUse{}
 		m.by[p.Filename] = u
 	}
+	p.cpu = u
 	return u
 }
 

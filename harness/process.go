@@ -25,6 +25,7 @@ type process struct {
 	tail   bool // its tail window was opened
 	dead   bool
 	reason world.ExitReason
+	cpu    *CPUUse // its script file's record in the CPU meter, once it has one
 
 	// The game's dynamic RAM check: the first call of each ns function adds
 	// its cost; exceeding the RAM the script was started with kills it.

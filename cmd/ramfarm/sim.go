@@ -92,31 +92,17 @@ func simCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
+	for _, p := range []struct {
+		path  string
+		start func(io.Writer) error
+		stop  func()
+	}{{*cpuprofile, pprof.StartCPUProfile, pprof.StopCPUProfile}, {*jsprofile, goja.StartProfile, goja.StopProfile}} {
+		stop, err := startProfile(p.path, p.start, p.stop)
 		if err != nil {
 			fmt.Fprintln(stderr, "sim:", err)
 			return 1
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintln(stderr, "sim:", err)
-			return 1
-		}
-		defer pprof.StopCPUProfile()
-	}
-	if *jsprofile != "" {
-		f, err := os.Create(*jsprofile)
-		if err != nil {
-			fmt.Fprintln(stderr, "sim:", err)
-			return 1
-		}
-		defer f.Close()
-		if err := goja.StartProfile(f); err != nil {
-			fmt.Fprintln(stderr, "sim:", err)
-			return 1
-		}
-		defer goja.StopProfile()
+		defer stop()
 	}
 	if !*asJSON {
 		fmt.Fprintf(stdout, "scenario %s: %s\n\n", sc.Name, sc.Story)
@@ -420,4 +406,21 @@ func compilationCache() wazero.CompilationCache {
 		}
 	}
 	return wazero.NewCompilationCache()
+}
+
+// startProfile starts a profiler writing to path ("" starts nothing) and
+// returns what stops it and closes the file.
+func startProfile(path string, start func(io.Writer) error, stop func()) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { stop(); f.Close() }, nil
 }
